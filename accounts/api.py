@@ -1,0 +1,95 @@
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import User
+from accounts.roles import capabilities_of
+from accounts.selectors import people_visible_to
+from accounts.services import LoginThrottled, login_authenticate
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+
+
+class ObtainTokenView(APIView):
+    """Exchange a username and password for an API token (`Authorization: Token …`)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={200: inline_serializer("TokenResponse", {"token": serializers.CharField()})},
+    )
+    def post(self, request):
+        form = TokenRequestSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        try:
+            user = login_authenticate(request=request, username=form.validated_data["username"],
+                                      password=form.validated_data["password"])
+        except LoginThrottled as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_429_TOO_MANY_REQUESTS,
+                            headers={"Retry-After": str(exc.seconds)})
+        if user is None or not user.is_active:
+            return Response({"detail": _("Wrong username or password.")},
+                            status=status.HTTP_400_BAD_REQUEST)
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+
+class MeSerializer(serializers.ModelSerializer):
+    display_name = serializers.CharField()
+    role_display = serializers.CharField(source="get_role_display")
+    organisation = serializers.CharField(source="organisation.name", default=None)
+    department = serializers.CharField(source="department.name", default=None)
+    site = serializers.CharField(source="site.name", default=None)
+    capabilities = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "display_name", "name", "role", "role_display", "email",
+                  "phone", "employee_no", "organisation", "department", "site", "capabilities"]
+
+    def get_capabilities(self, user) -> list[str]:
+        return sorted(capabilities_of(user))
+
+
+class MeView(APIView):
+    """The caller: who they are, their role and what it allows."""
+
+    @extend_schema(responses=MeSerializer)
+    def get(self, request):
+        return Response(MeSerializer(request.user).data)
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    display_name = serializers.CharField()
+    role_display = serializers.CharField(source="get_role_display")
+    organisation = serializers.CharField(source="organisation.name", default=None)
+    department = serializers.CharField(source="department.name", default=None)
+    site = serializers.CharField(source="site.name", default=None)
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "display_name", "role", "role_display", "phone",
+                  "employee_no", "email", "organisation", "department", "site"]
+
+
+class PersonViewSet(viewsets.ReadOnlyModelViewSet):
+    """People the caller may see; `?search=` matches name, username, phone, employee number."""
+
+    serializer_class = PersonSerializer
+    filterset_fields = ["role", "organisation__code"]
+    search_fields = ["name", "username", "phone", "employee_no"]
+    ordering_fields = ["name", "username"]
+
+    def get_queryset(self):
+        return people_visible_to(self.request.user).select_related(
+            "organisation", "department", "site"
+        ).order_by("name", "username")

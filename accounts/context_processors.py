@@ -1,0 +1,24 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import Capability, capabilities_of, home_url_name
+
+# (label, url name, capability needed or None for everyone logged in)
+_NAV = [
+    (_("Contracts"), "sla:contract_list", None),
+    (_("People"), "accounts:people", Capability.SEE_PEOPLE),
+    (_("API"), "api-docs", None),
+    (_("Administration"), "admin:index", Capability.ADMINISTER),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    held = capabilities_of(user)
+    items = [{"label": _("Home"), "url": reverse(home_url_name(user)), "name": "home"}]
+    for label, url_name, capability in _NAV:
+        if capability is None or capability in held:
+            items.append({"label": label, "url": reverse(url_name), "name": url_name})
+    return {"nav_items": items, "capabilities": held}

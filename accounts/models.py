@@ -1,0 +1,143 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from accounts.roles import CLIENT_ROLES, Role
+
+
+class Organisation(models.Model):
+    """A client (甲方) served under contracts, or the provider (乙方) that serves them."""
+
+    class Kind(models.TextChoices):
+        CLIENT = "client", _("Client (Party A)")
+        PROVIDER = "provider", _("Provider (Party B)")
+
+    code = models.SlugField(_("code"), max_length=32, unique=True,
+                            help_text=_("Short unique code, e.g. ACME."))
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.CLIENT)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Department(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
+                                     related_name="departments", verbose_name=_("organisation"))
+    name = models.CharField(_("name"), max_length=120)
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="children", verbose_name=_("parent department"))
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["organisation__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="department_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        if self.parent_id and self.parent.organisation_id != self.organisation_id:
+            raise ValidationError({"parent": _("The parent belongs to another organisation.")})
+
+
+class Site(models.Model):
+    """A place where service is delivered: a building, a floor, a machine room."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="sites",
+                                     verbose_name=_("organisation"))
+    name = models.CharField(_("name"), max_length=120)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("site")
+        verbose_name_plural = _("sites")
+        ordering = ["organisation__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="site_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person: someone who files faults, answers the phone, fixes things or reads reports.
+
+    People without a login (callers the desk logs tickets for) are users with an unusable password.
+    Chinese names do not split into first and last name, so one ``name`` field holds it.
+    """
+
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.END_USER,
+                            db_index=True)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True,
+                                     blank=True, related_name="people",
+                                     verbose_name=_("organisation"))
+    department = models.ForeignKey(Department, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="people", verbose_name=_("department"))
+    site = models.ForeignKey(Site, on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="people", verbose_name=_("site"))
+    phone = models.CharField(_("phone"), max_length=40, blank=True, db_index=True)
+    employee_no = models.CharField(_("employee number"), max_length=40, blank=True)
+    objects = UserManager()
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["name", "username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "employee_no"], condition=~Q(employee_no=""),
+                name="person_unique_employee_no",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.get_full_name() or self.username
+
+    @property
+    def is_client_side(self) -> bool:
+        return self.role in CLIENT_ROLES
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        org_id = self.organisation_id
+        if self.department_id and self.department.organisation_id != org_id:
+            errors["department"] = _("The department belongs to another organisation.")
+        if self.site_id and self.site.organisation_id != org_id:
+            errors["site"] = _("The site belongs to another organisation.")
+        if self.organisation_id:
+            expected = (Organisation.Kind.CLIENT if self.role in CLIENT_ROLES
+                        else Organisation.Kind.PROVIDER)
+            if self.organisation.kind != expected:
+                errors["role"] = (
+                    _("This role belongs to people of a client organisation.")
+                    if expected == Organisation.Kind.CLIENT
+                    else _("This role belongs to people of the provider.")
+                )
+        elif self.role in CLIENT_ROLES:
+            errors["organisation"] = _("People of a client must belong to its organisation.")
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,94 @@
+"""Roles and what each may do: the one place that defines it.
+
+Views, API permissions, navigation and selectors ask ``can(user, Capability.X)``; nothing else
+compares role names. Which *records* a role sees (its contracts, its own tickets) is decided by
+the selectors, which scope by role and contract.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    END_USER = "end_user", _("End user")
+    AGENT = "agent", _("Helpdesk agent")
+    ENGINEER = "engineer", _("Engineer")
+    SECOND_LINE = "second_line", _("Second-line engineer")
+    PROJECT_MANAGER = "project_manager", _("Project manager")
+    DELIVERY_MANAGER = "delivery_manager", _("Service delivery manager")
+    GENERAL_MANAGER = "general_manager", _("General manager")
+    CLIENT_CONTACT = "client_contact", _("Client IT contact")
+    ADMIN = "admin", _("Administrator")
+
+
+class Capability(models.TextChoices):
+    FILE_TICKETS = "file_tickets", _("File faults and requests for oneself")
+    LOG_CALLS = "log_calls", _("Log calls on behalf of users")
+    DISPATCH = "dispatch", _("Assign and reassign tickets")
+    WORK_TICKETS = "work_tickets", _("Work tickets from the dispatch queue")
+    SEE_ALL_CONTRACTS = "see_all_contracts", _("See every contract")
+    SEE_PEOPLE = "see_people", _("Look people up in the directory")
+    READ_DASHBOARDS = "read_dashboards", _("Read SLA and KPI dashboards and reports")
+    RECEIVE_ESCALATIONS = "receive_escalations", _("Receive escalations")
+    APPROVE_CHANGES = "approve_changes", _("Approve changes for the client")
+    ADMINISTER = "administer", _("Administer contracts, calendars, targets and users")
+
+
+C = Capability
+
+ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.END_USER: frozenset({C.FILE_TICKETS}),
+    Role.AGENT: frozenset({C.FILE_TICKETS, C.LOG_CALLS, C.DISPATCH, C.WORK_TICKETS, C.SEE_PEOPLE}),
+    Role.ENGINEER: frozenset({C.FILE_TICKETS, C.WORK_TICKETS, C.SEE_PEOPLE}),
+    Role.SECOND_LINE: frozenset({C.FILE_TICKETS, C.WORK_TICKETS, C.SEE_PEOPLE}),
+    Role.PROJECT_MANAGER: frozenset(
+        {C.FILE_TICKETS, C.LOG_CALLS, C.DISPATCH, C.WORK_TICKETS, C.SEE_PEOPLE,
+         C.READ_DASHBOARDS, C.RECEIVE_ESCALATIONS}
+    ),
+    Role.DELIVERY_MANAGER: frozenset(
+        {C.DISPATCH, C.SEE_ALL_CONTRACTS, C.SEE_PEOPLE, C.READ_DASHBOARDS, C.RECEIVE_ESCALATIONS}
+    ),
+    Role.GENERAL_MANAGER: frozenset(
+        {C.SEE_ALL_CONTRACTS, C.SEE_PEOPLE, C.READ_DASHBOARDS, C.RECEIVE_ESCALATIONS}
+    ),
+    Role.CLIENT_CONTACT: frozenset(
+        {C.FILE_TICKETS, C.SEE_PEOPLE, C.READ_DASHBOARDS, C.APPROVE_CHANGES}
+    ),
+    Role.ADMIN: frozenset(set(Capability)),
+}
+
+# Roles held by people of the client organisation (甲方); every other role belongs to the provider.
+CLIENT_ROLES = frozenset({Role.END_USER, Role.CLIENT_CONTACT})
+
+# Where each role lands after login (URL names).
+ROLE_HOME: dict[str, str] = {
+    Role.END_USER: "accounts:home_portal",
+    Role.CLIENT_CONTACT: "accounts:home_client",
+    Role.AGENT: "accounts:home_desk",
+    Role.ENGINEER: "accounts:home_engineer",
+    Role.SECOND_LINE: "accounts:home_engineer",
+    Role.PROJECT_MANAGER: "accounts:home_manager",
+    Role.DELIVERY_MANAGER: "accounts:home_manager",
+    Role.GENERAL_MANAGER: "accounts:home_manager",
+    Role.ADMIN: "accounts:home_admin",
+}
+
+
+def capabilities_of(user) -> frozenset[str]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    if user.is_superuser:
+        return ROLE_CAPABILITIES[Role.ADMIN]
+    return ROLE_CAPABILITIES.get(user.role, frozenset())
+
+
+def can(user, capability: str) -> bool:
+    return capability in capabilities_of(user)
+
+
+def home_url_name(user) -> str:
+    if user.is_superuser:
+        return ROLE_HOME[Role.ADMIN]
+    return ROLE_HOME.get(user.role, ROLE_HOME[Role.END_USER])

@@ -1,0 +1,1 @@
+"""assets: models arrive with the assets issue."""

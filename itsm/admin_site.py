@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.contrib.admin.apps import AdminConfig
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import Capability, can
+
+
+class ItsmAdminSite(admin.AdminSite):
+    site_header = _("ITSM portal administration")
+    site_title = _("ITSM portal")
+    index_title = _("Administration")
+
+    def has_permission(self, request):
+        # The role decides (accounts/roles.py), not Django's is_staff flag.
+        return request.user.is_active and can(request.user, Capability.ADMINISTER)
+
+
+class ItsmAdminConfig(AdminConfig):
+    """Installs ItsmAdminSite as Django's admin.site."""
+
+    default_site = "itsm.admin_site.ItsmAdminSite"

@@ -1,0 +1,21 @@
+"""The REST API's URL map: every app's viewsets on one router, plus auth and schema."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from accounts.api import MeView, ObtainTokenView, PersonViewSet
+from sla.api import ContractViewSet
+
+router = DefaultRouter()
+router.register("contracts", ContractViewSet, basename="contract")
+router.register("people", PersonViewSet, basename="person")
+
+urlpatterns = [
+    path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    path("me/", MeView.as_view(), name="api-me"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("", include(router.urls)),
+]

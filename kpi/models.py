@@ -1,0 +1,1 @@
+"""kpi: models arrive with the kpi issue."""

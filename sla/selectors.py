@@ -1,0 +1,56 @@
+"""Read queries for contracts, scoped by role and contract (REQUIREMENTS X2, X6)."""
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from accounts.models import User
+from accounts.roles import Capability, Role, can
+from sla.models import Contract, ContractMember
+
+
+def contracts_visible_to(user) -> QuerySet[Contract]:
+    """The contracts a person may see: theirs, and for the management roles all of them."""
+    contracts = Contract.objects.all()
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return contracts.none()
+    if can(user, Capability.SEE_ALL_CONTRACTS):
+        return contracts
+    if user.role == Role.CLIENT_CONTACT:
+        return contracts.filter(client_contacts=user)
+    if user.role == Role.END_USER:
+        if not user.organisation_id:
+            return contracts.none()
+        return contracts.filter(client_id=user.organisation_id)
+    return contracts.filter(
+        Q(project_manager=user)
+        | Q(pk__in=ContractMember.objects.filter(user=user).values("contract_id"))
+    )
+
+
+def contract_list(*, user) -> QuerySet[Contract]:
+    """Contracts for list pages and the API, with what a row shows loaded in constant queries."""
+    return (
+        contracts_visible_to(user)
+        .select_related("client", "provider", "calendar", "project_manager")
+        .order_by("code")
+    )
+
+
+def contract_detail(*, user, code: str) -> Contract:
+    """One visible contract with its team; raises Contract.DoesNotExist otherwise (→ 404)."""
+    return (
+        contract_list(user=user)
+        .prefetch_related(
+            Prefetch("members",
+                     queryset=ContractMember.objects.select_related("user").order_by("duty")),
+            Prefetch("client_contacts", queryset=User.objects.order_by("name")),
+            "sites",
+        )
+        .get(code=code)
+    )
+
+
+def contract_team_q(contracts: QuerySet[Contract]) -> Q:
+    """A filter on people: the provider team (members and PMs) of the given contracts."""
+    return Q(pk__in=ContractMember.objects.filter(contract__in=contracts).values("user_id")) | Q(
+        pk__in=contracts.values("project_manager_id")
+    )

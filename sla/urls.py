@@ -1,0 +1,10 @@
+from django.urls import path
+
+from sla import views
+
+app_name = "sla"
+
+urlpatterns = [
+    path("contracts/", views.contract_list, name="contract_list"),
+    path("contracts/<slug:code>/", views.contract_detail, name="contract_detail"),
+]

@@ -1,0 +1,32 @@
+import pytest
+from django.core.cache import cache
+
+from itsm.demo import load_demo
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    """Login throttling counts live in the cache; every test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def demo(db):
+    """The demo installation: two clients, their contracts and one login per role."""
+    load_demo()
+    from accounts.models import User
+
+    return {u.username: u for u in User.objects.all()}
+
+
+@pytest.fixture
+def login(client):
+    """Log the test client in as a user (no password round trip)."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login

@@ -1,0 +1,1 @@
+"""tickets: models arrive with the tickets issue."""
