@@ -5,6 +5,12 @@ from itsm.demo import load_demo
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Demo logins hash ten passwords; the production hasher would make that seconds per test."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _clean_cache():
     """Login throttling counts live in the cache; every test starts with none."""
     cache.clear()

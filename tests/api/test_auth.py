@@ -1,0 +1,85 @@
+import pytest
+from rest_framework.test import APIClient
+
+from itsm.demo import DEMO_PASSWORD
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+def test_it_issues_a_token_for_a_username_and_password(api, demo):
+    response = api.post("/api/auth/token/", {"username": "engineer", "password": DEMO_PASSWORD},
+                        format="json")
+    assert response.status_code == 200
+    assert set(response.json()) == {"token"}
+    token = response.json()["token"]
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    me = api.get("/api/me/").json()
+    assert me["username"] == "engineer"
+    assert me["role"] == "engineer"
+    assert me["display_name"] == "刘强"
+    assert me["id"] == demo["engineer"].pk
+
+
+def test_it_returns_the_same_token_on_a_second_login(api, demo):
+    body = {"username": "pm", "password": DEMO_PASSWORD}
+    first = api.post("/api/auth/token/", body, format="json").json()["token"]
+    assert api.post("/api/auth/token/", body, format="json").json()["token"] == first
+
+
+def test_it_refuses_a_wrong_password_with_a_clear_error(api, demo):
+    response = api.post("/api/auth/token/", {"username": "pm", "password": "x"}, format="json")
+    assert response.status_code == 400
+    assert "detail" in response.json()
+
+
+def test_it_reports_missing_fields(api, db):
+    response = api.post("/api/auth/token/", {}, format="json")
+    assert response.status_code == 400
+    assert set(response.json()) == {"username", "password"}
+
+
+def test_it_refuses_an_inactive_user(api, demo):
+    demo["pm"].is_active = False
+    demo["pm"].save()
+    response = api.post("/api/auth/token/", {"username": "pm", "password": DEMO_PASSWORD},
+                        format="json")
+    assert response.status_code == 400
+
+
+def test_me_requires_authentication(api, db):
+    response = api.get("/api/me/")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+    api.credentials(HTTP_AUTHORIZATION="Token not-a-token")
+    assert api.get("/api/me/").status_code == 401
+
+
+def test_the_token_endpoint_needs_no_csrf_token_for_scripts(demo):
+    script = APIClient(enforce_csrf_checks=True)
+    response = script.post("/api/auth/token/", {"username": "pm", "password": DEMO_PASSWORD},
+                           format="json")
+    assert response.status_code == 200
+
+
+def test_the_schema_is_valid_openapi(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("spectacular", "--validate", "--fail-on-warn", "--format", "openapi-json",
+                 stdout=out)
+    assert '"/api/me/"' in out.getvalue()
+    assert '"/api/auth/token/"' in out.getvalue()
+
+
+def test_schema_and_docs_pages_are_served(client, demo):
+    client.force_login(demo["desk"])
+    assert client.get("/api/schema/").status_code == 200
+    docs = client.get("/api/docs/")
+    assert docs.status_code == 200
+    assert b"swagger-ui" in docs.content
+    assert b"cdn.jsdelivr" not in docs.content  # self-hosted assets: works offline

@@ -1,0 +1,91 @@
+"""A user of one client never sees another client's contract or people (REQUIREMENTS X2, X6)."""
+
+import pytest
+
+from accounts.selectors import people_visible_to, sites_visible_to
+from sla.selectors import contracts_visible_to
+
+
+def codes(user):
+    return set(contracts_visible_to(user).values_list("code", flat=True))
+
+
+def usernames(user):
+    return set(people_visible_to(user).values_list("username", flat=True))
+
+
+def test_client_contact_sees_only_their_contract(demo):
+    assert codes(demo["client"]) == {"DEMO-DESKTOP"}
+
+
+def test_end_users_see_their_organisations_contracts_only(demo):
+    assert codes(demo["user"]) == {"DEMO-DESKTOP"}
+
+
+def test_staff_see_the_contracts_they_are_on(demo):
+    assert codes(demo["engineer"]) == {"DEMO-DESKTOP"}
+    assert codes(demo["engineer2"]) == {"DEMO-DESKTOP", "DEMO-SERVER"}
+    assert codes(demo["pm"]) == {"DEMO-DESKTOP", "DEMO-SERVER"}
+    assert codes(demo["desk"]) == {"DEMO-DESKTOP", "DEMO-SERVER"}
+
+
+def test_management_roles_see_every_contract(demo):
+    for username in ["gm", "delivery", "admin"]:
+        assert codes(demo[username]) == {"DEMO-DESKTOP", "DEMO-SERVER"}
+
+
+def test_client_contact_sees_their_people_and_their_team_but_not_the_other_client(demo):
+    visible = usernames(demo["client"])
+    assert {"user", "user2", "client", "pm", "desk", "engineer", "engineer2"} <= visible
+    assert not any(name.startswith("ht-") for name in visible)
+    assert "helei" not in visible  # on the other contract's team only
+    assert "gm" not in visible
+
+
+def test_end_users_see_only_themselves(demo):
+    assert usernames(demo["user"]) == {"user"}
+
+
+def test_engineers_see_colleagues_and_clients_they_serve_only(demo):
+    visible = usernames(demo["engineer"])
+    assert {"user", "client", "desk", "gm"} <= visible
+    assert not any(name.startswith("ht-") for name in visible)
+
+
+def test_sites_follow_the_contracts(demo):
+    names = set(sites_visible_to(demo["client"]).values_list("name", flat=True))
+    assert "总部大楼 3 层" in names and "主数据中心机房" not in names
+
+
+@pytest.mark.parametrize("username", ["client", "user", "engineer"])
+def test_the_other_clients_contract_page_answers_404(demo, login, username):
+    client = login(demo[username])
+    assert client.get("/contracts/DEMO-SERVER/").status_code == 404
+    assert client.get("/api/contracts/DEMO-SERVER/").status_code == 404
+    assert b"DEMO-SERVER" not in client.get("/contracts/").content
+    listed = {c["code"] for c in client.get("/api/contracts/").json()["results"]}
+    assert "DEMO-SERVER" not in listed
+
+
+def test_the_other_clients_people_are_not_in_the_api_or_directory(demo, login):
+    client = login(demo["client"])
+    people = client.get("/api/people/?page_size=500").json()["results"]
+    assert people and not any(p["username"].startswith("ht-") for p in people)
+    other = demo["ht-fengjun"]
+    assert client.get(f"/api/people/{other.pk}/").status_code == 404
+    page = client.get("/people/?q=冯军").content.decode()
+    assert "冯军" not in page.replace('value="冯军"', "")
+
+
+def test_inactive_people_see_nothing(demo):
+    user = demo["client"]
+    user.is_active = False
+    assert codes(user) == set()
+    assert usernames(user) == set()
+
+
+def test_a_new_client_contact_not_on_a_contract_sees_none(demo):
+    from tests.factories import UserFactory
+
+    stranger = UserFactory(role="client_contact", organisation=demo["client"].organisation)
+    assert codes(stranger) == set()

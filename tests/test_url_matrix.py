@@ -1,0 +1,84 @@
+"""Every URL × every role: who gets in, who is refused (DESIGN: tests walk URL × role).
+
+A new URL must be added to EXPECTED, or test_every_url_is_in_the_matrix fails.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+ROLES = ["anonymous", "admin", "desk", "engineer", "engineer2", "pm", "delivery", "gm", "client",
+         "user", "user2"]
+ALL = set(ROLES) - {"anonymous"}
+STAFF_PEOPLE = {"admin", "desk", "engineer", "engineer2", "pm", "delivery", "gm", "client"}
+
+# path → (roles allowed, status for the others when logged in, status for anonymous)
+EXPECTED = {
+    "/": (ALL, None, 302),
+    "/login/": (set(), 302, 200),  # logged-in people are sent home
+    "/portal/": ({"user", "user2", "admin"}, 403, 302),
+    "/client/": ({"client", "admin"}, 403, 302),
+    "/desk/": ({"desk", "admin"}, 403, 302),
+    "/engineer/": ({"engineer", "engineer2", "admin"}, 403, 302),
+    "/manage/": ({"pm", "delivery", "gm", "admin"}, 403, 302),
+    "/system/": ({"admin"}, 403, 302),
+    "/people/": (STAFF_PEOPLE, 403, 302),
+    "/contracts/": (ALL, None, 302),
+    "/contracts/DEMO-DESKTOP/": (ALL, None, 302),
+    "/contracts/DEMO-SERVER/": ({"admin", "desk", "engineer2", "pm", "delivery", "gm"}, 404, 302),
+    "/healthz": (set(ROLES), None, 200),
+    "/api/": (ALL, None, 401),
+    "/api/me/": (ALL, None, 401),
+    "/api/contracts/": (ALL, None, 401),
+    "/api/contracts/DEMO-DESKTOP/": (ALL, None, 401),
+    "/api/contracts/DEMO-SERVER/": ({"admin", "desk", "engineer2", "pm", "delivery", "gm"}, 404,
+                                    401),
+    "/api/people/": (ALL, None, 401),
+    # The schema and docs are public, so tools can fetch and validate them.
+    "/api/schema/": (ALL, None, 200),
+    "/api/docs/": (ALL, None, 200),
+    "/api/redoc/": (ALL, None, 200),
+    "/admin/": ({"admin"}, 302, 302),
+    "/jsi18n/": (set(ROLES), None, 200),
+}
+# URL patterns that are not pages to walk with GET (POST-only, parameterised elsewhere).
+NOT_WALKED = {"logout/", "i18n/setlang/", "api/auth/token/", "api/people/<pk>/",
+              "api/contracts/<code>/", "contracts/<slug:code>/"}
+
+
+def _patterns(resolver=None, prefix=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            route = prefix + str(entry.pattern)
+            if route.startswith("admin/"):
+                continue
+            yield from _patterns(entry, route)
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern)
+
+
+def test_every_url_is_in_the_matrix():
+    walked = {path.lstrip("/") for path in EXPECTED}
+    for route in _patterns():
+        route = route.replace("^", "").replace("$", "").replace("\\Z", "")
+        if route in NOT_WALKED or "<" in route or "(?P" in route or "\\." in route:
+            continue
+        assert route in walked, f"{route} has no row in EXPECTED"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_exactly_what_it_may(demo, client, role):
+    if role != "anonymous":
+        client.force_login(demo[role])
+    failures = []
+    for path, (allowed, other_status, anonymous_status) in EXPECTED.items():
+        status = client.get(path).status_code
+        if role == "anonymous":
+            expected = {anonymous_status}
+        elif role in allowed:
+            expected = {200, 302} if path == "/" else {200}
+        else:
+            expected = {other_status}
+        if status not in expected:
+            failures.append(f"{path}: {status}, expected {expected}")
+    assert not failures, failures
