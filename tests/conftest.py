@@ -36,3 +36,9 @@ def login(client):
         return client
 
     return _login
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests run last: Playwright keeps an event loop in the main thread until the end
+    of the session, which Django's async-safety check would see in every later test."""
+    items.sort(key=lambda item: "/e2e/" in str(item.path).replace("\\", "/"))
