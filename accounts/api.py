@@ -12,6 +12,14 @@ from accounts.selectors import people_visible_to
 from accounts.services import LoginThrottled, login_authenticate
 
 
+class PersonRefSerializer(serializers.Serializer):
+    """A person as other resources mention them."""
+
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    name = serializers.CharField(source="display_name")
+
+
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField()
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)

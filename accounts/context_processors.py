@@ -3,8 +3,12 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Capability, capabilities_of, home_url_name
 
-# (label, url name, capability needed or None for everyone logged in)
+# (label, url name, capability needed or None for everyone logged in, client side only)
 _NAV = [
+    (_("Report a fault"), "tickets:new", Capability.FILE_TICKETS),
+    (_("My tickets"), "tickets:mine", "client_side"),
+    (_("Dispatch queue"), "tickets:queue", "queue"),
+    (_("Log a call"), "tickets:log_call", Capability.LOG_CALLS),
     (_("Contracts"), "sla:contract_list", None),
     (_("People"), "accounts:people", Capability.SEE_PEOPLE),
     (_("API"), "api-docs", None),
@@ -18,7 +22,10 @@ def navigation(request):
         return {}
     held = capabilities_of(user)
     items = [{"label": _("Home"), "url": reverse(home_url_name(user)), "name": "home"}]
+    from tickets.workflow import may_see_queue
+
+    special = {"client_side": user.is_client_side, "queue": may_see_queue(user)}
     for label, url_name, capability in _NAV:
-        if capability is None or capability in held:
+        if capability is None or capability in held or special.get(capability):
             items.append({"label": label, "url": reverse(url_name), "name": url_name})
     return {"nav_items": items, "capabilities": held}

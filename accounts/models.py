@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -95,6 +96,9 @@ class User(AbstractUser):
                              related_name="people", verbose_name=_("site"))
     phone = models.CharField(_("phone"), max_length=40, blank=True, db_index=True)
     employee_no = models.CharField(_("employee number"), max_length=40, blank=True)
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES,
+                                default=settings.LANGUAGE_CODE,
+                                help_text=_("Language of the e-mails this person receives."))
     objects = UserManager()
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 

@@ -40,12 +40,14 @@ C = Capability
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.END_USER: frozenset({C.FILE_TICKETS}),
-    Role.AGENT: frozenset({C.FILE_TICKETS, C.LOG_CALLS, C.DISPATCH, C.WORK_TICKETS, C.SEE_PEOPLE}),
-    Role.ENGINEER: frozenset({C.FILE_TICKETS, C.WORK_TICKETS, C.SEE_PEOPLE}),
-    Role.SECOND_LINE: frozenset({C.FILE_TICKETS, C.WORK_TICKETS, C.SEE_PEOPLE}),
+    # Provider staff never file for themselves (a requester is a client's person); they log
+    # calls for others.
+    Role.AGENT: frozenset({C.LOG_CALLS, C.DISPATCH, C.WORK_TICKETS, C.SEE_PEOPLE}),
+    Role.ENGINEER: frozenset({C.WORK_TICKETS, C.SEE_PEOPLE}),
+    Role.SECOND_LINE: frozenset({C.WORK_TICKETS, C.SEE_PEOPLE}),
     Role.PROJECT_MANAGER: frozenset(
-        {C.FILE_TICKETS, C.LOG_CALLS, C.DISPATCH, C.WORK_TICKETS, C.SEE_PEOPLE,
-         C.READ_DASHBOARDS, C.RECEIVE_ESCALATIONS}
+        {C.LOG_CALLS, C.DISPATCH, C.WORK_TICKETS, C.SEE_PEOPLE, C.READ_DASHBOARDS,
+         C.RECEIVE_ESCALATIONS}
     ),
     Role.DELIVERY_MANAGER: frozenset(
         {C.DISPATCH, C.SEE_ALL_CONTRACTS, C.SEE_PEOPLE, C.READ_DASHBOARDS, C.RECEIVE_ESCALATIONS}

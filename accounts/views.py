@@ -70,8 +70,12 @@ def _contracts_with_status(user):
 
 @role_home("accounts:home_portal")
 def home_portal(request):
-    return render(request, "accounts/home_portal.html",
-                  {"contracts": _contracts_with_status(request.user)})
+    from tickets.selectors import my_tickets
+
+    return render(request, "accounts/home_portal.html", {
+        "contracts": _contracts_with_status(request.user),
+        "tickets": my_tickets(user=request.user).filter(requester=request.user)[:5],
+    })
 
 
 @role_home("accounts:home_client")
@@ -82,15 +86,24 @@ def home_client(request):
 
 @role_home("accounts:home_desk")
 def home_desk(request):
+    from tickets.selectors import QueueFilters, ticket_queue
+
     form = PeopleSearchForm(request.GET or None)
-    return render(request, "accounts/home_desk.html",
-                  {"contracts": _contracts_with_status(request.user), "form": form})
+    return render(request, "accounts/home_desk.html", {
+        "contracts": _contracts_with_status(request.user), "form": form,
+        "tickets": ticket_queue(user=request.user,
+                                filters=QueueFilters(view="unassigned"))[:10],
+    })
 
 
 @role_home("accounts:home_engineer")
 def home_engineer(request):
-    return render(request, "accounts/home_engineer.html",
-                  {"contracts": _contracts_with_status(request.user)})
+    from tickets.selectors import QueueFilters, ticket_queue
+
+    return render(request, "accounts/home_engineer.html", {
+        "contracts": _contracts_with_status(request.user),
+        "tickets": ticket_queue(user=request.user, filters=QueueFilters(view="mine"))[:20],
+    })
 
 
 @role_home("accounts:home_manager")
@@ -134,3 +147,17 @@ def people(request):
     return render(request, "accounts/people.html", context)
 
 
+
+
+def set_language(request):
+    """Django's language switch, also remembered on the person for the e-mails they receive."""
+    from django.views.i18n import set_language as django_set_language
+
+    response = django_set_language(request)
+    language = request.POST.get("language")
+    user = request.user
+    if (request.method == "POST" and user.is_authenticated
+            and language in dict(settings.LANGUAGES) and user.language != language):
+        user.language = language
+        user.save(update_fields=["language"])
+    return response

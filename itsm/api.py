@@ -6,14 +6,18 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api import MeView, ObtainTokenView, PersonViewSet
 from sla.api import ContractViewSet
+from tickets.api import AttachmentDownloadView, CatalogueView, TicketViewSet
 
 router = DefaultRouter()
 router.register("contracts", ContractViewSet, basename="contract")
 router.register("people", PersonViewSet, basename="person")
+router.register("tickets", TicketViewSet, basename="ticket")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("me/", MeView.as_view(), name="api-me"),
+    path("catalogue/", CatalogueView.as_view(), name="api-catalogue"),
+    path("attachments/<int:pk>/", AttachmentDownloadView.as_view(), name="api-attachment"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),

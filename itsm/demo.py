@@ -6,14 +6,17 @@ it twice leaves the same data. Later features add their own demo records here.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
 
 from accounts.models import Department, Organisation, Site, User
 from accounts.roles import Role
+from itsm.clock import now
+from itsm.demo_tickets import load_catalogue, load_tickets
 from itsm.services import demo_mark_loaded
 from sla.models import Contract, ContractMember, ServiceCalendar
+from tickets.models import Ticket
 
 DEMO_PASSWORD = "demo12345"  # noqa: S105 - the published demo credential
 
@@ -91,7 +94,7 @@ PEOPLE = [
 CONTRACTS = [
     {
         "code": "DEMO-DESKTOP", "name": "明远科技桌面运维服务", "client": "MINGYUAN",
-        "starts_on": date(2026, 4, 1), "ends_on": date(2027, 3, 31), "calendar": "6x12",
+        "months_ago": 7, "calendar": "6x12",
         "desk_phone": "400-800-1234", "desk_email": "desk@huaxin-ops.example",
         "scope": "个人桌面办公软硬件系统维护、桌面控制及杀毒软件安装及日常监控、网络安全访问管理、"
                  "固定资产登记、会议现场技术服务。周一至周六 9:00–21:00 提供 6×12 小时上门服务，"
@@ -105,7 +108,7 @@ CONTRACTS = [
     },
     {
         "code": "DEMO-SERVER", "name": "恒通证券服务器运维服务", "client": "HENGTONG",
-        "starts_on": date(2026, 1, 1), "ends_on": date(2026, 12, 31), "calendar": "7x24",
+        "months_ago": 11, "calendar": "7x24",
         "desk_phone": "400-800-1235", "desk_email": "server@huaxin-ops.example",
         "scope": "数据中心服务器、存储与网络设备的 7×24 小时运维：15 分钟响应，30 分钟到场，"
                  "24 小时内修复或更换；日常巡检、备件库管理与故障升级上报。",
@@ -115,6 +118,16 @@ CONTRACTS = [
         "contacts": ["ht-fengjun"],
     },
 ]
+
+
+def _contract_period(months_ago: int) -> tuple[date, date]:
+    """A one-year contract that began on the 1st of the month `months_ago` months back, so the
+    demo is in force whenever it is loaded (the server one ends within weeks: a renewal to see)."""
+    today = now().date()
+    month_index = today.year * 12 + today.month - 1 - months_ago
+    starts_on = date(month_index // 12, month_index % 12 + 1, 1)
+    ends_on = date(starts_on.year + 1, starts_on.month, 1) - timedelta(days=1)
+    return starts_on, ends_on
 
 
 @transaction.atomic
@@ -164,9 +177,10 @@ def load_demo() -> dict[str, int]:
 
     for spec in CONTRACTS:
         client = orgs[spec["client"]]
+        starts_on, ends_on = _contract_period(spec["months_ago"])
         contract, _ = Contract.objects.update_or_create(code=spec["code"], defaults={
             "name": spec["name"], "client": client, "provider": provider,
-            "starts_on": spec["starts_on"], "ends_on": spec["ends_on"], "scope": spec["scope"],
+            "starts_on": starts_on, "ends_on": ends_on, "scope": spec["scope"],
             "calendar": calendars[spec["calendar"]], "project_manager": people["pm"],
             "desk_phone": spec["desk_phone"], "desk_email": spec["desk_email"],
         })
@@ -178,9 +192,12 @@ def load_demo() -> dict[str, int]:
         wanted = {people[u].pk for u, _duty in spec["team"]}
         contract.members.exclude(user_id__in=wanted).delete()
 
+    load_catalogue()
+    load_tickets(people)
     demo_mark_loaded()
     return {
         "organisations": Organisation.objects.count(),
         "people": User.objects.count(),
         "contracts": Contract.objects.count(),
+        "tickets": Ticket.objects.count(),
     }

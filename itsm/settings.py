@@ -230,12 +230,18 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 HEARTBEAT_SECONDS = env_int("HEARTBEAT_SECONDS", 60, minimum=1)
+NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 8, minimum=1)
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {
         "task": "itsm.tasks.heartbeat",
         "schedule": timedelta(seconds=HEARTBEAT_SECONDS),
         # Expire just under the interval so a backlog after downtime never piles up.
         "options": {"expires": max(HEARTBEAT_SECONDS - 5, 1)},
+    },
+    "notifications-sweep": {
+        "task": "notifications.tasks.sweep",
+        "schedule": timedelta(seconds=60),
+        "options": {"expires": 55},
     },
 }
 
@@ -265,6 +271,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "EscalationTargetEnum": "tickets.models.EscalationTarget",
+        "ResolutionCodeEnum": "tickets.models.ResolutionCode",
+    },
 }
 
 # --- Security (production) ---------------------------------------------------------------------
@@ -294,3 +304,23 @@ LOGGING = {
 
 # The demo logins are listed on the login page only when the demo data is loaded and this is on.
 SHOW_DEMO_LOGINS = env_bool("SHOW_DEMO_LOGINS", DEBUG)
+
+# --- Tickets ------------------------------------------------------------------------------------
+# A resolved ticket nobody objects to closes itself after this many days (T5).
+TICKET_AUTO_CLOSE_DAYS = env_int("TICKET_AUTO_CLOSE_DAYS", 3, minimum=1)
+ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_MB", 10, minimum=1) * 1024 * 1024
+ATTACHMENT_MAX_FILES = env_int("ATTACHMENT_MAX_FILES", 5, minimum=1)
+ATTACHMENT_EXTENSIONS = env_list(
+    "ATTACHMENT_EXTENSIONS",
+    ["jpg", "jpeg", "png", "gif", "webp", "heic", "pdf", "txt", "log", "csv", "doc", "docx",
+     "xls", "xlsx", "ppt", "pptx", "zip", "7z", "rar", "eml", "msg"],
+)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+CELERY_BEAT_SCHEDULE["tickets-auto-close"] = {
+    "task": "tickets.tasks.close_confirmed_by_silence",
+    "schedule": timedelta(hours=1),
+    "options": {"expires": 3000},
+}
+# The portal's address as users reach it, for links in e-mails.
+SITE_URL = (env_str("SITE_URL", "http://127.0.0.1:8000") or "").rstrip("/")

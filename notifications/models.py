@@ -1,1 +1,67 @@
-"""notifications: models arrive with the notifications issue."""
+"""The notifications outbox: one row per message, written in the transaction that causes it.
+
+Delivery is a Celery task published on commit; a periodic sweep retries whatever is still
+pending and due, so nothing is lost when the broker or the mail server is down.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from itsm.clock import now
+
+
+class Notification(models.Model):
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("e-mail")
+        # Chat webhooks and SMS arrive as further channels with their own senders.
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices,
+                               default=Channel.EMAIL)
+    event = models.CharField(_("event"), max_length=64,
+                             help_text=_("What caused the notification, e.g. ticket.assigned."))
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                  null=True, blank=True, related_name="notifications",
+                                  verbose_name=_("recipient"))
+    address = models.CharField(_("address"), max_length=500,
+                               help_text=_("Where it goes, copied from the recipient when "
+                                           "queued (an e-mail address for e-mail)."))
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("body"))
+    html_body = models.TextField(_("HTML body"), blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices,
+                              default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0,
+                                                help_text=_("Delivery attempts made so far."))
+    next_attempt_at = models.DateTimeField(
+        _("next attempt at"), default=now,
+        help_text=_("When the sweep tries a pending notification (again)."))
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=now, editable=False)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    dedupe_key = models.CharField(
+        _("deduplication key"), max_length=200, null=True, blank=True, unique=True,
+        help_text=_("A notification with the same key is queued only once."))
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [
+            # The sweep's query: pending rows that are due, oldest first. Sent and failed rows,
+            # the vast majority, are not in the index at all.
+            models.Index(fields=["next_attempt_at"], condition=Q(status="pending"),
+                         name="notification_due"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(status="sent") | Q(sent_at__isnull=False),
+                                   name="notification_sent_has_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.address}"

@@ -1,13 +1,8 @@
 from rest_framework import serializers, viewsets
 
+from accounts.api import PersonRefSerializer
 from sla.models import Contract, ContractMember, ServiceCalendar
 from sla.selectors import contract_list
-
-
-class PersonRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    username = serializers.CharField()
-    name = serializers.CharField(source="display_name")
 
 
 class CalendarSerializer(serializers.ModelSerializer):

@@ -78,6 +78,9 @@ class Contract(models.Model):
         limit_choices_to={"role": Role.CLIENT_CONTACT}, verbose_name=_("client IT contacts"))
     desk_phone = models.CharField(_("service desk phone"), max_length=40, blank=True)
     desk_email = models.EmailField(_("service desk e-mail"), blank=True)
+    department_visibility = models.BooleanField(
+        _("end users see their department's tickets"), default=False,
+        help_text=_("Otherwise end users see only the tickets they filed themselves."))
     history = HistoricalRecords()
 
     class Meta:

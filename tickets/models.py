@@ -1,1 +1,315 @@
-"""tickets: models arrive with the tickets issue."""
+"""Tickets (工单): faults, service requests and consultations, their work log and attachments.
+
+State changes live in tickets/services.py (the rules in tickets/workflow.py); this module only
+declares the data and the database invariants.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from accounts.models import Site
+from sla.models import Contract
+
+
+class BilingualName(models.Model):
+    """Reference data named in Chinese and English; `label` follows the active language."""
+
+    name = models.CharField(_("name (Chinese)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        if translation.get_language() == "en" and self.name_en:
+            return self.name_en
+        return self.name
+
+
+class ServiceType(BilingualName):
+    """Hardware, software, network… each with its own SLA targets per contract (T3, S2)."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    needs_on_site = models.BooleanField(
+        _("usually needs a visit"), default=False,
+        help_text=_("New tickets of this type expect an engineer on site."))
+    ordering = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("service type")
+        verbose_name_plural = _("service types")
+        ordering = ["ordering", "code"]
+
+
+class Category(BilingualName):
+    """A node of the category tree under a service type (e.g. 硬件 › 打印机 › 卡纸)."""
+
+    service_type = models.ForeignKey(ServiceType, on_delete=models.CASCADE,
+                                     related_name="categories", verbose_name=_("service type"))
+    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True,
+                               related_name="children", verbose_name=_("parent category"))
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["service_type__ordering", "parent_id", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["service_type", "parent", "name"],
+                                    name="category_unique_name"),
+        ]
+
+    @property
+    def path_label(self) -> str:
+        return f"{self.parent.label} › {self.label}" if self.parent_id else self.label
+
+
+class Kind(models.TextChoices):
+    FAULT = "fault", _("Fault")
+    REQUEST = "request", _("Service request")
+    CONSULTATION = "consultation", _("Consultation")
+
+
+class Channel(models.TextChoices):
+    PORTAL = "portal", _("Web portal")
+    PHONE = "phone", _("Phone")
+    EMAIL = "email", _("E-mail")
+    IM = "im", _("Instant message (WeChat/QQ)")
+    WALK_IN = "walk_in", _("Walk-in")
+    MONITORING = "monitoring", _("Monitoring alert")
+    INSPECTION = "inspection", _("Inspection finding")
+
+
+class Priority(models.IntegerChoices):
+    P1 = 1, _("P1 Urgent")
+    P2 = 2, _("P2 Serious")
+    P3 = 3, _("P3 General")
+    P4 = 4, _("P4 Other")
+
+
+class Status(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    ACCEPTED = "accepted", _("Accepted")
+    DISPATCHED = "dispatched", _("Dispatched")
+    ON_SITE = "on_site", _("On site")
+    PENDING = "pending", _("Pending")
+    REOPENED = "reopened", _("Reopened")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# Someone still has work to do on these; the queue and its partial index cover exactly these.
+OPEN_STATUSES = [Status.SUBMITTED, Status.ACCEPTED, Status.DISPATCHED, Status.ON_SITE,
+                 Status.PENDING, Status.REOPENED]
+
+
+class PendingReason(models.TextChoices):
+    USER = "user", _("Waiting for the user")
+    VENDOR = "vendor", _("Waiting for a vendor")
+    SPARE_PART = "spare_part", _("Waiting for a spare part")
+
+
+class ResolutionCode(models.TextChoices):
+    FIXED = "fixed", _("Fixed")
+    REPLACED = "replaced", _("Part or device replaced")
+    CONFIGURED = "configured", _("Configuration changed")
+    WORKAROUND = "workaround", _("Workaround provided")
+    ADVICE = "advice", _("Advice or training given")
+    NO_FAULT = "no_fault", _("No fault found")
+    VENDOR = "vendor", _("Resolved by the vendor")
+    DUPLICATE = "duplicate", _("Duplicate ticket")
+
+
+class EscalationTarget(models.TextChoices):
+    SECOND_LINE = "second_line", _("Second-line engineer")
+    PROJECT_MANAGER = "project_manager", _("Project manager")
+
+
+class Ticket(models.Model):
+    number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.FAULT)
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices,
+                               default=Channel.PORTAL)
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="tickets",
+                                 verbose_name=_("contract"))
+    service_type = models.ForeignKey(ServiceType, on_delete=models.PROTECT,
+                                     related_name="tickets", verbose_name=_("service type"))
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="tickets", verbose_name=_("category"))
+    priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices,
+                                                default=Priority.P3)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  related_name="requested_tickets", verbose_name=_("requester"))
+    logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  related_name="logged_tickets", verbose_name=_("logged by"))
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="tickets", verbose_name=_("site"))
+    location = models.CharField(_("location"), max_length=200, blank=True,
+                                help_text=_("Room, desk or rack where the problem is."))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices,
+                              default=Status.SUBMITTED)
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                 blank=True, related_name="assigned_tickets",
+                                 verbose_name=_("assignee"))
+    needs_on_site = models.BooleanField(_("needs a visit"), default=False)
+    pending_reason = models.CharField(_("pending reason"), max_length=16,
+                                      choices=PendingReason.choices, blank=True)
+    status_before_pending = models.CharField(_("status before pending"), max_length=16,
+                                             choices=Status.choices, blank=True)
+    escalated_to = models.CharField(_("escalated to"), max_length=20,
+                                    choices=EscalationTarget.choices, blank=True)
+    resolution_code = models.CharField(_("resolution code"), max_length=16,
+                                       choices=ResolutionCode.choices, blank=True)
+    resolution_notes = models.TextField(_("resolution notes"), blank=True)
+    first_line_resolution = models.BooleanField(_("resolved at the desk"), default=False)
+    auto_closed = models.BooleanField(_("closed without confirmation"), default=False)
+    reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+    time_spent_minutes = models.PositiveIntegerField(_("time spent (minutes)"), default=0)
+    submission_key = models.UUIDField(_("submission key"), null=True, blank=True, editable=False,
+                                      help_text=_("Makes a resubmitted form create no second "
+                                                  "ticket."))
+    created_at = models.DateTimeField(_("created at"), db_index=True)
+    updated_at = models.DateTimeField(_("updated at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
+    arrived_at = models.DateTimeField(_("arrived at"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["requester", "submission_key"],
+                                    condition=Q(submission_key__isnull=False),
+                                    name="ticket_submission_once"),
+            models.CheckConstraint(
+                condition=~Q(status="pending") | ~Q(pending_reason=""),
+                name="ticket_pending_has_reason"),
+            models.CheckConstraint(
+                condition=~Q(status__in=["resolved", "closed"]) | ~Q(resolution_code=""),
+                name="ticket_resolved_has_code"),
+        ]
+        indexes = [
+            # The dispatch queue: open tickets newest first, read 50 at a time (DESIGN.md).
+            models.Index(fields=["-created_at"], name="ticket_open_recent",
+                         condition=Q(status__in=OPEN_STATUSES)),
+            models.Index(fields=["contract", "-created_at"], name="ticket_open_contract",
+                         condition=Q(status__in=OPEN_STATUSES)),
+            models.Index(fields=["assignee", "-created_at"], name="ticket_open_assignee",
+                         condition=Q(status__in=OPEN_STATUSES)),
+            models.Index(fields=["requester", "-created_at"], name="ticket_requester_recent"),
+            models.Index(fields=["resolved_at"], name="ticket_resolved_waiting",
+                         condition=Q(status="resolved")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class TicketCounter(models.Model):
+    """Last number handed out per year: tickets are numbered 2026-000001, 2026-000002…"""
+
+    year = models.PositiveSmallIntegerField(_("year"), primary_key=True)
+    last = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("ticket counter")
+        verbose_name_plural = _("ticket counters")
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+class Entry(models.Model):
+    """One line of a ticket's timeline: a reply, an internal note, or an event."""
+
+    class Kind(models.TextChoices):
+        REPLY = "reply", _("Reply")
+        NOTE = "note", _("Internal note")
+        EVENT = "event", _("Event")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="entries",
+                               verbose_name=_("ticket"))
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                               blank=True, related_name="+", verbose_name=_("author"))
+    action = models.CharField(_("action"), max_length=32, blank=True,
+                              help_text=_("For events: the transition, e.g. accept."))
+    from_status = models.CharField(_("from status"), max_length=16, choices=Status.choices,
+                                   blank=True)
+    to_status = models.CharField(_("to status"), max_length=16, choices=Status.choices,
+                                 blank=True)
+    body = models.TextField(_("text"), blank=True)
+    detail = models.CharField(_("detail"), max_length=200, blank=True,
+                              help_text=_("For events: who or what, stored language-neutral "
+                                          "(a name or a code) and worded when shown."))
+    internal = models.BooleanField(_("internal"), default=False,
+                                   help_text=_("Never shown to end users or client contacts."))
+    time_spent_minutes = models.PositiveIntegerField(_("time spent (minutes)"), default=0)
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        verbose_name = _("work log entry")
+        verbose_name_plural = _("work log entries")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["ticket", "created_at"], name="entry_ticket_time")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(kind="note") | Q(internal=True),
+                                   name="entry_note_is_internal"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def event_text(self) -> str:
+        """The event in the reader's language (entries store codes and names, not sentences)."""
+        from tickets.events import describe
+
+        return describe(self)
+
+
+class Attachment(models.Model):
+    """A file on a ticket, stored under MEDIA_ROOT with a server-made name, never at a URL."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments",
+                               verbose_name=_("ticket"))
+    entry = models.ForeignKey(Entry, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="attachments", verbose_name=_("work log entry"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("uploaded by"))
+    original_name = models.CharField(_("file name"), max_length=255)
+    storage_name = models.CharField(_("stored as"), max_length=255, unique=True, editable=False)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    internal = models.BooleanField(_("internal"), default=False)
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name

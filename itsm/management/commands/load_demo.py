@@ -10,6 +10,6 @@ class Command(BaseCommand):
         counts = load_demo()
         self.stdout.write(self.style.SUCCESS(
             "Demo data ready: {organisations} organisations, {people} people, "
-            "{contracts} contracts.".format(**counts)))
+            "{contracts} contracts, {tickets} tickets.".format(**counts)))
         logins = ", ".join(p[0] for p in PEOPLE if p[-1])
         self.stdout.write(f"Demo logins ({DEMO_PASSWORD}): {logins}")

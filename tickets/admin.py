@@ -1,0 +1,55 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from tickets.models import Attachment, Category, Entry, ServiceType, Ticket
+
+
+@admin.register(ServiceType)
+class ServiceTypeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "name_en", "needs_on_site", "ordering", "active"]
+    list_editable = ["ordering", "active"]
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_en", "service_type", "parent", "active"]
+    list_filter = ["service_type", "active"]
+    search_fields = ["name", "name_en"]
+    list_select_related = ["service_type", "parent"]
+
+
+class EntryInline(admin.TabularInline):
+    model = Entry
+    extra = 0
+    fields = ["created_at", "kind", "author", "action", "to_status", "internal", "body"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Ticket)
+class TicketAdmin(SimpleHistoryAdmin):
+    """Read-mostly: state changes go through the portal so the rules and the timeline hold."""
+
+    list_display = ["number", "title", "contract", "priority", "status", "requester", "assignee",
+                    "created_at"]
+    list_filter = ["status", "priority", "contract", "service_type", "channel"]
+    search_fields = ["number", "title", "requester__name"]
+    list_select_related = ["contract", "requester", "assignee"]
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in Ticket._meta.fields]
+    inlines = [EntryInline]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "ticket", "size", "internal", "uploaded_by", "created_at"]
+    readonly_fields = ["ticket", "entry", "uploaded_by", "original_name", "storage_name",
+                       "content_type", "size", "internal", "created_at"]
+    list_select_related = ["ticket", "uploaded_by"]

@@ -1,0 +1,416 @@
+"""REST API for tickets: list/create, read/limited update, one POST per transition, comments,
+attachments. Same selectors and services as the pages (X4)."""
+
+from __future__ import annotations
+
+import django_filters
+from django.http import FileResponse, Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, parsers, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.pagination import CursorPagination
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.api import PersonRefSerializer
+from accounts.models import Site, User
+from accounts.roles import Capability, can
+from accounts.selectors import people_visible_to
+from sla.models import Contract
+from sla.selectors import contracts_visible_to
+from tickets import attachments as files
+from tickets.models import (
+    Attachment,
+    Category,
+    Channel,
+    EscalationTarget,
+    Kind,
+    PendingReason,
+    Priority,
+    ResolutionCode,
+    ServiceType,
+    Status,
+    Ticket,
+)
+from tickets.selectors import (
+    LIST_RELATED,
+    attachment_get,
+    ticket_attachments,
+    ticket_timeline,
+    tickets_visible_to,
+)
+from tickets.services import ticket_act, ticket_comment, ticket_create, ticket_update
+from tickets.workflow import TicketActionError, allowed_actions
+
+
+class TicketSerializer(serializers.ModelSerializer):
+    contract = serializers.CharField(source="contract.code")
+    service_type = serializers.CharField(source="service_type.code")
+    category = serializers.PrimaryKeyRelatedField(read_only=True)
+    requester = PersonRefSerializer()
+    assignee = PersonRefSerializer(allow_null=True)
+    logged_by = PersonRefSerializer()
+    actions = serializers.SerializerMethodField(help_text="Transitions the caller may do now.")
+
+    class Meta:
+        model = Ticket
+        fields = ["id", "number", "title", "description", "kind", "channel", "service_type",
+                  "category", "priority", "status", "requester", "logged_by", "assignee",
+                  "contract", "site", "location", "contact_phone", "needs_on_site",
+                  "pending_reason", "escalated_to", "resolution_code", "resolution_notes",
+                  "first_line_resolution", "auto_closed", "reopen_count", "created_at",
+                  "updated_at", "accepted_at", "dispatched_at", "arrived_at", "resolved_at",
+                  "closed_at", "cancelled_at", "actions"]
+
+    def get_actions(self, ticket) -> list[str]:
+        return allowed_actions(self.context["request"].user, ticket)
+
+
+class TicketCreateSerializer(serializers.Serializer):
+    """Fields anyone filing may send; the desk-only ones are refused for others."""
+
+    DESK_ONLY = {"requester", "channel", "priority", "needs_on_site"}
+
+    contract = serializers.SlugRelatedField(slug_field="code", queryset=Contract.objects.none())
+    service_type = serializers.SlugRelatedField(slug_field="code",
+                                                queryset=ServiceType.objects.filter(active=True))
+    category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.filter(active=True),
+                                                  required=False, allow_null=True)
+    kind = serializers.ChoiceField(choices=Kind.choices, default=Kind.FAULT)
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    contact_phone = serializers.CharField(max_length=40, required=False, allow_blank=True,
+                                          default="")
+    site = serializers.PrimaryKeyRelatedField(queryset=Site.objects.none(), required=False,
+                                              allow_null=True)
+    location = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    submission_key = serializers.UUIDField(required=False, allow_null=True, help_text=(
+        "Send the same key again and the first ticket comes back instead of a second one."))
+    requester = serializers.PrimaryKeyRelatedField(queryset=User.objects.none(), required=False)
+    channel = serializers.ChoiceField(choices=Channel.choices, required=False)
+    priority = serializers.ChoiceField(choices=Priority.choices, required=False)
+    needs_on_site = serializers.BooleanField(required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is None:  # schema generation
+            return
+        user = request.user
+        self.fields["contract"].queryset = contracts_visible_to(user)
+        self.fields["site"].queryset = Site.objects.filter(
+            organisation_id__in=contracts_visible_to(user).values("client_id"))
+        self.fields["requester"].queryset = people_visible_to(user)
+
+    def validate(self, data):
+        user = self.context["request"].user
+        if not can(user, Capability.LOG_CALLS):
+            refused = sorted(self.DESK_ONLY & set(self.initial_data))
+            if refused:
+                raise serializers.ValidationError(
+                    {f: [_("Only the service desk sets this.")] for f in refused})
+        return data
+
+
+class TicketUpdateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200, required=False)
+    description = serializers.CharField(required=False, allow_blank=True)
+    contact_phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    location = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    site = serializers.PrimaryKeyRelatedField(queryset=Site.objects.all(), required=False,
+                                              allow_null=True)
+    priority = serializers.ChoiceField(choices=Priority.choices, required=False)
+    service_type = serializers.SlugRelatedField(slug_field="code", required=False,
+                                                queryset=ServiceType.objects.filter(active=True))
+    category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.filter(active=True),
+                                                  required=False, allow_null=True)
+    needs_on_site = serializers.BooleanField(required=False)
+    kind = serializers.ChoiceField(choices=Kind.choices, required=False)
+
+    def validate(self, data):
+        unknown = sorted(set(self.initial_data) - set(self.fields))
+        if unknown:
+            raise serializers.ValidationError(
+                {f: [_("This field cannot be changed here.")] for f in unknown})
+        return data
+
+
+class ActionSerializer(serializers.Serializer):
+    """Input of the transitions; each uses the fields it needs."""
+
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    assignee = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True),
+                                                  required=False)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    code = serializers.ChoiceField(choices=ResolutionCode.choices, required=False)
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    time_spent_minutes = serializers.IntegerField(min_value=0, max_value=1440, required=False,
+                                                  default=0)
+    target = serializers.ChoiceField(choices=EscalationTarget.choices, required=False)
+    to = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True),
+                                            required=False, allow_null=True)
+
+    def validate(self, data):
+        if (self.context.get("action") == "pend"
+                and self.initial_data.get("reason") not in PendingReason.values):
+            raise serializers.ValidationError(
+                {"reason": [_("One of: %(values)s.")
+                            % {"values": ", ".join(PendingReason.values)}]})
+        return data
+
+
+class CommentSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    kind = serializers.CharField(read_only=True)
+    author = PersonRefSerializer(read_only=True, allow_null=True)
+    body = serializers.CharField(allow_blank=False, max_length=20000)
+    internal = serializers.BooleanField(default=False)
+    time_spent_minutes = serializers.IntegerField(min_value=0, max_value=1440, default=0)
+    created_at = serializers.DateTimeField(read_only=True)
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "original_name", "content_type", "size", "internal", "created_at",
+                  "download_url"]
+
+    def get_download_url(self, attachment) -> str:
+        return self.context["request"].build_absolute_uri(f"/api/attachments/{attachment.pk}/")
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    internal = serializers.BooleanField(default=False)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class TicketFilter(django_filters.FilterSet):
+    contract = django_filters.CharFilter(field_name="contract__code")
+    service_type = django_filters.CharFilter(field_name="service_type__code")
+    open = django_filters.BooleanFilter(method="filter_open", label="open")
+    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+
+    class Meta:
+        model = Ticket
+        fields = ["status", "priority", "kind", "channel", "assignee", "requester", "site"]
+
+    def filter_open(self, queryset, name, value):
+        from tickets.models import OPEN_STATUSES
+
+        if value is None:
+            return queryset
+        if value:
+            return queryset.filter(status__in=OPEN_STATUSES)
+        return queryset.exclude(status__in=OPEN_STATUSES)
+
+
+class NewestFirst(CursorPagination):
+    """No COUNT(*) over a million rows: a cursor over the (partial) created_at indexes."""
+
+    ordering = ("-created_at", "-id")
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+def _error(exc: TicketActionError) -> Response:
+    return Response({"detail": exc.message}, status=exc.status_code)
+
+
+class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                    mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    """Tickets the caller may see. A ticket outside their scope answers 404 on every verb."""
+
+    serializer_class = TicketSerializer
+    filterset_class = TicketFilter
+    pagination_class = NewestFirst
+    search_fields = ["number", "title"]
+    ordering_fields = []
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return tickets_visible_to(self.request.user).select_related(*LIST_RELATED, "logged_by")
+
+    @extend_schema(request=TicketCreateSerializer, responses={201: TicketSerializer})
+    def create(self, request, *args, **kwargs):
+        form = TicketCreateSerializer(data=request.data, context={"request": request})
+        form.is_valid(raise_exception=True)
+        data = dict(form.validated_data)
+        try:
+            ticket = ticket_create(actor=request.user, **data)
+        except TicketActionError as exc:
+            return _error(exc)
+        ticket = self.get_queryset().get(pk=ticket.pk)
+        return Response(TicketSerializer(ticket, context={"request": request}).data,
+                        status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=TicketUpdateSerializer, responses=TicketSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        ticket = self.get_object()
+        form = TicketUpdateSerializer(data=request.data, partial=True,
+                                      context={"request": request})
+        form.is_valid(raise_exception=True)
+        try:
+            ticket_update(actor=request.user, ticket=ticket, **form.validated_data)
+        except TicketActionError as exc:
+            return _error(exc)
+        return Response(self.get_serializer(self.get_queryset().get(pk=ticket.pk)).data)
+
+    def update(self, request, *args, **kwargs):
+        if not kwargs.get("partial"):
+            return Response({"detail": _("Use PATCH to change some fields.")},
+                            status=status.HTTP_405_METHOD_NOT_ALLOWED)
+        return super().update(request, *args, **kwargs)
+
+    def _transition(self, request, name: str):
+        ticket = self.get_object()
+        form = ActionSerializer(data=request.data, context={"request": request, "action": name})
+        form.is_valid(raise_exception=True)
+        try:
+            ticket_act(name, actor=request.user, ticket=ticket, **form.validated_data)
+        except TicketActionError as exc:
+            return _error(exc)
+        return Response(self.get_serializer(self.get_queryset().get(pk=ticket.pk)).data)
+
+    @extend_schema(request=ActionSerializer, responses=TicketSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        return self._transition(request, "accept")
+
+    @extend_schema(request=None, responses=TicketSerializer)
+    @action(detail=True, methods=["post"])
+    def claim(self, request, pk=None):
+        return self._transition(request, "claim")
+
+    @extend_schema(request=ActionSerializer, responses=TicketSerializer)
+    @action(detail=True, methods=["post"])
+    def dispatch(self, request, pk=None):  # noqa: A003 - the transition's name
+        return self._transition(request, "dispatch")
+
+    @extend_schema(request=ActionSerializer, responses=TicketSerializer)
+    @action(detail=True, methods=["post"], url_path="check-in")
+    def check_in(self, request, pk=None):
+        return self._transition(request, "check_in")
+
+    @extend_schema(request=ActionSerializer, responses=TicketSerializer)
+    @action(detail=True, methods=["post"])
+    def pend(self, request, pk=None):
+        return self._transition(request, "pend")
+
+    @extend_schema(request=ActionSerializer, responses=TicketSerializer)
+    @action(detail=True, methods=["post"])
+    def resume(self, request, pk=None):
+        return self._transition(request, "resume")
+
+    @extend_schema(request=ActionSerializer, responses=TicketSerializer)
+    @action(detail=True, methods=["post"])
+    def resolve(self, request, pk=None):
+        return self._transition(request, "resolve")
+
+    @extend_schema(request=ActionSerializer, responses=TicketSerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        return self._transition(request, "confirm")
+
+    @extend_schema(request=ActionSerializer, responses=TicketSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        return self._transition(request, "reopen")
+
+    @extend_schema(request=ActionSerializer, responses=TicketSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        return self._transition(request, "cancel")
+
+    @extend_schema(request=ActionSerializer, responses=TicketSerializer)
+    @action(detail=True, methods=["post"])
+    def escalate(self, request, pk=None):
+        return self._transition(request, "escalate")
+
+    @extend_schema(methods=["GET"], responses=CommentSerializer(many=True))
+    @extend_schema(methods=["POST"], request=CommentSerializer,
+                   responses={201: CommentSerializer})
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filterset_class=None)
+    def comments(self, request, pk=None):
+        """Public replies and, for the service team, internal notes."""
+        ticket = self.get_object()
+        if request.method == "GET":
+            entries = [e for e in ticket_timeline(user=request.user, ticket=ticket)
+                       if e.kind != "event"]
+            return Response(CommentSerializer(entries, many=True).data)
+        form = CommentSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        if form.validated_data["internal"] and request.user.is_client_side:
+            raise PermissionDenied(_("Only the service team writes internal notes."))
+        try:
+            entry = ticket_comment(actor=request.user, ticket=ticket, **form.validated_data)
+        except TicketActionError as exc:
+            return _error(exc)
+        return Response(CommentSerializer(entry).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(methods=["GET"], responses=AttachmentSerializer(many=True))
+    @extend_schema(methods=["POST"], request={"multipart/form-data": AttachmentUploadSerializer},
+                   responses={201: AttachmentSerializer(many=True)})
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filterset_class=None,
+            parser_classes=[parsers.MultiPartParser, parsers.FormParser])
+    def attachments(self, request, pk=None):
+        ticket = self.get_object()
+        if request.method == "GET":
+            return Response(AttachmentSerializer(ticket_attachments(user=request.user,
+                                                                    ticket=ticket),
+                                                 many=True, context={"request": request}).data)
+        form = AttachmentUploadSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        try:
+            entry = ticket_comment(actor=request.user, ticket=ticket, body=data["note"],
+                                   internal=data["internal"], uploads=[data["file"]])
+        except TicketActionError as exc:
+            return _error(exc)
+        return Response(AttachmentSerializer(entry.ticket.attachments.filter(entry=entry),
+                                             many=True, context={"request": request}).data,
+                        status=status.HTTP_201_CREATED)
+
+
+class AttachmentDownloadView(APIView):
+    """The file itself, after the same permission check as the page."""
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    def get(self, request, pk: int):
+        try:
+            attachment = attachment_get(user=request.user, pk=pk)
+        except Attachment.DoesNotExist:
+            raise Http404 from None
+        storage = files.storage()
+        if not storage.exists(attachment.storage_name):
+            raise Http404
+        response = FileResponse(storage.open(attachment.storage_name, "rb"), as_attachment=True,
+                                filename=attachment.original_name,
+                                content_type=attachment.content_type)
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class CatalogueView(APIView):
+    """Service types and their categories, for building a filing form."""
+
+    @extend_schema(responses=inline_serializer("Catalogue", {
+        "service_types": serializers.ListField(child=serializers.DictField()),
+        "statuses": serializers.ListField(child=serializers.DictField())}))
+    def get(self, request):
+        categories = Category.objects.filter(active=True).order_by("service_type_id", "name")
+        return Response({
+            "service_types": [
+                {"code": st.code, "name": st.label, "needs_on_site": st.needs_on_site,
+                 "categories": [{"id": c.pk, "name": c.label, "parent": c.parent_id}
+                                for c in categories if c.service_type_id == st.pk]}
+                for st in ServiceType.objects.filter(active=True)],
+            "statuses": [{"value": v, "label": str(label)} for v, label in Status.choices],
+        })

@@ -1,0 +1,36 @@
+"""Timeline events worded in the reader's language at display time."""
+
+from django.utils.translation import gettext as _
+
+from tickets.models import EscalationTarget, PendingReason, ResolutionCode
+
+
+def _label(choices, value: str) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
+def describe(entry) -> str:
+    detail = entry.detail
+    texts = {
+        "create": lambda: _("Ticket filed"),
+        "accept": lambda: _("Accepted"),
+        "claim": lambda: _("Claimed by %(name)s") % {"name": detail},
+        "dispatch": lambda: _("Dispatched to %(name)s") % {"name": detail},
+        "check_in": lambda: _("Engineer on site"),
+        "pend": lambda: _("Pending: %(reason)s") % {"reason": _label(PendingReason, detail)},
+        "resume": lambda: _("Work resumed"),
+        "resolve": lambda: _("Resolved: %(code)s") % {"code": _label(ResolutionCode, detail)},
+        "escalate": lambda: _("Escalated to %(target)s") % {
+            "target": _label(EscalationTarget, detail.split(":", 1)[0])
+            + (f" {detail.split(':', 1)[1]}" if ":" in detail else "")},
+        "confirm": lambda: _("Fix confirmed, ticket closed"),
+        "reopen": lambda: _("Not fixed: reopened"),
+        "cancel": lambda: _("Cancelled"),
+        "auto_close": lambda: _("Closed: no objection within %(days)s days of the fix")
+        % {"days": detail},
+        "update": lambda: _("Details changed: %(fields)s") % {"fields": detail},
+    }
+    return texts[entry.action]() if entry.action in texts else entry.action

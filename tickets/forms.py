@@ -1,0 +1,246 @@
+"""Forms: they parse and present input; the services decide what is allowed."""
+
+from __future__ import annotations
+
+import uuid
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Site, User
+from accounts.selectors import people_visible_to
+from itsm.clock import now
+from sla.models import ContractMember
+from sla.selectors import contracts_visible_to
+from tickets.models import (
+    Channel,
+    EscalationTarget,
+    Kind,
+    PendingReason,
+    Priority,
+    ResolutionCode,
+    ServiceType,
+)
+from tickets.selectors import assignable_engineers, categories, second_line_engineers
+
+
+class BootstrapForm(forms.Form):
+    """Gives every widget Bootstrap's classes so templates can render fields generically."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            elif isinstance(widget, forms.HiddenInput):
+                continue
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"multiple": True}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return [super().clean(data, initial)] if data else []
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.service_type.label} › {obj.path_label}"
+
+
+class TicketFormBase(BootstrapForm):
+    submission_key = forms.UUIDField(widget=forms.HiddenInput)
+    contract = forms.ModelChoiceField(queryset=None, label=_("Contract"), empty_label=None,
+                                      to_field_name="code")
+    kind = forms.ChoiceField(choices=Kind.choices, label=_("Kind"), initial=Kind.FAULT)
+    service_type = forms.ModelChoiceField(queryset=ServiceType.objects.filter(active=True),
+                                          label=_("Service type"), to_field_name="code")
+    category = CategoryChoiceField(queryset=None, required=False, label=_("Category"))
+    title = forms.CharField(max_length=200, label=_("What is wrong?"),
+                            widget=forms.TextInput(attrs={
+                                "placeholder": _("e.g. The printer on floor 3 jams")}))
+    description = forms.CharField(required=False, label=_("Details"),
+                                  widget=forms.Textarea(attrs={"rows": 4}))
+    contact_phone = forms.CharField(max_length=40, required=False, label=_("Contact phone"))
+    site = forms.ModelChoiceField(queryset=Site.objects.none(), required=False, label=_("Site"))
+    location = forms.CharField(max_length=200, required=False, label=_("Room or desk"))
+    uploads = MultipleFileField(label=_("Photos or files"))
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        today = now().date()
+        contracts = contracts_visible_to(user).filter(starts_on__lte=today, ends_on__gte=today)
+        self.fields["contract"].queryset = contracts.select_related("client").order_by("code")
+        self.fields["category"].queryset = categories().order_by(
+            "service_type__ordering", "parent__name", "name")
+        self.fields["site"].queryset = Site.objects.filter(
+            organisation_id__in=contracts.values("client_id")).order_by("name")
+        if not self.is_bound:
+            self.initial.setdefault("submission_key", uuid.uuid4())
+            first = self.fields["contract"].queryset.first()
+            if first:
+                self.initial.setdefault("contract", first.code)
+
+    def clean(self):
+        data = super().clean()
+        category, service_type = data.get("category"), data.get("service_type")
+        if category and service_type and category.service_type_id != service_type.pk:
+            self.add_error("category", _("This category belongs to another service type."))
+        return data
+
+    def ticket_fields(self) -> dict:
+        data = self.cleaned_data
+        return {key: data[key] for key in (
+            "contract", "kind", "service_type", "category", "title", "description",
+            "contact_phone", "site", "location", "submission_key", "uploads")}
+
+
+class PortalTicketForm(TicketFormBase):
+    """What an end user fills in: nothing about priority, assignee or who asked."""
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("contact_phone", user.phone)
+            self.initial.setdefault("site", user.site_id)
+
+
+class LogCallForm(TicketFormBase):
+    """The desk's keyboard-fast form for a call, e-mail, IM message or walk-in."""
+
+    requester = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput,
+                                       label=_("Caller"),
+                                       error_messages={"required": _("Find and pick the caller.")})
+    channel = forms.ChoiceField(label=_("Channel"), initial=Channel.PHONE, choices=[
+        (c.value, c.label) for c in (Channel.PHONE, Channel.EMAIL, Channel.IM, Channel.WALK_IN,
+                                     Channel.MONITORING, Channel.INSPECTION)])
+    priority = forms.TypedChoiceField(choices=Priority.choices, coerce=int, initial=Priority.P3,
+                                      label=_("Priority"))
+    needs_on_site = forms.BooleanField(required=False, label=_("Needs a visit"))
+    resolve_now = forms.BooleanField(required=False, label=_("Resolved on the phone"))
+    resolution_code = forms.ChoiceField(choices=[("", "—"), *ResolutionCode.choices],
+                                        required=False, label=_("Resolution"))
+    resolution_notes = forms.CharField(required=False, label=_("What was done"),
+                                       widget=forms.Textarea(attrs={"rows": 2}))
+    dispatch_to = forms.ModelChoiceField(queryset=User.objects.none(), required=False,
+                                         label=_("Dispatch to"), empty_label=_("— later —"))
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["requester"].queryset = people_visible_to(user)
+        contracts = self.fields["contract"].queryset
+        self.fields["dispatch_to"].queryset = User.objects.filter(
+            contract_memberships__contract__in=contracts,
+            contract_memberships__duty__in=[ContractMember.Duty.ENGINEER,
+                                            ContractMember.Duty.SECOND_LINE],
+            is_active=True).distinct().order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        requester, contract = data.get("requester"), data.get("contract")
+        if requester and contract and requester.organisation_id != contract.client_id:
+            self.add_error("requester", _("The caller is not a person of this contract's client."))
+        if data.get("resolve_now"):
+            if not data.get("resolution_code"):
+                self.add_error("resolution_code", _("Choose how it was resolved."))
+            if not (data.get("resolution_notes") or "").strip():
+                self.add_error("resolution_notes", _("Describe what was done."))
+        engineer = data.get("dispatch_to")
+        if engineer and contract and not assignable_engineers(contract=contract).filter(
+                pk=engineer.pk).exists():
+            self.add_error("dispatch_to", _("This engineer is not on the contract's team."))
+        return data
+
+    def ticket_fields(self) -> dict:
+        data = self.cleaned_data
+        return super().ticket_fields() | {
+            "requester": data["requester"], "channel": data["channel"],
+            "priority": data["priority"], "needs_on_site": data["needs_on_site"],
+        }
+
+
+class NoteForm(BootstrapForm):
+    note = forms.CharField(required=False, label=_("Note"), max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DispatchForm(NoteForm):
+    assignee = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Engineer"))
+
+    def __init__(self, *args, ticket, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = assignable_engineers(contract=ticket.contract)
+
+
+class PendForm(NoteForm):
+    reason = forms.ChoiceField(choices=PendingReason.choices, label=_("Waiting for"))
+
+
+class ResolveForm(BootstrapForm):
+    code = forms.ChoiceField(choices=ResolutionCode.choices, label=_("Resolution"))
+    notes = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}))
+    time_spent_minutes = forms.IntegerField(min_value=0, max_value=1440, required=False,
+                                            initial=0, label=_("Time spent (minutes)"))
+
+
+class EscalateForm(BootstrapForm):
+    target = forms.ChoiceField(choices=EscalationTarget.choices, label=_("Escalate to"))
+    to = forms.ModelChoiceField(queryset=User.objects.none(), required=False,
+                                label=_("Second-line engineer"))
+    note = forms.CharField(label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, ticket, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to"].queryset = second_line_engineers(contract=ticket.contract)
+
+
+class ReasonForm(BootstrapForm):
+    reason = forms.CharField(label=_("Reason"), max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class OptionalReasonForm(BootstrapForm):
+    reason = forms.CharField(required=False, label=_("Reason"), max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CommentForm(BootstrapForm):
+    body = forms.CharField(required=False, label=_("Reply"), max_length=20000,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+    internal = forms.BooleanField(required=False, label=_("Internal note (not shown to the user)"))
+    time_spent_minutes = forms.IntegerField(min_value=0, max_value=1440, required=False,
+                                            label=_("Time spent (minutes)"))
+    uploads = MultipleFileField(label=_("Attach files"))
+
+
+class QueueFilterForm(BootstrapForm):
+    view = forms.ChoiceField(required=False, choices=[
+        ("open", _("All open")), ("unassigned", _("Unassigned")), ("mine", _("Mine")),
+        ("team", _("My team")), ("closed", _("Resolved and closed"))])
+    contract = forms.CharField(required=False)
+    site = forms.IntegerField(required=False)
+    service_type = forms.CharField(required=False)
+    priority = forms.TypedChoiceField(required=False, coerce=int, empty_value=None,
+                                      choices=[("", _("Any priority")), *Priority.choices])
+    status = forms.CharField(required=False)
+    q = forms.CharField(required=False, max_length=100)
+    sort = forms.ChoiceField(required=False, choices=[
+        ("-created_at", _("Newest first")), ("created_at", _("Oldest first")),
+        ("priority", _("Most urgent first")), ("-updated_at", _("Recently changed"))])
+

@@ -1,0 +1,63 @@
+"""Who hears about what happens to a ticket, in their own language (through the outbox).
+
+Each e-mail is a template under templates/tickets/email/: its first line is the subject, the rest
+the body. Internal notes never reach this module's requester-facing messages.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from notifications.services import notification_enqueue
+
+
+def _send(event: str, ticket, recipient, **context) -> None:
+    if recipient is None:
+        return
+    with translation.override(recipient.language or settings.LANGUAGE_CODE):
+        text = render_to_string(f"tickets/email/{event}.txt", {
+            "ticket": ticket, "recipient": recipient,
+            "url": settings.SITE_URL + reverse("tickets:detail", args=[ticket.number]),
+            **context,
+        }).strip()
+    subject, _newline, body = text.partition("\n")
+    notification_enqueue(recipient=recipient, event=f"ticket.{event}",
+                         subject=subject.strip(), body=body.strip() + "\n")
+
+
+def urgent_ticket(ticket) -> None:
+    """P1/P2 start emergency handling: the project manager hears at once (T4)."""
+    _send("urgent", ticket, ticket.contract.project_manager)
+
+
+def accepted(ticket) -> None:
+    _send("accepted", ticket, ticket.requester)
+
+
+def assigned(ticket) -> None:
+    _send("assigned", ticket, ticket.assignee)
+
+
+def resolved(ticket) -> None:
+    _send("resolved", ticket, ticket.requester, close_days=settings.TICKET_AUTO_CLOSE_DAYS)
+
+
+def reopened(ticket) -> None:
+    _send("reopened", ticket, ticket.assignee)
+
+
+def reply_to_requester(ticket, entry) -> None:
+    if entry.internal:  # belt and braces: the caller only passes public replies
+        return
+    _send("reply", ticket, ticket.requester, entry=entry)
+
+
+def reply_to_engineer(ticket, entry) -> None:
+    _send("reply", ticket, ticket.assignee, entry=entry)
+
+
+def escalated_to_manager(ticket, note: str, actor) -> None:
+    _send("escalated", ticket, ticket.contract.project_manager, note=note, actor=actor)

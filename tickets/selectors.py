@@ -1,0 +1,161 @@
+"""Read queries for tickets, scoped by role and contract (X2): pages and API share these."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from accounts.models import User
+from accounts.roles import Capability, Role, can
+from sla.models import ContractMember
+from sla.selectors import contracts_visible_to
+from tickets.models import OPEN_STATUSES, Attachment, Category, Entry, ServiceType, Ticket
+
+LIST_RELATED = ["contract", "service_type", "category", "requester", "assignee", "site"]
+
+
+def tickets_visible_to(user) -> QuerySet[Ticket]:
+    tickets = Ticket.objects.all()
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return tickets.none()
+    if can(user, Capability.SEE_ALL_CONTRACTS):
+        return tickets
+    if user.role == Role.END_USER:
+        own = Q(requester=user)
+        if user.department_id:
+            own |= Q(requester__department_id=user.department_id,
+                     contract__department_visibility=True)
+        return tickets.filter(own, contract__client_id=user.organisation_id)
+    return tickets.filter(contract__in=contracts_visible_to(user))
+
+
+def ticket_get(*, user, pk: int | None = None, number: str | None = None) -> Ticket:
+    """One ticket the user may see, with what its page shows; Ticket.DoesNotExist otherwise."""
+    lookup = {"pk": pk} if pk is not None else {"number": number}
+    return (tickets_visible_to(user)
+            .select_related(*LIST_RELATED, "logged_by", "contract__project_manager",
+                            "category__parent")
+            .get(**lookup))
+
+
+def ticket_timeline(*, user, ticket: Ticket) -> list[Entry]:
+    """The work log as this user may read it: internal notes only for the provider's staff."""
+    entries = ticket.entries.select_related("author").prefetch_related(
+        Prefetch("attachments", queryset=_attachments_for(user)))
+    if user.is_client_side:
+        entries = entries.filter(internal=False)
+    return list(entries)
+
+
+def ticket_attachments(*, user, ticket: Ticket) -> QuerySet[Attachment]:
+    return _attachments_for(user).filter(ticket=ticket)
+
+
+def _attachments_for(user) -> QuerySet[Attachment]:
+    attachments = Attachment.objects.select_related("uploaded_by")
+    if user.is_client_side:
+        attachments = attachments.filter(internal=False)
+    return attachments
+
+
+def attachment_get(*, user, pk: int) -> Attachment:
+    """An attachment of a ticket the user may see; internal ones only for staff."""
+    return _attachments_for(user).get(pk=pk, ticket__in=tickets_visible_to(user))
+
+
+def my_tickets(*, user) -> QuerySet[Ticket]:
+    """What an end user follows: the tickets they asked for (and their department's, if allowed)."""
+    return (tickets_visible_to(user).select_related(*LIST_RELATED)
+            .order_by("-created_at"))
+
+
+@dataclass
+class QueueFilters:
+    view: str = "open"           # open | unassigned | mine | team | closed
+    contract: str = ""
+    site: int | None = None
+    service_type: str = ""
+    priority: int | None = None
+    status: str = ""
+    q: str = ""
+    sort: str = "-created_at"
+
+
+QUEUE_SORTS = {"-created_at", "created_at", "priority", "-priority", "-updated_at"}
+
+
+def ticket_queue(*, user, filters: QueueFilters) -> QuerySet[Ticket]:
+    tickets = tickets_visible_to(user)
+    if filters.view == "closed":
+        tickets = tickets.exclude(status__in=OPEN_STATUSES)
+    else:
+        tickets = tickets.filter(status__in=OPEN_STATUSES)
+    if filters.view == "unassigned":
+        tickets = tickets.filter(assignee__isnull=True)
+    elif filters.view == "mine":
+        tickets = tickets.filter(assignee=user)
+    elif filters.view == "team":
+        team = ContractMember.objects.filter(
+            contract__in=contracts_visible_to(user)).values("user_id")
+        tickets = tickets.filter(assignee__in=team)
+    if filters.contract:
+        tickets = tickets.filter(contract__code=filters.contract)
+    if filters.site:
+        tickets = tickets.filter(site_id=filters.site)
+    if filters.service_type:
+        tickets = tickets.filter(service_type__code=filters.service_type)
+    if filters.priority:
+        tickets = tickets.filter(priority=filters.priority)
+    if filters.status:
+        tickets = tickets.filter(status=filters.status)
+    if filters.q:
+        q = filters.q.strip()
+        tickets = tickets.filter(Q(number=q) | Q(title__icontains=q)
+                                 | Q(requester__name__icontains=q)
+                                 | Q(requester__phone=q))
+    sort = filters.sort if filters.sort in QUEUE_SORTS else "-created_at"
+    return tickets.select_related(*LIST_RELATED).order_by(sort, "-pk")
+
+
+def open_tickets_of(*, user, requester: User, limit: int = 10) -> list[Ticket]:
+    """The caller's open tickets, shown while logging a call so duplicates are caught."""
+    return list(tickets_visible_to(user).filter(requester=requester, status__in=OPEN_STATUSES)
+                .select_related("service_type", "assignee").order_by("-created_at")[:limit])
+
+
+def engineer_workload(*, user) -> list[dict]:
+    """Open tickets per engineer of the contracts the user sees, for dispatching."""
+    contracts = contracts_visible_to(user)
+    engineers = (User.objects.filter(
+        contract_memberships__contract__in=contracts,
+        contract_memberships__duty__in=[ContractMember.Duty.ENGINEER,
+                                        ContractMember.Duty.SECOND_LINE],
+        is_active=True).distinct())
+    load = dict(Ticket.objects.filter(status__in=OPEN_STATUSES, assignee__in=engineers)
+                .values_list("assignee").annotate(n=Count("pk")).values_list("assignee", "n"))
+    rows = [{"engineer": e, "open": load.get(e.pk, 0)} for e in engineers.order_by("name")]
+    return sorted(rows, key=lambda row: (row["open"], row["engineer"].name))
+
+
+def assignable_engineers(*, contract) -> QuerySet[User]:
+    """People a ticket of this contract can be dispatched to: its engineers and desk."""
+    return (User.objects.filter(contract_memberships__contract=contract, is_active=True,
+                                contract_memberships__duty__in=[
+                                    ContractMember.Duty.ENGINEER,
+                                    ContractMember.Duty.SECOND_LINE,
+                                    ContractMember.Duty.AGENT])
+            .order_by("name"))
+
+
+def second_line_engineers(*, contract) -> QuerySet[User]:
+    return User.objects.filter(contract_memberships__contract=contract, is_active=True,
+                               contract_memberships__duty=ContractMember.Duty.SECOND_LINE)
+
+
+def service_types() -> QuerySet[ServiceType]:
+    return ServiceType.objects.filter(active=True)
+
+
+def categories() -> QuerySet[Category]:
+    return Category.objects.filter(active=True).select_related("parent", "service_type")

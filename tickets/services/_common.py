@@ -1,0 +1,53 @@
+"""Shared by the ticket services: locking, saving with history, timeline entries."""
+
+from __future__ import annotations
+
+from accounts.models import User
+from itsm.clock import now
+from tickets import attachments as files
+from tickets.models import (
+    Attachment,
+    Entry,
+    Ticket,
+)
+
+
+# --- helpers -------------------------------------------------------------------------------------
+def _save(ticket: Ticket, actor: User | None, reason: str, moment=None) -> None:
+    ticket.updated_at = moment or now()
+    ticket._history_user = actor
+    ticket._change_reason = reason
+    ticket.save()
+
+
+def _record(ticket, actor, action, from_status, to_status, moment, *, body="", detail="",
+            internal=False, kind=Entry.Kind.EVENT, time_spent_minutes=0) -> Entry:
+    return Entry.objects.create(
+        ticket=ticket, kind=kind, author=actor, action=action, from_status=from_status,
+        to_status=to_status, body=body or "", detail=detail[:200], internal=internal,
+        time_spent_minutes=time_spent_minutes, created_at=moment)
+
+
+def _attach(ticket, actor, entry, uploads, moment, *, internal: bool) -> list[Attachment]:
+    stored = []
+    try:
+        for upload in uploads:
+            fields = files.save_upload(upload, when=moment)
+            stored.append(fields["storage_name"])
+            Attachment.objects.create(ticket=ticket, entry=entry, uploaded_by=actor,
+                                      internal=internal, created_at=moment, **fields)
+    except Exception:
+        files.delete_stored(stored)
+        raise
+    # If the surrounding transaction rolls back later, these files stay orphaned on disk (no
+    # rollback hook in Django); they hold nothing anyone can reach, since no row points to them.
+    return stored
+
+
+
+
+def _locked(ticket: Ticket) -> Ticket:
+    """The current row, locked for this transaction (PostgreSQL: concurrent actions queue up)."""
+    return (Ticket.objects.select_for_update(of=("self",))
+            .select_related("assignee", "requester", "contract__project_manager")
+            .get(pk=ticket.pk))

@@ -1,0 +1,193 @@
+"""Filing and editing tickets: the portal form, the desk's call form, the API."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.roles import Capability, can
+from itsm.clock import now
+from sla.models import Contract
+from sla.selectors import contracts_visible_to
+from tickets import attachments as files
+from tickets import notify
+from tickets.models import (
+    Category,
+    Channel,
+    Kind,
+    Priority,
+    ServiceType,
+    Status,
+    Ticket,
+    TicketCounter,
+)
+from tickets.services import transitions
+from tickets.services._common import _attach, _locked, _record, _save
+from tickets.workflow import TicketActionError, TicketPermissionError
+
+
+# --- creating ------------------------------------------------------------------------------
+def ticket_create(
+    *,
+    actor: User,
+    contract: Contract,
+    service_type: ServiceType,
+    title: str,
+    description: str = "",
+    requester: User | None = None,
+    category: Category | None = None,
+    kind: str = Kind.FAULT,
+    channel: str = Channel.PORTAL,
+    priority: int = Priority.P3,
+    contact_phone: str = "",
+    site=None,
+    location: str = "",
+    needs_on_site: bool | None = None,
+    submission_key=None,
+    uploads=(),
+) -> Ticket:
+    """File a ticket. Fields the actor may not set (priority, channel, someone else as requester)
+    are refused; a resubmitted form (same submission_key) returns the first ticket."""
+    requester = requester or actor
+    logs_calls = can(actor, Capability.LOG_CALLS)
+    if not logs_calls:
+        if requester.pk != actor.pk:
+            raise TicketPermissionError(_("You may only file tickets for yourself."))
+        priority, channel = Priority.P3, Channel.PORTAL
+    if not can(actor, Capability.FILE_TICKETS) and not logs_calls:
+        raise TicketPermissionError(_("Your role may not file tickets."))
+    if submission_key is not None:
+        existing = Ticket.objects.filter(requester=requester, submission_key=submission_key).first()
+        if existing:
+            return existing
+    _validate_new(actor=actor, requester=requester, contract=contract, service_type=service_type,
+                  category=category, site=site, title=title)
+    files.validate_uploads(uploads)
+    moment = now()
+    try:
+        with transaction.atomic():
+            ticket = Ticket(
+                number=_next_number(moment.year), kind=kind, channel=channel, contract=contract,
+                service_type=service_type, category=category, priority=priority,
+                title=title.strip(), description=description.strip(), requester=requester,
+                logged_by=actor, contact_phone=contact_phone or requester.phone,
+                site=site, location=location,
+                needs_on_site=service_type.needs_on_site if needs_on_site is None
+                else needs_on_site,
+                submission_key=submission_key, created_at=moment, updated_at=moment,
+            )
+            _save(ticket, actor, "created")
+            entry = _record(ticket, actor, "create", "", Status.SUBMITTED, moment)
+            _attach(ticket, actor, entry, uploads, moment, internal=False)
+            if ticket.priority <= Priority.P2:
+                notify.urgent_ticket(ticket)
+    except IntegrityError:
+        if submission_key is not None:  # the same form, submitted twice at the same instant
+            existing = Ticket.objects.filter(requester=requester,
+                                             submission_key=submission_key).first()
+            if existing:
+                return existing
+        raise
+    return ticket
+
+
+def _validate_new(*, actor, requester, contract, service_type, category, site, title) -> None:
+    if not title or not title.strip():
+        raise TicketActionError(_("Say in a few words what is wrong."))
+    if not contracts_visible_to(actor).filter(pk=contract.pk).exists():
+        raise TicketPermissionError(_("You are not on this contract."))
+    if not contract.is_active_on(now().date()):
+        raise TicketActionError(_("Contract %(code)s is not in force today.")
+                                % {"code": contract.code})
+    if requester.organisation_id != contract.client_id:
+        raise TicketActionError(_("%(name)s is not a person of %(client)s.")
+                                % {"name": requester.display_name, "client": contract.client})
+    if not service_type.active:
+        raise TicketActionError(_("This service type is no longer offered."))
+    if category is not None and category.service_type_id != service_type.pk:
+        raise TicketActionError(_("The category does not belong to the service type."))
+    if site is not None and site.organisation_id != contract.client_id:
+        raise TicketActionError(_("The site is not one of the client's sites."))
+
+
+def _next_number(year: int) -> str:
+    """Gap-free per year; the counter row lock serialises only the numbering itself."""
+    with transaction.atomic():
+        TicketCounter.objects.get_or_create(year=year)
+        TicketCounter.objects.filter(year=year).update(last=F("last") + 1)
+        last = TicketCounter.objects.get(year=year).last
+    return f"{year}-{last:06d}"
+
+
+@transaction.atomic
+def ticket_log_call(*, actor: User, resolve_now: bool = False, resolution_code: str = "",
+                    resolution_notes: str = "", dispatch_to: User | None = None,
+                    **fields) -> Ticket:
+    """The desk's phone form: file for a caller, then accept, and resolve on the spot (first-line
+    resolution) or dispatch at once — all or nothing."""
+    if not can(actor, Capability.LOG_CALLS):
+        raise TicketPermissionError(_("Your role may not log calls."))
+    ticket = ticket_create(actor=actor, **fields)
+    if ticket.status != Status.SUBMITTED:  # a resubmitted form: leave the first ticket alone
+        return ticket
+    ticket = transitions.ticket_accept(actor=actor, ticket=ticket)
+    if resolve_now:
+        ticket = transitions.ticket_resolve(actor=actor, ticket=ticket, code=resolution_code,
+                                            notes=resolution_notes)
+    elif dispatch_to is not None:
+        ticket = transitions.ticket_dispatch(actor=actor, ticket=ticket,
+                                             assignee=dispatch_to)
+    return ticket
+
+
+# --- editing -------------------------------------------------------------------------------------
+REQUESTER_EDITABLE = {"title", "description", "contact_phone", "site", "location"}
+DESK_EDITABLE = REQUESTER_EDITABLE | {"priority", "service_type", "category", "needs_on_site",
+                                      "kind"}
+
+
+@transaction.atomic
+def ticket_update(*, actor: User, ticket: Ticket, **changes) -> Ticket:
+    """Edit a ticket's details. The requester may fix what they wrote until it is accepted;
+    dispatchers may also regrade priority, service type and category while it is open."""
+    ticket = _locked(ticket)
+    dispatcher = can(actor, Capability.DISPATCH) and not actor.is_client_side
+    if dispatcher and ticket.is_open:
+        allowed = DESK_EDITABLE
+    elif ticket.requester_id == actor.pk and ticket.status == Status.SUBMITTED:
+        allowed = REQUESTER_EDITABLE
+    else:
+        raise TicketPermissionError(_("You may not edit this ticket now."))
+    refused = sorted(set(changes) - allowed)
+    if refused:
+        raise TicketPermissionError(_("You may not change: %(fields)s.")
+                                    % {"fields": ", ".join(refused)})
+    if "title" in changes and not (changes["title"] or "").strip():
+        raise TicketActionError(_("Say in a few words what is wrong."))
+    service_type = changes.get("service_type", ticket.service_type)
+    category = changes.get("category", ticket.category if "service_type" not in changes else None)
+    if category is not None and category.service_type_id != service_type.pk:
+        raise TicketActionError(_("The category does not belong to the service type."))
+    site = changes.get("site", ticket.site)
+    if site is not None and site.organisation_id != ticket.contract.client_id:
+        raise TicketActionError(_("The site is not one of the client's sites."))
+    if "priority" in changes and changes["priority"] not in Priority.values:
+        raise TicketActionError(_("Choose a priority from P1 to P4."))
+    changed = [f for f, v in changes.items() if getattr(ticket, f) != v]
+    if "service_type" in changes:
+        changes["category"] = category
+    for field, value in changes.items():
+        setattr(ticket, field, value)
+    if not changed:
+        return ticket
+    moment = now()
+    _save(ticket, actor, "update", moment)
+    _record(ticket, actor, "update", ticket.status, ticket.status, moment,
+            detail=", ".join(changed), internal=actor.pk != ticket.requester_id)
+    if "priority" in changed and ticket.priority <= Priority.P2:
+        notify.urgent_ticket(ticket)
+    return ticket
+
+

@@ -1,0 +1,255 @@
+"""Ticket pages: thin adapters that parse input, call one service, render (STYLE.md)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from accounts.roles import Capability, can
+from accounts.selectors import people_search
+from itsm.paging import page_of
+from sla.selectors import contracts_visible_to
+from tickets import attachments as files
+from tickets import forms
+from tickets.models import Attachment, ServiceType, Status, Ticket
+from tickets.selectors import (
+    QueueFilters,
+    attachment_get,
+    engineer_workload,
+    my_tickets,
+    open_tickets_of,
+    ticket_get,
+    ticket_queue,
+    ticket_timeline,
+)
+from tickets.services import ticket_act, ticket_comment, ticket_create, ticket_log_call
+from tickets.workflow import (
+    ACTION_LABELS,
+    TicketActionError,
+    allowed_actions,
+    may_see_queue,
+    may_write_internal,
+)
+
+ACTION_FORMS = {
+    "accept": forms.NoteForm, "claim": None, "dispatch": forms.DispatchForm,
+    "check_in": forms.NoteForm, "pend": forms.PendForm, "resume": forms.NoteForm,
+    "resolve": forms.ResolveForm, "escalate": forms.EscalateForm, "confirm": forms.NoteForm,
+    "reopen": forms.ReasonForm, "cancel": forms.OptionalReasonForm,
+}
+TICKET_FORMS = {forms.DispatchForm, forms.EscalateForm}
+
+
+def _ticket_or_404(user, number: str) -> Ticket:
+    try:
+        return ticket_get(user=user, number=number)
+    except Ticket.DoesNotExist:
+        raise Http404 from None
+
+
+def _form_errors(form) -> str:
+    return " ".join(f"{form.fields[f].label if f in form.fields else ''}: {e}".lstrip(": ")
+                    for f, errors in form.errors.items() for e in errors)
+
+
+@login_required
+def new(request):
+    """The portal form: an end user files a fault in under a minute."""
+    if not can(request.user, Capability.FILE_TICKETS):
+        raise PermissionDenied
+    form = forms.PortalTicketForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ticket = ticket_create(actor=request.user, **form.ticket_fields())
+        except TicketActionError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Ticket %(number)s filed. We will be in touch soon.")
+                             % {"number": ticket.number})
+            return redirect("tickets:detail", ticket.number)
+    return render(request, "tickets/new.html", {"form": form})
+
+
+@login_required
+def log_call(request):
+    """The desk logs a call on behalf of a caller, and resolves or dispatches it at once."""
+    if not can(request.user, Capability.LOG_CALLS):
+        raise PermissionDenied
+    form = forms.LogCallForm(request.POST or None, request.FILES or None, user=request.user)
+    caller = None
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                ticket = ticket_log_call(
+                    actor=request.user, resolve_now=data["resolve_now"],
+                    resolution_code=data["resolution_code"],
+                    resolution_notes=data["resolution_notes"],
+                    dispatch_to=data["dispatch_to"], **form.ticket_fields())
+            except TicketActionError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("Ticket %(number)s logged (%(status)s).")
+                                 % {"number": ticket.number,
+                                    "status": ticket.get_status_display()})
+                return redirect("tickets:detail", ticket.number)
+        caller = form.cleaned_data.get("requester") if hasattr(form, "cleaned_data") else None
+    return render(request, "tickets/log_call.html", {
+        "form": form, "caller": caller,
+        "caller_tickets": open_tickets_of(user=request.user, requester=caller) if caller else [],
+    })
+
+
+@login_required
+def caller_search(request):
+    """htmx: callers matching what the agent types, each with their open tickets."""
+    if not can(request.user, Capability.LOG_CALLS):
+        raise PermissionDenied
+    query = request.GET.get("q", "").strip()[:100]
+    people = list(people_search(user=request.user, query=query, limit=8)) if query else []
+    people = [p for p in people if p.organisation_id and p.is_client_side]
+    return render(request, "tickets/_callers.html", {"people": people, "query": query})
+
+
+@login_required
+def caller_tickets(request, pk: int):
+    """htmx: the chosen caller's open tickets, so a duplicate is caught before it is filed."""
+    if not can(request.user, Capability.LOG_CALLS):
+        raise PermissionDenied
+    from accounts.selectors import people_visible_to
+
+    try:
+        caller = people_visible_to(request.user).select_related("site", "department").get(pk=pk)
+    except User.DoesNotExist:
+        raise Http404 from None
+    return render(request, "tickets/_caller_tickets.html", {
+        "caller": caller, "tickets": open_tickets_of(user=request.user, requester=caller)})
+
+
+@login_required
+def mine(request):
+    """My tickets: what I asked for (end users; client contacts see their contract's)."""
+    tickets = my_tickets(user=request.user)
+    if not request.user.is_client_side:
+        tickets = tickets.filter(requester=request.user)
+    page = page_of(tickets, request.GET.get("page"), per_page=25)
+    return render(request, "tickets/mine.html", {"page": page})
+
+
+@login_required
+def queue(request):
+    """The dispatch queue; with htmx (every 30 s) only the table is sent."""
+    user = request.user
+    if not may_see_queue(user):
+        raise PermissionDenied
+    filter_form = forms.QueueFilterForm(request.GET or None)
+    data = filter_form.cleaned_data if filter_form.is_valid() else {}
+    filters = QueueFilters(**{k: v for k, v in data.items() if v not in (None, "")})
+    page = page_of(ticket_queue(user=user, filters=filters), request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {"page": page, "filters": filters, "filter_form": filter_form,
+               "query": params.urlencode()}
+    if request.htmx:
+        return render(request, "tickets/queue.html#table", context)
+    context.update(
+        contracts=contracts_visible_to(user).order_by("code"),
+        service_types=ServiceType.objects.filter(active=True),
+        statuses=Status.choices,
+        workload=engineer_workload(user=user) if can(user, Capability.DISPATCH) else None,
+    )
+    return render(request, "tickets/queue.html", context)
+
+
+@login_required
+def detail(request, number: str):
+    ticket = _ticket_or_404(request.user, number)
+    actions = allowed_actions(request.user, ticket)
+    action_forms = {}
+    for action in actions:
+        form_class = ACTION_FORMS[action]
+        if form_class is None:
+            action_forms[action] = None
+        elif form_class in TICKET_FORMS:
+            action_forms[action] = form_class(ticket=ticket, auto_id=f"id_{action}_%s")
+        else:
+            action_forms[action] = form_class(auto_id=f"id_{action}_%s")
+    return render(request, "tickets/detail.html", {
+        "ticket": ticket,
+        "timeline": ticket_timeline(user=request.user, ticket=ticket),
+        "actions": [(a, ACTION_LABELS[a], action_forms[a]) for a in actions],
+        "comment_form": forms.CommentForm(),
+        "may_write_internal": may_write_internal(request.user),
+        "may_comment": ticket.status not in {Status.CLOSED, Status.CANCELLED}
+        or not request.user.is_client_side,
+    })
+
+
+@login_required
+@require_POST
+def act(request, number: str, action: str):
+    """One POST URL per transition (/tickets/<number>/<action>/)."""
+    ticket = _ticket_or_404(request.user, number)
+    form_class = ACTION_FORMS[action]
+    data = {}
+    if form_class is not None:
+        form = (form_class(request.POST, ticket=ticket) if form_class in TICKET_FORMS
+                else form_class(request.POST))
+        if not form.is_valid():
+            messages.error(request, _form_errors(form))
+            return redirect("tickets:detail", ticket.number)
+        data = form.cleaned_data
+    try:
+        ticket_act(action, actor=request.user, ticket=ticket, **data)
+    except TicketActionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("%(action)s: done.") % {"action": ACTION_LABELS[action]})
+    return redirect("tickets:detail", ticket.number)
+
+
+@login_required
+@require_POST
+def comment(request, number: str):
+    ticket = _ticket_or_404(request.user, number)
+    form = forms.CommentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect("tickets:detail", ticket.number)
+    data = form.cleaned_data
+    try:
+        ticket_comment(actor=request.user, ticket=ticket, body=data["body"],
+                       internal=data["internal"],
+                       time_spent_minutes=data["time_spent_minutes"] or 0,
+                       uploads=data["uploads"])
+    except TicketActionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Internal note added.") if data["internal"]
+                         else _("Reply sent."))
+    return redirect("tickets:detail", ticket.number)
+
+
+@login_required
+def download(request, pk: int):
+    """Files are only ever served here: after the permission check, as a download."""
+    try:
+        attachment = attachment_get(user=request.user, pk=pk)
+    except Attachment.DoesNotExist:
+        raise Http404 from None
+    storage = files.storage()
+    if not storage.exists(attachment.storage_name):
+        raise Http404
+    response = FileResponse(storage.open(attachment.storage_name, "rb"), as_attachment=True,
+                            filename=attachment.original_name,
+                            content_type=attachment.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
