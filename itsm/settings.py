@@ -6,6 +6,7 @@ environment variables. Bad values stop start-up with a clear message (itsm/env.p
 
 from __future__ import annotations
 
+import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -119,7 +120,9 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # The embedded demo runs web and worker on one SQLite file: wait for locks instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-itsm.sqlite3")}
+    # A file (not :memory:) so subprocess tests can open it; per process so parallel runs of
+    # the suite never share one.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-itsm-{os.getpid()}.sqlite3")}
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60, minimum=0)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -215,6 +218,7 @@ else:
         "data_folder_in": str(BROKER_DIR / "out"),
         "data_folder_out": str(BROKER_DIR / "out"),
         "processed_folder": str(BROKER_DIR / "processed"),
+        "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
     }
 # Installations sharing one Redis keep apart by queue name.

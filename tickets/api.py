@@ -103,6 +103,9 @@ class TicketCreateSerializer(serializers.Serializer):
         self.fields["site"].queryset = Site.objects.filter(
             organisation_id__in=contracts_visible_to(user).values("client_id"))
         self.fields["requester"].queryset = people_visible_to(user)
+        if not can(user, Capability.LOG_CALLS):
+            for name in self.DESK_ONLY:
+                del self.fields[name]
 
     def validate(self, data):
         user = self.context["request"].user
@@ -289,8 +292,8 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         return self._transition(request, "claim")
 
     @extend_schema(request=ActionSerializer, responses=TicketSerializer)
-    @action(detail=True, methods=["post"])
-    def dispatch(self, request, pk=None):  # noqa: A003 - the transition's name
+    @action(detail=True, methods=["post"], url_path="dispatch")
+    def dispatch_ticket(self, request, pk=None):  # `dispatch` is APIView's own method
         return self._transition(request, "dispatch")
 
     @extend_schema(request=ActionSerializer, responses=TicketSerializer)

@@ -52,7 +52,7 @@ def test_an_end_user_cannot_file_for_someone_else(file_ticket):
 
 
 def test_the_requester_must_belong_to_the_contracts_client(demo, file_ticket):
-    with pytest.raises(TicketActionError, match="不是|is not a person"):
+    with pytest.raises(TicketActionError, match="不属于|is not a person"):
         file_ticket(requester="ht-hanmei", actor="desk")
     assert not Ticket.objects.filter(requester=demo["ht-hanmei"], contract__code="DEMO-DESKTOP")
 
