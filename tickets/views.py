@@ -38,9 +38,10 @@ from tickets.workflow import (
 )
 
 ACTION_FORMS = {
-    "accept": forms.NoteForm, "claim": None, "dispatch": forms.DispatchForm,
-    "check_in": forms.NoteForm, "pend": forms.PendForm, "resume": forms.NoteForm,
-    "resolve": forms.ResolveForm, "escalate": forms.EscalateForm, "confirm": forms.NoteForm,
+    # One tap on a phone for the common steps; notes go in a reply if needed.
+    "accept": None, "claim": None, "dispatch": forms.DispatchForm,
+    "check_in": None, "pend": forms.PendForm, "resume": None,
+    "resolve": forms.ResolveForm, "escalate": forms.EscalateForm, "confirm": None,
     "reopen": forms.ReasonForm, "cancel": forms.OptionalReasonForm,
 }
 TICKET_FORMS = {forms.DispatchForm, forms.EscalateForm}

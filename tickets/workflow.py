@@ -17,7 +17,8 @@ WORKING = {S.ACCEPTED, S.DISPATCHED, S.ON_SITE, S.REOPENED}
 
 # action → the states it starts from
 FROM_STATES: dict[str, set[str]] = {
-    "accept": {S.SUBMITTED},
+    # From dispatched: the engineer acknowledges a ticket the desk sent them (接单).
+    "accept": {S.SUBMITTED, S.DISPATCHED},
     "claim": {S.SUBMITTED, S.ACCEPTED, S.REOPENED},
     "dispatch": {S.SUBMITTED, *WORKING, S.PENDING},
     "check_in": {S.ACCEPTED, S.DISPATCHED, S.REOPENED},
@@ -73,6 +74,8 @@ def _may(action: str, user, ticket) -> bool:
     dispatcher = can(user, Capability.DISPATCH)
     worker = can(user, Capability.WORK_TICKETS) and not user.is_client_side
     if action == "accept":
+        if ticket.status == S.DISPATCHED:
+            return is_assignee
         return worker or dispatcher
     if action == "claim":
         return worker and ticket.assignee_id is None

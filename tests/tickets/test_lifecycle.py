@@ -264,3 +264,15 @@ def test_internal_notes_are_marked_and_only_staff_write_them(demo, file_ticket):
     assert note.kind == Entry.Kind.NOTE and note.internal
     with pytest.raises(TicketPermissionError):
         ticket_comment(actor=demo["user"], ticket=ticket, body="x", internal=True)
+
+
+def test_the_engineer_acknowledges_a_dispatched_ticket(demo, file_ticket):
+    ticket = ticket_dispatch(actor=demo["desk"], ticket=file_ticket(),
+                             assignee=demo["engineer"])
+    first_response = ticket.accepted_at
+    with pytest.raises(TicketPermissionError):
+        ticket_accept(actor=demo["engineer2"], ticket=ticket)
+    ticket = ticket_accept(actor=demo["engineer"], ticket=ticket)
+    assert ticket.status == Status.ACCEPTED and ticket.assignee == demo["engineer"]
+    assert ticket.accepted_at == first_response  # the response was the dispatch
+    assert ticket_check_in(actor=demo["engineer"], ticket=ticket).status == Status.ON_SITE
