@@ -28,6 +28,29 @@ def demo(db):
 
 
 @pytest.fixture
+def dead_broker():
+    """Point Celery at a closed port for the duration of the test."""
+    from itsm.celery import app
+
+    original = app.conf.broker_url
+    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    _drop_connection_pools(app)
+    try:
+        yield
+    finally:
+        app.conf.broker_url = original
+        _drop_connection_pools(app)
+
+
+def _drop_connection_pools(app):
+    # Publishing reuses pooled connections made for the URL of the time; start afresh.
+    if app._pool is not None:
+        app._pool.force_close_all()
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
 def login(client):
     """Log the test client in as a user (no password round trip)."""
 

@@ -47,7 +47,8 @@ def _attach(ticket, actor, entry, uploads, moment, *, internal: bool) -> list[At
 
 
 def _locked(ticket: Ticket) -> Ticket:
-    """The current row, locked for this transaction (PostgreSQL: concurrent actions queue up)."""
-    return (Ticket.objects.select_for_update(of=("self",))
-            .select_related("assignee", "requester", "contract__project_manager")
-            .get(pk=ticket.pk))
+    """The current row, locked for this transaction (PostgreSQL: concurrent actions queue up).
+
+    No select_related: after waiting for a lock PostgreSQL re-reads the locked row but not the
+    joined ones, so a joined assignee could be stale; related objects load fresh on access."""
+    return Ticket.objects.select_for_update().get(pk=ticket.pk)

@@ -1,0 +1,89 @@
+"""Shared by the benchmark scripts: the environment they run Django in, and the subjects they
+measure (the desk agent, a bulk end user with many tickets, a ticket with five entries)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+RESULTS = BENCH / "results"
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/itsm_bench"
+DEMO_PASSWORD = "demo12345"  # the published demo credential; bulk users get the same
+BULK_PREFIX = "bench-"       # usernames of generated people start with this
+
+
+def bench_env(base: dict | None = None) -> dict:
+    """Production-like settings (DEBUG off) against the bench database; every bench artefact
+    (var dir, broker files, static files) stays under bench/results/."""
+    env = dict(os.environ if base is None else base)
+    env.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
+    env.setdefault("DEBUG", "false")
+    env.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789abcdef")
+    env.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+    env.setdefault("SECURE_SSL_REDIRECT", "false")
+    env.setdefault("SESSION_COOKIE_SECURE", "false")
+    env.setdefault("CSRF_COOKIE_SECURE", "false")
+    env.setdefault("SECURE_HSTS_SECONDS", "0")
+    env.setdefault("CELERY_QUEUE", "bench")
+    env.setdefault("ITSM_VAR_DIR", str(RESULTS / "var"))
+    env.setdefault("LOG_LEVEL", "WARNING")
+    return env
+
+
+def setup_django() -> None:
+    os.environ.update(bench_env())
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "itsm.settings")
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def subjects() -> dict:
+    """Who and what the benchmarks use; deterministic for a given data set (Django set up)."""
+    from django.db import connection
+
+    from accounts.models import User
+    from sla.selectors import contracts_visible_to
+    from tickets.models import OPEN_STATUSES
+
+    desk = User.objects.get(username="desk")
+    user = User.objects.get(username="user")
+    with connection.cursor() as cur:
+        # The bulk end user who filed the most tickets ("my tickets" worst realistic case).
+        cur.execute("""
+            SELECT u.id, u.username, count(*) AS n
+            FROM tickets_ticket t JOIN accounts_user u ON u.id = t.requester_id
+            WHERE u.username LIKE %s AND u.role = 'end_user'
+            GROUP BY u.id, u.username ORDER BY n DESC, u.id LIMIT 1""", [BULK_PREFIX + "%"])
+        row = cur.fetchone()
+        enduser = {"id": row[0], "username": row[1], "tickets": row[2]} if row else None
+        # The newest open ticket the desk may see with exactly five timeline entries (an open
+        # one: its page also renders the action forms, e.g. dispatch with the engineer list).
+        contract_ids = list(contracts_visible_to(desk).values_list("pk", flat=True))
+        cur.execute("""
+            SELECT t.number, t.status, (SELECT count(*) FROM tickets_entry e
+                                        WHERE e.ticket_id = t.id) AS n
+            FROM (SELECT id, number, status, created_at FROM tickets_ticket
+                  WHERE contract_id = ANY(%s) AND status = ANY(%s)
+                  ORDER BY created_at DESC LIMIT 2000) t
+            ORDER BY n = 5 DESC, t.created_at DESC, t.id DESC LIMIT 1""",
+                    [contract_ids, [str(s) for s in OPEN_STATUSES]])
+        number, status, entries = cur.fetchone()
+    return {
+        "desk": {"id": desk.pk, "username": desk.username},
+        "user": {"id": user.pk, "username": user.username},
+        "enduser": enduser,
+        "detail": {"number": number, "status": status, "entries": entries},
+    }
+
+
+if __name__ == "__main__":  # print the subjects as JSON (used by run.sh)
+    import json
+
+    setup_django()
+    print(json.dumps(subjects()))
