@@ -58,9 +58,22 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
+class CategorySelect(forms.Select):
+    """Options carry their service type, so the page shows only the chosen type's categories."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-service-type"] = instance.service_type.code
+        return option
+
+
 class CategoryChoiceField(forms.ModelChoiceField):
+    widget = CategorySelect
+
     def label_from_instance(self, obj):
-        return f"{obj.service_type.label} › {obj.path_label}"
+        return obj.path_label
 
 
 class TicketFormBase(BootstrapForm):

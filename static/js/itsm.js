@@ -6,3 +6,22 @@ document.addEventListener("submit", function (event) {
   form.dataset.submitted = "1";
   form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
 });
+
+// Category lists follow the chosen service type (options carry data-service-type).
+function filterCategories(form) {
+  var type = form.querySelector("select[name=service_type]");
+  var category = form.querySelector("select[name=category]");
+  if (!type || !category) return;
+  category.querySelectorAll("option[data-service-type]").forEach(function (option) {
+    var match = option.dataset.serviceType === type.value;
+    option.hidden = !match;
+    option.disabled = !match;
+    if (!match && option.selected) category.value = "";
+  });
+}
+document.addEventListener("change", function (event) {
+  if (event.target.name === "service_type" && event.target.form) filterCategories(event.target.form);
+});
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("form").forEach(filterCategories);
+});
