@@ -13,6 +13,7 @@ from django.db import transaction
 from accounts.models import Department, Organisation, Site, User
 from accounts.roles import Role
 from itsm.clock import now
+from itsm.demo_sla import load_service_levels
 from itsm.demo_tickets import load_catalogue, load_tickets
 from itsm.services import demo_mark_loaded
 from sla.models import Contract, ContractMember, ServiceCalendar
@@ -193,6 +194,7 @@ def load_demo() -> dict[str, int]:
         contract.members.exclude(user_id__in=wanted).delete()
 
     load_catalogue()
+    load_service_levels()
     load_tickets(people)
     demo_mark_loaded()
     return {

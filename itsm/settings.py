@@ -328,3 +328,9 @@ CELERY_BEAT_SCHEDULE["tickets-auto-close"] = {
 }
 # The portal's address as users reach it, for links in e-mails.
 SITE_URL = (env_str("SITE_URL", "http://127.0.0.1:8000") or "").rstrip("/")
+CELERY_BEAT_SCHEDULE["sla-evaluate"] = {
+    "task": "sla.tasks.evaluate",
+    "schedule": timedelta(minutes=1),
+    # Expire just under the interval: a backlog after downtime never piles up runs.
+    "options": {"expires": 55},
+}

@@ -1,7 +1,17 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from sla.models import Contract, ContractMember, ServiceCalendar
+from sla.models import (
+    Clock,
+    Contract,
+    ContractMember,
+    Escalation,
+    EscalationRule,
+    HolidayDay,
+    HolidayYear,
+    ServiceCalendar,
+    Target,
+)
 
 
 @admin.register(ServiceCalendar)
@@ -26,3 +36,58 @@ class ContractAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["project_manager"]
     filter_horizontal = ["sites", "client_contacts"]
     inlines = [ContractMemberInline]
+
+
+@admin.register(HolidayYear)
+class HolidayYearAdmin(admin.ModelAdmin):
+    list_display = ["region", "year", "source", "entered_at"]
+
+
+@admin.register(HolidayDay)
+class HolidayDayAdmin(SimpleHistoryAdmin):
+    list_display = ["day", "kind", "name", "region"]
+    list_filter = ["region", "kind"]
+    date_hierarchy = "day"
+    search_fields = ["name"]
+
+
+@admin.register(Target)
+class TargetAdmin(SimpleHistoryAdmin):
+    list_display = ["contract", "service_type", "priority", "response_minutes",
+                    "arrival_minutes", "resolution_minutes", "calendar", "warning_percent"]
+    list_filter = ["contract", "service_type", "priority"]
+    list_editable = ["response_minutes", "arrival_minutes", "resolution_minutes",
+                     "warning_percent"]
+    list_select_related = ["contract", "service_type", "calendar"]
+
+
+@admin.register(EscalationRule)
+class EscalationRuleAdmin(SimpleHistoryAdmin):
+    list_display = ["level", "contract", "trigger", "offset_minutes", "max_priority",
+                    "clock_kinds", "recipient", "active"]
+    list_filter = ["contract", "trigger", "recipient", "active"]
+
+
+@admin.register(Clock)
+class ClockAdmin(admin.ModelAdmin):
+    """Clocks are the engine's own records: read them here, change them through tickets."""
+
+    list_display = ["ticket", "kind", "due_at", "paused_since", "stopped_at", "met",
+                    "breached_at", "provisional"]
+    list_filter = ["kind", "met", "provisional"]
+    readonly_fields = [f.name for f in Clock._meta.fields]
+    list_select_related = ["ticket"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Escalation)
+class EscalationAdmin(admin.ModelAdmin):
+    list_display = ["clock", "rule", "fired_at", "overdue_seconds"]
+    readonly_fields = ["clock", "rule", "fired_at", "overdue_seconds"]
+    list_select_related = ["clock__ticket", "rule"]
+
+    def has_add_permission(self, request):
+        return False

@@ -2,6 +2,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -136,3 +137,221 @@ class ContractMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_duty_display()})"
+
+
+class HolidayYear(models.Model):
+    """A year whose official holidays and make-up working days are entered (confirmed).
+
+    For a year that is not confirmed, deadlines fall back to the weekly hours and are marked
+    provisional; admins are warned from October that next year is missing.
+    """
+
+    region = models.CharField(_("region"), max_length=8, default="CN")
+    year = models.PositiveSmallIntegerField(_("year"))
+    source = models.CharField(_("source"), max_length=100, blank=True,
+                              help_text=_("Where the days came from, e.g. chinesecalendar 1.11.0."))
+    entered_at = models.DateTimeField(_("entered at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("holiday year")
+        verbose_name_plural = _("holiday years")
+        ordering = ["region", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "year"], name="holiday_year_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.year}"
+
+
+class HolidayDay(models.Model):
+    """One official day: closed (a holiday, weekend days inside it included) or a make-up
+    working day (调休), which is open with the calendar's Monday hours."""
+
+    class Kind(models.TextChoices):
+        CLOSED = "closed", _("Holiday (closed)")
+        MAKEUP = "makeup", _("Make-up working day")
+
+    region = models.CharField(_("region"), max_length=8, default="CN")
+    day = models.DateField(_("day"))
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=60, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("holiday or make-up day")
+        verbose_name_plural = _("holidays and make-up days")
+        ordering = ["region", "day"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "day"], name="holiday_day_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.get_kind_display()} {self.name}"
+
+
+class ClockKind(models.TextChoices):
+    RESPONSE = "response", _("Response")
+    ARRIVAL = "arrival", _("On-site arrival")
+    RESOLUTION = "resolution", _("Resolution")
+
+
+class Target(models.Model):
+    """Service level per contract × service type × priority (S2): minutes on a calendar."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="targets",
+                                 verbose_name=_("contract"))
+    service_type = models.ForeignKey("tickets.ServiceType", on_delete=models.CASCADE,
+                                     related_name="targets", verbose_name=_("service type"))
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), choices=[(1, "P1"), (2, "P2"), (3, "P3"), (4, "P4")])
+    response_minutes = models.PositiveIntegerField(_("response (minutes)"))
+    arrival_minutes = models.PositiveIntegerField(
+        _("on-site arrival (minutes)"), null=True, blank=True,
+        help_text=_("Empty: no arrival clock for this type and priority."))
+    resolution_minutes = models.PositiveIntegerField(_("resolution (minutes)"))
+    calendar = models.ForeignKey(
+        ServiceCalendar, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("calendar"), help_text=_("Empty: the contract's calendar."))
+    warning_percent = models.PositiveSmallIntegerField(
+        _("warn at (% elapsed)"), default=80,
+        validators=[MinValueValidator(1), MaxValueValidator(99)])
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("service level target")
+        verbose_name_plural = _("service level targets")
+        ordering = ["contract", "service_type", "priority"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "service_type", "priority"],
+                                    name="target_once"),
+            models.CheckConstraint(condition=Q(response_minutes__gt=0)
+                                   & Q(resolution_minutes__gt=0), name="target_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract.code} {self.service_type} P{self.priority}"
+
+    def minutes_for(self, kind: str) -> int | None:
+        return {ClockKind.RESPONSE: self.response_minutes, ClockKind.ARRIVAL: self.arrival_minutes,
+                ClockKind.RESOLUTION: self.resolution_minutes}[kind]
+
+
+class Clock(models.Model):
+    """One SLA clock of a ticket, with its deadline stored (S4), never recomputed on read.
+
+    While running, `due_at` and `warn_at` are set; a pause clears them and the resume sets them
+    again from the business time left, measured on the same calendar as the deadline.
+    `next_check_at` is when the minute job must next look at this clock (the warning, the
+    deadline, a later escalation level) — NULL when nothing is pending, so the job reads only
+    what comes due through a partial index.
+    """
+
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="clocks",
+                               verbose_name=_("ticket"))
+    kind = models.CharField(_("kind"), max_length=12, choices=ClockKind.choices)
+    calendar = models.ForeignKey(ServiceCalendar, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("calendar"))
+    target_seconds = models.PositiveIntegerField(_("target (business seconds)"))
+    warning_percent = models.PositiveSmallIntegerField(_("warn at (% elapsed)"), default=80)
+    started_at = models.DateTimeField(_("started at"))
+    running_since = models.DateTimeField(_("running since"), null=True, blank=True)
+    consumed_seconds = models.PositiveIntegerField(
+        _("business seconds used before running_since"), default=0)
+    paused_since = models.DateTimeField(_("paused since"), null=True, blank=True)
+    paused_seconds = models.PositiveIntegerField(_("paused (business seconds)"), default=0)
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    warn_at = models.DateTimeField(_("warn at"), null=True, blank=True)
+    next_check_at = models.DateTimeField(_("next check at"), null=True, blank=True)
+    provisional = models.BooleanField(
+        _("provisional"), default=False,
+        help_text=_("The deadline crosses a year whose holidays are not entered yet."))
+    stopped_at = models.DateTimeField(_("stopped at"), null=True, blank=True)
+    met = models.BooleanField(_("met"), null=True, blank=True,
+                              help_text=_("Empty while running or when not needed."))
+    breached_at = models.DateTimeField(_("breached at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("SLA clock")
+        verbose_name_plural = _("SLA clocks")
+        ordering = ["ticket", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "kind"], name="clock_once_per_kind"),
+        ]
+        indexes = [
+            models.Index(fields=["next_check_at"], name="clock_next_check",
+                         condition=Q(next_check_at__isnull=False)),
+            models.Index(fields=["due_at"], name="clock_running_due",
+                         condition=Q(stopped_at__isnull=True, paused_since__isnull=True)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.kind}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.stopped_at is None and self.paused_since is None
+
+
+class EscalationRule(models.Model):
+    """A rung of the escalation ladder (S5): who hears, and when relative to the deadline."""
+
+    class Trigger(models.TextChoices):
+        WARNING = "warning", _("At the warning threshold")
+        BREACH = "breach", _("After the deadline")
+
+    class Recipient(models.TextChoices):
+        ASSIGNEE = "assignee", _("Assigned engineer")
+        PROJECT_MANAGER = "project_manager", _("Project manager (Manager1)")
+        DELIVERY_MANAGER = "delivery_manager", _("Service delivery manager (Manager2)")
+        GENERAL_MANAGER = "general_manager", _("General manager (Manager3)")
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, null=True, blank=True,
+                                 related_name="escalation_rules", verbose_name=_("contract"),
+                                 help_text=_("Empty: every contract without rules of its own."))
+    level = models.PositiveSmallIntegerField(_("level"))
+    trigger = models.CharField(_("trigger"), max_length=8, choices=Trigger.choices)
+    offset_minutes = models.PositiveIntegerField(
+        _("minutes after the deadline"), default=0,
+        help_text=_("For breach rules: 0 fires at the deadline, 30 half an hour later."))
+    max_priority = models.PositiveSmallIntegerField(
+        _("up to priority"), default=4, help_text=_("4 = all priorities; 2 = only P1 and P2."))
+    clock_kinds = models.CharField(_("clocks"), max_length=40,
+                                   default="response,arrival,resolution")
+    recipient = models.CharField(_("who is told"), max_length=20, choices=Recipient.choices)
+    active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("escalation rule")
+        verbose_name_plural = _("escalation rules")
+        ordering = ["contract", "level"]
+
+    def __str__(self) -> str:
+        return f"L{self.level} {self.get_trigger_display()} +{self.offset_minutes} → " \
+               f"{self.get_recipient_display()}"
+
+    def applies_to(self, kind: str, priority: int) -> bool:
+        return self.active and priority <= self.max_priority and kind in self.clock_kinds.split(",")
+
+
+class Escalation(models.Model):
+    """An escalation that fired: one row per (clock, rule) — the database keeps it exactly once."""
+
+    clock = models.ForeignKey(Clock, on_delete=models.CASCADE, related_name="escalations",
+                              verbose_name=_("clock"))
+    rule = models.ForeignKey(EscalationRule, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("rule"))
+    fired_at = models.DateTimeField(_("fired at"))
+    overdue_seconds = models.IntegerField(_("late by (business seconds)"), default=0)
+
+    class Meta:
+        verbose_name = _("escalation")
+        verbose_name_plural = _("escalations")
+        ordering = ["-fired_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["clock", "rule"], name="escalation_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.clock} L{self.rule.level}"

@@ -54,3 +54,32 @@ def contract_team_q(contracts: QuerySet[Contract]) -> Q:
     return Q(pk__in=ContractMember.objects.filter(contract__in=contracts).values("user_id")) | Q(
         pk__in=contracts.values("project_manager_id")
     )
+
+
+def clock_states(clocks, *, at) -> list[dict]:
+    """What a ticket page and the API show of each clock: target, due, business time left or
+    overrun, and whether it runs, waits, was met or breached."""
+    from sla.clocks import calendar_for
+
+    rows = []
+    for clock in clocks:
+        calendar = calendar_for(clock.calendar)
+        if clock.stopped_at is not None:
+            state = ("met" if clock.met else "breached" if clock.met is False
+                     else "not_needed")
+            remaining = None
+        elif clock.paused_since is not None:
+            state = "paused"
+            remaining = clock.target_seconds - clock.consumed_seconds
+        else:
+            state = "breached" if clock.due_at <= at else "running"
+            remaining = (calendar.between(at, clock.due_at) if clock.due_at > at
+                         else -calendar.between(clock.due_at, at))
+        rows.append({
+            "kind": clock.kind, "label": clock.get_kind_display(), "state": state,
+            "target_minutes": clock.target_seconds // 60, "due_at": clock.due_at,
+            "remaining_seconds": remaining, "paused": clock.paused_since is not None,
+            "met": clock.met, "breached": clock.breached_at is not None or state == "breached",
+            "stopped_at": clock.stopped_at, "provisional": clock.provisional,
+        })
+    return rows

@@ -12,10 +12,15 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def _clean_cache():
-    """Login throttling counts live in the cache; every test starts with none."""
+    """Login throttling counts and cached holiday calendars: every test starts with none (a
+    rolled-back test could otherwise leave its holiday rows cached for the next)."""
+    from sla.holidays import calendar_days_clear
+
     cache.clear()
+    calendar_days_clear()
     yield
     cache.clear()
+    calendar_days_clear()
 
 
 @pytest.fixture

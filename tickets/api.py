@@ -6,7 +6,7 @@ from __future__ import annotations
 import django_filters
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, parsers, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -18,8 +18,9 @@ from accounts.api import PersonRefSerializer
 from accounts.models import Site, User
 from accounts.roles import Capability, can
 from accounts.selectors import people_visible_to
+from itsm.clock import now
 from sla.models import Contract
-from sla.selectors import contracts_visible_to
+from sla.selectors import clock_states, contracts_visible_to
 from tickets import attachments as files
 from tickets.models import (
     Attachment,
@@ -222,6 +223,31 @@ class NewestFirst(CursorPagination):
     max_page_size = 200
 
 
+class ClockSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    state = serializers.ChoiceField(choices=["running", "paused", "met", "breached",
+                                             "not_needed"])
+    target_minutes = serializers.IntegerField()
+    due_at = serializers.DateTimeField(allow_null=True)
+    remaining_seconds = serializers.IntegerField(
+        allow_null=True, help_text="Business seconds left; negative when overdue.")
+    paused = serializers.BooleanField()
+    met = serializers.BooleanField(allow_null=True)
+    breached = serializers.BooleanField()
+    provisional = serializers.BooleanField()
+
+
+class TicketDetailSerializer(TicketSerializer):
+    clocks = serializers.SerializerMethodField()
+
+    class Meta(TicketSerializer.Meta):
+        fields = [*TicketSerializer.Meta.fields, "clocks"]
+
+    @extend_schema_field(ClockSerializer(many=True))
+    def get_clocks(self, ticket) -> list[dict]:
+        return ClockSerializer(clock_states(ticket.clocks.all(), at=now()), many=True).data
+
+
 def _error(exc: TicketActionError) -> Response:
     return Response({"detail": exc.message}, status=exc.status_code)
 
@@ -239,6 +265,9 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
 
     def get_queryset(self):
         return tickets_visible_to(self.request.user).select_related(*LIST_RELATED, "logged_by")
+
+    def get_serializer_class(self):
+        return TicketDetailSerializer if self.action == "retrieve" else TicketSerializer
 
     @extend_schema(request=TicketCreateSerializer, responses={201: TicketSerializer})
     def create(self, request, *args, **kwargs):

@@ -254,6 +254,7 @@ class QueueFilterForm(BootstrapForm):
     status = forms.CharField(required=False)
     q = forms.CharField(required=False, max_length=100)
     sort = forms.ChoiceField(required=False, choices=[
-        ("-created_at", _("Newest first")), ("created_at", _("Oldest first")),
+        ("-created_at", _("Newest first")), ("sla_due_at", _("Next SLA deadline first")),
+        ("created_at", _("Oldest first")),
         ("priority", _("Most urgent first")), ("-updated_at", _("Recently changed"))])
 

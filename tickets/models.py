@@ -178,6 +178,9 @@ class Ticket(models.Model):
     auto_closed = models.BooleanField(_("closed without confirmation"), default=False)
     reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
     time_spent_minutes = models.PositiveIntegerField(_("time spent (minutes)"), default=0)
+    sla_due_at = models.DateTimeField(
+        _("next SLA deadline"), null=True, blank=True, editable=False,
+        help_text=_("The soonest deadline of the running SLA clocks; the queue sorts by it."))
     submission_key = models.UUIDField(_("submission key"), null=True, blank=True, editable=False,
                                       help_text=_("Makes a resubmitted form create no second "
                                                   "ticket."))
@@ -215,6 +218,8 @@ class Ticket(models.Model):
             models.Index(fields=["assignee", "-created_at"], name="ticket_open_assignee",
                          condition=Q(status__in=OPEN_STATUSES)),
             models.Index(fields=["requester", "-created_at"], name="ticket_requester_recent"),
+            models.Index(fields=["sla_due_at"], name="ticket_open_sla_due",
+                         condition=Q(status__in=OPEN_STATUSES)),
             models.Index(fields=["resolved_at"], name="ticket_resolved_waiting",
                          condition=Q(status="resolved")),
         ]

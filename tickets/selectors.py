@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from accounts.models import User
 from accounts.roles import Capability, Role, can
-from sla.models import ContractMember
+from sla.models import Clock, ContractMember
 from sla.selectors import contracts_visible_to
 from tickets.models import OPEN_STATUSES, Attachment, Category, Entry, ServiceType, Ticket
 
@@ -36,6 +36,7 @@ def ticket_get(*, user, pk: int | None = None, number: str | None = None) -> Tic
     return (tickets_visible_to(user)
             .select_related(*LIST_RELATED, "logged_by", "contract__project_manager",
                             "category__parent")
+            .prefetch_related(Prefetch("clocks", queryset=Clock.objects.order_by("pk")))
             .get(**lookup))
 
 
@@ -82,7 +83,7 @@ class QueueFilters:
     sort: str = "-created_at"
 
 
-QUEUE_SORTS = {"-created_at", "created_at", "priority", "-priority", "-updated_at"}
+QUEUE_SORTS = {"-created_at", "created_at", "priority", "-priority", "-updated_at", "sla_due_at"}
 
 
 def ticket_queue(*, user, filters: QueueFilters) -> QuerySet[Ticket]:
@@ -115,7 +116,8 @@ def ticket_queue(*, user, filters: QueueFilters) -> QuerySet[Ticket]:
                                  | Q(requester__name__icontains=q)
                                  | Q(requester__phone=q))
     sort = filters.sort if filters.sort in QUEUE_SORTS else "-created_at"
-    return tickets.select_related(*LIST_RELATED).order_by(sort, "-pk")
+    order = F("sla_due_at").asc(nulls_last=True) if sort == "sla_due_at" else sort
+    return tickets.select_related(*LIST_RELATED).order_by(order, "-pk")
 
 
 def open_tickets_of(*, user, requester: User, limit: int = 10) -> list[Ticket]:

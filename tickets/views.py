@@ -13,8 +13,9 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from accounts.roles import Capability, can
 from accounts.selectors import people_search
+from itsm.clock import now
 from itsm.paging import page_of
-from sla.selectors import contracts_visible_to
+from sla.selectors import clock_states, contracts_visible_to
 from tickets import attachments as files
 from tickets import forms
 from tickets.models import Attachment, ServiceType, Status, Ticket
@@ -183,6 +184,7 @@ def detail(request, number: str):
             action_forms[action] = form_class(auto_id=f"id_{action}_%s")
     return render(request, "tickets/detail.html", {
         "ticket": ticket,
+        "clocks": clock_states(ticket.clocks.all(), at=now()),
         "timeline": ticket_timeline(user=request.user, ticket=ticket),
         "actions": [(a, ACTION_LABELS[a], action_forms[a]) for a in actions],
         "comment_form": forms.CommentForm(),

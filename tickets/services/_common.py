@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from accounts.models import User
 from itsm.clock import now
+from sla import clocks
 from tickets import attachments as files
 from tickets.models import (
     Attachment,
@@ -52,3 +53,12 @@ def _locked(ticket: Ticket) -> Ticket:
     No select_related: after waiting for a lock PostgreSQL re-reads the locked row but not the
     joined ones, so a joined assignee could be stale; related objects load fresh on access."""
     return Ticket.objects.select_for_update().get(pk=ticket.pk)
+
+
+def _sync_due(ticket: Ticket) -> None:
+    """Keep the ticket's next SLA deadline (what the queue sorts by) in step with its clocks.
+    A queryset update: a derived value, not a change anyone made, so no history row."""
+    due = clocks.earliest_due(ticket)
+    if due != ticket.sla_due_at:
+        Ticket.objects.filter(pk=ticket.pk).update(sla_due_at=due)
+        ticket.sla_due_at = due

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.roles import Capability, can
 from itsm.clock import now
+from sla import clocks
 from sla.models import Contract
 from sla.selectors import contracts_visible_to
 from tickets import attachments as files
@@ -24,7 +25,7 @@ from tickets.models import (
     TicketCounter,
 )
 from tickets.services import transitions
-from tickets.services._common import _attach, _locked, _record, _save
+from tickets.services._common import _attach, _locked, _record, _save, _sync_due
 from tickets.workflow import TicketActionError, TicketPermissionError
 
 
@@ -79,6 +80,8 @@ def ticket_create(
                 submission_key=submission_key, created_at=moment, updated_at=moment,
             )
             _save(ticket, actor, "created")
+            clocks.clocks_start(ticket=ticket, moment=moment)
+            _sync_due(ticket)
             entry = _record(ticket, actor, "create", "", Status.SUBMITTED, moment)
             _attach(ticket, actor, entry, uploads, moment, internal=False)
             if ticket.priority <= Priority.P2:
@@ -186,6 +189,9 @@ def ticket_update(*, actor: User, ticket: Ticket, **changes) -> Ticket:
     _save(ticket, actor, "update", moment)
     _record(ticket, actor, "update", ticket.status, ticket.status, moment,
             detail=", ".join(changed), internal=actor.pk != ticket.requester_id)
+    if {"priority", "service_type"} & set(changed):
+        clocks.clocks_retarget(ticket=ticket, moment=moment)
+        _sync_due(ticket)
     if "priority" in changed and ticket.priority <= Priority.P2:
         notify.urgent_ticket(ticket)
     return ticket

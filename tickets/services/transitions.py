@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.roles import Role
 from itsm.clock import now
+from sla import clocks
+from sla.models import ClockKind
 from tickets import notify
 from tickets.models import (
     EscalationTarget,
@@ -19,7 +21,7 @@ from tickets.models import (
     Ticket,
 )
 from tickets.selectors import assignable_engineers, second_line_engineers
-from tickets.services._common import _locked, _record, _save
+from tickets.services._common import _locked, _record, _save, _sync_due
 from tickets.workflow import TicketActionError, _is_engineer, check
 
 
@@ -31,11 +33,15 @@ def ticket_accept(*, actor: User, ticket: Ticket, note: str = "") -> Ticket:
     check("accept", actor, ticket)
     moment = now()
     before = ticket.status
+    first_response = ticket.accepted_at is None
     ticket.status = Status.ACCEPTED
     ticket.accepted_at = ticket.accepted_at or moment
     if _is_engineer(actor) and ticket.assignee_id is None:
         ticket.assignee = actor
     _save(ticket, actor, "accept", moment)
+    if first_response:
+        clocks.clock_stop(ticket=ticket, kind=ClockKind.RESPONSE, moment=moment)
+        _sync_due(ticket)
     _record(ticket, actor, "accept", before, ticket.status, moment, body=note)
     notify.accepted(ticket)
     return ticket
@@ -53,11 +59,15 @@ def ticket_claim(*, actor: User, ticket: Ticket) -> Ticket:
         ticket.refresh_from_db()
         check("claim", actor, ticket)  # raises "another engineer got there first"
     before = ticket.status
+    first_response = ticket.accepted_at is None
     ticket.assignee = actor
     ticket.status = Status.DISPATCHED
     ticket.accepted_at = ticket.accepted_at or moment
     ticket.dispatched_at = moment
     _save(ticket, actor, "claim", moment)
+    if first_response:
+        clocks.clock_stop(ticket=ticket, kind=ClockKind.RESPONSE, moment=moment)
+        _sync_due(ticket)
     _record(ticket, actor, "claim", before, ticket.status, moment, detail=actor.display_name)
     if before == Status.SUBMITTED:
         notify.accepted(ticket)
@@ -86,6 +96,9 @@ def ticket_dispatch(*, actor: User, ticket: Ticket, assignee: User, note: str = 
     else:
         ticket.status = Status.DISPATCHED
     _save(ticket, actor, "dispatch", moment)
+    if first_response:
+        clocks.clock_stop(ticket=ticket, kind=ClockKind.RESPONSE, moment=moment)
+        _sync_due(ticket)
     _record(ticket, actor, "dispatch", before, ticket.status, moment, body=note,
             detail=assignee.display_name)
     if assignee.pk != actor.pk:
@@ -106,6 +119,8 @@ def ticket_check_in(*, actor: User, ticket: Ticket, note: str = "") -> Ticket:
     ticket.arrived_at = ticket.arrived_at or moment
     ticket.needs_on_site = True
     _save(ticket, actor, "check_in", moment)
+    clocks.clock_stop(ticket=ticket, kind=ClockKind.ARRIVAL, moment=moment)
+    _sync_due(ticket)
     _record(ticket, actor, "check_in", before, ticket.status, moment, body=note)
     return ticket
 
@@ -123,6 +138,8 @@ def ticket_pend(*, actor: User, ticket: Ticket, reason: str, note: str = "") -> 
     ticket.status = Status.PENDING
     ticket.pending_reason = reason
     _save(ticket, actor, "pend", moment)
+    clocks.clocks_pause(ticket=ticket, moment=moment)
+    _sync_due(ticket)
     _record(ticket, actor, "pend", before, ticket.status, moment, body=note, detail=reason)
     return ticket
 
@@ -140,6 +157,8 @@ def _resume(ticket: Ticket, actor: User, note: str = "") -> Ticket:
     ticket.status_before_pending = ""
     ticket.pending_reason = ""
     _save(ticket, actor, "resume", moment)
+    clocks.clocks_resume(ticket=ticket, moment=moment)
+    _sync_due(ticket)
     _record(ticket, actor, "resume", Status.PENDING, ticket.status, moment, body=note)
     return ticket
 
@@ -167,6 +186,11 @@ def ticket_resolve(*, actor: User, ticket: Ticket, code: str, notes: str,
                                     and ticket.reopen_count == 0)
     ticket.time_spent_minutes += max(0, int(time_spent_minutes))
     _save(ticket, actor, "resolve", moment)
+    clocks.clock_stop(ticket=ticket, kind=ClockKind.RESPONSE, moment=moment)
+    if ticket.arrived_at is None:
+        clocks.clocks_not_needed(ticket=ticket, moment=moment, kinds=[ClockKind.ARRIVAL])
+    clocks.clock_stop(ticket=ticket, kind=ClockKind.RESOLUTION, moment=moment)
+    _sync_due(ticket)
     _record(ticket, actor, "resolve", before, ticket.status, moment,
             body=ticket.resolution_notes, detail=code,
             time_spent_minutes=max(0, int(time_spent_minutes)))
@@ -186,6 +210,7 @@ def ticket_escalate(*, actor: User, ticket: Ticket, target: str, note: str,
     check("escalate", actor, ticket)
     moment = now()
     before = ticket.status
+    first_response = ticket.accepted_at is None
     ticket.escalated_to = target
     if target == EscalationTarget.SECOND_LINE:
         candidates = second_line_engineers(contract=ticket.contract)
@@ -204,6 +229,9 @@ def ticket_escalate(*, actor: User, ticket: Ticket, target: str, note: str,
     else:
         detail = f"{target}:{ticket.contract.project_manager.display_name}"
     _save(ticket, actor, "escalate", moment)
+    if first_response and ticket.accepted_at is not None:
+        clocks.clock_stop(ticket=ticket, kind=ClockKind.RESPONSE, moment=moment)
+        _sync_due(ticket)
     _record(ticket, actor, "escalate", before, ticket.status, moment, body=note.strip(),
             detail=detail, internal=True)
     if target == EscalationTarget.SECOND_LINE:
@@ -239,6 +267,8 @@ def ticket_reopen(*, actor: User, ticket: Ticket, reason: str) -> Ticket:
     ticket.first_line_resolution = False
     ticket.reopen_count += 1
     _save(ticket, actor, "reopen", moment)
+    clocks.clock_restart(ticket=ticket, kind=ClockKind.RESOLUTION, moment=moment)
+    _sync_due(ticket)
     _record(ticket, actor, "reopen", Status.RESOLVED, Status.REOPENED, moment,
             body=reason.strip())
     if ticket.assignee_id:
@@ -255,6 +285,8 @@ def ticket_cancel(*, actor: User, ticket: Ticket, reason: str = "") -> Ticket:
     ticket.status = Status.CANCELLED
     ticket.cancelled_at = moment
     _save(ticket, actor, "cancel", moment)
+    clocks.clocks_not_needed(ticket=ticket, moment=moment)
+    _sync_due(ticket)
     _record(ticket, actor, "cancel", before, ticket.status, moment, body=reason.strip())
     return ticket
 

@@ -1,0 +1,166 @@
+"""Starting, stopping, pausing and resuming a ticket's SLA clocks (S1, S4).
+
+Called by the ticket services inside their transaction, with the ticket and one `moment`.
+Deadlines are computed here, once, when a clock starts or resumes, and stored; nothing
+recomputes them on read. The business-time arithmetic is sla/calendar.py (pure Python).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sla.holidays import build_calendar
+from sla.models import Clock, ClockKind, ServiceCalendar, Target
+
+
+def calendar_for(service_calendar: ServiceCalendar):
+    """The BusinessCalendar of a ServiceCalendar row (build_calendar caches it)."""
+    return build_calendar(hours=service_calendar.hours, holidays=service_calendar.holidays,
+                          tz=service_calendar.time_zone)
+
+
+def target_for(ticket) -> Target | None:
+    return (Target.objects.select_related("calendar", "contract__calendar")
+            .filter(contract_id=ticket.contract_id, service_type_id=ticket.service_type_id,
+                    priority=ticket.priority).first())
+
+
+def _wanted_kinds(ticket, target: Target) -> list[str]:
+    kinds = [ClockKind.RESPONSE, ClockKind.RESOLUTION]
+    if ticket.needs_on_site and target.arrival_minutes:
+        kinds.insert(1, ClockKind.ARRIVAL)
+    return kinds
+
+
+def _schedule(clock: Clock, moment: datetime) -> None:
+    """Set due/warn instants for a clock that (re)starts running at `moment`."""
+    calendar = calendar_for(clock.calendar)
+    remaining = max(0, clock.target_seconds - clock.consumed_seconds)
+    clock.running_since = moment
+    clock.paused_since = None
+    clock.due_at = calendar.add(moment, remaining)
+    warn_left = max(0, clock.target_seconds * clock.warning_percent // 100
+                    - clock.consumed_seconds)
+    clock.warn_at = calendar.add(moment, warn_left) if warn_left else moment
+    clock.provisional = calendar.is_provisional(moment, clock.due_at)
+    clock.next_check_at = clock.warn_at if clock.breached_at is None else clock.due_at
+
+
+def clocks_start(*, ticket, moment: datetime) -> list[Clock]:
+    """Start the clocks a new ticket needs, from the contract's target for its type and priority.
+    No target: no clocks (the ticket is outside any service level)."""
+    target = target_for(ticket)
+    if target is None:
+        return []
+    service_calendar = target.calendar or target.contract.calendar
+    clocks = []
+    for kind in _wanted_kinds(ticket, target):
+        clock = Clock(ticket=ticket, kind=kind, calendar=service_calendar,
+                      target_seconds=target.minutes_for(kind) * 60,
+                      warning_percent=target.warning_percent, started_at=moment)
+        _schedule(clock, moment)
+        clocks.append(clock)
+    Clock.objects.bulk_create(clocks)
+    return clocks
+
+
+def _running(ticket, kinds=None):
+    clocks = Clock.objects.select_related("calendar").filter(ticket=ticket,
+                                                              stopped_at__isnull=True)
+    return clocks.filter(kind__in=kinds) if kinds else clocks
+
+
+def clock_stop(*, ticket, kind: str, moment: datetime) -> Clock | None:
+    """The milestone was reached: met if on time, breached otherwise."""
+    clock = _running(ticket, [kind]).first()
+    if clock is None:
+        return None
+    if clock.paused_since is not None:
+        _resume_one(clock, moment)
+    clock.stopped_at = moment
+    clock.met = clock.due_at is not None and moment <= clock.due_at
+    if not clock.met and clock.breached_at is None:
+        clock.breached_at = clock.due_at
+    clock.next_check_at = None
+    clock.save()
+    return clock
+
+
+def clocks_not_needed(*, ticket, moment: datetime, kinds=None) -> None:
+    """Stop clocks without a verdict (cancelled ticket, no visit after all)."""
+    for clock in _running(ticket, kinds):
+        clock.stopped_at = moment
+        clock.met = None if clock.breached_at is None else False
+        clock.next_check_at = None
+        clock.save()
+
+
+def clocks_pause(*, ticket, moment: datetime) -> None:
+    """Pending: the running clocks stop counting; the deadline is cleared until resume."""
+    for clock in _running(ticket).filter(paused_since__isnull=True):
+        calendar = calendar_for(clock.calendar)
+        clock.consumed_seconds += calendar.between(clock.running_since, moment)
+        clock.paused_since = moment
+        clock.running_since = None
+        clock.due_at = clock.warn_at = clock.next_check_at = None
+        clock.save()
+
+
+def _resume_one(clock: Clock, moment: datetime) -> None:
+    calendar = calendar_for(clock.calendar)
+    clock.paused_seconds += calendar.between(clock.paused_since, moment)
+    _schedule(clock, moment)
+
+
+def clocks_resume(*, ticket, moment: datetime) -> None:
+    """Back from pending: deadlines move on by the business time the pause took."""
+    for clock in _running(ticket).filter(paused_since__isnull=False):
+        _resume_one(clock, moment)
+        clock.save()
+
+
+def clock_restart(*, ticket, kind: str, moment: datetime) -> None:
+    """Reopened: the stopped clock runs again with the business time it had left."""
+    clock = Clock.objects.select_related("calendar").filter(ticket=ticket, kind=kind).first()
+    if clock is None or clock.stopped_at is None:
+        return
+    calendar = calendar_for(clock.calendar)
+    clock.consumed_seconds += calendar.between(clock.running_since or clock.stopped_at,
+                                               clock.stopped_at)
+    clock.stopped_at = None
+    clock.met = None
+    _schedule(clock, moment)
+    clock.save()
+
+
+def clocks_retarget(*, ticket, moment: datetime) -> None:
+    """Priority, service type or contract changed: running clocks take the new target."""
+    target = target_for(ticket)
+    for clock in _running(ticket):
+        if target is None:
+            clocks_not_needed(ticket=ticket, moment=moment, kinds=[clock.kind])
+            continue
+        minutes = target.minutes_for(clock.kind)
+        if not minutes:
+            clocks_not_needed(ticket=ticket, moment=moment, kinds=[clock.kind])
+            continue
+        if clock.paused_since is None:
+            clock.consumed_seconds += calendar_for(clock.calendar).between(
+                clock.running_since, moment)
+        clock.calendar = target.calendar or target.contract.calendar
+        clock.target_seconds = minutes * 60
+        clock.warning_percent = target.warning_percent
+        if clock.paused_since is None:
+            _schedule(clock, moment)
+        clock.save()
+    if target is not None:
+        existing = set(Clock.objects.filter(ticket=ticket).values_list("kind", flat=True))
+        if not existing:
+            clocks_start(ticket=ticket, moment=moment)
+
+
+def earliest_due(ticket) -> datetime | None:
+    """The deadline the queue sorts by: the soonest of the running clocks."""
+    return (Clock.objects.filter(ticket=ticket, stopped_at__isnull=True,
+                                 paused_since__isnull=True)
+            .order_by("due_at").values_list("due_at", flat=True).first())

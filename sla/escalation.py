@@ -1,0 +1,145 @@
+"""The minute job (S5): warn and escalate on clocks that come due, each rung exactly once.
+
+Cost follows what comes due, not the number of open tickets: the job reads only clocks whose
+`next_check_at` has passed (a partial index), claims them with SELECT … FOR UPDATE SKIP LOCKED
+so concurrent runs split the work, and every (clock, rule) escalation is a unique row, so even a
+second scheduler that somehow reaches the same clock cannot send a rung twice. After downtime it
+catches up with one message per rung, not one per missed minute.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from accounts.models import User
+from accounts.roles import Role
+from itsm.clock import now as clock_now
+from notifications.services import notification_enqueue
+from sla.clocks import calendar_for
+from sla.models import Clock, ContractMember, Escalation, EscalationRule
+
+logger = logging.getLogger(__name__)
+
+
+def rules_for(contract_id: int, cache: dict) -> list[EscalationRule]:
+    """A contract's own ladder, or the default ladder when it has none."""
+    if contract_id not in cache:
+        own = list(EscalationRule.objects.filter(contract_id=contract_id, active=True))
+        if not own:
+            if None not in cache:
+                cache[None] = list(EscalationRule.objects.filter(contract__isnull=True,
+                                                                 active=True))
+            own = cache[None]
+        cache[contract_id] = sorted(own, key=lambda r: r.level)
+    return cache[contract_id]
+
+
+def _instant(rule: EscalationRule, clock: Clock) -> datetime | None:
+    if rule.trigger == EscalationRule.Trigger.WARNING:
+        return clock.warn_at
+    if clock.due_at is None:
+        return None
+    return clock.due_at + timedelta(minutes=rule.offset_minutes)
+
+
+def escalations_run(*, now: datetime | None = None, batch: int = 500) -> int:
+    """Process every clock whose next check has come; returns how many escalations fired."""
+    now = now or clock_now()
+    fired = 0
+    rules_cache: dict = {}
+    while True:
+        with transaction.atomic():
+            due = list(Clock.objects.select_for_update(skip_locked=True, of=("self",))
+                       .select_related("ticket", "ticket__contract", "calendar")
+                       .filter(next_check_at__lte=now).order_by("next_check_at")[:batch])
+            for clock in due:
+                fired += _process(clock, now, rules_cache)
+        if len(due) < batch:
+            return fired
+
+
+def _process(clock: Clock, now: datetime, rules_cache: dict) -> int:
+    if not clock.is_running or clock.due_at is None:
+        clock.next_check_at = None
+        clock.save(update_fields=["next_check_at"])
+        return 0
+    fields = ["next_check_at"]
+    if clock.due_at <= now and clock.breached_at is None:
+        clock.breached_at = clock.due_at
+        fields.append("breached_at")
+    ticket = clock.ticket
+    rules = [r for r in rules_for(ticket.contract_id, rules_cache)
+             if r.applies_to(clock.kind, ticket.priority)]
+    done = set(clock.escalations.values_list("rule_id", flat=True))
+    fired = 0
+    upcoming = []
+    for rule in rules:
+        if rule.pk in done:
+            continue
+        instant = _instant(rule, clock)
+        if instant is None:
+            continue
+        if instant > now:
+            upcoming.append(instant)
+            continue
+        if _fire(clock, rule, now):
+            fired += 1
+    if clock.breached_at is None and clock.due_at > now:
+        upcoming.append(clock.due_at)
+    clock.next_check_at = min(upcoming) if upcoming else None
+    clock.save(update_fields=fields)
+    return fired
+
+
+def _fire(clock: Clock, rule: EscalationRule, now: datetime) -> bool:
+    overdue = 0
+    if clock.due_at and now > clock.due_at:
+        overdue = calendar_for(clock.calendar).between(clock.due_at, now)
+    try:
+        with transaction.atomic():
+            escalation = Escalation.objects.create(clock=clock, rule=rule, fired_at=now,
+                                                   overdue_seconds=overdue)
+    except IntegrityError:
+        return False  # another run fired this rung first
+    for person in _recipients(rule, clock.ticket):
+        _tell(person, escalation, clock)
+    return True
+
+
+def _recipients(rule: EscalationRule, ticket) -> list[User]:
+    R = EscalationRule.Recipient
+    if rule.recipient == R.ASSIGNEE:
+        people = [ticket.assignee] if ticket.assignee_id else []
+        if not people:  # nobody has it yet: the desk must act
+            people = list(User.objects.filter(
+                contract_memberships__contract_id=ticket.contract_id,
+                contract_memberships__duty=ContractMember.Duty.AGENT, is_active=True))
+        return people
+    if rule.recipient == R.PROJECT_MANAGER:
+        return [ticket.contract.project_manager]
+    if rule.recipient == R.DELIVERY_MANAGER:
+        return list(User.objects.filter(
+            contract_memberships__contract_id=ticket.contract_id,
+            contract_memberships__duty=ContractMember.Duty.DELIVERY_MANAGER, is_active=True))
+    return list(User.objects.filter(role=Role.GENERAL_MANAGER, is_active=True))
+
+
+def _tell(person: User, escalation: Escalation, clock: Clock) -> None:
+    ticket = clock.ticket
+    with translation.override(person.language or settings.LANGUAGE_CODE):
+        text = render_to_string("sla/email/escalation.txt", {
+            "ticket": ticket, "clock": clock, "escalation": escalation, "recipient": person,
+            "late_minutes": escalation.overdue_seconds // 60,
+            "url": settings.SITE_URL + reverse("tickets:detail", args=[ticket.number]),
+        }).strip()
+    subject, _newline, body = text.partition("\n")
+    notification_enqueue(recipient=person, event=f"sla.{escalation.rule.trigger}",
+                         subject=subject.strip(), body=body.strip() + "\n",
+                         dedupe_key=f"escalation:{escalation.pk}:{person.pk}")

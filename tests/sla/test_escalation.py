@@ -1,0 +1,156 @@
+"""The minute job: each rung of the ladder fires once per clock (S5)."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from notifications.models import Notification
+from sla.escalation import escalations_run
+from sla.models import Clock, Contract, Escalation
+from tickets.models import Priority, ServiceType
+from tickets.services import ticket_accept, ticket_create, ticket_dispatch
+
+SH = ZoneInfo("Asia/Shanghai")
+T0 = datetime(2026, 11, 23, 10, 0, tzinfo=SH)
+
+
+def file_p2(demo, **fields):
+    with time_machine.travel(T0, tick=False):
+        return ticket_create(actor=demo["desk"], requester=demo["ht-hanmei"],
+                             contract=Contract.objects.get(code="DEMO-SERVER"),
+                             service_type=ServiceType.objects.get(code="hardware"),
+                             title="交换机宕机", priority=Priority.P2, channel="phone", **fields)
+
+
+@pytest.fixture
+def p2_server_ticket(demo):
+    """Remote work: a response and a resolution clock (24 h), no arrival clock."""
+    return file_p2(demo, needs_on_site=False)
+
+
+def levels(ticket, kind="response"):
+    return sorted(Escalation.objects.filter(clock__ticket=ticket, clock__kind=kind)
+                  .values_list("rule__level", flat=True))
+
+
+def sla_mail(user, ticket):
+    return Notification.objects.filter(recipient=user, event__startswith="sla.",
+                                       subject__contains=ticket.number)
+
+
+def test_nothing_fires_before_the_warning(p2_server_ticket):
+    assert escalations_run(now=T0 + timedelta(minutes=11)) == 0
+    assert levels(p2_server_ticket) == []
+
+
+def test_the_warning_goes_to_the_desk_when_nobody_has_the_ticket(demo, p2_server_ticket):
+    escalations_run(now=T0 + timedelta(minutes=12, seconds=5))
+    assert levels(p2_server_ticket) == [1]
+    assert sla_mail(demo["desk"], p2_server_ticket).count() == 1
+
+
+def test_the_ladder_climbs_once_per_rung(demo, p2_server_ticket):
+    for minutes in (12, 13, 15, 16, 30, 46, 100, 136, 200, 500):
+        escalations_run(now=T0 + timedelta(minutes=minutes, seconds=1))
+    assert levels(p2_server_ticket) == [1, 2, 3, 4]
+    assert sla_mail(demo["pm"], p2_server_ticket).count() == 1
+    assert sla_mail(demo["delivery"], p2_server_ticket).count() == 1
+    assert sla_mail(demo["gm"], p2_server_ticket).count() == 1
+    clock = Clock.objects.get(ticket=p2_server_ticket, kind="response")
+    assert clock.breached_at == T0 + timedelta(minutes=15)
+
+
+def test_after_downtime_it_catches_up_with_one_message_per_rung(demo, p2_server_ticket):
+    assert escalations_run(now=T0 + timedelta(hours=5)) >= 4
+    assert levels(p2_server_ticket) == [1, 2, 3, 4]
+    assert escalations_run(now=T0 + timedelta(hours=6)) == 0
+    assert sla_mail(demo["pm"], p2_server_ticket).count() == 1
+
+
+def test_the_general_manager_hears_only_of_p1_and_p2(demo):
+    with time_machine.travel(T0, tick=False):
+        ticket = ticket_create(actor=demo["desk"], requester=demo["ht-hanmei"],
+                               contract=Contract.objects.get(code="DEMO-SERVER"),
+                               service_type=ServiceType.objects.get(code="hardware"),
+                               title="P3 慢", priority=Priority.P3, channel="phone",
+                               needs_on_site=False)
+    escalations_run(now=T0 + timedelta(hours=5))
+    assert levels(ticket) == [1, 2, 3]
+    assert not sla_mail(demo["gm"], ticket).exists()
+
+
+def test_a_clock_stopped_in_time_never_escalates(demo, p2_server_ticket):
+    with time_machine.travel(T0 + timedelta(minutes=5), tick=False):
+        ticket_accept(actor=demo["desk"], ticket=p2_server_ticket)
+    escalations_run(now=T0 + timedelta(hours=5))
+    assert levels(p2_server_ticket, "response") == []
+
+
+def test_the_assignee_gets_the_warning_once_assigned(demo):
+    ticket = file_p2(demo, needs_on_site=True)
+    with time_machine.travel(T0 + timedelta(minutes=5), tick=False):
+        ticket_dispatch(actor=demo["desk"], ticket=ticket, assignee=demo["helei"])
+    escalations_run(now=T0 + timedelta(minutes=25))  # arrival warns at 24 min
+    assert levels(ticket, "arrival") == [1]
+    assert sla_mail(demo["helei"], ticket).count() == 1
+
+
+def test_the_message_says_which_ticket_clock_how_late_and_who_has_it(demo):
+    ticket = file_p2(demo, needs_on_site=True)
+    with time_machine.travel(T0 + timedelta(minutes=5), tick=False):
+        ticket_dispatch(actor=demo["desk"], ticket=ticket, assignee=demo["helei"])
+    escalations_run(now=T0 + timedelta(minutes=61))  # arrival was due at +30
+    note = sla_mail(demo["delivery"], ticket).get()
+    assert ticket.number in note.subject
+    assert "何磊" in note.body and "/tickets/" in note.body
+    assert "31" in note.body  # late by 31 business minutes on the 7×24 calendar
+
+
+def test_the_job_reads_only_what_is_due(demo, p2_server_ticket):
+    with CaptureQueriesContext(connection) as nothing_due:
+        escalations_run(now=T0 + timedelta(minutes=1))
+    assert len(nothing_due) <= 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_runs_fire_each_rung_exactly_once(demo):
+    import threading
+
+    from django.db import connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SKIP LOCKED needs PostgreSQL")
+    with time_machine.travel(T0, tick=False):
+        tickets = [ticket_create(actor=demo["desk"], requester=demo["ht-hanmei"],
+                                 contract=Contract.objects.get(code="DEMO-SERVER"),
+                                 service_type=ServiceType.objects.get(code="hardware"),
+                                 title=f"并发 {i}", priority=Priority.P1, channel="phone")
+                   for i in range(30)]
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def run():
+        try:
+            barrier.wait()
+            escalations_run(now=T0 + timedelta(hours=5), batch=7)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    for ticket in tickets:
+        for kind in ("response", "arrival", "resolution"):
+            assert levels(ticket, kind) == sorted(set(levels(ticket, kind)))
+        assert levels(ticket, "response") == [1, 2, 3, 4]
+    pm_mails = Notification.objects.filter(recipient=demo["pm"], event="sla.breach")
+    assert pm_mails.count() == pm_mails.values("dedupe_key").distinct().count()

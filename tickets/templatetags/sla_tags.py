@@ -1,0 +1,39 @@
+"""How SLA deadlines look in lists and on a ticket: colour and time left."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.translation import gettext as _
+
+from itsm.clock import now
+
+register = template.Library()
+
+
+def _duration(seconds: int) -> str:
+    minutes = abs(int(seconds)) // 60
+    if minutes < 60:
+        return _("%(m)d min") % {"m": minutes}
+    hours, minutes = divmod(minutes, 60)
+    if hours < 48:
+        return _("%(h)d h %(m)d min") % {"h": hours, "m": minutes}
+    return _("%(d)d d %(h)d h") % {"d": hours // 24, "h": hours % 24}
+
+
+@register.inclusion_tag("tickets/_sla_badge.html")
+def sla_badge(ticket):
+    """The queue's colour and time left for a ticket's next deadline (wall-clock time)."""
+    due = ticket.sla_due_at
+    if due is None or not ticket.is_open:
+        return {"css": "", "text": ""}
+    left = (due - now()).total_seconds()
+    if left < 0:
+        return {"css": "text-bg-danger", "text": _("overdue %(t)s") % {"t": _duration(left)},
+                "due": due}
+    css = "text-bg-warning" if left < 30 * 60 else "text-bg-success"
+    return {"css": css, "text": _("%(t)s left") % {"t": _duration(left)}, "due": due}
+
+
+@register.simple_tag
+def business_duration(seconds) -> str:
+    return _duration(seconds or 0)
