@@ -9,6 +9,7 @@ _NAV = [
     (_("My tickets"), "tickets:mine", "client_side"),
     (_("Dispatch queue"), "tickets:queue", "queue"),
     (_("Log a call"), "tickets:log_call", Capability.LOG_CALLS),
+    (_("SLA board"), "sla:board", "levels"),
     (_("Contracts"), "sla:contract_list", None),
     (_("People"), "accounts:people", Capability.SEE_PEOPLE),
     (_("API"), "api-docs", None),
@@ -24,7 +25,8 @@ def navigation(request):
     items = [{"label": _("Home"), "url": reverse(home_url_name(user)), "name": "home"}]
     from tickets.workflow import may_see_queue
 
-    special = {"client_side": user.is_client_side, "queue": may_see_queue(user)}
+    special = {"client_side": user.is_client_side, "queue": may_see_queue(user),
+               "levels": Capability.READ_DASHBOARDS in held or Capability.DISPATCH in held}
     for label, url_name, capability in _NAV:
         if capability is None or capability in held or special.get(capability):
             items.append({"label": label, "url": reverse(url_name), "name": url_name})

@@ -1,10 +1,10 @@
 """Read queries for contracts, scoped by role and contract (REQUIREMENTS X2, X6)."""
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.models import User
 from accounts.roles import Capability, Role, can
-from sla.models import Contract, ContractMember
+from sla.models import Clock, Contract, ContractMember
 
 
 def contracts_visible_to(user) -> QuerySet[Contract]:
@@ -83,3 +83,23 @@ def clock_states(clocks, *, at) -> list[dict]:
             "stopped_at": clock.stopped_at, "provisional": clock.provisional,
         })
     return rows
+
+
+def sla_board(*, user, at, limit: int = 100) -> dict:
+    """Breached and at-risk running clocks of the user's contracts, soonest first, with counts
+    per contract (the managers' board)."""
+    running = Clock.objects.filter(stopped_at__isnull=True, paused_since__isnull=True,
+                                   ticket__contract__in=contracts_visible_to(user))
+    breached = running.filter(due_at__lte=at)
+    at_risk = running.filter(warn_at__lte=at, due_at__gt=at)
+    per_contract = {}
+    for name, queryset in (("breached", breached), ("at_risk", at_risk)):
+        for code, n in (queryset.values_list("ticket__contract__code")
+                        .annotate(n=Count("pk")).values_list("ticket__contract__code", "n")):
+            per_contract.setdefault(code, {"breached": 0, "at_risk": 0})[name] = n
+    related = ("ticket__assignee", "ticket__contract", "calendar")
+    return {
+        "per_contract": sorted(per_contract.items()),
+        "breached": list(breached.select_related(*related).order_by("due_at")[:limit]),
+        "at_risk": list(at_risk.select_related(*related).order_by("due_at")[:limit]),
+    }

@@ -7,4 +7,6 @@ app_name = "sla"
 urlpatterns = [
     path("contracts/", views.contract_list, name="contract_list"),
     path("contracts/<slug:code>/", views.contract_detail, name="contract_detail"),
+    path("sla/board/", views.board, name="board"),
+    path("sla/preview/", views.preview, name="preview"),
 ]

@@ -52,6 +52,8 @@ EXPECTED = {
     "/api/tickets/{printer_id}/attachments/": (ALL - {"user2"}, 404, 401),
     "/api/tickets/{disk_id}/": ({"admin", "desk", "engineer2", "pm", "delivery", "gm"}, 404, 401),
     "/api/catalogue/": (ALL, None, 401),
+    "/sla/board/": ({"admin", "desk", "pm", "delivery", "gm", "client"}, 403, 302),
+    "/sla/preview/": ({"admin", "desk", "pm", "delivery", "gm", "client"}, 403, 302),
     "/jsi18n/": (set(ROLES), None, 200),
 }
 # URL patterns that are not pages to walk with GET (POST-only, parameterised elsewhere).

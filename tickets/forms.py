@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Site, User
 from accounts.selectors import people_visible_to
 from itsm.clock import now
+from itsm.forms import BootstrapForm
 from sla.models import ContractMember
 from sla.selectors import contracts_visible_to
 from tickets.models import (
@@ -22,24 +23,6 @@ from tickets.models import (
     ServiceType,
 )
 from tickets.selectors import assignable_engineers, categories, second_line_engineers
-
-
-class BootstrapForm(forms.Form):
-    """Gives every widget Bootstrap's classes so templates can render fields generically."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            elif isinstance(widget, forms.HiddenInput):
-                continue
-            else:
-                css = "form-control"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -1,0 +1,30 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from itsm.clock import now
+from itsm.forms import BootstrapForm
+from sla.models import Target
+from sla.selectors import contracts_visible_to
+
+# sla must not import tickets (tickets → sla); the model comes through the target's foreign key.
+ServiceType = Target._meta.get_field("service_type").related_model
+PRIORITIES = Target._meta.get_field("priority").choices
+
+
+class PreviewForm(BootstrapForm):
+    contract = forms.ModelChoiceField(queryset=None, label=_("Contract"), to_field_name="code")
+    service_type = forms.ModelChoiceField(queryset=ServiceType.objects.filter(active=True),
+                                          label=_("Service type"), to_field_name="code")
+    priority = forms.TypedChoiceField(choices=PRIORITIES, coerce=int, label=_("Priority"),
+                                      initial=2)
+    needs_on_site = forms.BooleanField(required=False, initial=True, label=_("Needs a visit"))
+    start = forms.DateTimeField(required=False, label=_("Filed at"),
+                                help_text=_("Empty: now."),
+                                widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contract"].queryset = contracts_visible_to(user).order_by("code")
+
+    def clean_start(self):
+        return self.cleaned_data.get("start") or now()
