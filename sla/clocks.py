@@ -164,3 +164,25 @@ def earliest_due(ticket) -> datetime | None:
     return (Clock.objects.filter(ticket=ticket, stopped_at__isnull=True,
                                  paused_since__isnull=True)
             .order_by("due_at").values_list("due_at", flat=True).first())
+
+
+def clocks_recompute(*, clocks, moment: datetime) -> int:
+    """Recompute the stored deadlines of running clocks from their current segment, e.g. after a
+    holiday year was entered or a calendar corrected. Paused and stopped clocks keep theirs
+    (a paused clock gets a new deadline when it resumes). Returns how many changed."""
+    changed = 0
+    tickets = set()
+    for clock in clocks.filter(stopped_at__isnull=True, paused_since__isnull=True,
+                               running_since__isnull=False).select_related("calendar"):
+        before = (clock.due_at, clock.warn_at, clock.provisional)
+        _schedule(clock, clock.running_since)
+        if clock.breached_at is not None and clock.due_at > moment:
+            clock.breached_at = None  # the corrected deadline is still ahead
+        if (clock.due_at, clock.warn_at, clock.provisional) != before:
+            clock.save()
+            changed += 1
+            tickets.add(clock.ticket_id)
+    Ticket = Clock._meta.get_field("ticket").related_model  # sla does not import tickets
+    for ticket in Ticket.objects.filter(pk__in=tickets):
+        Ticket.objects.filter(pk=ticket.pk).update(sla_due_at=earliest_due(ticket))
+    return changed

@@ -184,3 +184,35 @@ def test_the_ticket_page_shows_the_clocks(demo, login, server_ticket):
 
 def test_timezone_sanity():
     assert at(2026, 1, 1, 0, 0).utcoffset() == timedelta(hours=8)
+
+
+def test_entering_a_missing_holiday_year_recomputes_provisional_deadlines(demo):
+    """A desktop deadline running into 2027 is provisional until 2027 is entered; then it moves
+    past New Year's Day."""
+    from datetime import date
+
+    from django.core.management import call_command
+
+    from sla.holidays import calendar_days_clear
+    from sla.models import Contract, HolidayDay, HolidayYear, Target
+
+    HolidayYear.objects.filter(year=2027).delete()
+    HolidayDay.objects.filter(day__year=2027).delete()
+    calendar_days_clear()
+    desktop = Contract.objects.get(code="DEMO-DESKTOP")
+    Target.objects.filter(contract=desktop, service_type__code="software", priority=3).update(
+        resolution_minutes=12 * 60)  # one 6×12 working day
+    with time_machine.travel(at(2026, 12, 31, 20, 0), tick=False):
+        ticket = ticket_create(actor=demo["user"], contract=desktop,
+                               service_type=ServiceType.objects.get(code="software"),
+                               title="跨年工单")
+    resolution = clocks_of(ticket)["resolution"]
+    assert resolution.provisional
+    assert resolution.due_at == at(2027, 1, 1, 20, 0)  # weekly hours only: Jan 1 counted open
+    HolidayYear.objects.create(region="CN", year=2027, source="test")
+    HolidayDay.objects.create(region="CN", day=date(2027, 1, 1), kind="closed", name="元旦")
+    with time_machine.travel(at(2027, 1, 1, 8, 0), tick=False):
+        call_command("sla_recompute", "--provisional", stdout=__import__("io").StringIO())
+    resolution = clocks_of(ticket)["resolution"]
+    assert not resolution.provisional
+    assert resolution.due_at == at(2027, 1, 2, 20, 0)  # Saturday: a 6×12 working day

@@ -2,8 +2,15 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from sla.holidays import REGION_CN, chinesecalendar_source, load_china_holidays
-from sla.models import HolidayDay
+from itsm.clock import now
+from sla.clocks import clocks_recompute
+from sla.holidays import (
+    REGION_CN,
+    calendar_days_clear,
+    chinesecalendar_source,
+    load_china_holidays,
+)
+from sla.models import Clock, HolidayDay
 
 
 class Command(BaseCommand):
@@ -26,3 +33,8 @@ class Command(BaseCommand):
             makeup = days.filter(kind=HolidayDay.Kind.MAKEUP).count()
             self.stdout.write(f"{REGION_CN} {year}: {closed} closed days, {makeup} make-up "
                               f"working days ({source})")
+        # Deadlines that were provisional for want of these years are recomputed now.
+        calendar_days_clear()
+        changed = clocks_recompute(clocks=Clock.objects.filter(provisional=True), moment=now())
+        if changed:
+            self.stdout.write(f"{changed} provisional deadline(s) recomputed.")
