@@ -5,6 +5,7 @@ pending and due, so nothing is lost when the broker or the mail server is down.
 """
 
 from django.conf import settings
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -12,10 +13,42 @@ from django.utils.translation import gettext_lazy as _
 from itsm.clock import now
 
 
+class ChatWebhook(models.Model):
+    """A chat robot in a group chat: messages to it reach everyone in the group."""
+
+    class Kind(models.TextChoices):
+        WECOM = "wecom", _("WeCom (企业微信)")
+        DINGTALK = "dingtalk", _("DingTalk (钉钉)")
+        FEISHU = "feishu", _("Feishu (飞书)")
+
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    url = models.URLField(
+        _("webhook URL"), max_length=500, validators=[URLValidator(schemes=["http", "https"])],
+        help_text=_("The robot's webhook address as the chat app shows it; for WeCom it "
+                    "includes the robot's key."))
+    secret = models.CharField(
+        _("signing secret"), max_length=200, blank=True,
+        help_text=_("DingTalk \"加签\" or Feishu \"签名校验\" secret; leave empty when signing is "
+                    "off. WeCom robots have none."))
+    active = models.BooleanField(_("active"), default=True,
+                                 help_text=_("Inactive robots are sent nothing."))
+    created_at = models.DateTimeField(_("created at"), default=now, editable=False)
+
+    class Meta:
+        verbose_name = _("chat webhook")
+        verbose_name_plural = _("chat webhooks")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_kind_display()})"
+
+
 class Notification(models.Model):
     class Channel(models.TextChoices):
         EMAIL = "email", _("e-mail")
-        # Chat webhooks and SMS arrive as further channels with their own senders.
+        WEBHOOK = "webhook", _("chat webhook")
+        SMS = "sms", _("SMS")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("pending")
@@ -29,9 +62,11 @@ class Notification(models.Model):
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                   null=True, blank=True, related_name="notifications",
                                   verbose_name=_("recipient"))
+    webhook = models.ForeignKey(ChatWebhook, on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="notifications", verbose_name=_("chat webhook"))
     address = models.CharField(_("address"), max_length=500,
-                               help_text=_("Where it goes, copied from the recipient when "
-                                           "queued (an e-mail address for e-mail)."))
+                               help_text=_("Where it goes, copied when queued: an e-mail address, "
+                                           "a webhook URL or a phone number."))
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("body"))
     html_body = models.TextField(_("HTML body"), blank=True)

@@ -1,11 +1,14 @@
-"""Queue and deliver notifications. Domain apps call notification_enqueue in their own
-transaction; the deliver task and the sweep call notification_deliver."""
+"""Queue and deliver notifications. Domain apps call notification_enqueue (e-mail),
+webhook_enqueue (chat robot) or sms_enqueue in their own transaction; the deliver task and the
+sweep call notification_deliver."""
 
 from __future__ import annotations
 
 import logging
+import urllib.request
 from datetime import timedelta
 from functools import partial
+from urllib.error import HTTPError
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -13,17 +16,26 @@ from django.db import transaction
 from django.db.models import F
 
 from itsm.clock import now
-from notifications.models import Notification
+from notifications import webhooks
+from notifications.models import ChatWebhook, Notification
+from notifications.sms import sms_backend
 
 logger = logging.getLogger(__name__)
 
 RETRY_BASE = timedelta(seconds=60)
 RETRY_CAP = timedelta(hours=1)
 # A claimed row is pushed this far ahead while it is being sent: if the worker dies mid-send the
-# sweep picks it up after the lease. Longer than any SMTP conversation (EMAIL_TIMEOUT).
+# sweep picks it up after the lease. Longer than any SMTP conversation (EMAIL_TIMEOUT) or
+# webhook request (WEBHOOK_TIMEOUT).
 CLAIM_LEASE = timedelta(minutes=5)
 LAST_ERROR_MAX_CHARS = 2000
 SUBJECT_MAX_CHARS = Notification._meta.get_field("subject").max_length
+WEBHOOK_REPLY_MAX_BYTES = 64 * 1024
+
+
+class DeliveryAbandoned(Exception):
+    """Delivery cannot succeed on a retry (its chat webhook was deleted or deactivated): the
+    notification is marked failed at once. An admin can retry it once the cause is fixed."""
 
 
 def notification_enqueue(*, recipient, event: str, subject: str, body: str,
@@ -37,18 +49,46 @@ def notification_enqueue(*, recipient, event: str, subject: str, body: str,
     address = (recipient.email or "").strip()
     if not address or not recipient.is_active:
         return None
-    fields = {
-        "channel": Notification.Channel.EMAIL,
-        "event": event,
-        "recipient": recipient,
-        "address": address,
-        # A line break in a subject is a header injection to the mail library; it would fail on
-        # every retry.
-        "subject": " ".join(subject.split())[:SUBJECT_MAX_CHARS],
-        "body": body,
-        "html_body": html_body,
-        "next_attempt_at": now(),
-    }
+    return _enqueue(dedupe_key, channel=Notification.Channel.EMAIL, event=event,
+                    recipient=recipient, address=address, subject=subject, body=body,
+                    html_body=html_body)
+
+
+def webhook_enqueue(*, webhook: ChatWebhook, event: str, subject: str, body: str,
+                    dedupe_key: str | None = None) -> Notification | None:
+    """Queue a message to a chat robot in the caller's transaction; publish it on commit.
+
+    Returns None, writing nothing, when the webhook is inactive or when a notification with the
+    same dedupe_key was queued before. Delivery uses the webhook's URL and secret at the time
+    of sending, so a corrected URL applies to retries.
+    """
+    if not webhook.active:
+        return None
+    return _enqueue(dedupe_key, channel=Notification.Channel.WEBHOOK, event=event,
+                    webhook=webhook, address=webhook.url, subject=subject, body=body)
+
+
+def sms_enqueue(*, recipient, event: str, text: str, dedupe_key: str | None = None,
+                ) -> Notification | None:
+    """Queue a text message to `recipient`'s phone in the caller's transaction; publish it on
+    commit.
+
+    Returns None, writing nothing, when the recipient has no phone number or is inactive, or
+    when a notification with the same dedupe_key was queued before.
+    """
+    address = (getattr(recipient, "phone", "") or "").strip()
+    if not address or not recipient.is_active:
+        return None
+    # The subject is only what the admin list shows; the text is the body.
+    return _enqueue(dedupe_key, channel=Notification.Channel.SMS, event=event,
+                    recipient=recipient, address=address, subject=text, body=text)
+
+
+def _enqueue(dedupe_key: str | None, **fields) -> Notification | None:
+    # A line break in a subject is a header injection to the mail library; it would fail on
+    # every retry. One line is what the other channels show as a title, too.
+    fields["subject"] = " ".join(fields["subject"].split())[:SUBJECT_MAX_CHARS]
+    fields["next_attempt_at"] = now()
     with transaction.atomic():
         if dedupe_key is None:
             notification = Notification.objects.create(**fields)
@@ -101,7 +141,7 @@ def notification_deliver(notification_id: int) -> bool:
     notification.next_attempt_at = next_attempt_at
     try:
         _SENDERS[notification.channel](notification)
-    except Exception as exc:  # SMTP, DNS, TLS…: whatever it is, record it and retry later
+    except Exception as exc:  # SMTP, DNS, TLS, HTTP…: whatever it is, record it and retry later
         _record_failure(notification, exc)
         return False
     notification.status = Notification.Status.SENT
@@ -123,12 +163,66 @@ def _send_email(notification: Notification) -> None:
     message.send()
 
 
-_SENDERS = {Notification.Channel.EMAIL: _send_email}
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect is a misconfigured URL: urllib would turn the POST into a GET and lose the
+    message. Refusing it makes urlopen raise HTTPError with the 3xx status instead."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+_webhook_opener = urllib.request.build_opener(_NoRedirect)
+
+
+def _send_webhook(notification: Notification) -> None:
+    webhook = notification.webhook
+    if webhook is None:
+        raise DeliveryAbandoned("the chat webhook was deleted")
+    if not webhook.active:
+        raise DeliveryAbandoned(f"the chat webhook {webhook.name!r} is inactive")
+    now_ms = int(now().timestamp() * 1000)
+    url, data = webhooks.build_request(webhook.kind, webhook.url, webhook.secret,
+                                       notification.subject, notification.body, now_ms)
+    request = urllib.request.Request(  # noqa: S310 - build_request allows http(s) only
+        url, data=data, method="POST",
+        headers={"Content-Type": "application/json; charset=utf-8"})
+    timeout = getattr(settings, "WEBHOOK_TIMEOUT", 10)
+    try:
+        with _webhook_opener.open(request, timeout=timeout) as reply:
+            status, body = reply.status, reply.read(WEBHOOK_REPLY_MAX_BYTES)
+    except HTTPError as exc:  # a non-2xx status: its body usually says why
+        status, body = exc.code, _read_error_body(exc)
+    # Network errors (URLError, TimeoutError…) propagate and are recorded as they are.
+    webhooks.check_reply(webhook.kind, status, body)
+
+
+def _read_error_body(exc: HTTPError) -> bytes:
+    try:
+        return exc.read(WEBHOOK_REPLY_MAX_BYTES) or b""
+    except Exception:  # no body, or the connection broke while reading it
+        return b""
+    finally:
+        exc.close()
+
+
+def _send_sms(notification: Notification) -> None:
+    sms_backend().send(notification.address, notification.body)
+
+
+_SENDERS = {
+    Notification.Channel.EMAIL: _send_email,
+    Notification.Channel.WEBHOOK: _send_webhook,
+    Notification.Channel.SMS: _send_sms,
+}
 
 
 def _record_failure(notification: Notification, exc: Exception) -> None:
     notification.last_error = f"{type(exc).__name__}: {exc}"[:LAST_ERROR_MAX_CHARS]
-    if notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
+    if isinstance(exc, DeliveryAbandoned):
+        notification.status = Notification.Status.FAILED
+        logger.error("Giving up on notification %s: %s", notification.pk,
+                     notification.last_error)
+    elif notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
         notification.status = Notification.Status.FAILED
         logger.error("Giving up on notification %s after %s attempts: %s", notification.pk,
                      notification.attempts, notification.last_error)

@@ -34,7 +34,7 @@ class ContractAdmin(SimpleHistoryAdmin):
     search_fields = ["code", "name", "client__name"]
     list_select_related = ["client", "calendar", "project_manager"]
     autocomplete_fields = ["project_manager"]
-    filter_horizontal = ["sites", "client_contacts"]
+    filter_horizontal = ["sites", "client_contacts", "webhooks"]
     inlines = [ContractMemberInline]
 
 

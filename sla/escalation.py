@@ -21,7 +21,7 @@ from django.utils import translation
 from accounts.models import User
 from accounts.roles import Role
 from itsm.clock import now as clock_now
-from notifications.services import notification_enqueue
+from notifications.services import notification_enqueue, webhook_enqueue
 from sla.clocks import calendar_for
 from sla.models import Clock, ContractMember, Escalation, EscalationRule
 
@@ -110,6 +110,8 @@ def _fire(clock: Clock, rule: EscalationRule, now: datetime) -> bool:
         return False  # another run fired this rung first
     for person in _recipients(rule, clock.ticket):
         _tell(person, escalation, clock)
+    if rule.trigger == EscalationRule.Trigger.BREACH:
+        _post_to_chat(escalation, clock)
     return True
 
 
@@ -131,15 +133,31 @@ def _recipients(rule: EscalationRule, ticket) -> list[User]:
     return list(User.objects.filter(role=Role.GENERAL_MANAGER, is_active=True))
 
 
-def _tell(person: User, escalation: Escalation, clock: Clock) -> None:
+def _message(escalation: Escalation, clock: Clock, recipient: User | None,
+             language: str) -> tuple[str, str]:
     ticket = clock.ticket
-    with translation.override(person.language or settings.LANGUAGE_CODE):
+    with translation.override(language):
         text = render_to_string("sla/email/escalation.txt", {
-            "ticket": ticket, "clock": clock, "escalation": escalation, "recipient": person,
+            "ticket": ticket, "clock": clock, "escalation": escalation, "recipient": recipient,
             "late_minutes": escalation.overdue_seconds // 60,
             "url": settings.SITE_URL + reverse("tickets:detail", args=[ticket.number]),
         }).strip()
     subject, _newline, body = text.partition("\n")
+    return subject.strip(), body.strip() + "\n"
+
+
+def _post_to_chat(escalation: Escalation, clock: Clock) -> None:
+    """Breaches also go to the contract's group robots (WeCom, DingTalk, Feishu)."""
+    for webhook in clock.ticket.contract.webhooks.filter(active=True):
+        subject, body = _message(escalation, clock, None, settings.LANGUAGE_CODE)
+        webhook_enqueue(webhook=webhook, event=f"sla.{escalation.rule.trigger}",
+                        subject=subject, body=body,
+                        dedupe_key=f"escalation:{escalation.pk}:webhook:{webhook.pk}")
+
+
+def _tell(person: User, escalation: Escalation, clock: Clock) -> None:
+    subject, body = _message(escalation, clock, person,
+                             person.language or settings.LANGUAGE_CODE)
     notification_enqueue(recipient=person, event=f"sla.{escalation.rule.trigger}",
-                         subject=subject.strip(), body=body.strip() + "\n",
+                         subject=subject, body=body,
                          dedupe_key=f"escalation:{escalation.pk}:{person.pk}")

@@ -79,6 +79,11 @@ class Contract(models.Model):
         limit_choices_to={"role": Role.CLIENT_CONTACT}, verbose_name=_("client IT contacts"))
     desk_phone = models.CharField(_("service desk phone"), max_length=40, blank=True)
     desk_email = models.EmailField(_("service desk e-mail"), blank=True)
+    webhooks = models.ManyToManyField(
+        "notifications.ChatWebhook", blank=True, related_name="contracts",
+        verbose_name=_("chat robots"),
+        help_text=_("WeCom, DingTalk or Feishu group robots that receive this contract's SLA "
+                    "escalations."))
     department_visibility = models.BooleanField(
         _("end users see their department's tickets"), default=False,
         help_text=_("Otherwise end users see only the tickets they filed themselves."))

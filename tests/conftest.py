@@ -48,7 +48,12 @@ def dead_broker():
 
 
 def _drop_connection_pools(app):
-    # Publishing reuses pooled connections made for the URL of the time; start afresh.
+    # Publishing reuses pooled connections made for the URL of the time; start afresh. kombu's
+    # global pools are keyed by URL too: reset them, or the closed pool of the real URL would be
+    # handed to the next test that publishes ("Acquire on closed pool").
+    from kombu import pools
+
+    pools.reset()
     if app._pool is not None:
         app._pool.force_close_all()
     app._pool = None

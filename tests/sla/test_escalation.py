@@ -154,3 +154,17 @@ def test_two_concurrent_runs_fire_each_rung_exactly_once(demo):
         assert levels(ticket, "response") == [1, 2, 3, 4]
     pm_mails = Notification.objects.filter(recipient=demo["pm"], event="sla.breach")
     assert pm_mails.count() == pm_mails.values("dedupe_key").distinct().count()
+
+
+def test_a_breach_is_posted_to_the_contracts_group_robots(demo, p2_server_ticket):
+    from notifications.models import ChatWebhook
+
+    robot = ChatWebhook.objects.create(name="运维群", kind="dingtalk",
+                                       url="https://oapi.dingtalk.com/robot/send?access_token=x",
+                                       secret="SEC123")
+    Contract.objects.get(code="DEMO-SERVER").webhooks.add(robot)
+    escalations_run(now=T0 + timedelta(hours=5))
+    escalations_run(now=T0 + timedelta(hours=6))
+    posts = Notification.objects.filter(webhook=robot, subject__contains=p2_server_ticket.number)
+    assert posts.count() == 3  # breach rungs 2, 3, 4 of the response clock; the warning is not
+    assert all(p.channel == "webhook" for p in posts)
