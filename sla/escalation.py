@@ -53,31 +53,35 @@ def escalations_run(*, now: datetime | None = None, batch: int = 500) -> int:
     """Process every clock whose next check has come; returns how many escalations fired."""
     now = now or clock_now()
     fired = 0
-    rules_cache: dict = {}
+    cache: dict = {"rules": {}, "people": {}}
     while True:
         with transaction.atomic():
             due = list(Clock.objects.select_for_update(skip_locked=True, of=("self",))
-                       .select_related("ticket", "ticket__contract", "calendar")
+                       .select_related("ticket", "ticket__contract", "ticket__assignee",
+                                       "ticket__contract__project_manager", "calendar")
                        .filter(next_check_at__lte=now).order_by("next_check_at")[:batch])
+            done: dict[int, set[int]] = {}
+            for clock_id, rule_id in Escalation.objects.filter(
+                    clock__in=[c.pk for c in due]).values_list("clock_id", "rule_id"):
+                done.setdefault(clock_id, set()).add(rule_id)
             for clock in due:
-                fired += _process(clock, now, rules_cache)
+                fired += _process(clock, now, cache, done.get(clock.pk, set()))
+            # One statement for the whole batch instead of one UPDATE per clock.
+            Clock.objects.bulk_update(due, ["next_check_at", "breached_at"])
         if len(due) < batch:
             return fired
 
 
-def _process(clock: Clock, now: datetime, rules_cache: dict) -> int:
+def _process(clock: Clock, now: datetime, cache: dict, done: set[int]) -> int:
+    """Decide what is due for one clock; the caller saves next_check_at and breached_at."""
     if not clock.is_running or clock.due_at is None:
         clock.next_check_at = None
-        clock.save(update_fields=["next_check_at"])
         return 0
-    fields = ["next_check_at"]
     if clock.due_at <= now and clock.breached_at is None:
         clock.breached_at = clock.due_at
-        fields.append("breached_at")
     ticket = clock.ticket
-    rules = [r for r in rules_for(ticket.contract_id, rules_cache)
+    rules = [r for r in rules_for(ticket.contract_id, cache["rules"])
              if r.applies_to(clock.kind, ticket.priority)]
-    done = set(clock.escalations.values_list("rule_id", flat=True))
     fired = 0
     upcoming = []
     for rule in rules:
@@ -89,16 +93,15 @@ def _process(clock: Clock, now: datetime, rules_cache: dict) -> int:
         if instant > now:
             upcoming.append(instant)
             continue
-        if _fire(clock, rule, now):
+        if _fire(clock, rule, now, cache["people"]):
             fired += 1
     if clock.breached_at is None and clock.due_at > now:
         upcoming.append(clock.due_at)
     clock.next_check_at = min(upcoming) if upcoming else None
-    clock.save(update_fields=fields)
     return fired
 
 
-def _fire(clock: Clock, rule: EscalationRule, now: datetime) -> bool:
+def _fire(clock: Clock, rule: EscalationRule, now: datetime, people_cache: dict) -> bool:
     overdue = 0
     if clock.due_at and now > clock.due_at:
         overdue = calendar_for(clock.calendar).between(clock.due_at, now)
@@ -108,29 +111,38 @@ def _fire(clock: Clock, rule: EscalationRule, now: datetime) -> bool:
                                                    overdue_seconds=overdue)
     except IntegrityError:
         return False  # another run fired this rung first
-    for person in _recipients(rule, clock.ticket):
+    for person in _recipients(rule, clock.ticket, people_cache):
         _tell(person, escalation, clock)
     if rule.trigger == EscalationRule.Trigger.BREACH:
-        _post_to_chat(escalation, clock)
+        key = ("webhooks", clock.ticket.contract_id)
+        if key not in people_cache:
+            people_cache[key] = list(clock.ticket.contract.webhooks.filter(active=True))
+        _post_to_chat(escalation, clock, people_cache[key])
     return True
 
 
-def _recipients(rule: EscalationRule, ticket) -> list[User]:
+def _recipients(rule: EscalationRule, ticket, cache: dict) -> list[User]:
     R = EscalationRule.Recipient
-    if rule.recipient == R.ASSIGNEE:
-        people = [ticket.assignee] if ticket.assignee_id else []
-        if not people:  # nobody has it yet: the desk must act
-            people = list(User.objects.filter(
-                contract_memberships__contract_id=ticket.contract_id,
-                contract_memberships__duty=ContractMember.Duty.AGENT, is_active=True))
-        return people
+    if rule.recipient == R.ASSIGNEE and ticket.assignee_id:
+        return [ticket.assignee]
     if rule.recipient == R.PROJECT_MANAGER:
         return [ticket.contract.project_manager]
-    if rule.recipient == R.DELIVERY_MANAGER:
-        return list(User.objects.filter(
-            contract_memberships__contract_id=ticket.contract_id,
-            contract_memberships__duty=ContractMember.Duty.DELIVERY_MANAGER, is_active=True))
-    return list(User.objects.filter(role=Role.GENERAL_MANAGER, is_active=True))
+    # The desk (when nobody has the ticket yet), delivery managers and general managers are
+    # the same people for every clock of a contract: look them up once per run.
+    key = (rule.recipient, ticket.contract_id)
+    if key not in cache:
+        if rule.recipient == R.ASSIGNEE:
+            people = User.objects.filter(
+                contract_memberships__contract_id=ticket.contract_id,
+                contract_memberships__duty=ContractMember.Duty.AGENT, is_active=True)
+        elif rule.recipient == R.DELIVERY_MANAGER:
+            people = User.objects.filter(
+                contract_memberships__contract_id=ticket.contract_id,
+                contract_memberships__duty=ContractMember.Duty.DELIVERY_MANAGER, is_active=True)
+        else:
+            people = User.objects.filter(role=Role.GENERAL_MANAGER, is_active=True)
+        cache[key] = list(people)
+    return cache[key]
 
 
 def _message(escalation: Escalation, clock: Clock, recipient: User | None,
@@ -146,9 +158,9 @@ def _message(escalation: Escalation, clock: Clock, recipient: User | None,
     return subject.strip(), body.strip() + "\n"
 
 
-def _post_to_chat(escalation: Escalation, clock: Clock) -> None:
+def _post_to_chat(escalation: Escalation, clock: Clock, webhooks) -> None:
     """Breaches also go to the contract's group robots (WeCom, DingTalk, Feishu)."""
-    for webhook in clock.ticket.contract.webhooks.filter(active=True):
+    for webhook in webhooks:
         subject, body = _message(escalation, clock, None, settings.LANGUAGE_CODE)
         webhook_enqueue(webhook=webhook, event=f"sla.{escalation.rule.trigger}",
                         subject=subject, body=body,
