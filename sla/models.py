@@ -20,12 +20,21 @@ def validate_timezone(value: str) -> None:
                               params={"value": value}) from None
 
 
+def validate_hours(value: str) -> None:
+    from sla.calendar import HoursError, parse_hours
+
+    try:
+        parse_hours(value)
+    except HoursError as exc:
+        raise ValidationError(str(exc)) from None
+
+
 class ServiceCalendar(models.Model):
-    """The service hours a contract's clocks run on.
+    """The service hours a contract's clocks run on (S3).
 
     The weekly hours are written the way the ``sla_deadline`` command reads them, e.g.
-    ``mon-sat 09:00-21:00`` or ``24x7``. The business-time engine and the holiday tables arrive
-    with the SLA work; until then this names the calendar a contract is on.
+    ``mon-sat 09:00-21:00`` or ``24x7``; with holidays ``CN`` the official holidays are closed
+    and make-up working days open with Monday's hours (sla/calendar.py, sla/holidays.py).
     """
 
     class Holidays(models.TextChoices):
@@ -35,7 +44,9 @@ class ServiceCalendar(models.Model):
     code = models.SlugField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=120)
     hours = models.CharField(_("weekly service hours"), max_length=200,
-                             help_text=_("e.g. mon-sat 09:00-21:00, or 24x7"))
+                             validators=[validate_hours],
+                             help_text=_("e.g. mon-sat 09:00-21:00; mon-fri 09:00-12:00,"
+                                         "13:30-18:00; or 24x7"))
     holidays = models.CharField(_("holidays"), max_length=8, choices=Holidays.choices,
                                 default=Holidays.CN)
     time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Shanghai",

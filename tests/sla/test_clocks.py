@@ -216,3 +216,16 @@ def test_entering_a_missing_holiday_year_recomputes_provisional_deadlines(demo):
     resolution = clocks_of(ticket)["resolution"]
     assert not resolution.provisional
     assert resolution.due_at == at(2027, 1, 2, 20, 0)  # Saturday: a 6×12 working day
+
+
+def test_calendar_hours_are_validated_in_the_admin(demo, login):
+    from sla.models import ServiceCalendar
+
+    calendar = ServiceCalendar(code="bad", name="bad", hours="mon-fry 09:00-18:00")
+    with pytest.raises(Exception, match="fry"):
+        calendar.full_clean()
+    response = login(demo["admin"]).post("/admin/sla/servicecalendar/add/", {
+        "code": "odd", "name": "odd", "hours": "mon-fri 18:00-09:00", "holidays": "CN",
+        "time_zone": "Asia/Shanghai"})
+    assert response.status_code == 200  # the form comes back with the error
+    assert not ServiceCalendar.objects.filter(code="odd").exists()
