@@ -229,3 +229,40 @@ def test_calendar_hours_are_validated_in_the_admin(demo, login):
         "time_zone": "Asia/Shanghai"})
     assert response.status_code == 200  # the form comes back with the error
     assert not ServiceCalendar.objects.filter(code="odd").exists()
+
+
+def test_replaying_history_rebuilds_the_same_clocks(demo, server_ticket):
+    """Rebuilding from the timeline gives what the live services computed."""
+    from sla.replay import clocks_rebuild
+
+    with time_machine.travel(at(2026, 11, 23, 10, 0), tick=False):
+        ticket = server_ticket()
+    with time_machine.travel(at(2026, 11, 23, 10, 20), tick=False):
+        ticket = ticket_dispatch(actor=demo["desk"], ticket=ticket, assignee=demo["helei"])
+    with time_machine.travel(at(2026, 11, 23, 10, 50), tick=False):
+        ticket = ticket_check_in(actor=demo["helei"], ticket=ticket)
+        ticket = ticket_pend(actor=demo["helei"], ticket=ticket, reason="vendor")
+    with time_machine.travel(at(2026, 11, 23, 13, 50), tick=False):
+        ticket = ticket_resume(actor=demo["helei"], ticket=ticket)
+    live = {k: (c.due_at, c.met, c.stopped_at, c.paused_seconds, c.breached_at)
+            for k, c in clocks_of(ticket).items()}
+    rebuilt = {c.kind: (c.due_at, c.met, c.stopped_at, c.paused_seconds, c.breached_at)
+               for c in clocks_rebuild(ticket=ticket, now=at(2026, 11, 23, 14, 0))}
+    assert rebuilt == live
+    assert live["response"][1] is False  # 20 min > 15 min
+    assert live["resolution"][0] == at(2026, 11, 24, 13, 0)
+
+
+def test_replaying_after_a_target_correction_moves_the_deadlines(demo, server_ticket):
+    from sla.models import Target
+    from sla.replay import clocks_rebuild
+
+    with time_machine.travel(at(2026, 11, 23, 10, 0), tick=False):
+        ticket = server_ticket()
+    with time_machine.travel(at(2026, 11, 23, 10, 20), tick=False):
+        ticket = ticket_dispatch(actor=demo["desk"], ticket=ticket, assignee=demo["helei"])
+    assert clocks_of(ticket)["response"].met is False
+    Target.objects.filter(contract__code="DEMO-SERVER").update(response_minutes=30)
+    clocks_rebuild(ticket=ticket, now=at(2026, 11, 23, 10, 30))
+    response = clocks_of(ticket)["response"]
+    assert response.met is True and response.breached_at is None

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from itsm.clock import now
 from sla.clocks import clocks_recompute
+from sla.replay import clocks_rebuild
 from sla.models import Clock
 
 
@@ -16,15 +17,24 @@ class Command(BaseCommand):
         scope.add_argument("--all", action="store_true", help="Every running clock.")
         scope.add_argument("--provisional", action="store_true",
                            help="Clocks whose deadline crosses a year without holidays.")
-        scope.add_argument("--ticket", metavar="NUMBER", help="One ticket, e.g. 2026-000123.")
+        scope.add_argument("--ticket", metavar="NUMBER",
+                           help="One ticket, e.g. 2026-000123: its clocks are rebuilt by "
+                                "replaying its history with today's targets and calendars.")
 
     def handle(self, *args, all=False, provisional=False, ticket=None, **options):  # noqa: A002
+        if ticket:
+            Ticket = Clock._meta.get_field("ticket").related_model
+            found = Ticket.objects.filter(number=ticket).first()
+            if found is None:
+                raise CommandError(f"No ticket {ticket}.", returncode=2)
+            for clock in clocks_rebuild(ticket=found, now=now()):
+                state = ("met" if clock.met else "breached" if clock.met is False
+                         else "paused" if clock.paused_since else "running"
+                         if clock.stopped_at is None else "not needed")
+                self.stdout.write(f"{clock.kind}: {state}, due {clock.due_at}")
+            return
         clocks = Clock.objects.all()
         if provisional:
             clocks = clocks.filter(provisional=True)
-        elif ticket:
-            clocks = clocks.filter(ticket__number=ticket)
-            if not clocks.exists():
-                raise CommandError(f"No SLA clocks for ticket {ticket}.", returncode=2)
         changed = clocks_recompute(clocks=clocks, moment=now())
         self.stdout.write(f"{changed} deadline(s) recomputed.")
