@@ -9,6 +9,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
+# The application code measured: this checkout by default, or another tree (e.g. a snapshot of
+# a commit made with `git archive`) when the working tree is mid-edit.
+CODE = Path(os.environ.get("BENCH_CODE") or ROOT).resolve()
 RESULTS = BENCH / "results"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/itsm_bench"
 DEMO_PASSWORD = "demo12345"  # the published demo credential; bulk users get the same
@@ -29,6 +32,7 @@ def bench_env(base: dict | None = None) -> dict:
     env.setdefault("SECURE_HSTS_SECONDS", "0")
     env.setdefault("CELERY_QUEUE", "bench")
     env.setdefault("ITSM_VAR_DIR", str(RESULTS / "var"))
+    env.setdefault("STATIC_ROOT", str(RESULTS / "static"))  # run.sh uses a temporary one
     env.setdefault("LOG_LEVEL", "WARNING")
     return env
 
@@ -36,8 +40,9 @@ def bench_env(base: dict | None = None) -> dict:
 def setup_django() -> None:
     os.environ.update(bench_env())
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "itsm.settings")
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
+    # Some libraries put the working directory first on sys.path: make it the measured tree.
+    os.chdir(CODE)
+    sys.path.insert(0, str(CODE))
     import django
 
     django.setup()
@@ -66,12 +71,13 @@ def subjects() -> dict:
         # one: its page also renders the action forms, e.g. dispatch with the engineer list).
         contract_ids = list(contracts_visible_to(desk).values_list("pk", flat=True))
         cur.execute("""
-            SELECT t.number, t.status, (SELECT count(*) FROM tickets_entry e
-                                        WHERE e.ticket_id = t.id) AS n
-            FROM (SELECT id, number, status, created_at FROM tickets_ticket
-                  WHERE contract_id = ANY(%s) AND status = ANY(%s)
-                  ORDER BY created_at DESC LIMIT 2000) t
-            ORDER BY n = 5 DESC, t.created_at DESC, t.id DESC LIMIT 1""",
+            SELECT number, status, n FROM (
+                SELECT t.id, t.number, t.status, t.created_at,
+                       (SELECT count(*) FROM tickets_entry e WHERE e.ticket_id = t.id) AS n
+                FROM (SELECT id, number, status, created_at FROM tickets_ticket
+                      WHERE contract_id = ANY(%s) AND status = ANY(%s)
+                      ORDER BY created_at DESC LIMIT 2000) t) s
+            ORDER BY n = 5 DESC, created_at DESC, id DESC LIMIT 1""",
                     [contract_ids, [str(s) for s in OPEN_STATUSES]])
         number, status, entries = cur.fetchone()
     return {

@@ -27,13 +27,12 @@ import random
 import subprocess
 import sys
 import time
-from datetime import date, datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import BULK_PREFIX, DEMO_PASSWORD, RESULTS, ROOT, bench_env  # noqa: E402
+from common import BULK_PREFIX, CODE, DEMO_PASSWORD, RESULTS, bench_env  # noqa: E402
 
 DAY = 86400
 YEARS = 3
@@ -150,7 +149,7 @@ def ensure_database(url: str, reset: bool) -> None:
 
 
 def manage(*args: str) -> None:
-    subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], cwd=ROOT, env=bench_env(),
+    subprocess.run([sys.executable, str(CODE / "manage.py"), *args], cwd=CODE, env=bench_env(),
                    check=True)
 
 
@@ -171,7 +170,7 @@ def create_reference_data(rng: random.Random, now_ts: float, end_users: int, eng
     from tickets.models import Category, ServiceType
 
     password = make_password(DEMO_PASSWORD)  # hashed once, shared by every bulk person
-    joined = datetime.fromtimestamp(now_ts - (YEARS + 1) * 365 * DAY, dt_timezone.utc)
+    joined = datetime.fromtimestamp(now_ts - (YEARS + 1) * 365 * DAY, UTC)
     provider = Organisation.objects.get(code="HUAXIN-OPS")
     pdept = {d.name: d for d in provider.departments.all()}
     calendars = {c.code: c for c in ServiceCalendar.objects.all()}
@@ -341,7 +340,7 @@ def create_reference_data(rng: random.Random, now_ts: float, end_users: int, eng
         for m in contract.members.all():
             by_duty.setdefault(m.duty, []).append(m.user)
         reqs, cum = requesters(contract.client_id, demo_people[contract.client_id])
-        start = datetime.combine(contract.starts_on, datetime.min.time(), dt_timezone.utc)
+        start = datetime.combine(contract.starts_on, datetime.min.time(), UTC)
         info.append({
             "id": contract.pk, "code": contract.code,
             "kind": "server" if contract.code.endswith("SERVER") else "desktop",
@@ -372,7 +371,7 @@ _CFG: dict = {}
 def _init_worker(cfg: dict) -> None:
     _CFG.clear()
     _CFG.update(cfg)
-    cfg["_day_cache"] = {}
+    _CFG["_day_cache"] = {}
 
 
 def _cum(pairs):
@@ -400,7 +399,7 @@ def gen_chunk(task: dict) -> tuple[str, str, dict]:
         d, r = divmod(t, DAY)
         p = day_cache.get(d)
         if p is None:
-            p = day_cache[d] = datetime.fromtimestamp(d * DAY, dt_timezone.utc).strftime(
+            p = day_cache[d] = datetime.fromtimestamp(d * DAY, UTC).strftime(
                 "%Y-%m-%d ")
         h, r = divmod(r, 3600)
         m, s = divmod(r, 60)
@@ -465,7 +464,9 @@ def gen_chunk(task: dict) -> tuple[str, str, dict]:
 
         # --- how far it got ---------------------------------------------------------------
         age_days = (now_ts - c_at) / DAY
-        if rand() < 0.01 + 0.9 * math.exp(-age_days / 49):
+        if age_days < 3.5 and rand() < 0.4:   # fixed, waiting for the requester's confirmation
+            target = "resolved"
+        elif rand() < 0.01 + 0.9 * math.exp(-age_days / 49):
             if age_days < 0.1:
                 target = choices(fresh_values, cum_weights=fresh_cum)[0]
             else:
@@ -511,12 +512,12 @@ def gen_chunk(task: dict) -> tuple[str, str, dict]:
             status = "cancelled"
             stamp["cancelled_at"] = off
         elif target not in ("submitted", "accepted"):
-            first_line = (target in ("closed", "reopened") and channel != "portal"
+            first_line = (target in ("closed", "resolved", "reopened") and channel != "portal"
                           and rand() < 0.4 and not assignee)
             if not first_line:
                 off += rand() * 3600 + 300
                 if assignee:  # the engineer who accepted it takes it on
-                    who = next((e for e in contract["engineers"] if e[0] == assignee))
+                    who = next(e for e in contract["engineers"] if e[0] == assignee)
                 elif rand() < 0.05 or not contract["engineers"]:  # fixed remotely by the desk
                     who = rng.choice(contract["agent_pairs"])
                 else:
@@ -526,13 +527,13 @@ def gen_chunk(task: dict) -> tuple[str, str, dict]:
                 dispatched = True
                 status = "dispatched"
                 stamp["dispatched_at"] = off
-                if target == "on_site" or (target != "dispatched" and needs_on_site and (
-                        target != "pending" or rand() < 0.5)):
+                if target == "on_site" or (target != "dispatched" and needs_on_site
+                                           and rand() < (0.5 if target == "pending" else 0.75)):
                     off += 1200 + rand() * 6000
                     add("check_in", "on_site", assignee)
                     status = "on_site"
                     stamp["arrived_at"] = off
-            if rand() < 0.25 and target != "dispatched":  # a reply or an internal note
+            if rand() < 0.12 and target != "dispatched":  # a reply or an internal note
                 off += rand() * 7200
                 if rand() < 0.5:
                     ev.append((off, "reply", "", "", "", rng.choice(REPLIES), "", False, req_id,
@@ -546,7 +547,7 @@ def gen_chunk(task: dict) -> tuple[str, str, dict]:
                 add("pend", "pending", assignee or rng.choice(agents), body=note, detail=reason)
                 before_pending, pending_reason = status, reason
                 status = "pending"
-            elif target in ("closed", "reopened"):
+            elif target in ("closed", "resolved", "reopened"):
                 if dispatched and rand() < 0.06:   # waited for a part, then resumed
                     reason, note = rng.choice(PEND_REASONS)
                     off += rand() * 3 * 3600
@@ -570,7 +571,7 @@ def gen_chunk(task: dict) -> tuple[str, str, dict]:
                     detail=resolution_code, mins=spent)
                 status = "resolved"
                 stamp["resolved_at"] = off
-                if target == "reopened" or rand() < 0.02:
+                if target == "reopened" or (target == "closed" and rand() < 0.02):
                     off += 1800 + rand() * 2 * DAY
                     add("reopen", "reopened", req_id, body="问题又出现了，请再看一下。")
                     status, first_line = "reopened", False
@@ -658,9 +659,9 @@ def plan_chunks(n: int, now_ts: float, first_id: int, counters: dict, seed: int)
     so each chunk knows its ticket ids and its first number of the year."""
     start = now_ts - YEARS * 365 * DAY
     bounds = [start]
-    year = datetime.fromtimestamp(start, dt_timezone.utc).year + 1
+    year = datetime.fromtimestamp(start, UTC).year + 1
     while True:
-        b = datetime(year, 1, 1, tzinfo=dt_timezone.utc).timestamp()
+        b = datetime(year, 1, 1, tzinfo=UTC).timestamp()
         if b >= now_ts:
             break
         bounds.append(b)
@@ -673,7 +674,7 @@ def plan_chunks(n: int, now_ts: float, first_id: int, counters: dict, seed: int)
         seg_n = (n - made if i == len(bounds) - 2
                  else round(n * (b - a) / total))
         made += seg_n
-        yr = datetime.fromtimestamp(a, dt_timezone.utc).year
+        yr = datetime.fromtimestamp(a, UTC).year
         seq = counters.get(yr, 0) + 1
         k = max(1, math.ceil(seg_n / CHUNK))
         for j in range(k):
@@ -693,8 +694,11 @@ def main() -> None:
     parser.add_argument("--end-users", type=int, default=2000)
     parser.add_argument("--engineers", type=int, default=60)
     parser.add_argument("--seed", type=int, default=20261123)
-    parser.add_argument("--workers", type=int, default=1,
-                        help="generator processes (PostgreSQL needs the other core)")
+    parser.add_argument("--workers", type=int, default=2,
+                        help="generator processes (they share the 2 cores with PostgreSQL)")
+    parser.add_argument("--now", type=float, default=None,
+                        help="epoch seconds the data ends at (default: now); with the same "
+                             "seed and --now the data set is identical")
     parser.add_argument("--reset", action="store_true", help="drop and recreate the database")
     args = parser.parse_args()
 
@@ -724,7 +728,7 @@ def main() -> None:
         return
 
     rng = random.Random(args.seed)
-    now_ts = time.time()
+    now_ts = args.now or time.time()
     summary = {"tickets_requested": args.tickets, "seed": args.seed}
     with transaction.atomic():
         cfg = create_reference_data(rng, now_ts, args.end_users, args.engineers)
@@ -733,6 +737,9 @@ def main() -> None:
         timer.step("reference data (ORM)")
         with connection.cursor() as wrapper:
             cur = wrapper.cursor  # the psycopg cursor, in Django's transaction
+            # Check the deferred foreign keys of the rows just made now: ALTER TABLE refuses to
+            # run with trigger events pending.
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cur.execute("SET LOCAL maintenance_work_mem = '1GB'")
             cur.execute("SET LOCAL max_parallel_maintenance_workers = 2")
             cur.execute("SELECT year, last FROM tickets_ticketcounter")

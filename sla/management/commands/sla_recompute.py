@@ -4,8 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from itsm.clock import now
 from sla.clocks import clocks_recompute
-from sla.replay import clocks_rebuild
 from sla.models import Clock
+from sla.replay import clocks_rebuild
 
 
 class Command(BaseCommand):
