@@ -37,6 +37,7 @@ from tickets.models import (
 )
 from tickets.selectors import (
     LIST_RELATED,
+    for_list,
     attachment_get,
     ticket_attachments,
     ticket_timeline,
@@ -264,7 +265,10 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        return tickets_visible_to(self.request.user).select_related(*LIST_RELATED, "logged_by")
+        tickets = tickets_visible_to(self.request.user)
+        if self.action == "list":
+            return for_list(tickets).select_related("logged_by")
+        return tickets.select_related(*LIST_RELATED, "logged_by")
 
     def get_serializer_class(self):
         return TicketDetailSerializer if self.action == "retrieve" else TicketSerializer

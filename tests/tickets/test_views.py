@@ -1,5 +1,6 @@
 import uuid
 
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -181,6 +182,7 @@ def test_the_queue_and_my_tickets_cost_constant_queries(demo, login, file_ticket
         desk.get("/tickets/queue/")
     for _ in range(12):
         ticket_dispatch(actor=demo["desk"], ticket=file_ticket(), assignee=demo["engineer"])
+    cache.clear()  # the workload box is cached; count its queries again
     with CaptureQueriesContext(connection) as queue_many:
         desk.get("/tickets/queue/")
     assert len(queue_many) == len(queue_few) <= 15
