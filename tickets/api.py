@@ -4,7 +4,7 @@ attachments. Same selectors and services as the pages (X4)."""
 from __future__ import annotations
 
 import django_filters
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, parsers, serializers, status, viewsets
@@ -37,8 +37,8 @@ from tickets.models import (
 )
 from tickets.selectors import (
     LIST_RELATED,
-    for_list,
     attachment_get,
+    for_list,
     ticket_attachments,
     ticket_timeline,
     tickets_visible_to,
@@ -423,15 +423,7 @@ class AttachmentDownloadView(APIView):
             attachment = attachment_get(user=request.user, pk=pk)
         except Attachment.DoesNotExist:
             raise Http404 from None
-        storage = files.storage()
-        if not storage.exists(attachment.storage_name):
-            raise Http404
-        response = FileResponse(storage.open(attachment.storage_name, "rb"), as_attachment=True,
-                                filename=attachment.original_name,
-                                content_type=attachment.content_type)
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return files.download_response(attachment)
 
 
 class CatalogueView(APIView):

@@ -65,3 +65,19 @@ def delete_stored(storage_names) -> None:
     files = storage()
     for name in storage_names:
         files.delete(name)
+
+
+def download_response(attachment):
+    """The file as a download, never rendered by the browser (pages and API both use this)."""
+    from django.http import FileResponse, Http404
+
+    files = storage()
+    if not files.exists(attachment.storage_name):
+        raise Http404
+    response = FileResponse(files.open(attachment.storage_name, "rb"), as_attachment=True,
+                            filename=attachment.original_name,
+                            content_type=attachment.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -246,13 +246,4 @@ def download(request, pk: int):
         attachment = attachment_get(user=request.user, pk=pk)
     except Attachment.DoesNotExist:
         raise Http404 from None
-    storage = files.storage()
-    if not storage.exists(attachment.storage_name):
-        raise Http404
-    response = FileResponse(storage.open(attachment.storage_name, "rb"), as_attachment=True,
-                            filename=attachment.original_name,
-                            content_type=attachment.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return files.download_response(attachment)

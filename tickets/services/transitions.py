@@ -88,13 +88,7 @@ def ticket_dispatch(*, actor: User, ticket: Ticket, assignee: User, note: str = 
     moment = now()
     before = ticket.status
     first_response = ticket.accepted_at is None
-    ticket.assignee = assignee
-    ticket.accepted_at = ticket.accepted_at or moment
-    ticket.dispatched_at = moment
-    if ticket.status == Status.PENDING:
-        ticket.status_before_pending = Status.DISPATCHED
-    else:
-        ticket.status = Status.DISPATCHED
+    _hand_over(ticket, assignee, moment)
     _save(ticket, actor, "dispatch", moment)
     if first_response:
         clocks.clock_stop(ticket=ticket, kind=ClockKind.RESPONSE, moment=moment)
@@ -106,6 +100,18 @@ def ticket_dispatch(*, actor: User, ticket: Ticket, assignee: User, note: str = 
     if first_response:
         notify.accepted(ticket)
     return ticket
+
+
+def _hand_over(ticket: Ticket, assignee: User, moment) -> None:
+    """Give the ticket to an engineer: dispatched (or, while pending, dispatched on resume);
+    handing over is also a response if nobody had responded yet."""
+    ticket.assignee = assignee
+    ticket.accepted_at = ticket.accepted_at or moment
+    ticket.dispatched_at = moment
+    if ticket.status == Status.PENDING:
+        ticket.status_before_pending = Status.DISPATCHED
+    else:
+        ticket.status = Status.DISPATCHED
 
 
 @transaction.atomic
@@ -218,13 +224,7 @@ def ticket_escalate(*, actor: User, ticket: Ticket, target: str, note: str,
         if to is None or not candidates.filter(pk=to.pk).exists():
             raise TicketActionError(_("Contract %(code)s has no second-line engineer to take it.")
                                     % {"code": ticket.contract.code})
-        ticket.assignee = to
-        ticket.accepted_at = ticket.accepted_at or moment
-        ticket.dispatched_at = moment
-        if ticket.status == Status.PENDING:
-            ticket.status_before_pending = Status.DISPATCHED
-        else:
-            ticket.status = Status.DISPATCHED
+        _hand_over(ticket, to, moment)
         detail = f"{target}:{to.display_name}"
     else:
         detail = f"{target}:{ticket.contract.project_manager.display_name}"
