@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -116,11 +115,17 @@ def _validate_new(*, actor, requester, contract, service_type, category, site, t
 
 
 def _next_number(year: int) -> str:
-    """Gap-free per year; the counter row lock serialises only the numbering itself."""
-    with transaction.atomic():
-        TicketCounter.objects.get_or_create(year=year)
-        TicketCounter.objects.filter(year=year).update(last=F("last") + 1)
-        last = TicketCounter.objects.get(year=year).last
+    """Gap-free per year, in one statement (PostgreSQL and SQLite both upsert with RETURNING).
+
+    The counter row stays locked until the filing transaction commits, so concurrent filings
+    queue on it for the length of that transaction (a few milliseconds)."""
+    table = TicketCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (year, last) VALUES (%s, 1) "  # noqa: S608 - our own table
+            f"ON CONFLICT (year) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [year])
+        last = cursor.fetchone()[0]
     return f"{year}-{last:06d}"
 
 
