@@ -282,7 +282,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
             ticket = ticket_create(actor=request.user, **data)
         except TicketActionError as exc:
             return _error(exc)
-        ticket = self.get_queryset().get(pk=ticket.pk)
+        # The ticket in hand already has its related rows loaded; no second read needed.
         return Response(TicketSerializer(ticket, context={"request": request}).data,
                         status=status.HTTP_201_CREATED)
 
