@@ -102,6 +102,41 @@ def _enqueue(dedupe_key: str | None, **fields) -> Notification | None:
     return notification
 
 
+def notifications_enqueue_many(rows: list[dict]) -> int:
+    """Queue many notifications in one statement, in the caller's transaction (the SLA job
+    queues thousands at once). Each row holds the Notification fields — channel, event,
+    recipient or webhook, address, subject, body — and a required dedupe_key; rows whose key was
+    queued before are skipped. One broker message on commit hands them all to a worker."""
+    if not rows:
+        return 0
+    moment = now()
+    notifications = []
+    for row in rows:
+        fields = dict(row)
+        fields["subject"] = " ".join(fields["subject"].split())[:SUBJECT_MAX_CHARS]
+        notifications.append(Notification(next_attempt_at=moment, **fields))
+    Notification.objects.bulk_create(notifications, ignore_conflicts=True, batch_size=1000)
+    transaction.on_commit(partial(_publish_many, [row["dedupe_key"] for row in rows]))
+    return len(notifications)
+
+
+def _publish_many(dedupe_keys: list[str]) -> None:
+    from notifications.tasks import deliver_many  # tasks import this module
+
+    ids = list(Notification.objects.filter(dedupe_key__in=dedupe_keys,
+                                           status=Notification.Status.PENDING)
+               .values_list("pk", flat=True))
+    if not ids:
+        return
+    try:
+        with deliver_many.app.producer_or_acquire() as producer:
+            producer.connection.ensure_connection(max_retries=0)
+            deliver_many.apply_async((ids,), retry=False, producer=producer)
+    except Exception as exc:  # the sweep delivers them if this message never arrives
+        logger.warning("Could not publish %d notifications, the sweep will deliver them: %s",
+                       len(ids), exc)
+
+
 def _publish(notification_id: int) -> None:
     """Hand the notification to a worker. Never raises and never waits on a dead broker: the
     row is committed, and the sweep delivers it if this message never arrives."""
