@@ -1,6 +1,10 @@
 from django.contrib import admin
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from itsm.clock import now
+from sla.clocks import clocks_recompute
+from sla.holidays import calendar_days_clear
 from sla.models import (
     Clock,
     Contract,
@@ -41,6 +45,16 @@ class ContractAdmin(SimpleHistoryAdmin):
 @admin.register(HolidayYear)
 class HolidayYearAdmin(admin.ModelAdmin):
     list_display = ["region", "year", "source", "entered_at"]
+
+    def save_model(self, request, obj, form, change):
+        """Marking a year entered makes its deadlines final: recompute the provisional ones."""
+        super().save_model(request, obj, form, change)
+        calendar_days_clear()
+        changed = clocks_recompute(clocks=Clock.objects.filter(provisional=True), moment=now())
+        if changed:
+            self.message_user(request, ngettext(
+                "%(n)d provisional deadline recomputed.",
+                "%(n)d provisional deadlines recomputed.", changed) % {"n": changed})
 
 
 @admin.register(HolidayDay)

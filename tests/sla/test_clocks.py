@@ -266,3 +266,22 @@ def test_replaying_after_a_target_correction_moves_the_deadlines(demo, server_ti
     clocks_rebuild(ticket=ticket, now=at(2026, 11, 23, 10, 30))
     response = clocks_of(ticket)["response"]
     assert response.met is True and response.breached_at is None
+
+
+def test_entering_a_year_in_the_admin_recomputes_provisional_deadlines(demo, login):
+    from sla.models import Contract, HolidayDay, HolidayYear
+
+    HolidayYear.objects.filter(year=2027).delete()
+    HolidayDay.objects.filter(day__year=2027).delete()
+    from sla.holidays import calendar_days_clear
+
+    calendar_days_clear()
+    with time_machine.travel(at(2026, 12, 31, 20, 0), tick=False):
+        ticket = ticket_create(actor=demo["user"], contract=Contract.objects.get(
+            code="DEMO-DESKTOP"), service_type=ServiceType.objects.get(code="software"),
+            title="跨年")
+    assert clocks_of(ticket)["resolution"].provisional
+    response = login(demo["admin"]).post("/admin/sla/holidayyear/add/", {
+        "region": "CN", "year": 2027, "source": "manual"})
+    assert response.status_code == 302
+    assert not clocks_of(ticket)["resolution"].provisional
