@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -97,6 +98,7 @@ class QueueFilters:
     sort: str = "-created_at"
 
 
+TICKET_NUMBER = re.compile(r"\d{4}-\d{6}")
 QUEUE_SORTS = {"-created_at", "created_at", "priority", "-priority", "-updated_at", "sla_due_at"}
 
 
@@ -126,9 +128,11 @@ def ticket_queue(*, user, filters: QueueFilters) -> QuerySet[Ticket]:
         tickets = tickets.filter(status=filters.status)
     if filters.q:
         q = filters.q.strip()
-        tickets = tickets.filter(Q(number=q) | Q(title__icontains=q)
-                                 | Q(requester__name__icontains=q)
-                                 | Q(requester__phone=q))
+        if TICKET_NUMBER.fullmatch(q):  # an exact number: one unique-index lookup, no scan
+            tickets = tickets.filter(number=q)
+        else:
+            tickets = tickets.filter(Q(title__icontains=q) | Q(requester__name__icontains=q)
+                                     | Q(requester__phone=q))
     sort = filters.sort if filters.sort in QUEUE_SORTS else "-created_at"
     order = F("sla_due_at").asc(nulls_last=True) if sort == "sla_due_at" else sort
     return for_list(tickets).order_by(order, "-pk")

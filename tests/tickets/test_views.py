@@ -201,3 +201,11 @@ def test_end_users_cannot_open_the_queue_or_the_call_form(demo, login):
     assert client.get("/tickets/queue/").status_code == 403
     assert client.get("/tickets/log-call/").status_code == 403
     assert login(demo["engineer"]).get("/tickets/log-call/").status_code == 403
+
+
+def test_the_queue_finds_a_ticket_by_its_exact_number(demo, login, file_ticket):
+    ticket = file_ticket(title="按编号查找")
+    body = login(demo["desk"]).get("/tickets/queue/", {"q": ticket.number}).content.decode()
+    assert "按编号查找" in body
+    body = login(demo["desk"]).get("/tickets/queue/", {"q": "按编号"}).content.decode()
+    assert "按编号查找" in body
