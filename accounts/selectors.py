@@ -7,7 +7,7 @@ colleagues and the clients of the contracts they are on; end users see only them
 
 from django.db.models import Q, QuerySet
 
-from accounts.models import Organisation, Site, User
+from accounts.models import Site, User
 from accounts.roles import Capability, Role, can
 
 
@@ -44,12 +44,6 @@ def people_search(*, user, query: str = "", limit: int | None = None) -> QuerySe
         )
     people = people.order_by("organisation__name", "name", "username")
     return people[:limit] if limit else people
-
-
-def organisations_visible_to(user) -> QuerySet[Organisation]:
-    return Organisation.objects.filter(
-        pk__in=people_visible_to(user).values("organisation_id")
-    )
 
 
 def sites_visible_to(user) -> QuerySet[Site]:

@@ -12,7 +12,6 @@ from accounts.forms import PeopleSearchForm, ThrottledAuthenticationForm
 from accounts.models import Organisation, User
 from accounts.roles import ROLE_HOME, Capability, Role, can, home_url_name
 from accounts.selectors import people_search
-from itsm.clock import now
 from itsm.demo import DEMO_PASSWORD, PEOPLE
 from itsm.services import demo_is_loaded
 from sla.selectors import contract_list
@@ -58,14 +57,7 @@ def role_home(url_name: str):
 
 
 def _contracts_with_status(user):
-    today = now().date()
-    contracts = list(
-        contract_list(user=user).annotate(team_size=Count("members", distinct=True))
-    )
-    for contract in contracts:
-        contract.active = contract.is_active_on(today)
-        contract.days_left = (contract.ends_on - today).days
-    return contracts
+    return list(contract_list(user=user).annotate(team_size=Count("members", distinct=True)))
 
 
 @role_home("accounts:home_portal")

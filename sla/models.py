@@ -5,11 +5,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Organisation, Site
 from accounts.roles import Role
+from itsm.clock import now
 
 
 def validate_timezone(value: str) -> None:
@@ -125,6 +127,15 @@ class Contract(models.Model):
 
     def is_active_on(self, day) -> bool:
         return self.starts_on <= day <= self.ends_on
+
+    @property
+    def active(self) -> bool:
+        """In force today (Asia/Shanghai by default: the project's time zone)."""
+        return self.is_active_on(timezone.localdate(now()))
+
+    @property
+    def days_left(self) -> int:
+        return (self.ends_on - timezone.localdate(now())).days
 
 
 class ContractMember(models.Model):

@@ -15,11 +15,8 @@ from sla.selectors import contract_list as select_contract_list
 
 @login_required
 def contract_list(request):
-    today = now().date()
-    contracts = list(select_contract_list(user=request.user))
-    for contract in contracts:
-        contract.active = contract.is_active_on(today)
-    return render(request, "sla/contract_list.html", {"contracts": contracts})
+    return render(request, "sla/contract_list.html",
+                  {"contracts": select_contract_list(user=request.user)})
 
 
 @login_required
@@ -28,7 +25,6 @@ def contract_detail(request, code: str):
         contract = select_contract_detail(user=request.user, code=code)
     except Contract.DoesNotExist:
         raise Http404 from None
-    contract.active = contract.is_active_on(now().date())
     return render(request, "sla/contract_detail.html", {"contract": contract})
 
 

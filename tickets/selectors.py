@@ -12,7 +12,7 @@ from accounts.models import User
 from accounts.roles import Capability, Role, can
 from sla.models import Clock, Contract, ContractMember
 from sla.selectors import contracts_visible_to
-from tickets.models import OPEN_STATUSES, Attachment, Category, Entry, ServiceType, Ticket
+from tickets.models import OPEN_STATUSES, Attachment, Category, Entry, Ticket
 
 LIST_RELATED = ["contract", "service_type", "category", "requester", "assignee", "site"]
 # Lists join only the people and fetch the small reference tables separately: at a million rows
@@ -181,10 +181,6 @@ def assignable_engineers(*, contract) -> QuerySet[User]:
 def second_line_engineers(*, contract) -> QuerySet[User]:
     return User.objects.filter(contract_memberships__contract=contract, is_active=True,
                                contract_memberships__duty=ContractMember.Duty.SECOND_LINE)
-
-
-def service_types() -> QuerySet[ServiceType]:
-    return ServiceType.objects.filter(active=True)
 
 
 def categories() -> QuerySet[Category]:

@@ -48,6 +48,15 @@ ACTION_FORMS = {
 TICKET_FORMS = {forms.DispatchForm, forms.EscalateForm}
 
 
+def _action_form(action: str, ticket: Ticket, data=None):
+    """The form a transition takes (None: a bare button); some need the ticket's team."""
+    form_class = ACTION_FORMS[action]
+    if form_class is None:
+        return None
+    kwargs = {"ticket": ticket} if form_class in TICKET_FORMS else {}
+    return form_class(data, auto_id=f"id_{action}_%s", **kwargs)
+
+
 def _ticket_or_404(user, number: str) -> Ticket:
     try:
         return ticket_get(user=user, number=number)
@@ -173,20 +182,11 @@ def queue(request):
 def detail(request, number: str):
     ticket = _ticket_or_404(request.user, number)
     actions = allowed_actions(request.user, ticket)
-    action_forms = {}
-    for action in actions:
-        form_class = ACTION_FORMS[action]
-        if form_class is None:
-            action_forms[action] = None
-        elif form_class in TICKET_FORMS:
-            action_forms[action] = form_class(ticket=ticket, auto_id=f"id_{action}_%s")
-        else:
-            action_forms[action] = form_class(auto_id=f"id_{action}_%s")
     return render(request, "tickets/detail.html", {
         "ticket": ticket,
         "clocks": clock_states(ticket.clocks.all(), at=now()),
         "timeline": ticket_timeline(user=request.user, ticket=ticket),
-        "actions": [(a, ACTION_LABELS[a], action_forms[a]) for a in actions],
+        "actions": [(a, ACTION_LABELS[a], _action_form(a, ticket)) for a in actions],
         "comment_form": forms.CommentForm(),
         "may_write_internal": may_write_internal(request.user),
         "may_comment": ticket.status not in {Status.CLOSED, Status.CANCELLED}
@@ -199,11 +199,9 @@ def detail(request, number: str):
 def act(request, number: str, action: str):
     """One POST URL per transition (/tickets/<number>/<action>/)."""
     ticket = _ticket_or_404(request.user, number)
-    form_class = ACTION_FORMS[action]
+    form = _action_form(action, ticket, request.POST)
     data = {}
-    if form_class is not None:
-        form = (form_class(request.POST, ticket=ticket) if form_class in TICKET_FORMS
-                else form_class(request.POST))
+    if form is not None:
         if not form.is_valid():
             messages.error(request, _form_errors(form))
             return redirect("tickets:detail", ticket.number)
