@@ -34,6 +34,12 @@ class Capability(models.TextChoices):
     RECEIVE_ESCALATIONS = "receive_escalations", _("Receive escalations")
     APPROVE_CHANGES = "approve_changes", _("Approve changes for the client")
     ADMINISTER = "administer", _("Administer contracts, calendars, targets and users")
+    SEE_ASSETS = "see_assets", _("Look at the asset register")
+    EDIT_ASSETS = "edit_assets", _("Register, edit and retire assets")
+    IMPORT_ASSETS = "import_assets", _("Import and export the asset register")
+    INSPECT = "inspect", _("Carry out inspections")
+    PLAN_INSPECTIONS = "plan_inspections", _("Plan inspections and read their reports")
+    MANAGE_STORE = "manage_store", _("Run the spare-part store and loaner devices")
 
 
 C = Capability
@@ -42,21 +48,28 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.END_USER: frozenset({C.FILE_TICKETS}),
     # Provider staff never file for themselves (a requester is a client's person); they log
     # calls for others.
-    Role.AGENT: frozenset({C.LOG_CALLS, C.DISPATCH, C.WORK_TICKETS, C.SEE_PEOPLE}),
-    Role.ENGINEER: frozenset({C.WORK_TICKETS, C.SEE_PEOPLE}),
-    Role.SECOND_LINE: frozenset({C.WORK_TICKETS, C.SEE_PEOPLE}),
+    Role.AGENT: frozenset({C.LOG_CALLS, C.DISPATCH, C.WORK_TICKETS, C.SEE_PEOPLE,
+                           C.SEE_ASSETS, C.EDIT_ASSETS, C.MANAGE_STORE}),
+    Role.ENGINEER: frozenset({C.WORK_TICKETS, C.SEE_PEOPLE, C.SEE_ASSETS, C.EDIT_ASSETS,
+                              C.INSPECT}),
+    Role.SECOND_LINE: frozenset({C.WORK_TICKETS, C.SEE_PEOPLE, C.SEE_ASSETS, C.EDIT_ASSETS,
+                                 C.INSPECT}),
     Role.PROJECT_MANAGER: frozenset(
         {C.LOG_CALLS, C.DISPATCH, C.WORK_TICKETS, C.SEE_PEOPLE, C.READ_DASHBOARDS,
-         C.RECEIVE_ESCALATIONS}
+         C.RECEIVE_ESCALATIONS, C.SEE_ASSETS, C.EDIT_ASSETS, C.IMPORT_ASSETS, C.INSPECT,
+         C.PLAN_INSPECTIONS, C.MANAGE_STORE}
     ),
     Role.DELIVERY_MANAGER: frozenset(
-        {C.DISPATCH, C.SEE_ALL_CONTRACTS, C.SEE_PEOPLE, C.READ_DASHBOARDS, C.RECEIVE_ESCALATIONS}
+        {C.DISPATCH, C.SEE_ALL_CONTRACTS, C.SEE_PEOPLE, C.READ_DASHBOARDS, C.RECEIVE_ESCALATIONS,
+         C.SEE_ASSETS, C.PLAN_INSPECTIONS}
     ),
     Role.GENERAL_MANAGER: frozenset(
-        {C.SEE_ALL_CONTRACTS, C.SEE_PEOPLE, C.READ_DASHBOARDS, C.RECEIVE_ESCALATIONS}
+        {C.SEE_ALL_CONTRACTS, C.SEE_PEOPLE, C.READ_DASHBOARDS, C.RECEIVE_ESCALATIONS,
+         C.SEE_ASSETS}
     ),
+    # The client's IT contact reads their own contract's register and inspection reports.
     Role.CLIENT_CONTACT: frozenset(
-        {C.FILE_TICKETS, C.SEE_PEOPLE, C.READ_DASHBOARDS, C.APPROVE_CHANGES}
+        {C.FILE_TICKETS, C.SEE_PEOPLE, C.READ_DASHBOARDS, C.APPROVE_CHANGES, C.SEE_ASSETS}
     ),
     Role.ADMIN: frozenset(set(Capability)),
 }

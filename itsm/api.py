@@ -5,6 +5,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import MeView, ObtainTokenView, PersonViewSet
+from assets import api as assets_api
+from assets import api_inspections, api_store
 from sla.api import ContractViewSet
 from tickets.api import AttachmentDownloadView, CatalogueView, TicketViewSet
 
@@ -12,6 +14,9 @@ router = DefaultRouter()
 router.register("contracts", ContractViewSet, basename="contract")
 router.register("people", PersonViewSet, basename="person")
 router.register("tickets", TicketViewSet, basename="ticket")
+assets_api.register_routes(router)
+api_inspections.register_routes(router)
+api_store.register_routes(router)
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),

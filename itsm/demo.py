@@ -12,7 +12,10 @@ from django.db import transaction
 
 from accounts.models import Department, Organisation, Site, User
 from accounts.roles import Role
+from assets.models import Asset
+from assets.inspections import rounds_generate
 from itsm.clock import now
+from itsm.demo_assets import load_assets
 from itsm.demo_sla import load_service_levels
 from itsm.demo_tickets import load_catalogue, load_tickets
 from itsm.services import demo_mark_loaded
@@ -195,11 +198,14 @@ def load_demo() -> dict[str, int]:
 
     load_catalogue()
     load_service_levels()
+    load_assets(people)
     load_tickets(people)
+    rounds_generate()
     demo_mark_loaded()
     return {
         "organisations": Organisation.objects.count(),
         "people": User.objects.count(),
         "contracts": Contract.objects.count(),
         "tickets": Ticket.objects.count(),
+        "assets": Asset.objects.count(),
     }

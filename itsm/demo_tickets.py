@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 
 from accounts.models import User
+from assets.models import Asset
 from sla.models import Contract
 from tickets import services
 from tickets.models import Category, Channel, Priority, ServiceType, Ticket
@@ -89,6 +90,10 @@ DEMO_TICKETS = [
 ]
 
 
+# Demo tickets raised on a registered asset (the asset page lists them).
+TICKET_ASSETS = {"printer-jam": "MY-PR-0301", "toner": "MY-PR-0301", "disk": "HT-SV-0001"}
+
+
 def load_tickets(people: dict[str, User]) -> None:
     for key, code, requester, logged_by, st_code, path, priority, title, steps in DEMO_TICKETS:
         contract = Contract.objects.get(code=code)
@@ -101,6 +106,7 @@ def load_tickets(people: dict[str, User]) -> None:
             "category": _category(st_code, *path), "title": title,
             "description": title + "。", "requester": people[requester],
             "site": people[requester].site, "submission_key": submission_key,
+            "asset": Asset.objects.filter(tag=TICKET_ASSETS.get(key, "")).first(),
         }
         if actor.is_client_side:
             ticket = services.ticket_create(actor=actor, **fields)

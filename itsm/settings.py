@@ -315,6 +315,17 @@ SHOW_DEMO_LOGINS = env_bool("SHOW_DEMO_LOGINS", DEBUG)
 # --- Tickets ------------------------------------------------------------------------------------
 # A resolved ticket nobody objects to closes itself after this many days (T5).
 TICKET_AUTO_CLOSE_DAYS = env_int("TICKET_AUTO_CLOSE_DAYS", 3, minimum=1)
+
+# --- assets -------------------------------------------------------------------------------------
+# A second fault on the same asset and category within this many days flags both (T10).
+RECURRING_FAULT_DAYS = env_int("RECURRING_FAULT_DAYS", 90, minimum=1)
+# Warranty ending within this many days: listed and announced to the PM.
+WARRANTY_NOTICE_DAYS = env_int("WARRANTY_NOTICE_DAYS", 30, minimum=1)
+# QR labels hold an absolute URL: this base, or the request's host when empty.
+ASSET_LABEL_BASE_URL = env_str("ASSET_LABEL_BASE_URL", "")
+# Import files larger than this are refused before parsing.
+ASSET_IMPORT_MAX_BYTES = env_int("ASSET_IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+ASSET_IMPORT_MAX_ROWS = env_int("ASSET_IMPORT_MAX_ROWS", 100_000, minimum=1)
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_MB", 10, minimum=1) * 1024 * 1024
 ATTACHMENT_MAX_FILES = env_int("ATTACHMENT_MAX_FILES", 5, minimum=1)
 ATTACHMENT_EXTENSIONS = env_list(
@@ -336,4 +347,16 @@ CELERY_BEAT_SCHEDULE["sla-evaluate"] = {
     "schedule": timedelta(minutes=1),
     # Expire just under the interval: a backlog after downtime never piles up runs.
     "options": {"expires": 55},
+}
+# Inspection rounds due in the next days are generated hourly (idempotent, one row per period);
+# warranty notices and restock checks go out daily.
+CELERY_BEAT_SCHEDULE["assets-inspections-generate"] = {
+    "task": "assets.tasks.inspections_generate",
+    "schedule": timedelta(hours=1),
+    "options": {"expires": 3000},
+}
+CELERY_BEAT_SCHEDULE["assets-warranty-notices"] = {
+    "task": "assets.tasks.warranty_notices",
+    "schedule": timedelta(hours=6),
+    "options": {"expires": 3000},
 }

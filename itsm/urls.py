@@ -13,5 +13,6 @@ urlpatterns = [
     path("api/", include("itsm.api")),
     path("", include("sla.urls")),
     path("", include("tickets.urls")),
+    path("", include("assets.urls")),
     path("", include("accounts.urls")),
 ]

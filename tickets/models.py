@@ -159,6 +159,11 @@ class Ticket(models.Model):
                              related_name="tickets", verbose_name=_("site"))
     location = models.CharField(_("location"), max_length=200, blank=True,
                                 help_text=_("Room, desk or rack where the problem is."))
+    asset = models.ForeignKey("assets.Asset", on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="tickets", verbose_name=_("asset"))
+    recurring_fault = models.BooleanField(
+        _("recurring fault"), default=False,
+        help_text=_("The same fault on the same asset within the recurrence window."))
     status = models.CharField(_("status"), max_length=16, choices=Status.choices,
                               default=Status.SUBMITTED)
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
@@ -227,6 +232,9 @@ class Ticket(models.Model):
                          condition=Q(status__in=OPEN_STATUSES)),
             models.Index(fields=["resolved_at"], name="ticket_resolved_waiting",
                          condition=Q(status="resolved")),
+            # An asset's fault history, newest first; also the recurring-fault lookup.
+            models.Index(fields=["asset", "-created_at"], name="ticket_asset_recent",
+                         condition=Q(asset__isnull=False)),
         ]
 
     def __str__(self) -> str:

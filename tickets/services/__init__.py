@@ -5,7 +5,12 @@ writes a timeline entry (and the field history through simple-history) and queue
 in the same transaction. Views, the API, tasks and commands all call these.
 """
 
-from tickets.services.intake import ticket_create, ticket_log_call, ticket_update
+from tickets.services.intake import (
+    ticket_create,
+    ticket_file_finding,
+    ticket_log_call,
+    ticket_update,
+)
 from tickets.services.transitions import (
     ticket_accept,
     ticket_act,
@@ -24,7 +29,7 @@ from tickets.services.worklog import ticket_comment, tickets_close_after_silence
 
 __all__ = [
     "ticket_accept", "ticket_act", "ticket_cancel", "ticket_check_in", "ticket_claim",
-    "ticket_comment", "ticket_confirm", "ticket_create", "ticket_dispatch", "ticket_escalate",
+    "ticket_comment", "ticket_confirm", "ticket_create", "ticket_dispatch", "ticket_file_finding", "ticket_escalate",
     "ticket_log_call", "ticket_pend", "ticket_reopen", "ticket_resolve", "ticket_resume",
     "ticket_update", "tickets_close_after_silence",
 ]

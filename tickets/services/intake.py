@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
@@ -47,6 +50,7 @@ def ticket_create(
     needs_on_site: bool | None = None,
     submission_key=None,
     uploads=(),
+    asset=None,
 ) -> Ticket:
     """File a ticket. Fields the actor may not set (priority, channel, someone else as requester)
     are refused; a resubmitted form (same submission_key) returns the first ticket."""
@@ -64,6 +68,7 @@ def ticket_create(
             return existing
     _validate_new(actor=actor, requester=requester, contract=contract, service_type=service_type,
                   category=category, site=site, title=title)
+    _validate_asset(asset, contract)
     files.validate_uploads(uploads)
     moment = now()
     try:
@@ -73,7 +78,9 @@ def ticket_create(
                 service_type=service_type, category=category, priority=priority,
                 title=title.strip(), description=description.strip(), requester=requester,
                 logged_by=actor, contact_phone=contact_phone or requester.phone,
-                site=site, location=location,
+                site=site if site is not None or asset is None else asset.site,
+                location=location or (asset.location if asset is not None else ""),
+                asset=asset,
                 needs_on_site=service_type.needs_on_site if needs_on_site is None
                 else needs_on_site,
                 submission_key=submission_key, created_at=moment, updated_at=moment,
@@ -83,6 +90,8 @@ def ticket_create(
             _sync_due(ticket)
             entry = _record(ticket, actor, "create", "", Status.SUBMITTED, moment)
             _attach(ticket, actor, entry, uploads, moment, internal=False)
+            if asset is not None and kind == Kind.FAULT:
+                _flag_recurring_fault(ticket)
             if ticket.priority <= Priority.P2:
                 notify.urgent_ticket(ticket)
     except IntegrityError:
@@ -112,6 +121,74 @@ def _validate_new(*, actor, requester, contract, service_type, category, site, t
         raise TicketActionError(_("The category does not belong to the service type."))
     if site is not None and site.organisation_id != contract.client_id:
         raise TicketActionError(_("The site is not one of the client's sites."))
+
+
+def _validate_asset(asset, contract) -> None:
+    if asset is None:
+        return
+    if asset.contract_id != contract.pk:
+        raise TicketActionError(_("The asset is not covered by this contract."))
+    if asset.status == "retired":
+        raise TicketActionError(_("Asset %(asset)s is retired.") % {"asset": asset})
+
+
+def _flag_recurring_fault(ticket: Ticket) -> None:
+    """T10: a second fault on the same asset and category within the window flags both tickets
+    and the asset, so the desk looks for the cause instead of fixing the symptom again."""
+    since = ticket.created_at - timedelta(days=settings.RECURRING_FAULT_DAYS)
+    earlier = (Ticket.objects.filter(asset_id=ticket.asset_id, kind=Kind.FAULT,
+                                     category_id=ticket.category_id,
+                                     created_at__gte=since)
+               .exclude(pk=ticket.pk).exclude(status=Status.CANCELLED))
+    earlier_ids = list(earlier.values_list("pk", flat=True)[:50])
+    if not earlier_ids:
+        return
+    Ticket.objects.filter(pk__in=earlier_ids, recurring_fault=False).update(recurring_fault=True)
+    Ticket.objects.filter(pk=ticket.pk).update(recurring_fault=True)
+    ticket.recurring_fault = True
+    asset = ticket.asset
+    if not asset.recurring_fault:
+        asset.recurring_fault = True
+        asset.updated_at = ticket.created_at
+        asset.save(update_fields=["recurring_fault", "updated_at"])
+
+
+@transaction.atomic
+def ticket_file_finding(*, actor: User, asset, service_type: ServiceType, title: str,
+                        description: str = "", priority: int = Priority.P3,
+                        category: Category | None = None) -> Ticket:
+    """A fault found by an engineer on an inspection round: filed on the asset, on behalf of the
+    asset's custodian (or the contract's client contact), through the inspection channel."""
+    if not can(actor, Capability.INSPECT):
+        raise TicketPermissionError(_("Your role may not record inspection findings."))
+    contract = asset.contract
+    requester = asset.custodian
+    if requester is None or requester.organisation_id != contract.client_id:
+        requester = contract.client_contacts.filter(is_active=True).order_by("pk").first()
+    if requester is None:
+        raise TicketActionError(
+            _("Contract %(code)s has no client IT contact to file the finding for; add one or "
+              "give the asset a custodian.") % {"code": contract.code})
+    _validate_new(actor=actor, requester=requester, contract=contract, service_type=service_type,
+                  category=category, site=asset.site, title=title)
+    _validate_asset(asset, contract)
+    moment = now()
+    ticket = Ticket(
+        number=_next_number(moment.year), kind=Kind.FAULT, channel=Channel.INSPECTION,
+        contract=contract, service_type=service_type, category=category, priority=priority,
+        title=title.strip()[:200], description=description.strip(), requester=requester,
+        logged_by=actor, contact_phone=requester.phone, site=asset.site,
+        location=asset.location, asset=asset, needs_on_site=service_type.needs_on_site,
+        created_at=moment, updated_at=moment,
+    )
+    _save(ticket, actor, "created")
+    clocks.clocks_start(ticket=ticket, moment=moment)
+    _sync_due(ticket)
+    _record(ticket, actor, "create", "", Status.SUBMITTED, moment)
+    _flag_recurring_fault(ticket)
+    if ticket.priority <= Priority.P2:
+        notify.urgent_ticket(ticket)
+    return ticket
 
 
 def _next_number(year: int) -> str:
@@ -151,7 +228,7 @@ def ticket_log_call(*, actor: User, resolve_now: bool = False, resolution_code: 
 
 
 # --- editing -------------------------------------------------------------------------------------
-REQUESTER_EDITABLE = {"title", "description", "contact_phone", "site", "location"}
+REQUESTER_EDITABLE = {"title", "description", "contact_phone", "site", "location", "asset"}
 DESK_EDITABLE = REQUESTER_EDITABLE | {"priority", "service_type", "category", "needs_on_site",
                                       "kind"}
 
@@ -181,6 +258,8 @@ def ticket_update(*, actor: User, ticket: Ticket, **changes) -> Ticket:
     site = changes.get("site", ticket.site)
     if site is not None and site.organisation_id != ticket.contract.client_id:
         raise TicketActionError(_("The site is not one of the client's sites."))
+    if changes.get("asset") is not None:
+        _validate_asset(changes["asset"], ticket.contract)
     if "priority" in changes and changes["priority"] not in Priority.values:
         raise TicketActionError(_("Choose a priority from P1 to P4."))
     changed = [f for f, v in changes.items() if getattr(ticket, f) != v]

@@ -1,1 +1,0 @@
-"""assets: models arrive with the assets issue."""

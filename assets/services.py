@@ -1,0 +1,1 @@
+"""Changes to the asset register: one function per change, one transaction each."""

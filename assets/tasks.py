@@ -1,0 +1,17 @@
+"""Celery entry points for assets: thin wrappers over the services."""
+
+from celery import shared_task
+
+
+@shared_task(name="assets.tasks.inspections_generate")
+def inspections_generate() -> int:
+    from assets.inspections import rounds_generate
+
+    return rounds_generate()
+
+
+@shared_task(name="assets.tasks.warranty_notices")
+def warranty_notices() -> int:
+    from assets.services import warranty_notices_send
+
+    return warranty_notices_send()

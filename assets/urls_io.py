@@ -1,0 +1,3 @@
+"""URL patterns; see assets/urls.py."""
+
+patterns: list = []
