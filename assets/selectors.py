@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Capability, can
-from assets.models import Asset, AssetStatus
+from assets.models import Asset, AssetRelation, AssetStatus
 from itsm.clock import now
 from sla.selectors import contracts_visible_to
+from tickets.models import Kind, Status, Ticket
+from tickets.selectors import tickets_visible_to
 
 
 def assets_visible_to(user) -> QuerySet[Asset]:
@@ -58,3 +62,141 @@ def warranty_state(asset: Asset, *, today=None) -> str:
     if asset.warranty_end <= today + timedelta(days=settings.WARRANTY_NOTICE_DAYS):
         return "expiring"
     return "valid"
+
+
+# --- the register list --------------------------------------------------------------------------
+@dataclass
+class AssetFilters:
+    contract: str = ""
+    q: str = ""
+    asset_type: str = ""
+    site: int | None = None
+    department: int | None = None
+    status: str = ""
+    criticality: str = ""
+    warranty: str = ""
+    recurring: bool = False
+
+
+LIST_RELATED = ("contract", "asset_type", "site", "department", "custodian")
+
+
+def asset_list(*, user, filters: AssetFilters) -> QuerySet[Asset]:
+    """The register as a list page and the API read it: scoped, filtered, in tag order.
+
+    Search: an exact tag or serial is one index lookup; other text matches tag, serial, name and
+    model anywhere (trigram indexes serve these on PostgreSQL, migration 0002)."""
+    assets = assets_visible_to(user).select_related(*LIST_RELATED)
+    if filters.contract:
+        assets = assets.filter(contract__code=filters.contract)
+    if filters.asset_type:
+        assets = assets.filter(asset_type__code=filters.asset_type)
+    if filters.site:
+        assets = assets.filter(site_id=filters.site)
+    if filters.department:
+        assets = assets.filter(department_id=filters.department)
+    if filters.status:
+        assets = assets.filter(status=filters.status)
+    else:
+        assets = assets.exclude(status=AssetStatus.RETIRED)
+    if filters.criticality:
+        assets = assets.filter(criticality=filters.criticality)
+    if filters.warranty in WARRANTY_STATES:
+        assets = assets.filter(warranty_q(filters.warranty))
+    if filters.recurring:
+        assets = assets.filter(recurring_fault=True)
+    q = filters.q.strip()
+    if q:
+        exact = list(assets.filter(Q(tag=q) | Q(serial=q)).values_list("pk", flat=True)[:51])
+        if exact:
+            assets = assets.filter(pk__in=exact)
+        else:
+            assets = assets.filter(Q(tag__icontains=q) | Q(serial__icontains=q)
+                                   | Q(name__icontains=q) | Q(model__icontains=q))
+    return assets.order_by("contract_id", "tag", "id")
+
+
+WARRANTY_STATES = ("valid", "expiring", "expired", "unknown")
+
+
+def asset_get(*, user, pk: int) -> Asset:
+    """One asset the user may read, with what its page shows; Asset.DoesNotExist otherwise."""
+    return (assets_visible_to(user)
+            .select_related(*LIST_RELATED, "contract__client")
+            .get(pk=pk))
+
+
+def asset_relations(asset: Asset) -> list[tuple[str, Asset, AssetRelation]]:
+    """Both directions of the configuration map around one asset, worded from its side."""
+    rows = []
+    for relation in asset.relations_out.select_related("target__asset_type"):
+        rows.append((relation.get_kind_display(), relation.target, relation))
+    inverse = {AssetRelation.Kind.RUNS_ON: _("hosts"),
+               AssetRelation.Kind.CONNECTED_TO: _("is connected to"),
+               AssetRelation.Kind.PART_OF: _("contains")}
+    for relation in asset.relations_in.select_related("source__asset_type"):
+        rows.append((inverse[relation.kind], relation.source, relation))
+    return rows
+
+
+def asset_tickets(*, user, asset: Asset):
+    """Every ticket ever raised on the asset that this user may see, newest first."""
+    return (tickets_visible_to(user).filter(asset=asset)
+            .select_related("service_type", "category", "assignee", "requester")
+            .order_by("-created_at"))
+
+
+def asset_history(asset: Asset, limit: int = 50) -> list:
+    """The change history with, for each version, the fields that changed."""
+    versions = list(asset.history.select_related("history_user")
+                    .order_by("-history_date", "-history_id")[:limit + 1])
+    rows = []
+    for newer, older in zip(versions, [*versions[1:], None], strict=False):
+        if len(rows) == limit:
+            break
+        changes = []
+        if older is not None:
+            delta = newer.diff_against(older, excluded_fields=["updated_at"])
+            changes = [(asset._meta.get_field(c.field).verbose_name, c.old, c.new)
+                       for c in delta.changes]
+        rows.append({"version": newer, "changes": changes})
+    return rows
+
+
+@dataclass
+class Reliability:
+    """Fault history figures of one asset (A5)."""
+
+    faults: int
+    repairs: int
+    mtbf_hours: float | None
+    mttr_hours: float | None
+    in_service_since: date | None
+
+
+def asset_reliability(asset: Asset, *, at=None) -> Reliability:
+    """MTBF = time in service / number of faults (seed 004: MTBF ≥ 5000 h); MTTR over the
+    faults that were resolved. Computed in one aggregate query."""
+    at = at or now()
+    faults = Ticket.objects.filter(asset=asset, kind=Kind.FAULT).exclude(
+        status=Status.CANCELLED)
+    figures = faults.aggregate(
+        count=Count("pk"),
+        repaired=Count("pk", filter=Q(resolved_at__isnull=False)),
+        repair_time=Sum(F("resolved_at") - F("created_at"),
+                        filter=Q(resolved_at__isnull=False)))
+    since = asset.purchase_date or asset.created_at.date()
+    service_hours = max((at.date() - since).days, 0) * 24
+    mtbf = service_hours / figures["count"] if figures["count"] else None
+    mttr = None
+    if figures["repaired"] and figures["repair_time"] is not None:
+        mttr = figures["repair_time"].total_seconds() / 3600 / figures["repaired"]
+    return Reliability(faults=figures["count"], repairs=figures["repaired"], mtbf_hours=mtbf,
+                       mttr_hours=mttr, in_service_since=since)
+
+
+def warranty_expiring(*, user, limit: int = 50) -> list[Asset]:
+    """Live assets whose warranty ends within the notice window, soonest first."""
+    return list(assets_visible_to(user).exclude(status=AssetStatus.RETIRED)
+                .filter(warranty_q("expiring")).select_related(*LIST_RELATED)
+                .order_by("warranty_end", "pk")[:limit])

@@ -12,8 +12,8 @@ from django.db import transaction
 
 from accounts.models import Department, Organisation, Site, User
 from accounts.roles import Role
-from assets.models import Asset
 from assets.inspections import rounds_generate
+from assets.models import Asset
 from itsm.clock import now
 from itsm.demo_assets import load_assets
 from itsm.demo_sla import load_service_levels

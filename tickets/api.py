@@ -18,6 +18,8 @@ from accounts.api import PersonRefSerializer
 from accounts.models import Site, User
 from accounts.roles import Capability, can
 from accounts.selectors import people_visible_to
+from assets.models import Asset
+from assets.selectors import assets_reportable_by
 from itsm.clock import now
 from sla.models import Contract
 from sla.selectors import clock_states, contracts_visible_to
@@ -64,7 +66,7 @@ class TicketSerializer(serializers.ModelSerializer):
                   "pending_reason", "escalated_to", "resolution_code", "resolution_notes",
                   "first_line_resolution", "auto_closed", "reopen_count", "created_at",
                   "updated_at", "accepted_at", "dispatched_at", "arrived_at", "resolved_at",
-                  "closed_at", "cancelled_at", "actions"]
+                  "closed_at", "cancelled_at", "asset", "recurring_fault", "actions"]
 
     def get_actions(self, ticket) -> list[str]:
         return allowed_actions(self.context["request"].user, ticket)
@@ -94,6 +96,9 @@ class TicketCreateSerializer(serializers.Serializer):
     channel = serializers.ChoiceField(choices=Channel.choices, required=False)
     priority = serializers.ChoiceField(choices=Priority.choices, required=False)
     needs_on_site = serializers.BooleanField(required=False)
+    asset = serializers.PrimaryKeyRelatedField(
+        queryset=Asset.objects.none(), required=False, allow_null=True,
+        help_text="Id of the asset the fault is on (an asset of the same contract).")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -101,6 +106,7 @@ class TicketCreateSerializer(serializers.Serializer):
         if request is None:  # schema generation
             return
         user = request.user
+        self.fields["asset"].queryset = assets_reportable_by(user)
         self.fields["contract"].queryset = contracts_visible_to(user)
         self.fields["site"].queryset = Site.objects.filter(
             organisation_id__in=contracts_visible_to(user).values("client_id"))
@@ -133,6 +139,14 @@ class TicketUpdateSerializer(serializers.Serializer):
                                                   required=False, allow_null=True)
     needs_on_site = serializers.BooleanField(required=False)
     kind = serializers.ChoiceField(choices=Kind.choices, required=False)
+    asset = serializers.PrimaryKeyRelatedField(queryset=Asset.objects.none(), required=False,
+                                               allow_null=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["asset"].queryset = assets_reportable_by(request.user)
 
     def validate(self, data):
         unknown = sorted(set(self.initial_data) - set(self.fields))

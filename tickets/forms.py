@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Site, User
@@ -107,14 +108,52 @@ class TicketFormBase(BootstrapForm):
             "contact_phone", "site", "location", "submission_key", "uploads")}
 
 
-class PortalTicketForm(TicketFormBase):
-    """What an end user fills in: nothing about priority, assignee or who asked."""
+class AssetChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.tag} {obj.name}".strip() if obj.tag else obj.name
 
-    def __init__(self, *args, user: User, **kwargs):
+
+# Which service type a fault on an asset of this type usually is (the user can change it).
+SERVICE_TYPE_FOR_ASSET = {"network": "network", "application": "software",
+                          "licence": "software", "av": "meeting"}
+
+
+class PortalTicketForm(TicketFormBase):
+    """What an end user fills in: nothing about priority, assignee or who asked. The asset list
+    offers the user's own devices, plus the one whose QR label was scanned (`scanned`)."""
+
+    asset = AssetChoiceField(queryset=None, required=False, label=_("Device"),
+                             empty_label=_("— not about a registered device —"))
+
+    def __init__(self, *args, user: User, scanned=None, **kwargs):
         super().__init__(*args, user=user, **kwargs)
+        from assets.selectors import assets_held_by, assets_reportable_by
+
+        choices = assets_held_by(user)
+        if scanned is not None:
+            choices = assets_reportable_by(user).filter(
+                Q(pk__in=choices.values("pk")) | Q(pk=scanned.pk))
+        self.fields["asset"].queryset = choices.order_by("tag", "pk")
+        self.scanned = scanned
         if not self.is_bound:
             self.initial.setdefault("contact_phone", user.phone)
             self.initial.setdefault("site", user.site_id)
+            if scanned is not None:
+                self.initial.update({
+                    "asset": scanned.pk, "contract": scanned.contract.code,
+                    "site": scanned.site_id or user.site_id, "location": scanned.location,
+                    "service_type": SERVICE_TYPE_FOR_ASSET.get(scanned.asset_type.code,
+                                                               "hardware")})
+
+    def clean(self):
+        data = super().clean()
+        asset, contract = data.get("asset"), data.get("contract")
+        if asset is not None and contract is not None and asset.contract_id != contract.pk:
+            self.add_error("asset", _("This device is covered by another contract."))
+        return data
+
+    def ticket_fields(self) -> dict:
+        return super().ticket_fields() | {"asset": self.cleaned_data.get("asset")}
 
 
 class LogCallForm(TicketFormBase):
@@ -136,6 +175,9 @@ class LogCallForm(TicketFormBase):
                                        widget=forms.Textarea(attrs={"rows": 2}))
     dispatch_to = forms.ModelChoiceField(queryset=User.objects.none(), required=False,
                                          label=_("Dispatch to"), empty_label=_("— later —"))
+    asset_ref = forms.CharField(
+        max_length=100, required=False, label=_("Device (asset tag or serial)"),
+        widget=forms.TextInput(attrs={"list": "asset-options", "autocomplete": "off"}))
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, user=user, **kwargs)
@@ -157,6 +199,18 @@ class LogCallForm(TicketFormBase):
                 self.add_error("resolution_code", _("Choose how it was resolved."))
             if not (data.get("resolution_notes") or "").strip():
                 self.add_error("resolution_notes", _("Describe what was done."))
+        data["asset"] = None
+        reference = (data.get("asset_ref") or "").strip()
+        if reference and contract:
+            from assets.selectors import assets_reportable_by
+
+            matches = list(assets_reportable_by(self.user).filter(contract=contract).filter(
+                Q(tag=reference) | Q(serial=reference))[:2])
+            if len(matches) == 1:
+                data["asset"] = matches[0]
+            else:
+                self.add_error("asset_ref", _("No device of this contract has this tag or "
+                                              "serial number."))
         engineer = data.get("dispatch_to")
         if engineer and contract and not assignable_engineers(contract=contract).filter(
                 pk=engineer.pk).exists():
@@ -168,6 +222,7 @@ class LogCallForm(TicketFormBase):
         return super().ticket_fields() | {
             "requester": data["requester"], "channel": data["channel"],
             "priority": data["priority"], "needs_on_site": data["needs_on_site"],
+            "asset": data.get("asset"),
         }
 
 

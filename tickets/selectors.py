@@ -51,7 +51,7 @@ def ticket_get(*, user, pk: int | None = None, number: str | None = None) -> Tic
     lookup = {"pk": pk} if pk is not None else {"number": number}
     return (tickets_visible_to(user)
             .select_related(*LIST_RELATED, "logged_by", "contract__project_manager",
-                            "category__parent")
+                            "category__parent", "asset")
             .prefetch_related(Prefetch("clocks", queryset=Clock.objects.order_by("pk")))
             .get(**lookup))
 

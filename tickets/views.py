@@ -74,7 +74,9 @@ def new(request):
     """The portal form: an end user files a fault in under a minute."""
     if not can(request.user, Capability.FILE_TICKETS):
         raise PermissionDenied
-    form = forms.PortalTicketForm(request.POST or None, request.FILES or None, user=request.user)
+    scanned = _scanned_asset(request)
+    form = forms.PortalTicketForm(request.POST or None, request.FILES or None, user=request.user,
+                                  scanned=scanned)
     if request.method == "POST" and form.is_valid():
         try:
             ticket = ticket_create(actor=request.user, **form.ticket_fields())
@@ -84,7 +86,19 @@ def new(request):
             messages.success(request, _("Ticket %(number)s filed. We will be in touch soon.")
                              % {"number": ticket.number})
             return redirect("tickets:detail", ticket.number)
-    return render(request, "tickets/new.html", {"form": form})
+    return render(request, "tickets/new.html", {"form": form, "scanned": scanned})
+
+
+def _scanned_asset(request):
+    """The asset whose QR label brought the user here (/a/<tag> → ?asset=<tag>), if they may
+    report on it; an unknown or foreign tag is ignored rather than revealed."""
+    from assets.selectors import assets_reportable_by
+
+    tag = (request.GET.get("asset") or request.POST.get("scanned") or "").strip()[:64]
+    if not tag:
+        return None
+    return (assets_reportable_by(request.user).filter(tag=tag)
+            .select_related("contract", "asset_type", "site").first())
 
 
 @login_required

@@ -1,4 +1,5 @@
-"""Assets (固定资产 / 配置管理): the register, inspections (巡检) and the spare-part store (备件库)."""
+"""Assets (固定资产 / 配置管理): the register, inspections (巡检) and the spare-part store
+(备件库)."""
 
 from assets.models.inspections import (
     ChecklistItem,

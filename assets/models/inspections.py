@@ -182,6 +182,9 @@ class InspectionResult(models.Model):
             models.UniqueConstraint(fields=["record", "item"], name="inspection_result_once"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.record_id} {self.item_id} {self.outcome}"
+
 
 class InspectionPhoto(models.Model):
     """A photo taken during an inspection, stored like ticket attachments (no public URL)."""
@@ -200,3 +203,6 @@ class InspectionPhoto(models.Model):
         verbose_name = _("inspection photo")
         verbose_name_plural = _("inspection photos")
         ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -137,6 +137,9 @@ class BadPart(models.Model):
         verbose_name_plural = _("bad parts")
         ordering = ["-created_at"]
 
+    def __str__(self) -> str:
+        return f"{self.issue.part} {self.serial}".strip()
+
 
 class RestockRequest(models.Model):
     class Status(models.TextChoices):

@@ -25,3 +25,18 @@ document.addEventListener("change", function (event) {
 document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("form").forEach(filterCategories);
 });
+
+// The asset form shows only the chosen type's specification fields.
+function showSpecGroups(form) {
+  var type = form.querySelector("select[name=asset_type]");
+  if (!type) return;
+  form.querySelectorAll("[data-spec-group]").forEach(function (group) {
+    group.hidden = group.dataset.specGroup !== type.value;
+  });
+}
+document.addEventListener("change", function (event) {
+  if (event.target.name === "asset_type" && event.target.form) showSpecGroups(event.target.form);
+});
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("form").forEach(showSpecGroups);
+});

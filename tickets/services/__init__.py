@@ -29,7 +29,8 @@ from tickets.services.worklog import ticket_comment, tickets_close_after_silence
 
 __all__ = [
     "ticket_accept", "ticket_act", "ticket_cancel", "ticket_check_in", "ticket_claim",
-    "ticket_comment", "ticket_confirm", "ticket_create", "ticket_dispatch", "ticket_file_finding", "ticket_escalate",
+    "ticket_comment", "ticket_confirm", "ticket_create", "ticket_dispatch", "ticket_escalate",
+    "ticket_file_finding",
     "ticket_log_call", "ticket_pend", "ticket_reopen", "ticket_resolve", "ticket_resume",
     "ticket_update", "tickets_close_after_silence",
 ]
