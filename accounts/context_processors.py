@@ -10,6 +10,9 @@ _NAV = [
     (_("Dispatch queue"), "tickets:queue", "queue"),
     (_("Log a call"), "tickets:log_call", Capability.LOG_CALLS),
     (_("SLA board"), "sla:board", "levels"),
+    (_("Assets"), "assets:list", Capability.SEE_ASSETS),
+    (_("Inspections"), "assets:inspections", "inspections"),
+    (_("Spare parts"), "assets:store", "store"),
     (_("Contracts"), "sla:contract_list", None),
     (_("People"), "accounts:people", Capability.SEE_PEOPLE),
     (_("API"), "api-docs", None),
@@ -26,7 +29,10 @@ def navigation(request):
     from tickets.workflow import may_see_queue
 
     special = {"client_side": user.is_client_side, "queue": may_see_queue(user),
-               "levels": Capability.READ_DASHBOARDS in held or Capability.DISPATCH in held}
+               "levels": Capability.READ_DASHBOARDS in held or Capability.DISPATCH in held,
+               "inspections": bool({Capability.INSPECT, Capability.PLAN_INSPECTIONS} & held),
+               "store": Capability.MANAGE_STORE in held
+               or (Capability.WORK_TICKETS in held and not user.is_client_side)}
     for label, url_name, capability in _NAV:
         if capability is None or capability in held or special.get(capability):
             items.append({"label": label, "url": reverse(url_name), "name": url_name})

@@ -3,6 +3,8 @@
 A new URL must be added to EXPECTED, or test_every_url_is_in_the_matrix fails.
 """
 
+import importlib
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -56,6 +58,14 @@ EXPECTED = {
     "/sla/preview/": ({"admin", "desk", "pm", "delivery", "gm", "client"}, 403, 302),
     "/jsi18n/": (set(ROLES), None, 200),
 }
+# Each area of the asset app keeps its rows next to its tests (tests/assets/matrix_*.py).
+AREA_MATRICES = ["tests.assets.matrix_register", "tests.assets.matrix_io",
+                 "tests.assets.matrix_inspections", "tests.assets.matrix_store"]
+AREA_POST_ONLY: set[str] = set()
+for _module in AREA_MATRICES:
+    _area = importlib.import_module(_module)
+    EXPECTED.update(_area.EXPECTED)
+    AREA_POST_ONLY |= getattr(_area, "POST_ONLY", set())
 # URL patterns that are not pages to walk with GET (POST-only, parameterised elsewhere).
 NOT_WALKED = {"logout/", "i18n/setlang/", "api/auth/token/"}
 
@@ -98,6 +108,8 @@ def _has_example(route: str, walked: set[str]) -> bool:
 def _is_post_only(route: str) -> bool:
     from tickets.workflow import ACTIONS
 
+    if route in AREA_POST_ONLY:
+        return True
     tail = route.rstrip("/").rsplit("/", 1)[-1]
     return tail in {a.replace("_", "-") for a in ACTIONS} | {"comment"}
 
@@ -107,8 +119,11 @@ def _demo_ticket_paths():
 
     printer = Ticket.objects.get(title="三楼财务部打印机频繁卡纸")
     disk = Ticket.objects.get(title__startswith="交易数据库服务器")
-    return {"printer": printer.number, "disk": disk.number, "printer_id": printer.pk,
-            "disk_id": disk.pk}
+    names = {"printer": printer.number, "disk": disk.number, "printer_id": printer.pk,
+             "disk_id": disk.pk}
+    for module in AREA_MATRICES:
+        names.update(importlib.import_module(module).names())
+    return names
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -124,6 +139,8 @@ def test_each_role_gets_exactly_what_it_may(demo, client, role):
             expected = {anonymous_status}
         elif role in allowed:
             expected = {200, 302} if path == "/" else {200}
+        elif isinstance(other_status, set):  # 403 or 404, by whether the role reads the area
+            expected = other_status
         else:
             expected = {other_status}
         if status not in expected:
