@@ -100,11 +100,15 @@ def home_engineer(request):
 
 @role_home("accounts:home_manager")
 def home_manager(request):
+    from assets.selectors import warranty_expiring
+
     contracts = _contracts_with_status(request.user)
     return render(request, "accounts/home_manager.html", {
         "contracts": contracts,
         "active_count": sum(1 for c in contracts if c.active),
         "ending_soon": [c for c in contracts if c.active and c.days_left <= 60],
+        "warranties": warranty_expiring(user=request.user, limit=10),
+        "warranty_days": settings.WARRANTY_NOTICE_DAYS,
     })
 
 

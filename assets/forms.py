@@ -26,7 +26,7 @@ class AssetFilterForm(BootstrapForm):
                                                              *Criticality.choices])
     warranty = forms.ChoiceField(required=False, choices=[
         ("", _("Any warranty")), ("valid", _("In warranty")),
-        ("expiring", _("Warranty ending within 30 days")), ("expired", _("Out of warranty")),
+        ("expiring", _("Warranty ending soon")), ("expired", _("Out of warranty")),
         ("unknown", _("Warranty unknown"))])
     recurring = forms.BooleanField(required=False, label=_("Recurring faults only"))
 
