@@ -12,7 +12,8 @@ _NAV = [
     (_("SLA board"), "sla:board", "levels"),
     (_("Assets"), "assets:list", Capability.SEE_ASSETS),
     (_("Inspections"), "assets:inspections", "inspections"),
-    (_("Spare parts"), "assets:store", "store"),
+    (_("Inspection report"), "assets:inspection_report", "inspection_report"),
+    (_("Spare-part store"), "assets:store", "store"),
     (_("Contracts"), "sla:contract_list", None),
     (_("People"), "accounts:people", Capability.SEE_PEOPLE),
     (_("API"), "api-docs", None),
@@ -26,13 +27,16 @@ def navigation(request):
         return {}
     held = capabilities_of(user)
     items = [{"label": _("Home"), "url": reverse(home_url_name(user)), "name": "home"}]
+    from assets.inspections import may_read_report, may_see_inspections
+    from assets.store_selectors import may_read_store
     from tickets.workflow import may_see_queue
 
     special = {"client_side": user.is_client_side, "queue": may_see_queue(user),
                "levels": Capability.READ_DASHBOARDS in held or Capability.DISPATCH in held,
-               "inspections": bool({Capability.INSPECT, Capability.PLAN_INSPECTIONS} & held),
-               "store": Capability.MANAGE_STORE in held
-               or (Capability.WORK_TICKETS in held and not user.is_client_side)}
+               "inspections": may_see_inspections(user),
+               # The client's IT contact reads the report; staff reach it from the rounds.
+               "inspection_report": user.is_client_side and may_read_report(user),
+               "store": may_read_store(user)}
     for label, url_name, capability in _NAV:
         if capability is None or capability in held or special.get(capability):
             items.append({"label": label, "url": reverse(url_name), "name": url_name})

@@ -1,6 +1,541 @@
-"""Inspection rounds (巡检): generation, recording and reports. (Being built.)"""
+"""Inspection rounds (巡检, A6): generation, recording, and the read queries pages and API share.
+
+Generation (``rounds_generate``, hourly from beat and once from ``load_demo``) creates, for each
+active plan of a contract in force, the round of the current period and, before National Day,
+New Year and Spring Festival, an extra pre-holiday round. Rows are unique per
+(plan, kind, period start), so running it twice — or in two processes at once — creates nothing
+more.
+
+Periods and due dates (the plan's frequency):
+- daily: that day, due the same day;
+- weekly: Monday to Sunday, due on **Friday** (inspections are done in the working week);
+- monthly / quarterly / half-yearly: the calendar period, due on its last day.
+A round is never due before the day it was generated (a plan started on a Saturday gets a weekly
+round due that Saturday, not an overdue one). A plan whose ``starts_on`` falls inside a period
+gets that period's round from ``starts_on`` on; nothing is generated before ``starts_on``.
+
+Asset selection: the live (not retired) assets of the plan's contract matching every filter the
+plan sets (type, criticality, site), plus the assets picked by hand. A plan with no filters and
+hand-picked assets inspects just those; with neither, every live asset of the contract. The
+selection is taken when the round is generated; assets added later join the next round.
+
+Recording: a completed record cannot be submitted again (its results, ticket and photos are the
+record of what was found); a mistake is corrected on the ticket or in the next round.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.roles import Capability, can
+from assets.models import (
+    Asset,
+    AssetStatus,
+    Criticality,
+    Frequency,
+    InspectionPhoto,
+    InspectionPlan,
+    InspectionRecord,
+    InspectionResult,
+    InspectionRound,
+)
+from itsm.clock import now
+from sla.models import HolidayDay, HolidayYear
+from sla.selectors import contracts_visible_to
+from tickets import attachments as files
+from tickets.models import Priority, ServiceType
+from tickets.workflow import TicketActionError, TicketPermissionError
+
+PENDING = InspectionRecord.Outcome.PENDING
+PHOTO_EXTENSIONS = {"jpg", "jpeg", "png", "gif", "webp", "heic"}
+# The holidays that get an extra round (seed 003 1.1.8.2), by the names the holiday tables use:
+# chinesecalendar's English names, or the Chinese ones an admin may have typed.
+PRE_HOLIDAY_NAMES = {
+    "National Day": "National Day", "国庆节": "National Day", "国庆": "National Day",
+    "New Year's Day": "New Year's Day", "元旦": "New Year's Day",
+    "Spring Festival": "Spring Festival", "春节": "Spring Festival",
+}
+HOLIDAY_LABELS = {
+    "National Day": gettext_lazy("National Day"),
+    "New Year's Day": gettext_lazy("New Year's Day"),
+    "Spring Festival": gettext_lazy("Spring Festival"),
+}
+# Which service type a finding is filed under, by asset type code; anything else is hardware.
+SERVICE_TYPE_BY_ASSET_TYPE = {"network": "network", "application": "software",
+                              "licence": "software"}
+
+
+def pre_holiday_working_days() -> int:
+    """How many working days before a long holiday its extra round appears (setting)."""
+    return int(getattr(settings, "INSPECTION_PRE_HOLIDAY_WORKING_DAYS", 3))
+
+
+def local_today() -> date:
+    return timezone.localdate(now())
+
+
+# --------------------------------------------------------------------------------------------
+# Periods and holidays (pure functions, plus one read of the holiday tables)
+# --------------------------------------------------------------------------------------------
+
+
+def _month_end(year: int, month: int) -> date:
+    first_next = date(year + month // 12, month % 12 + 1, 1)
+    return first_next - timedelta(days=1)
+
+
+def period_of(frequency: str, day: date) -> tuple[date, date]:
+    """``(period_start, due_on)`` of the period of ``frequency`` that contains ``day``."""
+    if frequency == Frequency.DAILY:
+        return day, day
+    if frequency == Frequency.WEEKLY:
+        monday = day - timedelta(days=day.weekday())
+        return monday, monday + timedelta(days=4)
+    if frequency == Frequency.MONTHLY:
+        return day.replace(day=1), _month_end(day.year, day.month)
+    if frequency == Frequency.QUARTERLY:
+        month = 3 * ((day.month - 1) // 3) + 1
+        return date(day.year, month, 1), _month_end(day.year, month + 2)
+    if frequency == Frequency.HALF_YEARLY:
+        if day.month <= 6:
+            return date(day.year, 1, 1), date(day.year, 6, 30)
+        return date(day.year, 7, 1), date(day.year, 12, 31)
+    raise ValueError(f"unknown frequency {frequency!r}")
+
+
+@dataclass(frozen=True)
+class HolidayBreak:
+    name: str          # canonical English name, a key of HOLIDAY_LABELS
+    starts_on: date    # first closed day (weekend days joined to the holiday included)
+    due_on: date       # the last working day before it
+
+
+def _is_working(day: date, closed: set[date], makeup: set[date]) -> bool:
+    return day in makeup or (day.weekday() < 5 and day not in closed)
+
+
+def holiday_breaks_ahead(today: date, *, working_days: int) -> list[HolidayBreak]:
+    """National Day, New Year and Spring Festival breaks starting within the next
+    ``working_days`` working days, from the SLA holiday tables (sla.models.HolidayDay).
+
+    A break counts only when the holiday years involved are entered (a HolidayYear row): without
+    the official days we cannot tell when the holiday starts or which days are worked."""
+    horizon = today + timedelta(days=working_days * 3 + 21)
+    rows = list(HolidayDay.objects.filter(region="CN", day__gte=today, day__lte=horizon)
+                .values_list("day", "kind", "name"))
+    confirmed = set(HolidayYear.objects.filter(region="CN", year__in={today.year, horizon.year})
+                    .values_list("year", flat=True))
+    if today.year not in confirmed:
+        return []
+    closed = {d for d, kind, _n in rows if kind == HolidayDay.Kind.CLOSED}
+    makeup = {d for d, kind, _n in rows if kind == HolidayDay.Kind.MAKEUP}
+    names = {d: n for d, kind, n in rows if kind == HolidayDay.Kind.CLOSED}
+    runs: list[list[date]] = []
+    for day in sorted(closed):
+        if runs and day - runs[-1][-1] == timedelta(days=1):
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    breaks = []
+    for run in runs:
+        start = run[0]
+        if start <= today or start.year not in confirmed:
+            continue
+        wanted = [PRE_HOLIDAY_NAMES[names[d]] for d in run if names.get(d) in PRE_HOLIDAY_NAMES]
+        if not wanted:
+            continue
+        worked = [today + timedelta(days=k) for k in range((start - today).days)
+                  if _is_working(today + timedelta(days=k), closed, makeup)]
+        if 1 <= len(worked) <= working_days:
+            breaks.append(HolidayBreak(name=wanted[0], starts_on=start, due_on=worked[-1]))
+    return breaks
+
+
+# --------------------------------------------------------------------------------------------
+# Generation
+# --------------------------------------------------------------------------------------------
+
+
+def plan_assets(plan: InspectionPlan) -> QuerySet[Asset]:
+    """The live assets a round of this plan inspects (see the module docstring)."""
+    live = Asset.objects.filter(contract_id=plan.contract_id).exclude(status=AssetStatus.RETIRED)
+    filters = {}
+    if plan.asset_type_id:
+        filters["asset_type_id"] = plan.asset_type_id
+    if plan.criticality:
+        filters["criticality"] = plan.criticality
+    if plan.site_id:
+        filters["site_id"] = plan.site_id
+    picked = Q(pk__in=plan.assets.values("pk")) if plan.pk else Q(pk__in=[])
+    if filters:
+        return live.filter(Q(**filters) | picked).order_by("tag", "pk")
+    if plan.pk and plan.assets.exists():
+        return live.filter(picked).order_by("tag", "pk")
+    return live.order_by("tag", "pk")
+
+
+def _round_ensure(plan: InspectionPlan, *, kind: str, period_start: date, due_on: date,
+                  holiday: str = "") -> int:
+    """Create the round and its records unless it exists; 1 if created, else 0."""
+    if InspectionRound.objects.filter(plan=plan, kind=kind, period_start=period_start).exists():
+        return 0
+    with transaction.atomic():
+        asset_ids = list(plan_assets(plan).values_list("pk", flat=True))
+        if not asset_ids:
+            return 0
+        # get_or_create: a concurrent generator that got there first makes this a no-op (the
+        # unique constraint decides; the loser reads the winner's row).
+        round_, created = InspectionRound.objects.get_or_create(
+            plan=plan, kind=kind, period_start=period_start, defaults={
+                "contract_id": plan.contract_id, "due_on": due_on, "holiday": holiday,
+                "assignee_id": plan.assignee_id, "created_at": now()})
+        if created:
+            InspectionRecord.objects.bulk_create(
+                [InspectionRecord(round=round_, asset_id=pk) for pk in asset_ids],
+                ignore_conflicts=True)
+    return int(created)
 
 
 def rounds_generate(*, today=None) -> int:
     """Create the rounds due; idempotent. Returns how many were created."""
-    return 0
+    today = today or local_today()
+    plans = list(InspectionPlan.objects.filter(
+        active=True, starts_on__lte=today, contract__starts_on__lte=today,
+        contract__ends_on__gte=today).order_by("pk"))
+    breaks = (holiday_breaks_ahead(today, working_days=pre_holiday_working_days())
+              if any(p.pre_holiday for p in plans) else [])
+    created = 0
+    for plan in plans:
+        start, due = period_of(plan.frequency, today)
+        created += _round_ensure(plan, kind=InspectionRound.Kind.SCHEDULED, period_start=start,
+                                 due_on=max(due, today))
+        if plan.pre_holiday:
+            for holiday in breaks:
+                created += _round_ensure(plan, kind=InspectionRound.Kind.PRE_HOLIDAY,
+                                         period_start=holiday.starts_on, due_on=holiday.due_on,
+                                         holiday=holiday.name)
+    return created
+
+
+# --------------------------------------------------------------------------------------------
+# Recording
+# --------------------------------------------------------------------------------------------
+
+
+class InspectionInputError(TicketActionError):
+    """Answers missing or wrong: HTTP 400, nothing saved. ``errors`` maps item ids to messages."""
+
+    status_code = 400
+
+    def __init__(self, message: str, errors: dict | None = None):
+        super().__init__(message)
+        self.errors = errors or {}
+
+
+def _check_answers(items, results: dict) -> list[tuple]:
+    """``[(item, outcome, note)]`` for every item, or InspectionInputError."""
+    answers = {}
+    for key, value in (results or {}).items():
+        try:
+            answers[int(key)] = value
+        except (TypeError, ValueError):
+            raise InspectionInputError(_("Unknown checklist item %(item)s.")
+                                       % {"item": key}) from None
+    unknown = sorted(set(answers) - {item.pk for item in items})
+    if unknown:
+        raise InspectionInputError(_("Unknown checklist items: %(items)s.")
+                                   % {"items": ", ".join(map(str, unknown))})
+    rows, errors = [], {}
+    for item in items:
+        outcome, note = answers.get(item.pk) or ("", "")
+        note = (note or "").strip()
+        if outcome not in InspectionResult.Outcome.values:
+            errors[item.pk] = _("Choose pass, fail or not applicable.")
+        elif outcome == InspectionResult.Outcome.FAIL and not note:
+            errors[item.pk] = _("Say what is wrong.")
+        elif len(note) > 500:
+            errors[item.pk] = _("At most 500 characters.")
+        rows.append((item, outcome, note))
+    if errors:
+        raise InspectionInputError(
+            _("Answer every item; a failed item needs a note."), errors)
+    return rows
+
+
+def _check_photos(photos) -> None:
+    files.validate_uploads(photos)
+    for photo in photos:
+        extension = files.validate_upload(photo)
+        if extension not in PHOTO_EXTENSIONS:
+            raise InspectionInputError(_("%(name)s is not a photo (allowed: %(types)s).")
+                                       % {"name": photo.name,
+                                          "types": ", ".join(sorted(PHOTO_EXTENSIONS))})
+
+
+def _service_type_for(asset: Asset) -> ServiceType:
+    wanted = SERVICE_TYPE_BY_ASSET_TYPE.get(asset.asset_type.code, "hardware")
+    by_code = {s.code: s for s in ServiceType.objects.filter(active=True,
+                                                             code__in=[wanted, "hardware"])}
+    service_type = (by_code.get(wanted) or by_code.get("hardware")
+                    or ServiceType.objects.filter(active=True).order_by("ordering", "pk").first())
+    if service_type is None:
+        raise TicketActionError(_("No service type is offered to file the finding under."))
+    return service_type
+
+
+def _file_finding(*, actor, record: InspectionRecord, round_: InspectionRound, failed: list,
+                  notes: str):
+    from tickets.services import ticket_file_finding
+
+    asset = record.asset
+    # The ticket is a shared record the client reads: written in the site's language, not in
+    # the language the engineer's browser happens to use.
+    with translation.override(settings.LANGUAGE_CODE):
+        separator = "、" if (translation.get_language() or "").startswith("zh") else ", "
+        title = _("Inspection finding: %(asset)s — %(items)s") % {
+            "asset": asset.label, "items": separator.join(item.label for item, _n in failed)}
+        lines = [_("Found on inspection round %(round)s (due %(due)s).") % {
+            "round": round_.plan.name, "due": round_.due_on.isoformat()}]
+        lines += [f"- {item.label}: {note}" for item, note in failed]
+        if notes:
+            lines += ["", _("Inspector's notes: %(notes)s") % {"notes": notes}]
+    return ticket_file_finding(
+        actor=actor, asset=asset, service_type=_service_type_for(asset), title=title[:200],
+        description="\n".join(lines),
+        priority=Priority.P2 if asset.criticality == Criticality.CORE else Priority.P3)
+
+
+@transaction.atomic
+def inspection_record_complete(*, actor, record: InspectionRecord, results: dict,
+                               notes: str = "", photos: Iterable = ()) -> InspectionRecord:
+    """Record one asset's inspection: a result per checklist item, notes and photos.
+
+    ``results`` maps checklist item ids to ``(outcome, note)`` with outcome ``pass``, ``fail``
+    or ``na``. Every item must be answered and a failed one needs a note. Any failed item opens
+    one ticket on the asset (inspection channel), linked to the record. When the round's last
+    record is done, the round is done. All or nothing."""
+    if not can(actor, Capability.INSPECT):
+        raise TicketPermissionError(_("Your role may not carry out inspections."))
+    contract_id = InspectionRound.objects.filter(pk=record.round_id).values_list(
+        "contract_id", flat=True).first()
+    if not contracts_visible_to(actor).filter(pk=contract_id).exists():
+        raise TicketPermissionError(_("This inspection is not on one of your contracts."))
+    # Lock the round first: completions of its records queue up, so exactly one of them sees
+    # the round finished and closes it.
+    round_ = (InspectionRound.objects.select_for_update().get(pk=record.round_id))
+    record = InspectionRecord.objects.select_for_update().get(pk=record.pk)
+    if record.outcome != PENDING:
+        who = record.inspected_by.display_name if record.inspected_by else "—"
+        when = (timezone.localtime(record.inspected_at).strftime("%Y-%m-%d %H:%M")
+                if record.inspected_at else "—")
+        raise TicketActionError(
+            _("This inspection was already recorded by %(who)s at %(when)s and cannot be "
+              "submitted again.") % {"who": who, "when": when})
+    items = list(round_.plan.template.items.all())
+    rows = _check_answers(items, results)
+    photos = list(photos or [])
+    _check_photos(photos)
+    notes = (notes or "").strip()
+    moment = now()
+
+    InspectionResult.objects.bulk_create([
+        InspectionResult(record=record, item=item, outcome=outcome, note=note)
+        for item, outcome, note in rows])
+    failed = [(item, note) for item, outcome, note in rows
+              if outcome == InspectionResult.Outcome.FAIL]
+    record.outcome = (InspectionRecord.Outcome.FAILED if failed
+                      else InspectionRecord.Outcome.PASSED)
+    if failed:
+        record.ticket = _file_finding(actor=actor, record=record, round_=round_, failed=failed,
+                                      notes=notes)
+    record.notes = notes
+    record.inspected_by = actor
+    record.inspected_at = moment
+    record.save(update_fields=["outcome", "notes", "inspected_by", "inspected_at", "ticket"])
+    _photos_store(record, photos, actor=actor, moment=moment)
+    if not InspectionRecord.objects.filter(round=round_, outcome=PENDING).exists():
+        round_.status = InspectionRound.Status.DONE
+        round_.completed_at = moment
+        round_.save(update_fields=["status", "completed_at"])
+    return record
+
+
+def _photos_store(record, photos, *, actor, moment) -> None:
+    stored = []
+    try:
+        for photo in photos:
+            fields = files.save_upload(photo, when=moment)
+            stored.append(fields["storage_name"])
+            InspectionPhoto.objects.create(record=record, uploaded_by=actor, created_at=moment,
+                                           **fields)
+    except Exception:
+        files.delete_stored(stored)
+        raise
+
+
+# --------------------------------------------------------------------------------------------
+# Plans
+# --------------------------------------------------------------------------------------------
+
+PLAN_FIELDS = {"name", "frequency", "template", "assignee", "asset_type", "criticality", "site",
+               "pre_holiday", "starts_on", "active"}
+
+
+def _plan_check(actor, contract) -> None:
+    if not can(actor, Capability.PLAN_INSPECTIONS):
+        raise TicketPermissionError(_("Your role may not plan inspections."))
+    if not contracts_visible_to(actor).filter(pk=contract.pk).exists():
+        raise TicketPermissionError(_("You are not on this contract."))
+
+
+def _plan_apply(plan: InspectionPlan, fields: dict, assets) -> InspectionPlan:
+    unknown = sorted(set(fields) - PLAN_FIELDS)
+    if unknown:
+        raise TicketActionError(_("You may not change: %(fields)s.")
+                                % {"fields": ", ".join(unknown)})
+    for name, value in fields.items():
+        setattr(plan, name, value)
+    if plan.assignee is not None and not can(plan.assignee, Capability.INSPECT):
+        raise TicketActionError(_("%(name)s does not carry out inspections.")
+                                % {"name": plan.assignee.display_name})
+    if plan.site is not None and plan.site.organisation_id != plan.contract.client_id:
+        raise TicketActionError(_("The site is not one of the client's sites."))
+    plan.save()
+    if assets is not None:
+        if any(a.contract_id != plan.contract_id or a.status == AssetStatus.RETIRED
+               for a in assets):
+            raise TicketActionError(_("Pick live assets of this contract only."))
+        plan.assets.set(assets)
+    return plan
+
+
+@transaction.atomic
+def inspection_plan_create(*, actor, contract, assets=None, **fields) -> InspectionPlan:
+    _plan_check(actor, contract)
+    return _plan_apply(InspectionPlan(contract=contract), fields, assets)
+
+
+@transaction.atomic
+def inspection_plan_update(*, actor, plan: InspectionPlan, assets=None,
+                           **fields) -> InspectionPlan:
+    """Change a plan; rounds already generated keep their assets and assignee."""
+    _plan_check(actor, plan.contract)
+    plan = InspectionPlan.objects.select_for_update().get(pk=plan.pk)
+    return _plan_apply(plan, fields, assets)
+
+
+# --------------------------------------------------------------------------------------------
+# Reads, scoped by role and contract (pages and API share them)
+# --------------------------------------------------------------------------------------------
+
+
+def may_see_inspections(user) -> bool:
+    """Provider staff who inspect, plan or look after the register (desk, PM, managers)."""
+    return can(user, Capability.INSPECT) or can(user, Capability.PLAN_INSPECTIONS) or (
+        can(user, Capability.SEE_ASSETS) and not user.is_client_side)
+
+
+def may_read_report(user) -> bool:
+    """Also the client's IT contact, for their own contract (REQUIREMENTS A6: the report)."""
+    return can(user, Capability.PLAN_INSPECTIONS) or can(user, Capability.SEE_ASSETS)
+
+
+def may_see_plans(user) -> bool:
+    return can(user, Capability.INSPECT) or can(user, Capability.PLAN_INSPECTIONS)
+
+
+def _contract_ids(user) -> list[int]:
+    # A plain list of ids plans faster than the nested visibility subquery (as for tickets).
+    return list(contracts_visible_to(user).values_list("pk", flat=True))
+
+
+def rounds_visible_to(user) -> QuerySet[InspectionRound]:
+    if not getattr(user, "is_authenticated", False) or not may_see_inspections(user):
+        return InspectionRound.objects.none()
+    return InspectionRound.objects.filter(contract_id__in=_contract_ids(user))
+
+
+def records_visible_to(user) -> QuerySet[InspectionRecord]:
+    if not getattr(user, "is_authenticated", False) or not may_see_inspections(user):
+        return InspectionRecord.objects.none()
+    return InspectionRecord.objects.filter(round__contract_id__in=_contract_ids(user))
+
+
+def plans_visible_to(user) -> QuerySet[InspectionPlan]:
+    if not getattr(user, "is_authenticated", False) or not may_see_plans(user):
+        return InspectionPlan.objects.none()
+    return InspectionPlan.objects.filter(contract_id__in=_contract_ids(user))
+
+
+def with_progress(rounds: QuerySet[InspectionRound]) -> QuerySet[InspectionRound]:
+    """Rounds with ``total``, ``done`` and ``failed`` record counts, in the same query."""
+    return rounds.annotate(
+        total=Count("records"),
+        done=Count("records", filter=~Q(records__outcome=PENDING)),
+        failed=Count("records", filter=Q(records__outcome=InspectionRecord.Outcome.FAILED)),
+    )
+
+
+def rounds_due_for(*, user) -> QuerySet[InspectionRound]:
+    """An engineer's list: open rounds on their contracts assigned to them or to nobody,
+    overdue and due today first, then upcoming."""
+    return (with_progress(rounds_visible_to(user).filter(
+        Q(assignee=user) | Q(assignee__isnull=True), status=InspectionRound.Status.OPEN))
+        .select_related("plan", "contract", "assignee").order_by("due_on", "pk"))
+
+
+@dataclass
+class RoundFilters:
+    contract: str = ""
+    status: str = ""
+    kind: str = ""
+    due_from: date | None = None
+    due_to: date | None = None
+    assignee: int | None = None
+
+
+def round_list(*, user, filters: RoundFilters) -> QuerySet[InspectionRound]:
+    rounds = rounds_visible_to(user)
+    if filters.contract:
+        rounds = rounds.filter(contract__code=filters.contract)
+    if filters.status:
+        rounds = rounds.filter(status=filters.status)
+    if filters.kind:
+        rounds = rounds.filter(kind=filters.kind)
+    if filters.due_from:
+        rounds = rounds.filter(due_on__gte=filters.due_from)
+    if filters.due_to:
+        rounds = rounds.filter(due_on__lte=filters.due_to)
+    if filters.assignee:
+        rounds = rounds.filter(assignee_id=filters.assignee)
+    order = ("due_on", "pk") if filters.status == InspectionRound.Status.OPEN else ("-due_on",
+                                                                                   "-pk")
+    return (with_progress(rounds).select_related("plan", "contract", "assignee")
+            .order_by(*order))
+
+
+def round_get(*, user, pk: int) -> InspectionRound:
+    """One visible round with its progress; InspectionRound.DoesNotExist otherwise (→ 404)."""
+    return (with_progress(rounds_visible_to(user))
+            .select_related("plan", "plan__template", "contract", "assignee").get(pk=pk))
+
+
+def record_get(*, user, pk: int) -> InspectionRecord:
+    return (records_visible_to(user)
+            .select_related("round", "round__plan", "round__plan__template", "round__contract",
+                            "asset", "asset__asset_type", "asset__site", "inspected_by",
+                            "ticket")
+            .get(pk=pk))
+
+
+def photo_get(*, user, pk: int) -> InspectionPhoto:
+    return InspectionPhoto.objects.get(pk=pk, record__in=records_visible_to(user))

@@ -58,6 +58,7 @@ def main() -> None:
     args = parser.parse_args()
     ensure_database(os.environ["DATABASE_URL"])
     setup_django()
+    from assets_data import generate_assets
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
@@ -66,7 +67,6 @@ def main() -> None:
 
     from accounts.models import User
     from assets.models import Asset
-    from assets_data import generate_assets
     from sla.models import Contract
 
     call_command("migrate", verbosity=0)

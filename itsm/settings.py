@@ -281,6 +281,11 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "EscalationTargetEnum": "tickets.models.EscalationTarget",
         "ResolutionCodeEnum": "tickets.models.ResolutionCode",
+        "TicketStatusEnum": "tickets.models.Status",
+        "TicketKindEnum": "tickets.models.Kind",
+        "AssetStatusEnum": "assets.models.register.AssetStatus",
+        "InspectionRoundStatusEnum": "assets.models.inspections.InspectionRound.Status",
+        "InspectionRoundKindEnum": "assets.models.inspections.InspectionRound.Kind",
     },
 }
 
@@ -326,6 +331,8 @@ ASSET_LABEL_BASE_URL = env_str("ASSET_LABEL_BASE_URL", "")
 # Import files larger than this are refused before parsing.
 ASSET_IMPORT_MAX_BYTES = env_int("ASSET_IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 ASSET_IMPORT_MAX_ROWS = env_int("ASSET_IMPORT_MAX_ROWS", 100_000, minimum=1)
+# Plans marked "before long holidays" get an extra round this many working days ahead.
+INSPECTION_PRE_HOLIDAY_WORKING_DAYS = env_int("INSPECTION_PRE_HOLIDAY_WORKING_DAYS", 3, minimum=1)
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_MB", 10, minimum=1) * 1024 * 1024
 ATTACHMENT_MAX_FILES = env_int("ATTACHMENT_MAX_FILES", 5, minimum=1)
 ATTACHMENT_EXTENSIONS = env_list(

@@ -62,10 +62,12 @@ EXPECTED = {
 AREA_MATRICES = ["tests.assets.matrix_register", "tests.assets.matrix_io",
                  "tests.assets.matrix_inspections", "tests.assets.matrix_store"]
 AREA_POST_ONLY: set[str] = set()
+AREA_NO_EXAMPLE: set[str] = set()
 for _module in AREA_MATRICES:
     _area = importlib.import_module(_module)
     EXPECTED.update(_area.EXPECTED)
     AREA_POST_ONLY |= getattr(_area, "POST_ONLY", set())
+    AREA_NO_EXAMPLE |= getattr(_area, "NO_EXAMPLE", set())
 # URL patterns that are not pages to walk with GET (POST-only, parameterised elsewhere).
 NOT_WALKED = {"logout/", "i18n/setlang/", "api/auth/token/"}
 
@@ -86,7 +88,8 @@ def test_every_url_is_in_the_matrix():
     walked = {path.lstrip("/") for path in EXPECTED}
     for route in _patterns():
         route = route.replace("^", "").replace("$", "").replace("\\Z", "")
-        if route in NOT_WALKED or "(?P" in route or "format_suffix" in route:
+        if route in NOT_WALKED or route in AREA_POST_ONLY or "(?P" in route \
+                or "format_suffix" in route:
             continue
         if "<" in route:
             # Parameterised pages: one walked example each, or a POST-only transition URL.
@@ -99,7 +102,7 @@ def _has_example(route: str, walked: set[str]) -> bool:
     import re
 
     pattern = re.sub(r"<[^>]+>", "[^/]+", route)
-    return any(re.fullmatch(pattern, w) for w in walked) or route in {
+    return any(re.fullmatch(pattern, w) for w in walked) or route in AREA_NO_EXAMPLE or route in {
         "api/people/<pk>/", "api/contracts/<code>/", "contracts/<slug:code>/",
         "api/attachments/<int:pk>/", "tickets/attachments/<int:pk>/",
         "tickets/log-call/callers/<int:pk>/"}

@@ -18,7 +18,7 @@ from itsm.paging import page_of
 from sla.selectors import clock_states, contracts_visible_to
 from tickets import attachments as files
 from tickets import forms
-from tickets.models import Attachment, ServiceType, Status, Ticket
+from tickets.models import Attachment, Channel, ServiceType, Status, Ticket
 from tickets.selectors import (
     QueueFilters,
     attachment_get,
@@ -194,9 +194,16 @@ def queue(request):
 
 @login_required
 def detail(request, number: str):
+    from assets.store_selectors import ticket_store_context
+
     ticket = _ticket_or_404(request.user, number)
     actions = allowed_actions(request.user, ticket)
+    found_on = None
+    if ticket.channel == Channel.INSPECTION and not request.user.is_client_side:
+        found_on = ticket.inspection_records.select_related("round__plan").first()
     return render(request, "tickets/detail.html", {
+        **ticket_store_context(user=request.user, ticket=ticket),
+        "found_on": found_on,
         "ticket": ticket,
         "clocks": clock_states(ticket.clocks.all(), at=now()),
         "timeline": ticket_timeline(user=request.user, ticket=ticket),
