@@ -101,7 +101,8 @@ def _percent(value: float | None) -> str:
 def _round_label(round_: InspectionRound) -> str:
     if round_.kind == InspectionRound.Kind.PRE_HOLIDAY:
         holiday = HOLIDAY_LABELS.get(round_.holiday, round_.holiday)
-        return f"{round_.plan.name} · {_('Before %(holiday)s') % {'holiday': holiday}}"
+        before = _("Before %(holiday)s") % {"holiday": holiday}
+        return f"{round_.plan.name} · {before}"
     return round_.plan.name
 
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -482,13 +482,43 @@ def _apply(actor, creates, updates, changed_fields) -> None:
     reason = "import"
     with transaction.atomic():
         # Updates first: a tag or serial an update gives up may be taken by a new row.
-        if updates:
+        if updates and connection.vendor == "postgresql":
+            _update_from_values(updates, sorted(changed_fields))
+            Asset.history.bulk_history_create(
+                updates, batch_size=BATCH, update=True, default_user=actor,
+                default_change_reason=reason, default_date=moment)
+        elif updates:
             bulk_update_with_history(updates, Asset, sorted(changed_fields), batch_size=BATCH,
                                      default_user=actor, default_change_reason=reason,
                                      default_date=moment)
         if creates:
             bulk_create_with_history(creates, Asset, batch_size=BATCH, default_user=actor,
                                      default_change_reason=reason, default_date=moment)
+
+
+def _update_from_values(assets: list[Asset], fields: list[str], batch: int = 1000) -> None:
+    """PostgreSQL: one `UPDATE … FROM (VALUES …)` per batch. Django's bulk_update writes a
+    CASE WHEN per field and row, which took 16 of the 27 s of a 10,000-row import that changed
+    every row; this takes a few seconds."""
+    meta = Asset._meta
+    columns = [meta.get_field(name) for name in fields]
+    names = ", ".join(connection.ops.quote_name(f.column) for f in columns)
+    assignments = ", ".join(f"{connection.ops.quote_name(f.column)} = v."
+                            f"{connection.ops.quote_name(f.column)}" for f in columns)
+    casts = ", ".join(["%s::bigint", *(f"%s::{f.db_type(connection)}" for f in columns)])
+    table = connection.ops.quote_name(meta.db_table)
+    with connection.cursor() as cursor:
+        for start in range(0, len(assets), batch):
+            chunk = assets[start:start + batch]
+            params = []
+            for asset in chunk:
+                params.append(asset.pk)
+                params += [f.get_db_prep_save(getattr(asset, f.attname), connection)
+                           for f in columns]
+            rows = ", ".join([f"({casts})"] * len(chunk))
+            cursor.execute(
+                f"UPDATE {table} AS t SET {assignments} FROM (VALUES {rows}) "  # noqa: S608
+                f"AS v(id, {names}) WHERE t.id = v.id", params)
 
 
 def assets_export(*, contract, fmt: str, out, assets=None) -> None:

@@ -241,6 +241,7 @@ class Target(models.Model):
         ServiceCalendar, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("calendar"), help_text=_("Empty: the contract's calendar."))
     warning_percent = models.PositiveSmallIntegerField(
+        # xgettext:no-python-format
         _("warn at (% elapsed)"), default=80,
         validators=[MinValueValidator(1), MaxValueValidator(99)])
     history = HistoricalRecords()
@@ -280,6 +281,7 @@ class Clock(models.Model):
     calendar = models.ForeignKey(ServiceCalendar, on_delete=models.PROTECT, related_name="+",
                                  verbose_name=_("calendar"))
     target_seconds = models.PositiveIntegerField(_("target (business seconds)"))
+    # xgettext:no-python-format
     warning_percent = models.PositiveSmallIntegerField(_("warn at (% elapsed)"), default=80)
     started_at = models.DateTimeField(_("started at"))
     running_since = models.DateTimeField(_("running since"), null=True, blank=True)

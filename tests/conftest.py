@@ -1,7 +1,7 @@
 import pytest
 from django.core.cache import cache
 
-from itsm.demo import load_demo
+from tests.demo_cache import load_demo_cached
 
 
 @pytest.fixture(autouse=True)
@@ -26,7 +26,7 @@ def _clean_cache():
 @pytest.fixture
 def demo(db):
     """The demo installation: two clients, their contracts and one login per role."""
-    load_demo()
+    load_demo_cached()
     from accounts.models import User
 
     return {u.username: u for u in User.objects.all()}

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from accounts.models import User
 from assets.inspections import inspection_record_complete, rounds_generate
 from assets.models import InspectionPhoto, InspectionPlan, InspectionRecord, InspectionRound
-from itsm.demo import load_demo
+from tests.demo_cache import load_demo_cached as load_demo
 from tickets.models import Channel, Ticket
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

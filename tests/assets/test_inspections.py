@@ -25,8 +25,8 @@ from assets.models import (
     InspectionResult,
     InspectionRound,
 )
-from itsm.demo import load_demo
 from sla.models import Contract, HolidayYear
+from tests.demo_cache import load_demo_cached as load_demo
 from tickets.models import Channel, Priority, Ticket
 from tickets.workflow import TicketActionError, TicketPermissionError
 
