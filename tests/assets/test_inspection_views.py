@@ -135,7 +135,7 @@ def test_missing_answers_show_errors_and_save_nothing(people, login):
     assert page.status_code == 200 and page.context["form"].errors
     no_note = client.post(f"/inspections/records/{record.pk}/",
                           form_data(record, fail={0}, note=""))
-    assert "Say what is wrong." in no_note.content.decode()
+    assert "请说明问题所在。" in no_note.content.decode()  # pages speak Chinese first
     record.refresh_from_db()
     assert record.outcome == "pending" and not record.results.exists()
 
@@ -165,7 +165,7 @@ def test_a_second_submission_is_refused_with_a_message(people, login):
     client.post(f"/inspections/records/{record.pk}/", form_data(record))
     again = client.post(f"/inspections/records/{record.pk}/", form_data(record, fail={0}),
                         follow=True)
-    assert "already recorded" in again.content.decode()
+    assert "不能再次提交" in again.content.decode()
     assert not Ticket.objects.filter(channel=Channel.INSPECTION).exists()
 
 
