@@ -38,7 +38,7 @@ class AssetForm(BootstrapForm):
     contract = forms.ModelChoiceField(queryset=None, label=_("Contract"), to_field_name="code",
                                       empty_label=None)
     tag = forms.CharField(max_length=64, required=False, label=_("Asset tag"))
-    name = forms.CharField(max_length=200, label=_("Name"))
+    name = forms.CharField(max_length=200, label=_("Asset name"))
     asset_type = forms.ModelChoiceField(queryset=AssetType.objects.all(), label=_("Type"),
                                         to_field_name="code")
     manufacturer = forms.CharField(max_length=100, required=False, label=_("Manufacturer"))
