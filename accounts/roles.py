@@ -40,6 +40,8 @@ class Capability(models.TextChoices):
     INSPECT = "inspect", _("Carry out inspections")
     PLAN_INSPECTIONS = "plan_inspections", _("Plan inspections and read their reports")
     MANAGE_STORE = "manage_store", _("Run the spare-part store and loaner devices")
+    MANAGE_COMPLAINTS = "manage_complaints", _("Register and handle complaints")
+    RUN_CAMPAIGNS = "run_campaigns", _("Run questionnaire campaigns")
 
 
 C = Capability
@@ -49,7 +51,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     # Provider staff never file for themselves (a requester is a client's person); they log
     # calls for others.
     Role.AGENT: frozenset({C.LOG_CALLS, C.DISPATCH, C.WORK_TICKETS, C.SEE_PEOPLE,
-                           C.SEE_ASSETS, C.EDIT_ASSETS, C.MANAGE_STORE}),
+                           C.SEE_ASSETS, C.EDIT_ASSETS, C.MANAGE_STORE, C.MANAGE_COMPLAINTS}),
     Role.ENGINEER: frozenset({C.WORK_TICKETS, C.SEE_PEOPLE, C.SEE_ASSETS, C.EDIT_ASSETS,
                               C.INSPECT}),
     Role.SECOND_LINE: frozenset({C.WORK_TICKETS, C.SEE_PEOPLE, C.SEE_ASSETS, C.EDIT_ASSETS,
@@ -57,11 +59,11 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.PROJECT_MANAGER: frozenset(
         {C.LOG_CALLS, C.DISPATCH, C.WORK_TICKETS, C.SEE_PEOPLE, C.READ_DASHBOARDS,
          C.RECEIVE_ESCALATIONS, C.SEE_ASSETS, C.EDIT_ASSETS, C.IMPORT_ASSETS, C.INSPECT,
-         C.PLAN_INSPECTIONS, C.MANAGE_STORE}
+         C.PLAN_INSPECTIONS, C.MANAGE_STORE, C.MANAGE_COMPLAINTS, C.RUN_CAMPAIGNS}
     ),
     Role.DELIVERY_MANAGER: frozenset(
         {C.DISPATCH, C.SEE_ALL_CONTRACTS, C.SEE_PEOPLE, C.READ_DASHBOARDS, C.RECEIVE_ESCALATIONS,
-         C.SEE_ASSETS, C.PLAN_INSPECTIONS}
+         C.SEE_ASSETS, C.PLAN_INSPECTIONS, C.MANAGE_COMPLAINTS, C.RUN_CAMPAIGNS}
     ),
     Role.GENERAL_MANAGER: frozenset(
         {C.SEE_ALL_CONTRACTS, C.SEE_PEOPLE, C.READ_DASHBOARDS, C.RECEIVE_ESCALATIONS,

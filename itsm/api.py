@@ -8,6 +8,7 @@ from accounts.api import MeView, ObtainTokenView, PersonViewSet
 from assets import api as assets_api
 from assets import api_inspections, api_store
 from sla.api import ContractViewSet
+from surveys import api_campaigns, api_complaints, api_surveys
 from tickets.api import AttachmentDownloadView, CatalogueView, TicketViewSet
 
 router = DefaultRouter()
@@ -17,6 +18,11 @@ router.register("tickets", TicketViewSet, basename="ticket")
 assets_api.register_routes(router)
 api_inspections.register_routes(router)
 api_store.register_routes(router)
+api_surveys.register_routes(router)
+api_complaints.register_routes(router)
+api_campaigns.register_routes(router)
+# Non-router API paths of the apps (e.g. POST /api/surveys/<token>/answer/).
+EXTRA_PATHS = [*api_surveys.paths(), *api_complaints.paths(), *api_campaigns.paths()]
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
@@ -26,5 +32,6 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    *EXTRA_PATHS,
     path("", include(router.urls)),
 ]

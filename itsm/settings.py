@@ -367,3 +367,16 @@ CELERY_BEAT_SCHEDULE["assets-warranty-notices"] = {
     "schedule": timedelta(hours=6),
     "options": {"expires": 3000},
 }
+# Surveys and complaints: overdue complaints escalate and campaign reminders go out (V2, V4).
+CELERY_BEAT_SCHEDULE["surveys-complaints-escalate"] = {
+    "task": "surveys.tasks.complaints_escalate",
+    "schedule": timedelta(minutes=5),
+    "options": {"expires": 280},
+}
+CELERY_BEAT_SCHEDULE["surveys-campaign-reminders"] = {
+    "task": "surveys.tasks.campaign_reminders",
+    "schedule": timedelta(hours=6),
+    "options": {"expires": 3000},
+}
+# Per-ticket surveys stay open this many natural days (V1; seed 000).
+SURVEY_VALID_DAYS = env_int("SURVEY_VALID_DAYS", 7, minimum=1)

@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("sla.urls")),
     path("", include("tickets.urls")),
     path("", include("assets.urls")),
+    path("", include("surveys.urls")),
     path("", include("accounts.urls")),
 ]

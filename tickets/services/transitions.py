@@ -12,7 +12,7 @@ from accounts.roles import Role
 from itsm.clock import now
 from sla import clocks
 from sla.models import ClockKind
-from tickets import notify
+from tickets import notify, signals
 from tickets.models import (
     EscalationTarget,
     PendingReason,
@@ -201,6 +201,7 @@ def ticket_resolve(*, actor: User, ticket: Ticket, code: str, notes: str,
             body=ticket.resolution_notes, detail=code,
             time_spent_minutes=max(0, int(time_spent_minutes)))
     notify.resolved(ticket)
+    signals.ticket_resolved.send(sender=Ticket, ticket=ticket, actor=actor)
     return ticket
 
 

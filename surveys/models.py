@@ -1,1 +1,0 @@
-"""surveys: models arrive with the surveys issue."""

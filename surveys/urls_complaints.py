@@ -1,0 +1,3 @@
+"""URL patterns; see surveys/urls.py."""
+
+patterns: list = []
