@@ -3,17 +3,26 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Capability, capabilities_of, home_url_name
 
-# (label, url name, capability needed or None for everyone logged in, client side only)
+# (label, url name, capability needed or None for everyone logged in, or a special rule below);
+# a (label, [entries]) pair is a drop-down menu, shown when any of its entries is.
 _NAV = [
     (_("Report a fault"), "tickets:new", Capability.FILE_TICKETS),
     (_("My tickets"), "tickets:mine", "client_side"),
     (_("Dispatch queue"), "tickets:queue", "queue"),
     (_("Log a call"), "tickets:log_call", Capability.LOG_CALLS),
     (_("SLA board"), "sla:board", "levels"),
-    (_("Assets"), "assets:list", Capability.SEE_ASSETS),
-    (_("Inspections"), "assets:inspections", "inspections"),
-    (_("Inspection report"), "assets:inspection_report", "inspection_report"),
-    (_("Spare-part store"), "assets:store", "store"),
+    (_("Assets"), [
+        (_("Asset register"), "assets:list", Capability.SEE_ASSETS),
+        (_("Inspections"), "assets:inspections", "inspections"),
+        (_("Inspection report"), "assets:inspection_report", "inspection_report"),
+        (_("Spare-part store"), "assets:store", "store"),
+    ]),
+    (_("Service quality"), [
+        (_("Complaints"), "surveys:complaints", "complaints"),
+        (_("Callbacks"), "surveys:callbacks", Capability.LOG_CALLS),
+        (_("Satisfaction analysis"), "surveys:analysis", Capability.READ_DASHBOARDS),
+        (_("Questionnaire campaigns"), "surveys:campaign_list", Capability.RUN_CAMPAIGNS),
+    ]),
     (_("Contracts"), "sla:contract_list", None),
     (_("People"), "accounts:people", Capability.SEE_PEOPLE),
     (_("API"), "api-docs", None),
@@ -36,8 +45,20 @@ def navigation(request):
                "inspections": may_see_inspections(user),
                # The client's IT contact reads the report; staff reach it from the rounds.
                "inspection_report": user.is_client_side and may_read_report(user),
-               "store": may_read_store(user)}
-    for label, url_name, capability in _NAV:
-        if capability is None or capability in held or special.get(capability):
-            items.append({"label": label, "url": reverse(url_name), "name": url_name})
+               "store": may_read_store(user),
+               # End users follow (and file) their own complaints there too.
+               "complaints": bool({Capability.MANAGE_COMPLAINTS, Capability.READ_DASHBOARDS,
+                                   Capability.FILE_TICKETS} & held)}
+
+    def shown(capability) -> bool:
+        return capability is None or capability in held or bool(special.get(capability))
+
+    for label, target, *rest in _NAV:
+        if isinstance(target, list):
+            children = [{"label": child, "url": reverse(name), "name": name}
+                        for child, name, capability in target if shown(capability)]
+            if children:
+                items.append({"label": label, "children": children, "name": str(label)})
+        elif shown(rest[0]):
+            items.append({"label": label, "url": reverse(target), "name": target})
     return {"nav_items": items, "capabilities": held}

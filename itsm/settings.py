@@ -286,6 +286,8 @@ SPECTACULAR_SETTINGS = {
         "AssetStatusEnum": "assets.models.register.AssetStatus",
         "InspectionRoundStatusEnum": "assets.models.inspections.InspectionRound.Status",
         "InspectionRoundKindEnum": "assets.models.inspections.InspectionRound.Kind",
+        "TicketChannelEnum": "tickets.models.Channel",
+        "ComplaintChannelEnum": "surveys.models.complaints.Complaint.Channel",
     },
 }
 

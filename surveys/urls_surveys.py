@@ -1,3 +1,12 @@
-"""URL patterns; see surveys/urls.py."""
+"""URL patterns of the per-ticket surveys; see surveys/urls.py."""
 
-patterns: list = []
+from django.urls import path
+
+from surveys import views_surveys as views
+
+patterns: list = [
+    # The e-mailed link: short, no login (the token is the key).
+    path("s/<str:token>/", views.answer, name="answer"),
+    path("surveys/callbacks/", views.callbacks, name="callbacks"),
+    path("surveys/callbacks/<int:pk>/done/", views.callback_mark_done, name="callback_done"),
+]

@@ -254,13 +254,21 @@ class ClockSerializer(serializers.Serializer):
 
 class TicketDetailSerializer(TicketSerializer):
     clocks = serializers.SerializerMethodField()
+    survey_url = serializers.SerializerMethodField()
 
     class Meta(TicketSerializer.Meta):
-        fields = [*TicketSerializer.Meta.fields, "clocks"]
+        fields = [*TicketSerializer.Meta.fields, "clocks", "survey_url"]
 
     @extend_schema_field(ClockSerializer(many=True))
     def get_clocks(self, ticket) -> list[dict]:
         return ClockSerializer(clock_states(ticket.clocks.all(), at=now()), many=True).data
+
+    def get_survey_url(self, ticket) -> str | None:
+        """The open satisfaction survey's link, for the requester only (surveys app, V1)."""
+        from surveys.ticket_surveys import survey_prompt  # tickets never imports surveys early
+
+        request = self.context.get("request")
+        return survey_prompt(user=getattr(request, "user", None), ticket=ticket)
 
 
 def _error(exc: TicketActionError) -> Response:

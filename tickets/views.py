@@ -195,6 +195,7 @@ def queue(request):
 @login_required
 def detail(request, number: str):
     from assets.store_selectors import ticket_store_context
+    from surveys.ticket_surveys import survey_prompt
 
     ticket = _ticket_or_404(request.user, number)
     actions = allowed_actions(request.user, ticket)
@@ -212,6 +213,7 @@ def detail(request, number: str):
         "may_write_internal": may_write_internal(request.user),
         "may_comment": ticket.status not in {Status.CLOSED, Status.CANCELLED}
         or not request.user.is_client_side,
+        "survey_url": survey_prompt(user=request.user, ticket=ticket, absolute=False),
     })
 
 

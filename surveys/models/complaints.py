@@ -104,3 +104,17 @@ class ComplaintAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contract_id} {self.year}Q{self.quarter} {self.kind}"
+
+
+class ComplaintCounter(models.Model):
+    """Last complaint number handed out per year: TS-2026-000001, TS-2026-000002…"""
+
+    year = models.PositiveSmallIntegerField(_("year"), primary_key=True)
+    last = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("complaint counter")
+        verbose_name_plural = _("complaint counters")
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"

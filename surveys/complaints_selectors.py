@@ -1,0 +1,141 @@
+"""Who sees which complaints, the register list and the quarterly counter (V4)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from accounts.roles import Capability, can
+from itsm.clock import now
+from sla.selectors import contracts_visible_to
+from surveys.complaints import (
+    DEFAULT_LIMIT,
+    DEFAULT_MAJOR_LIMIT,
+    quarter_bounds,
+    quarter_of,
+)
+from surveys.models import Complaint
+
+LIST_RELATED = ("contract", "complainant", "ticket", "engineer")
+QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
+
+
+def reads_register(user) -> bool:
+    """Desk, PM, delivery, GM, the client's IT contact, admin: the contract's whole register."""
+    return can(user, Capability.MANAGE_COMPLAINTS) or can(user, Capability.READ_DASHBOARDS)
+
+
+def complaints_visible_to(user) -> QuerySet[Complaint]:
+    """Register readers: every complaint of their contracts; end users: only their own."""
+    complaints = Complaint.objects.all()
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return complaints.none()
+    if reads_register(user):
+        return complaints.filter(contract__in=contracts_visible_to(user))
+    if can(user, Capability.FILE_TICKETS):
+        return complaints.filter(complainant=user)
+    return complaints.none()
+
+
+def complaint_get(*, user, number: str | None = None, pk: int | None = None) -> Complaint:
+    """One visible complaint with what its page shows; Complaint.DoesNotExist otherwise."""
+    lookup = {"pk": pk} if pk is not None else {"number": number}
+    return (complaints_visible_to(user)
+            .select_related(*LIST_RELATED, "registered_by", "reviewer", "contract__client")
+            .get(**lookup))
+
+
+@dataclass
+class ComplaintFilters:
+    status: str = ""
+    contract: str = ""
+    quarter: str = ""  # "2026Q4"
+    overdue: bool = False
+
+    @classmethod
+    def from_query(cls, query) -> ComplaintFilters:
+        status = query.get("status", "")
+        quarter = query.get("quarter", "").strip().upper()
+        return cls(status=status if status in Complaint.Status.values else "",
+                   contract=query.get("contract", "").strip()[:40],
+                   quarter=quarter if QUARTER.match(quarter) else "",
+                   overdue=query.get("overdue") in ("1", "true", "on"))
+
+    def year_quarter(self) -> tuple[int, int] | None:
+        match = QUARTER.match(self.quarter)
+        return (int(match[1]), int(match[2])) if match else None
+
+
+def overdue_q(moment=None) -> Q:
+    """Unanswered past answer_due, or unresolved past the end of resolution_due."""
+    moment = moment or now()
+    return (Q(status=Complaint.Status.RECEIVED, answer_due__lt=moment)
+            | (Q(resolution_due__lt=timezone.localdate(moment))
+               & ~Q(status=Complaint.Status.RESOLVED)))
+
+
+def complaint_list(*, user, filters: ComplaintFilters | None = None) -> QuerySet[Complaint]:
+    filters = filters or ComplaintFilters()
+    complaints = complaints_visible_to(user).select_related(*LIST_RELATED)
+    if filters.status:
+        complaints = complaints.filter(status=filters.status)
+    if filters.contract:
+        complaints = complaints.filter(contract__code=filters.contract)
+    period = filters.year_quarter()
+    if period:
+        start, end = quarter_bounds(*period)
+        complaints = complaints.filter(received_at__gte=start, received_at__lt=end)
+    if filters.overdue:
+        complaints = complaints.filter(overdue_q())
+    return complaints.order_by("-received_at", "-pk")
+
+
+@dataclass
+class QuarterCount:
+    contract: object
+    year: int
+    quarter: int
+    total: int
+    major: int
+    limit: int
+    major_limit: int
+
+    @property
+    def reached(self) -> bool:
+        return self.total >= self.limit
+
+    @property
+    def major_reached(self) -> bool:
+        return self.major >= self.major_limit
+
+
+def quarter_counts(*, user, year: int | None = None, quarter: int | None = None,
+                   contract_code: str = "") -> list[QuarterCount]:
+    """Per visible contract: complaints (all, major) in the quarter against its limits.
+    Two queries whatever the number of contracts."""
+    if year is None or quarter is None:
+        year, quarter = quarter_of(now())
+    start, end = quarter_bounds(year, quarter)
+    contracts = contracts_visible_to(user).select_related("survey_policy").order_by("code")
+    if contract_code:
+        contracts = contracts.filter(code=contract_code)
+    contracts = list(contracts)
+    counts = {
+        row["contract"]: row for row in
+        Complaint.objects.filter(contract__in=[c.pk for c in contracts], received_at__gte=start,
+                                 received_at__lt=end)
+        .values("contract").annotate(total=Count("pk"), major=Count("pk", filter=Q(major=True)))
+    }
+    rows = []
+    for contract in contracts:
+        policy = getattr(contract, "survey_policy", None)
+        row = counts.get(contract.pk, {})
+        rows.append(QuarterCount(
+            contract=contract, year=year, quarter=quarter, total=row.get("total", 0),
+            major=row.get("major", 0),
+            limit=policy.complaint_limit if policy else DEFAULT_LIMIT,
+            major_limit=policy.major_complaint_limit if policy else DEFAULT_MAJOR_LIMIT))
+    return rows

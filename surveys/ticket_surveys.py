@@ -1,0 +1,375 @@
+"""Per-ticket satisfaction surveys (V1): sending on resolution, answering once, and what a bad
+answer sets off (reopen, callback task, complaint). Services are plain functions with keyword-only
+arguments, one transaction each; selectors read only.
+
+Callback deadline (documented choice): "by the end of the next working day" is 18:00 in the
+contract calendar's time zone on the first China official working day after today (Monday to
+Friday less statutory holidays, plus make-up working days, from the SLA holiday tables). The
+contract's weekly service hours are not used: a 24x7 server contract would otherwise make every
+day a "working day" for a desk that works office hours.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from accounts.roles import Capability, can
+from itsm.clock import now
+from notifications.services import notification_enqueue
+from sla.holidays import REGION_CN, calendar_days
+from sla.models import ContractMember
+from surveys.models import CallbackTask, SurveyPolicy, TicketSurvey
+from surveys.models.ticket_surveys import SCORE_FIELDS
+
+log = logging.getLogger(__name__)
+
+CALLBACK_CLOSING = time(18, 0)
+LOW_SCORE = 2
+
+
+class SurveyError(Exception):
+    """A survey cannot be answered: already answered (409) or expired (410). Nothing changed."""
+
+    status_code = 400
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class SurveyAnswered(SurveyError):
+    status_code = 409
+
+
+class SurveyExpired(SurveyError):
+    status_code = 410
+
+
+class SurveyInvalid(SurveyError):
+    """Bad values: `errors` maps field names to messages."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(_("Please correct the marked answers."))
+        self.errors = errors
+
+
+# --------------------------------------------------------------------------------------------
+# Selectors
+# --------------------------------------------------------------------------------------------
+
+
+def survey_by_token(token: str) -> TicketSurvey | None:
+    """The survey behind a link, with what its page shows, or None."""
+    if not token or len(token) > 64:
+        return None
+    return (TicketSurvey.objects.select_related("ticket", "requester", "contract")
+            .filter(token=token).first())
+
+
+def survey_is_open(survey: TicketSurvey, at: datetime | None = None) -> bool:
+    return survey.answered_at is None and (at or now()) < survey.expires_at
+
+
+def survey_visible_to(survey: TicketSurvey, user) -> bool:
+    """The link works without login; logged in, only for the requester (others get 404)."""
+    return not getattr(user, "is_authenticated", False) or user.pk == survey.requester_id
+
+
+def survey_link(survey: TicketSurvey, *, absolute: bool = True) -> str:
+    path = reverse("surveys:answer", args=[survey.token])
+    return settings.SITE_URL + path if absolute else path
+
+
+def survey_prompt(*, user, ticket, absolute: bool = True) -> str | None:
+    """The survey URL for the ticket's requester while the survey is open, else None (the ticket
+    API's absolute `survey_url`; the ticket page asks for the path, absolute=False)."""
+    if not getattr(user, "is_authenticated", False) or user.pk != ticket.requester_id:
+        return None
+    survey = TicketSurvey.objects.filter(ticket_id=ticket.pk).only(
+        "token", "answered_at", "expires_at").first()
+    if survey is None or not survey_is_open(survey):
+        return None
+    return survey_link(survey, absolute=absolute)
+
+
+def callbacks_open_for(user):
+    """Open callback tasks of the contracts the desk person serves, overdue (earliest due) first."""
+    from sla.selectors import contracts_visible_to
+
+    return (CallbackTask.objects.filter(done_at__isnull=True,
+                                        contract__in=contracts_visible_to(user))
+            .select_related("contract", "survey__ticket", "survey__requester",
+                            "survey__engineer")
+            .order_by("due_at", "pk"))
+
+
+# --------------------------------------------------------------------------------------------
+# Calendar
+# --------------------------------------------------------------------------------------------
+
+
+def _working_day(day: date, closed: frozenset, makeup: frozenset) -> bool:
+    if day in makeup:
+        return True
+    return day.weekday() < 5 and day not in closed
+
+
+def callback_due(*, contract, moment: datetime) -> datetime:
+    """18:00 local on the first official working day after `moment`'s local date."""
+    calendar = contract.calendar
+    zone = ZoneInfo(calendar.time_zone or settings.TIME_ZONE)
+    closed: frozenset = frozenset()
+    makeup: frozenset = frozenset()
+    if (calendar.holidays or "").upper() == REGION_CN:
+        closed, makeup, _years = calendar_days(REGION_CN)
+    day = moment.astimezone(zone).date() + timedelta(days=1)
+    while not _working_day(day, closed, makeup):
+        day += timedelta(days=1)
+    return datetime.combine(day, CALLBACK_CLOSING, tzinfo=zone)
+
+
+# --------------------------------------------------------------------------------------------
+# Sending
+# --------------------------------------------------------------------------------------------
+
+
+def survey_sampled(*, ticket, percent: int) -> bool:
+    """Deterministic sampling: the same ticket number always falls on the same side."""
+    if percent >= 100:
+        return True
+    if percent <= 0:
+        return False
+    bucket = int(hashlib.sha256(ticket.number.encode()).hexdigest(), 16) % 100
+    return bucket < percent
+
+
+def _email(template: str, recipient, event: str, dedupe_key: str, **context) -> None:
+    with translation.override(recipient.language or settings.LANGUAGE_CODE):
+        text = render_to_string(f"surveys/email/{template}.txt",
+                                {"recipient": recipient, **context}).strip()
+    subject, _newline, body = text.partition("\n")
+    notification_enqueue(recipient=recipient, event=event, subject=subject.strip(),
+                         body=body.strip() + "\n", dedupe_key=dedupe_key)
+
+
+@transaction.atomic
+def survey_send_for(*, ticket) -> TicketSurvey | None:
+    """On resolution: create the ticket's survey and e-mail its link to the requester.
+
+    None when the requester is provider staff, the contract's sample skips the ticket, the
+    requester was surveyed within the quiet days, or the ticket already has a survey (a ticket
+    resolved again after a reopen is surveyed at most once)."""
+    requester = ticket.requester
+    if not requester.is_client_side:
+        return None
+    if TicketSurvey.objects.filter(ticket_id=ticket.pk).exists():
+        return None
+    policy = SurveyPolicy.objects.filter(contract_id=ticket.contract_id).first()
+    percent = policy.sample_percent if policy else 100
+    quiet_days = policy.quiet_days if policy else 0
+    if not survey_sampled(ticket=ticket, percent=percent):
+        return None
+    moment = now()
+    if quiet_days and TicketSurvey.objects.filter(
+            requester=requester, sent_at__gt=moment - timedelta(days=quiet_days)).exists():
+        return None
+    survey = TicketSurvey.objects.create(
+        ticket=ticket, contract_id=ticket.contract_id, requester=requester,
+        engineer_id=ticket.assignee_id, token=secrets.token_urlsafe(32), sent_at=moment,
+        expires_at=moment + timedelta(days=settings.SURVEY_VALID_DAYS))
+    # No e-mail address: notification_enqueue skips it; the portal prompt still shows the link.
+    _email("survey", requester, "survey.sent", f"survey:{survey.pk}", ticket=ticket,
+           url=survey_link(survey), days=settings.SURVEY_VALID_DAYS, expires_at=survey.expires_at)
+    return survey
+
+
+# --------------------------------------------------------------------------------------------
+# Answering
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class AnswerOutcome:
+    survey: TicketSurvey
+    reopened: bool = False
+    callback: CallbackTask | None = None
+    complaint: object | None = None
+
+
+def survey_validate(*, fixed, scores: dict, comment: str) -> dict[str, str]:
+    """Field errors of an answer (empty when fine)."""
+    errors: dict[str, str] = {}
+    if not isinstance(fixed, bool):
+        errors["fixed"] = _("Say whether the problem is really fixed.")
+    for name in SCORE_FIELDS:
+        value = scores.get(name)
+        if value is None or value == "":
+            errors[name] = _("Choose a score from 1 to 5.")
+            continue
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            number = 0
+        if isinstance(value, bool) or str(number) != str(value).strip() or not 1 <= number <= 5:
+            errors[name] = _("A score must be from 1 to 5.")
+    if not errors and min(int(scores[n]) for n in SCORE_FIELDS) <= LOW_SCORE \
+            and not (comment or "").strip():
+        errors["comment"] = _("Please tell us what went wrong (a score of 2 or lower).")
+    return errors
+
+
+@transaction.atomic
+def survey_answer(*, survey: TicketSurvey, fixed, response_speed, attitude, ability, overall,
+                  comment: str = "", wants_complaint: bool = False, actor=None) -> AnswerOutcome:
+    """Record the one answer of a survey (row lock: a double submit answers once) and follow it
+    up: not fixed reopens the ticket to its engineer, a score of 2 or lower opens a callback task
+    for the desk, "I want to complain" registers a complaint."""
+    scores = {"response_speed": response_speed, "attitude": attitude, "ability": ability,
+              "overall": overall}
+    errors = survey_validate(fixed=fixed, scores=scores, comment=comment)
+    if errors:
+        raise SurveyInvalid(errors)
+    survey = (TicketSurvey.objects.select_for_update(of=("self",)).select_related(
+        "ticket", "requester", "contract__calendar").get(pk=survey.pk))
+    if actor is not None and getattr(actor, "is_authenticated", False) \
+            and actor.pk != survey.requester_id:
+        raise SurveyError(_("This survey is not yours."))
+    if survey.answered_at is not None:
+        raise SurveyAnswered(_("This survey has already been answered. Thank you!"))
+    moment = now()
+    if moment >= survey.expires_at:
+        raise SurveyExpired(_("This survey has expired: it could be answered for %(days)s days.")
+                            % {"days": settings.SURVEY_VALID_DAYS})
+    survey.answered_at = moment
+    survey.fixed = fixed
+    for name, value in scores.items():
+        setattr(survey, name, int(value))
+    survey.comment = (comment or "").strip()
+    survey.wants_complaint = bool(wants_complaint)
+    survey.save(update_fields=["answered_at", "fixed", *SCORE_FIELDS, "comment",
+                               "wants_complaint"])
+    outcome = AnswerOutcome(survey=survey)
+    needs_callback = min(int(v) for v in scores.values()) <= LOW_SCORE
+    if not fixed:
+        outcome.reopened = _reopen(survey)
+        # A ticket that cannot be reopened any more (closed) still gets a human on the phone.
+        needs_callback = needs_callback or not outcome.reopened
+    if needs_callback:
+        outcome.callback = _open_callback(survey, moment)
+    if survey.wants_complaint:
+        outcome.complaint = _complaint_from_survey(survey)
+    return outcome
+
+
+def _reopen(survey: TicketSurvey) -> bool:
+    from tickets.models import Status
+    from tickets.services import ticket_reopen
+    from tickets.workflow import TicketActionError
+
+    ticket = survey.ticket
+    if ticket.status != Status.RESOLVED:
+        return False
+    reason = _("Survey answer: the problem is not fixed.")
+    if survey.comment:
+        reason = f"{reason}\n{survey.comment}"
+    try:
+        ticket_reopen(actor=survey.requester, ticket=ticket, reason=reason)
+    except TicketActionError:
+        # The workflow said no (e.g. confirmed meanwhile): the callback covers it.
+        return False
+    return True
+
+
+def _open_callback(survey: TicketSurvey, moment: datetime) -> CallbackTask:
+    task, created = CallbackTask.objects.get_or_create(survey=survey, defaults={
+        "contract_id": survey.contract_id, "created_at": moment,
+        "due_at": callback_due(contract=survey.contract, moment=moment)})
+    if created:
+        agents = (ContractMember.objects.filter(contract_id=survey.contract_id,
+                                                duty=ContractMember.Duty.AGENT,
+                                                user__is_active=True)
+                  .select_related("user"))
+        url = settings.SITE_URL + reverse("surveys:callbacks")
+        for member in agents:
+            _email("callback", member.user, "survey.callback", f"callback:{task.pk}:{member.pk}",
+                   survey=survey, ticket=survey.ticket, task=task, url=url)
+    return task
+
+
+def _complaint_from_survey(survey: TicketSurvey):
+    """Register the complaint ticked on the survey through the complaints register."""
+    try:
+        from surveys.complaints import complaint_register
+    except ImportError:  # the complaints register is not installed: keep a bare row
+        return _complaint_fallback(survey)
+    return complaint_register(
+        actor=None, contract=survey.contract, channel="survey", complainant=survey.requester,
+        ticket=survey.ticket, engineer=survey.engineer, description=_complaint_text(survey),
+        survey=survey)
+
+
+def _complaint_text(survey: TicketSurvey) -> str:
+    return survey.comment or _("Complaint ticked on the satisfaction survey of ticket %(n)s.") % {
+        "n": survey.ticket.number}
+
+
+def _complaint_fallback(survey: TicketSurvey):
+    from surveys.models import Complaint
+
+    moment = now()
+    complaint = Complaint.objects.create(
+        number=f"TS-tmp-{survey.pk}", contract_id=survey.contract_id,
+        channel=Complaint.Channel.SURVEY, complainant=survey.requester,
+        complainant_name=survey.requester.display_name,
+        complainant_phone=getattr(survey.requester, "phone", "") or "",
+        ticket=survey.ticket, engineer_id=survey.engineer_id, survey=survey,
+        description=_complaint_text(survey), received_at=moment,
+        answer_due=moment + timedelta(hours=24),
+        resolution_due=_seventh_working_day(survey.contract, moment),
+        registered_by=survey.requester, created_at=moment)
+    complaint.number = f"TS-{complaint.pk}"
+    complaint.save(update_fields=["number"])
+    return complaint
+
+
+def _seventh_working_day(contract, moment: datetime) -> date:
+    day = callback_due(contract=contract, moment=moment)
+    for _n in range(6):
+        day = callback_due(contract=contract, moment=day)
+    return day.date()
+
+
+# --------------------------------------------------------------------------------------------
+# Callbacks
+# --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def callback_done(*, actor, task: CallbackTask, outcome: str) -> CallbackTask:
+    """The desk called the user back: record what came of it (once)."""
+    from tickets.workflow import TicketActionError, TicketPermissionError
+
+    if not can(actor, Capability.LOG_CALLS):
+        raise TicketPermissionError(_("You may not record callbacks."))
+    if not (outcome or "").strip():
+        raise TicketActionError(_("Say what came of the call."))
+    task = CallbackTask.objects.select_for_update().get(pk=task.pk)
+    if task.done_at is not None:
+        raise TicketActionError(_("This callback has already been recorded."))
+    task.done_at = now()
+    task.done_by = actor
+    task.outcome = outcome.strip()
+    task.save(update_fields=["done_at", "done_by", "outcome"])
+    return task
