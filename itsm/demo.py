@@ -17,7 +17,7 @@ from assets.models import Asset
 from itsm.clock import now
 from itsm.demo_assets import load_assets
 from itsm.demo_sla import load_service_levels
-from itsm.demo_surveys import load_demo_complaints, load_survey_policies
+from itsm.demo_surveys import load_survey_policies
 from itsm.demo_tickets import load_catalogue, load_tickets
 from itsm.services import demo_mark_loaded
 from sla.models import Contract, ContractMember, ServiceCalendar
@@ -202,7 +202,6 @@ def load_demo() -> dict[str, int]:
     load_assets(people)
     load_survey_policies()
     load_tickets(people)
-    load_demo_complaints(people)
     rounds_generate()
     demo_mark_loaded()
     return {
