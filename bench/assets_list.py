@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/itsm_bench_register")
-from common import setup_django  # noqa: E402
+from common import ensure_database, setup_django  # noqa: E402
 
 SCENARIOS = [
     ("first page, no filter", "/assets/"),
@@ -38,16 +38,6 @@ SCENARIOS = [
     ("page 20", "/assets/?contract=DEMO-DESKTOP&page=20"),
     ("API list filtered", "/api/assets/?contract=DEMO-DESKTOP&type=printer&q=LaserJet"),
 ]
-
-
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def main() -> None:

@@ -37,6 +37,21 @@ def bench_env(base: dict | None = None) -> dict:
     return env
 
 
+def ensure_database(url: str) -> None:
+    """Create the PostgreSQL database of a DATABASE_URL if it does not exist yet."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    dbname = parts.path.lstrip("/")
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [dbname]).fetchone():
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname)))
+
+
 def setup_django() -> None:
     os.environ.update(bench_env())
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "itsm.settings")

@@ -14,6 +14,8 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import translation
 
 from itsm.clock import now
 from notifications import webhooks
@@ -52,6 +54,19 @@ def notification_enqueue(*, recipient, event: str, subject: str, body: str,
     return _enqueue(dedupe_key, channel=Notification.Channel.EMAIL, event=event,
                     recipient=recipient, address=address, subject=subject, body=body,
                     html_body=html_body)
+
+
+def email_from_template(*, recipient, event: str, template: str, context: dict,
+                        dedupe_key: str | None = None) -> Notification | None:
+    """Queue an e-mail written by a text template in the recipient's language: the first line
+    is the subject, the rest the body. Returns what notification_enqueue returns."""
+    if recipient is None:
+        return None
+    with translation.override(recipient.language or settings.LANGUAGE_CODE):
+        text = render_to_string(template, {"recipient": recipient, **context}).strip()
+    subject, _newline, body = text.partition("\n")
+    return notification_enqueue(recipient=recipient, event=event, subject=subject.strip(),
+                                body=body.strip() + "\n", dedupe_key=dedupe_key)
 
 
 def webhook_enqueue(*, webhook: ChatWebhook, event: str, subject: str, body: str,

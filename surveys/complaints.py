@@ -11,17 +11,17 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import Capability, Role, can
 from itsm.clock import now
-from notifications.services import notification_enqueue
+from itsm.counters import next_in_year
+from notifications.services import email_from_template
 from sla import holidays
 from sla.models import Contract, ContractMember
 from sla.selectors import contracts_visible_to
@@ -112,16 +112,7 @@ def limits_of(contract: Contract) -> tuple[int, int]:
 
 # --- registering ---------------------------------------------------------------------------------
 def _next_number(year: int) -> str:
-    """Gap-free per year in one upsert (PostgreSQL and SQLite): the counter row stays locked
-    until the registering transaction commits, so concurrent registrations queue on it."""
-    table = ComplaintCounter._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (year, last) VALUES (%s, 1) "  # noqa: S608 - our own table
-            f"ON CONFLICT (year) DO UPDATE SET last = {table}.last + 1 RETURNING last",
-            [year])
-        last = cursor.fetchone()[0]
-    return f"TS-{year}-{last:06d}"
+    return f"TS-{year}-{next_in_year(ComplaintCounter, year):06d}"
 
 
 def _check_register(*, actor, contract, channel, complainant, ticket, engineer, major,
@@ -262,16 +253,10 @@ def complaint_resolve(*, actor, complaint: Complaint, handling_opinion: str,
 
 # --- e-mails -------------------------------------------------------------------------------------
 def _mail(event: str, recipient, dedupe_key: str, **context) -> None:
-    if recipient is None:
-        return
-    with translation.override(recipient.language or settings.LANGUAGE_CODE):
-        text = render_to_string(f"surveys/email/complaint_{event}.txt",
-                                {"recipient": recipient, "site_url": settings.SITE_URL,
-                                 **context}).strip()
-    subject, _newline, body = text.partition("\n")
-    notification_enqueue(recipient=recipient, event=f"complaint.{event}",
-                         subject=subject.strip(), body=body.strip() + "\n",
-                         dedupe_key=dedupe_key)
+    email_from_template(recipient=recipient, event=f"complaint.{event}",
+                        template=f"surveys/email/complaint_{event}.txt",
+                        context={"site_url": settings.SITE_URL, **context},
+                        dedupe_key=dedupe_key)
 
 
 def _url(complaint: Complaint) -> str:

@@ -20,14 +20,12 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.roles import Capability, can
 from itsm.clock import now
-from notifications.services import notification_enqueue
+from notifications.services import email_from_template
 from sla.holidays import REGION_CN, calendar_days
 from sla.models import ContractMember
 from surveys.models import CallbackTask, SurveyPolicy, TicketSurvey
@@ -156,12 +154,9 @@ def survey_sampled(*, ticket, percent: int) -> bool:
 
 
 def _email(template: str, recipient, event: str, dedupe_key: str, **context) -> None:
-    with translation.override(recipient.language or settings.LANGUAGE_CODE):
-        text = render_to_string(f"surveys/email/{template}.txt",
-                                {"recipient": recipient, **context}).strip()
-    subject, _newline, body = text.partition("\n")
-    notification_enqueue(recipient=recipient, event=event, subject=subject.strip(),
-                         body=body.strip() + "\n", dedupe_key=dedupe_key)
+    email_from_template(recipient=recipient, event=event,
+                        template=f"surveys/email/{template}.txt", context=context,
+                        dedupe_key=dedupe_key)
 
 
 @transaction.atomic

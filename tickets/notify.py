@@ -7,25 +7,18 @@ the body. Internal notes never reach this module's requester-facing messages.
 from __future__ import annotations
 
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 
-from notifications.services import notification_enqueue
+from notifications.services import email_from_template
 
 
 def _send(event: str, ticket, recipient, **context) -> None:
-    if recipient is None:
-        return
-    with translation.override(recipient.language or settings.LANGUAGE_CODE):
-        text = render_to_string(f"tickets/email/{event}.txt", {
-            "ticket": ticket, "recipient": recipient,
-            "url": settings.SITE_URL + reverse("tickets:detail", args=[ticket.number]),
-            **context,
-        }).strip()
-    subject, _newline, body = text.partition("\n")
-    notification_enqueue(recipient=recipient, event=f"ticket.{event}",
-                         subject=subject.strip(), body=body.strip() + "\n")
+    email_from_template(recipient=recipient, event=f"ticket.{event}",
+                        template=f"tickets/email/{event}.txt", context={
+                            "ticket": ticket,
+                            "url": settings.SITE_URL + reverse("tickets:detail",
+                                                               args=[ticket.number]),
+                            **context})
 
 
 def urgent_ticket(ticket) -> None:

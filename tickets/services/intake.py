@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import Capability, can
 from itsm.clock import now
+from itsm.counters import next_in_year
 from sla import clocks
 from sla.models import Contract
 from sla.selectors import contracts_visible_to
@@ -192,18 +193,7 @@ def ticket_file_finding(*, actor: User, asset, service_type: ServiceType, title:
 
 
 def _next_number(year: int) -> str:
-    """Gap-free per year, in one statement (PostgreSQL and SQLite both upsert with RETURNING).
-
-    The counter row stays locked until the filing transaction commits, so concurrent filings
-    queue on it for the length of that transaction (a few milliseconds)."""
-    table = TicketCounter._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (year, last) VALUES (%s, 1) "  # noqa: S608 - our own table
-            f"ON CONFLICT (year) DO UPDATE SET last = {table}.last + 1 RETURNING last",
-            [year])
-        last = cursor.fetchone()[0]
-    return f"{year}-{last:06d}"
+    return f"{year}-{next_in_year(TicketCounter, year):06d}"
 
 
 @transaction.atomic
