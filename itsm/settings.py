@@ -11,6 +11,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from itsm.env import (
@@ -382,3 +383,17 @@ CELERY_BEAT_SCHEDULE["surveys-campaign-reminders"] = {
 }
 # Per-ticket surveys stay open this many natural days (V1; seed 000).
 SURVEY_VALID_DAYS = env_int("SURVEY_VALID_DAYS", 7, minimum=1)
+# KPI rollup (K1): the frequent job rebuilds the last KPI_REFRESH_DAYS days (covers surveys
+# answered up to 7 days after they were sent); the nightly one KPI_NIGHTLY_DAYS (late edits).
+KPI_REFRESH_DAYS = env_int("KPI_REFRESH_DAYS", 8, minimum=1)
+KPI_NIGHTLY_DAYS = env_int("KPI_NIGHTLY_DAYS", 45, minimum=1)
+CELERY_BEAT_SCHEDULE["kpi-refresh-recent"] = {
+    "task": "kpi.tasks.refresh_recent",
+    "schedule": timedelta(minutes=10),
+    "options": {"expires": 590},
+}
+CELERY_BEAT_SCHEDULE["kpi-refresh-nightly"] = {
+    "task": "kpi.tasks.refresh_nightly",
+    "schedule": crontab(hour=1, minute=30),
+    "options": {"expires": 3000},
+}

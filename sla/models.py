@@ -312,6 +312,11 @@ class Clock(models.Model):
                          condition=Q(next_check_at__isnull=False)),
             models.Index(fields=["due_at"], name="clock_running_due",
                          condition=Q(stopped_at__isnull=True, paused_since__isnull=True)),
+            # The KPI rollup reads the clocks whose outcome became known on given days.
+            models.Index(fields=["stopped_at"], name="clock_stopped",
+                         condition=Q(stopped_at__isnull=False)),
+            models.Index(fields=["breached_at"], name="clock_breached",
+                         condition=Q(breached_at__isnull=False)),
         ]
 
     def __str__(self) -> str:

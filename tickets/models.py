@@ -232,6 +232,9 @@ class Ticket(models.Model):
                          condition=Q(status__in=OPEN_STATUSES)),
             models.Index(fields=["resolved_at"], name="ticket_resolved_waiting",
                          condition=Q(status="resolved")),
+            # The KPI rollup and the reports: a contract's tickets resolved in a period.
+            models.Index(fields=["contract", "resolved_at"], name="ticket_contract_resolved",
+                         condition=Q(resolved_at__isnull=False)),
             # An asset's fault history, newest first; also the recurring-fault lookup.
             models.Index(fields=["asset", "-created_at"], name="ticket_asset_recent",
                          condition=Q(asset__isnull=False)),

@@ -1,0 +1,166 @@
+"""KPI figures from the daily rollup (K1): one function per figure family, all reading the rollup
+rows of a scope (contracts, optionally engineers and a service type) and a period of whole days.
+
+Rates are fractions 0–1, or None when nothing was measured (a dashboard shows "—", not 0 %).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, F, Max, Q, Sum
+from django.db.models.functions import TruncMonth
+
+from kpi.models import AssetFaultRollup, BacklogSnapshot, DailyRollup, KpiTargets
+from kpi.models.rollup import MEASURES
+
+CLOCKS = ("response", "arrival", "resolution")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which rollup rows count: contract ids, and optionally engineers and one service type."""
+
+    contract_ids: tuple[int, ...]
+    engineer_ids: tuple[int, ...] | None = None
+    service_type_id: int | None = None
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def q(self) -> Q:
+        q = Q(contract_id__in=self.contract_ids)
+        if self.engineer_ids is not None:
+            q &= Q(engineer_id__in=self.engineer_ids)
+        if self.service_type_id is not None:
+            q &= Q(service_type_id=self.service_type_id)
+        return q
+
+
+def ratio(part, whole) -> float | None:
+    return part / whole if whole else None
+
+
+def totals(scope: Scope, start: date, end: date) -> dict[str, int]:
+    """Every rollup measure summed over the scope and days start..end (inclusive): one query."""
+    sums = (DailyRollup.objects.filter(scope.q(), day__gte=start, day__lte=end)
+            .aggregate(**{m: Sum(m) for m in MEASURES}))
+    return {m: sums[m] or 0 for m in MEASURES}
+
+
+def from_totals(t: dict[str, int]) -> dict:
+    """The summary figures (the API's fields) from summed measures."""
+    figures = {
+        "tickets_opened": t["opened"],
+        "tickets_resolved": t["resolved"],
+        "first_line_resolution_rate": ratio(t["resolved_first_line"], t["resolved"]),
+        "reopen_rate": ratio(t["resolved_reopened"], t["resolved"]),
+        "mttr_minutes": (round(t["resolve_seconds"] / t["resolved"] / 60, 1)
+                         if t["resolved"] else None),
+        "fault_resolution_rate": ratio(
+            t["fault_resolution_met"], t["fault_resolution_met"] + t["fault_resolution_breached"]),
+        "satisfaction_rate": ratio(t["surveys_satisfied"], t["surveys_answered"]),
+        "survey_response_rate": ratio(t["surveys_answered"], t["surveys_sent"]),
+        "surveys_sent": t["surveys_sent"],
+        "surveys_answered": t["surveys_answered"],
+        "complaints": t["complaints"],
+        "major_complaints": t["major_complaints"],
+    }
+    for kind in CLOCKS:
+        met, breached = t[f"{kind}_met"], t[f"{kind}_breached"]
+        figures[f"{kind}_attainment"] = ratio(met, met + breached)
+        figures[f"{kind}_met"] = met
+        figures[f"{kind}_breached"] = breached
+    return figures
+
+
+def summary(scope: Scope, start: date, end: date) -> dict:
+    return from_totals(totals(scope, start, end))
+
+
+def trend(scope: Scope, start: date, end: date, *, monthly: bool | None = None) -> list[dict]:
+    """Figures per day (periods up to 62 days) or per month: one grouped query."""
+    if monthly is None:
+        monthly = (end - start).days > 62
+    rows = DailyRollup.objects.filter(scope.q(), day__gte=start, day__lte=end)
+    rows = rows.annotate(bucket=TruncMonth("day") if monthly else F("day"))
+    grouped = rows.values("bucket").annotate(**{m: Sum(m) for m in MEASURES}).order_by("bucket")
+    by_bucket = {_as_date(row["bucket"]): row for row in grouped}
+    points = []
+    for bucket in _buckets(start, end, monthly):
+        row = by_bucket.get(bucket)
+        t = {m: (row[m] or 0) if row else 0 for m in MEASURES}
+        points.append({"period": bucket, **from_totals(t)})
+    return points
+
+
+def _as_date(value) -> date:
+    return value.date() if hasattr(value, "date") and callable(value.date) else value
+
+
+def _buckets(start: date, end: date, monthly: bool) -> list[date]:
+    if not monthly:
+        return [start + timedelta(days=i) for i in range((end - start).days + 1)]
+    buckets, day = [], start.replace(day=1)
+    while day <= end:
+        buckets.append(day)
+        day = (day + timedelta(days=32)).replace(day=1)
+    return buckets
+
+
+def backlog(scope: Scope, day: date) -> dict:
+    """The backlog snapshot of `day` (end of day; today: the latest taken): open, and ageing."""
+    rows = BacklogSnapshot.objects.filter(scope.q(), day=day)
+    agg = rows.aggregate(open=Sum("open"), over_1d=Sum("over_1d"), over_3d=Sum("over_3d"),
+                         over_7d=Sum("over_7d"), taken_at=Max("taken_at"))
+    return {key: (value or 0) if key != "taken_at" else value for key, value in agg.items()}
+
+
+def backlog_trend(scope: Scope, start: date, end: date) -> list[dict]:
+    rows = (BacklogSnapshot.objects.filter(scope.q(), day__gte=start, day__lte=end)
+            .values("day").annotate(open=Sum("open"), over_7d=Sum("over_7d")).order_by("day"))
+    return list(rows)
+
+
+def asset_figures(contract_ids, start: date, end: date) -> list[dict]:
+    """Per asset type (K4): devices in service, faults in the period, failure rate (faults per
+    device in service, over the period) and MTBF (device-hours in the period per fault)."""
+    from assets.models import Asset, AssetStatus, AssetType
+
+    hours = ((end - start).days + 1) * 24
+    devices = dict(
+        Asset.objects.filter(contract_id__in=contract_ids)
+        .exclude(status=AssetStatus.RETIRED)
+        .values_list("asset_type_id").annotate(n=Count("pk")).values_list("asset_type_id", "n"))
+    faults = dict(
+        AssetFaultRollup.objects.filter(contract_id__in=contract_ids, day__gte=start,
+                                        day__lte=end)
+        .values_list("asset_type_id").annotate(n=Sum("faults")).values_list("asset_type_id", "n"))
+    types = {t.pk: t for t in AssetType.objects.filter(pk__in=set(devices) | set(faults))}
+    result = []
+    for type_id, asset_type in sorted(types.items(), key=lambda item: item[1].label):
+        n_devices, n_faults = devices.get(type_id, 0), faults.get(type_id, 0) or 0
+        result.append({
+            "asset_type": asset_type, "asset_type_id": type_id, "devices": n_devices,
+            "faults": n_faults, "failure_rate": ratio(n_faults, n_devices),
+            "mtbf_hours": (round(n_devices * hours / n_faults) if n_faults
+                           else None),
+            "is_server": asset_type.code in SERVER_TYPE_CODES,
+        })
+    return result
+
+
+# Asset types the server targets (failure rate < 1 %, MTBF ≥ 5000 h; seed 004) apply to.
+SERVER_TYPE_CODES = {"server", "storage"}
+
+
+def targets_of(contract) -> KpiTargets:
+    """The contract's targets; the defaults (unsaved) when none were set."""
+    try:
+        return contract.kpi_targets
+    except KpiTargets.DoesNotExist:
+        return KpiTargets(contract=contract)
+
+
+def percent(value: Decimal | float | None) -> float | None:
+    return None if value is None else float(value) / 100

@@ -1,1 +1,0 @@
-"""kpi: models arrive with the kpi issue."""

@@ -1,0 +1,241 @@
+"""Rebuilds the daily rollup (kpi/models/rollup.py) from the raw records for a range of days.
+
+`refresh(start, end)` replaces every rollup row of those days (all contracts, or the given ones)
+in one transaction, so a reader sees either the old or the new figures, never half. Each measure
+is one grouped query over an indexed time column; nothing is read row by row.
+
+When an event counts (the same rules the raw-figure tests apply):
+- opened: the ticket's `created_at`; resolved (and first-line, reopened, time to resolve): its
+  `resolved_at` (a reopen clears it; the next resolution counts again);
+- an SLA clock's verdict: the moment it breached (`breached_at`), or for a clock that never
+  breached, the moment it stopped with a verdict (`met` set) — so a breach counts once, in the
+  period it happened, and a clock that is "not needed" never counts;
+- a survey: `sent_at` (sent, answered, satisfied = overall score 4 or 5);
+- a complaint: `received_at`; a fault on a registered asset: the ticket's `created_at`.
+- The backlog is a snapshot: the tickets open at the end of each day (for today: now).
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
+from django.db.models.functions import Coalesce, TruncDate
+
+from itsm.clock import now
+from kpi.models import AssetFaultRollup, BacklogSnapshot, DailyRollup
+from kpi.models.rollup import MEASURES
+from sla.models import Clock, ClockKind
+from surveys.models import Complaint, TicketSurvey
+from tickets.models import OPEN_STATUSES, Kind, Ticket
+
+# Any two refreshes of the rollup run one after the other (PostgreSQL advisory lock key).
+_LOCK_KEY = 7_240_001
+
+
+def zone() -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, zone())
+
+
+def bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    """[start 00:00, the day after end 00:00) in the project's time zone."""
+    return day_start(start), day_start(end + timedelta(days=1))
+
+
+def _day(field: str) -> TruncDate:
+    return TruncDate(field, tzinfo=zone())
+
+
+def _key(row: dict) -> tuple:
+    return (row["contract_id"], row["d"], row["st"], row["prio"] or 0, row["eng"])
+
+
+def _scoped(queryset, contract_ids, field="contract_id"):
+    return queryset if contract_ids is None else queryset.filter(**{f"{field}__in": contract_ids})
+
+
+def _ticket_measures(rows: dict, lo: datetime, hi: datetime, contract_ids) -> None:
+    tickets = _scoped(Ticket.objects.all(), contract_ids)
+    dims = {"st": F("service_type_id"), "prio": F("priority"), "eng": F("assignee_id")}
+    opened = (tickets.filter(created_at__gte=lo, created_at__lt=hi)
+              .values("contract_id", d=_day("created_at"), **dims).annotate(n=Count("pk")))
+    for row in opened:
+        rows[_key(row)]["opened"] += row["n"]
+    took = ExpressionWrapper(F("resolved_at") - F("created_at"), output_field=DurationField())
+    resolved = (tickets.filter(resolved_at__gte=lo, resolved_at__lt=hi)
+                .values("contract_id", d=_day("resolved_at"), **dims)
+                .annotate(n=Count("pk"),
+                          first_line=Count("pk", filter=Q(first_line_resolution=True)),
+                          reopened=Count("pk", filter=Q(reopen_count__gt=0)),
+                          took=Sum(took)))
+    for row in resolved:
+        target = rows[_key(row)]
+        target["resolved"] += row["n"]
+        target["resolved_first_line"] += row["first_line"]
+        target["resolved_reopened"] += row["reopened"]
+        target["resolve_seconds"] += int(row["took"].total_seconds()) if row["took"] else 0
+
+
+def _clock_measures(rows: dict, lo: datetime, hi: datetime, contract_ids) -> None:
+    clocks = _scoped(Clock.objects.all(), contract_ids, "ticket__contract_id")
+    dims = {"contract_id": F("ticket__contract_id"), "st": F("ticket__service_type_id"),
+            "prio": F("ticket__priority"), "eng": F("ticket__assignee_id")}
+    verdict_day = TruncDate(Coalesce("breached_at", "stopped_at"), tzinfo=zone())
+    outcomes = (clocks.filter(Q(breached_at__gte=lo, breached_at__lt=hi)
+                              | Q(breached_at__isnull=True, met__isnull=False,
+                                  stopped_at__gte=lo, stopped_at__lt=hi))
+                .values("kind", d=verdict_day, **dims)
+                .annotate(n_met=Count("pk", filter=Q(breached_at__isnull=True, met=True)),
+                          n=Count("pk"),
+                          fault_met=Count("pk", filter=Q(breached_at__isnull=True, met=True,
+                                                         ticket__kind=Kind.FAULT)),
+                          faults=Count("pk", filter=Q(ticket__kind=Kind.FAULT))))
+    for row in outcomes:
+        target = rows[_key(row)]
+        kind = row["kind"]
+        target[f"{kind}_met"] += row["n_met"]
+        target[f"{kind}_breached"] += row["n"] - row["n_met"]
+        if kind == ClockKind.RESOLUTION:
+            target["fault_resolution_met"] += row["fault_met"]
+            target["fault_resolution_breached"] += row["faults"] - row["fault_met"]
+
+
+def _survey_and_complaint_measures(rows: dict, lo: datetime, hi: datetime, contract_ids) -> None:
+    dims = {"st": F("ticket__service_type_id"), "prio": F("ticket__priority"),
+            "eng": F("engineer_id")}
+    surveys = (_scoped(TicketSurvey.objects.all(), contract_ids)
+               .filter(sent_at__gte=lo, sent_at__lt=hi)
+               .values("contract_id", d=_day("sent_at"), **dims)
+               .annotate(n=Count("pk"), answered=Count("pk", filter=Q(answered_at__isnull=False)),
+                         satisfied=Count("pk", filter=Q(answered_at__isnull=False,
+                                                        overall__gte=4))))
+    for row in surveys:
+        target = rows[_key(row)]
+        target["surveys_sent"] += row["n"]
+        target["surveys_answered"] += row["answered"]
+        target["surveys_satisfied"] += row["satisfied"]
+    complaints = (_scoped(Complaint.objects.all(), contract_ids)
+                  .filter(received_at__gte=lo, received_at__lt=hi)
+                  .values("contract_id", d=_day("received_at"), **dims)
+                  .annotate(n=Count("pk"), n_major=Count("pk", filter=Q(major=True))))
+    for row in complaints:
+        target = rows[_key(row)]
+        target["complaints"] += row["n"]
+        target["major_complaints"] += row["n_major"]
+
+
+def _asset_faults(lo: datetime, hi: datetime, contract_ids, stamp: datetime) -> list:
+    faults = (_scoped(Ticket.objects.all(), contract_ids)
+              .filter(kind=Kind.FAULT, asset__isnull=False, created_at__gte=lo, created_at__lt=hi)
+              .values("contract_id", "asset__asset_type_id", d=_day("created_at"))
+              .annotate(n=Count("pk")))
+    return [AssetFaultRollup(contract_id=row["contract_id"], day=row["d"],
+                             asset_type_id=row["asset__asset_type_id"], faults=row["n"],
+                             refreshed_at=stamp) for row in faults]
+
+
+def open_at(moment: datetime, *, current: datetime):
+    """Tickets open at `moment`: created before it and not resolved or cancelled by then.
+
+    At the present moment that is exactly the open statuses; for a past moment a ticket resolved
+    (or cancelled) later counts too. A ticket reopened and resolved again counts from its last
+    resolution only (earlier resolutions are not kept on the ticket)."""
+    tickets = Ticket.objects.filter(created_at__lt=moment)
+    if moment >= current:
+        return tickets.filter(status__in=OPEN_STATUSES)
+    return tickets.filter(Q(status__in=OPEN_STATUSES) | Q(resolved_at__gte=moment)
+                          | Q(cancelled_at__gte=moment))
+
+
+def _backlog(day: date, contract_ids, current: datetime) -> list[BacklogSnapshot]:
+    moment = min(day_start(day + timedelta(days=1)), current)
+    rows = (_scoped(open_at(moment, current=current), contract_ids)
+            .values("contract_id", "service_type_id", "priority", "assignee_id")
+            .annotate(n=Count("pk"),
+                      d1=Count("pk", filter=Q(created_at__lt=moment - timedelta(days=1))),
+                      d3=Count("pk", filter=Q(created_at__lt=moment - timedelta(days=3))),
+                      d7=Count("pk", filter=Q(created_at__lt=moment - timedelta(days=7)))))
+    return [BacklogSnapshot(contract_id=row["contract_id"], day=day,
+                            service_type_id=row["service_type_id"], priority=row["priority"],
+                            engineer_id=row["assignee_id"], open=row["n"], over_1d=row["d1"],
+                            over_3d=row["d3"], over_7d=row["d7"], taken_at=current)
+            for row in rows]
+
+
+def refresh(start: date, end: date, *, contract_ids=None, backlog: bool = True) -> dict:
+    """Rebuild the rollup of days start..end (inclusive); returns how many rows were written.
+
+    `backlog=False` keeps the stored backlog snapshots (the frequent job takes today's only)."""
+    if end < start:
+        raise ValueError("end before start")
+    current = now()
+    today = current.astimezone(zone()).date()
+    lo, hi = bounds(start, end)
+    rows: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(MEASURES, 0))
+    _ticket_measures(rows, lo, hi, contract_ids)
+    _clock_measures(rows, lo, hi, contract_ids)
+    _survey_and_complaint_measures(rows, lo, hi, contract_ids)
+    rollups = [DailyRollup(contract_id=c, day=d, service_type_id=st, priority=prio,
+                           engineer_id=eng, refreshed_at=current, **measures)
+               for (c, d, st, prio, eng), measures in rows.items()]
+    faults = _asset_faults(lo, hi, contract_ids, current)
+    snapshots = []
+    backlog_days = []
+    if backlog:
+        day = start
+        while day <= min(end, today):
+            backlog_days.append(day)
+            snapshots.extend(_backlog(day, contract_ids, current))
+            day += timedelta(days=1)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
+        for model, days in ((DailyRollup, None), (AssetFaultRollup, None),
+                            (BacklogSnapshot, backlog_days)):
+            if model is BacklogSnapshot and not days:
+                continue
+            old = model.objects.filter(day__gte=start, day__lte=end)
+            if days is not None:
+                old = old.filter(day__in=days)
+            _scoped(old, contract_ids).delete()
+        DailyRollup.objects.bulk_create(rollups, batch_size=2000)
+        AssetFaultRollup.objects.bulk_create(faults, batch_size=2000)
+        BacklogSnapshot.objects.bulk_create(snapshots, batch_size=2000)
+    return {"rollup_rows": len(rollups), "asset_rows": len(faults),
+            "backlog_rows": len(snapshots), "days": (end - start).days + 1}
+
+
+def refresh_recent(days: int | None = None) -> dict:
+    """The beat job: the last `days` days (KPI_REFRESH_DAYS) of events, and the backlog of
+    yesterday (closed at midnight) and today (now)."""
+    days = days or settings.KPI_REFRESH_DAYS
+    today = now().astimezone(zone()).date()
+    written = refresh(today - timedelta(days=days - 1), today, backlog=False)
+    yesterday = today - timedelta(days=1)
+    written["backlog_rows"] = refresh_backlog(yesterday, today)
+    return written
+
+
+def refresh_backlog(start: date, end: date, contract_ids=None) -> int:
+    current = now()
+    snapshots = []
+    day = start
+    while day <= end:
+        snapshots.extend(_backlog(day, contract_ids, current))
+        day += timedelta(days=1)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
+        _scoped(BacklogSnapshot.objects.filter(day__gte=start, day__lte=end), contract_ids).delete()
+        BacklogSnapshot.objects.bulk_create(snapshots, batch_size=2000)
+    return len(snapshots)
