@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from accounts.api import MeView, ObtainTokenView, PersonViewSet
 from assets import api as assets_api
 from assets import api_inspections, api_store
+from kpi import api_reports, api_scorecards, api_summary
 from sla.api import ContractViewSet
 from surveys import api_campaigns, api_complaints, api_surveys
 from tickets.api import AttachmentDownloadView, CatalogueView, TicketViewSet
@@ -21,8 +22,12 @@ api_store.register_routes(router)
 api_surveys.register_routes(router)
 api_complaints.register_routes(router)
 api_campaigns.register_routes(router)
+api_summary.register_routes(router)
+api_reports.register_routes(router)
+api_scorecards.register_routes(router)
 # Non-router API paths of the apps (e.g. POST /api/surveys/<token>/answer/).
-EXTRA_PATHS = [*api_surveys.paths(), *api_complaints.paths(), *api_campaigns.paths()]
+EXTRA_PATHS = [*api_surveys.paths(), *api_complaints.paths(), *api_campaigns.paths(),
+               *api_summary.paths(), *api_reports.paths(), *api_scorecards.paths()]
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),

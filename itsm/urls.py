@@ -15,5 +15,6 @@ urlpatterns = [
     path("", include("tickets.urls")),
     path("", include("assets.urls")),
     path("", include("surveys.urls")),
+    path("", include("kpi.urls")),
     path("", include("accounts.urls")),
 ]

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Debian packages the project needs beyond Python: Pango and the Noto CJK fonts for the PDF
+# reports (WeasyPrint embeds the font, so Chinese prints on any reader), and with --ci also
+# Chromium (browser tests) and gettext (catalogue check). Installs only what is missing; as a
+# non-root user it prints the command to run instead.
+set -euo pipefail
+need=()
+ldconfig -p 2>/dev/null | grep -q "libpango-1.0.so" || need+=(libpango-1.0-0)
+ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so" || need+=(libpangoft2-1.0-0)
+fc-list 2>/dev/null | grep -qi "noto sans cjk sc" || need+=(fonts-noto-cjk)
+if [ "${1:-}" = "--ci" ]; then
+  [ -x /usr/bin/chromium ] || need+=(chromium)
+  command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
+fi
+[ ${#need[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+  echo "Missing system packages: ${need[*]} — install them with: sudo apt-get install ${need[*]}" >&2
+  exit 0
+fi
+echo "Installing: ${need[*]}"
+apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null

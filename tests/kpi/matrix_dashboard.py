@@ -1,0 +1,9 @@
+"""URL × role rows for the KPI dashboard (merged into tests/test_url_matrix.py)."""
+
+EXPECTED: dict = {}
+
+POST_ONLY: set = set()
+
+
+def names() -> dict:
+    return {}
