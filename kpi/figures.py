@@ -42,10 +42,11 @@ def ratio(part, whole) -> float | None:
 
 
 def totals(scope: Scope, start: date, end: date) -> dict[str, int]:
-    """Every rollup measure summed over the scope and days start..end (inclusive): one query."""
+    """Every rollup measure summed over the scope and days start..end (inclusive), and when the
+    newest of those rows was rebuilt (`refreshed_at`, None without rows): one query."""
     sums = (DailyRollup.objects.filter(scope.q(), day__gte=start, day__lte=end)
-            .aggregate(**{m: Sum(m) for m in MEASURES}))
-    return {m: sums[m] or 0 for m in MEASURES}
+            .aggregate(refreshed_at=Max("refreshed_at"), **{m: Sum(m) for m in MEASURES}))
+    return {"refreshed_at": sums["refreshed_at"], **{m: sums[m] or 0 for m in MEASURES}}
 
 
 def from_totals(t: dict[str, int]) -> dict:
