@@ -397,3 +397,17 @@ CELERY_BEAT_SCHEDULE["kpi-refresh-nightly"] = {
     "schedule": crontab(hour=1, minute=30),
     "options": {"expires": 3000},
 }
+# Service reports (K3): on the 1st the monthly (quarterly, annual) reports of the period before,
+# daily the missing major-incident reports; idempotent (kpi/reports/schedule.py).
+CELERY_BEAT_SCHEDULE["kpi-reports-schedule"] = {
+    "task": "kpi.tasks.reports_schedule",
+    "schedule": crontab(hour=6, minute=10),
+    "options": {"expires": 3000},
+}
+# Engineer scorecards (K2): the quarter before, computed on the first day of each quarter after
+# the nightly rollup refresh.
+CELERY_BEAT_SCHEDULE["kpi-scorecards-quarterly"] = {
+    "task": "kpi.tasks.scorecards_quarterly",
+    "schedule": crontab(day_of_month=1, month_of_year="1,4,7,10", hour=3, minute=0),
+    "options": {"expires": 3 * 3600},
+}

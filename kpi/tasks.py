@@ -21,3 +21,30 @@ def refresh_nightly() -> dict:
 
     today = now().astimezone(zone()).date()
     return refresh(today - timedelta(days=settings.KPI_NIGHTLY_DAYS - 1), today, backlog=False)
+
+
+@shared_task(name="kpi.tasks.reports_schedule")
+def reports_schedule() -> dict:
+    """Daily: on the 1st the monthly reports (quarterly, annual) of the period before; every
+    day the missing major-incident reports (kpi/reports/schedule.py)."""
+    from kpi.reports.schedule import run_schedule
+
+    return run_schedule()
+
+
+@shared_task(name="kpi.tasks.major_incident_report")
+def major_incident_report(ticket_id: int) -> int | None:
+    """The major-incident report of a resolved P1 ticket (once; queued on resolution)."""
+    from kpi.reports.generate import major_incident_for
+
+    report = major_incident_for(ticket_id)
+    return report.pk if report else None
+
+
+@shared_task(name="kpi.tasks.scorecards_quarterly")
+def scorecards_quarterly() -> dict:
+    """First day of a quarter: every contract team's scorecards of the quarter before (the
+    objective part; ratings follow by hand), idempotent; computing re-checks the flag."""
+    from kpi.scorecards import compute_previous_quarter
+
+    return compute_previous_quarter()

@@ -11,18 +11,20 @@ from sla.models import Clock, ClockKind
 
 
 def _outcomes(clocks: QuerySet[Clock], start: datetime, end: datetime) -> QuerySet[Clock]:
-    """Clocks stopped with a verdict in [start, end), and running clocks that breached in it."""
+    """Clocks whose verdict falls in [start, end): a breach counts when it happened, a clock that
+    never breached when it stopped with a verdict — the rule the KPI rollup uses (kpi/rollup.py),
+    so a breach is counted once, in one period."""
     return clocks.filter(
-        Q(stopped_at__gte=start, stopped_at__lt=end, met__isnull=False)
-        | Q(stopped_at__isnull=True, breached_at__gte=start, breached_at__lt=end))
+        Q(breached_at__gte=start, breached_at__lt=end)
+        | Q(breached_at__isnull=True, met__isnull=False, stopped_at__gte=start, stopped_at__lt=end))
 
 
 def attainment(*, contracts, start: datetime, end: datetime) -> dict[str, dict]:
     """Per clock kind: met, breached and the met share (None when nothing ended)."""
     rows = (_outcomes(Clock.objects.filter(ticket__contract__in=contracts), start, end)
             .values("kind")
-            .annotate(n_met=Count("pk", filter=Q(met=True)),
-                      n_breached=Count("pk", filter=~Q(met=True))))
+            .annotate(n_met=Count("pk", filter=Q(met=True, breached_at__isnull=True)),
+                      n_breached=Count("pk", filter=~Q(met=True, breached_at__isnull=True))))
     figures = {kind: {"met": 0, "breached": 0, "rate": None} for kind in ClockKind.values}
     for row in rows:
         total = row["n_met"] + row["n_breached"]
@@ -37,7 +39,8 @@ def fault_resolution_rate(*, contracts, start: datetime, end: datetime) -> dict:
     clocks = _outcomes(Clock.objects.filter(ticket__contract__in=contracts,
                                             ticket__kind="fault", kind=ClockKind.RESOLUTION),
                        start, end)
-    counts = clocks.aggregate(total=Count("pk"), n_met=Count("pk", filter=Q(met=True)))
+    counts = clocks.aggregate(total=Count("pk"),
+                              n_met=Count("pk", filter=Q(met=True, breached_at__isnull=True)))
     total = counts["total"]
     return {"met": counts["n_met"], "total": total,
             "rate": counts["n_met"] / total if total else None}
