@@ -34,7 +34,8 @@ class Command(BaseCommand):
             raise CommandError(f"PORT must be a number between 1 and 65535; got {port!r}.")
         call_command("migrate", interactive=False, verbosity=0)
         if not no_demo:
-            call_command("load_demo", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+            call_command("load_demo", history=True, verbosity=0,
+                         stdout=open(os.devnull, "w"))  # noqa: SIM115
 
         python = sys.executable
         manage = str(settings.BASE_DIR / "manage.py")
