@@ -23,6 +23,12 @@ _NAV = [
         (_("Satisfaction analysis"), "surveys:analysis", Capability.READ_DASHBOARDS),
         (_("Questionnaire campaigns"), "surveys:campaign_list", Capability.RUN_CAMPAIGNS),
     ]),
+    (_("Performance"), [
+        (_("KPI dashboard"), "kpi:dashboard", Capability.READ_DASHBOARDS),
+        (_("Service reports"), "kpi:reports", Capability.READ_DASHBOARDS),
+        (_("Engineer scorecards"), "kpi:scorecards", "scorecards"),
+        (_("My scorecards"), "kpi:my_scorecard", "my_scorecards"),
+    ]),
     (_("Contracts"), "sla:contract_list", None),
     (_("People"), "accounts:people", Capability.SEE_PEOPLE),
     (_("API"), "api-docs", None),
@@ -38,6 +44,7 @@ def navigation(request):
     items = [{"label": _("Home"), "url": reverse(home_url_name(user)), "name": "home"}]
     from assets.inspections import may_read_report, may_see_inspections
     from assets.store_selectors import may_read_store
+    from kpi.scorecards import has_own_scorecards, is_manager
     from tickets.workflow import may_see_queue
 
     special = {"client_side": user.is_client_side, "queue": may_see_queue(user),
@@ -46,6 +53,9 @@ def navigation(request):
                # The client's IT contact reads the report; staff reach it from the rounds.
                "inspection_report": user.is_client_side and may_read_report(user),
                "store": may_read_store(user),
+               "scorecards": is_manager(user),
+               # Provider staff who are scored read their own (managers reach theirs too).
+               "my_scorecards": has_own_scorecards(user) and not is_manager(user),
                # End users follow (and file) their own complaints there too.
                "complaints": bool({Capability.MANAGE_COMPLAINTS, Capability.READ_DASHBOARDS,
                                    Capability.FILE_TICKETS} & held)}

@@ -1,0 +1,310 @@
+"""The manager dashboard (K1): cards, charts and tables assembled from kpi.figures.
+
+Everything here reads the rollup tables (DailyRollup, BacklogSnapshot, AssetFaultRollup) and a
+few small tables (targets, survey policy, asset counts per type), never the raw tickets, in a
+constant number of queries whatever the period or the data size. Each card carries its figure,
+the contract's target, a verdict (True green, False red, None no target or nothing measured) and
+the drill-down link to the tickets behind the number (kpi/drilldown.py).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.db.models import Sum
+from django.db.models.functions import TruncQuarter
+from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from kpi import figures, selectors
+from kpi.forms_dashboard import (
+    DashboardForm,
+    DashboardParams,
+    quarter_of,
+    quarters_covering,
+    today,
+)
+from kpi.models import DailyRollup
+from sla.models import Contract
+from surveys.models import SurveyPolicy
+from tickets.models import ServiceType
+
+
+def resolve_params(user, query) -> DashboardParams:
+    """The contract (Http404 when not readable) and the period and filters asked for."""
+    code = (query.get("contract") or "").strip()
+    try:
+        if code:
+            contract = selectors.dashboard_contract(user, code)
+        else:
+            contract = (selectors.dashboard_contracts(user)
+                        .select_related("client", "project_manager").first())
+    except Contract.DoesNotExist:
+        raise Http404 from None
+    if contract is None:
+        raise Http404
+    engineers = list(selectors.contract_engineers(contract))
+    service_types = list(ServiceType.objects.order_by("pk"))
+    form = DashboardForm(query, engineers=engineers, service_types=service_types)
+    form.is_valid()
+    engineer_id = form.choice("engineer")
+    return DashboardParams(
+        contract=contract, period=form.period,
+        engineer=form.engineers.get(engineer_id) if engineer_id else None,
+        team=form.choice("team"), service_type_id=form.choice("service_type"), form=form)
+
+
+def scope_of(params: DashboardParams) -> figures.Scope:
+    return selectors.scope_for(params.contract, engineer=params.engineer, team=params.team,
+                               service_type_id=params.service_type_id)
+
+
+def drill_url(params: DashboardParams, measure: str, **extra) -> str:
+    return f"{reverse('kpi:drilldown')}?{params.query(measure=measure, **extra)}"
+
+
+def pct(value) -> str:
+    return "—" if value is None else f"{value * 100:.1f} %"
+
+
+def pct_target(value) -> str:
+    return f"{float(value):g} %"
+
+
+def _at_least(value, target) -> bool | None:
+    return None if value is None else value >= figures.percent(target)
+
+
+def _at_most(value, target) -> bool | None:
+    return None if value is None else value <= figures.percent(target)
+
+
+def policy_of(contract) -> SurveyPolicy:
+    return (SurveyPolicy.objects.filter(contract=contract).first()
+            or SurveyPolicy(contract=contract))
+
+
+def complaints_by_quarter(scope: figures.Scope, start: date, end: date) -> list[dict]:
+    """Complaints and major complaints per quarter covering start..end: one grouped query."""
+    first, last = quarters_covering(start, end)
+    rows = (DailyRollup.objects.filter(scope.q(), day__gte=first, day__lte=last)
+            .annotate(q=TruncQuarter("day")).values("q")
+            .annotate(n=Sum("complaints"), major=Sum("major_complaints")))
+    by_quarter = {quarter_of(figures._as_date(row["q"])): row for row in rows}
+    result = []
+    year, quarter = quarter_of(first)
+    while (year, quarter) <= quarter_of(last):
+        row = by_quarter.get((year, quarter), {})
+        result.append({"label": f"{year}-Q{quarter}", "complaints": row.get("n") or 0,
+                       "major": row.get("major") or 0})
+        year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+    return result
+
+
+def engineer_rows(params: DashboardParams, scope: figures.Scope) -> list[dict]:
+    """Per engineer of the contract: resolved, on-time rate over all clocks, satisfaction,
+    reopen rate, complaints — one grouped query on the rollup."""
+    measures = ("resolved", "resolved_reopened", "response_met", "response_breached",
+                "arrival_met", "arrival_breached", "resolution_met", "resolution_breached",
+                "surveys_answered", "surveys_satisfied", "complaints", "opened")
+    rows = (DailyRollup.objects.filter(scope.q(), day__gte=params.period.start,
+                                       day__lte=params.period.end, engineer__isnull=False)
+            .values("engineer_id", "engineer__name", "engineer__username")
+            .annotate(**{m: Sum(m) for m in measures})
+            .order_by("engineer__name", "engineer_id"))
+    result = []
+    for row in rows:
+        met = sum(row[f"{k}_met"] or 0 for k in figures.CLOCKS)
+        breached = sum(row[f"{k}_breached"] or 0 for k in figures.CLOCKS)
+        result.append({
+            "engineer_id": row["engineer_id"],
+            "name": row["engineer__name"] or row["engineer__username"],
+            "opened": row["opened"] or 0,
+            "resolved": row["resolved"] or 0,
+            "attainment": pct(figures.ratio(met, met + breached)),
+            "clocks": met + breached,
+            "satisfaction": pct(figures.ratio(row["surveys_satisfied"] or 0,
+                                              row["surveys_answered"] or 0)),
+            "reopen": pct(figures.ratio(row["resolved_reopened"] or 0, row["resolved"] or 0)),
+            "complaints": row["complaints"] or 0,
+            "url": f"{reverse('kpi:dashboard')}?"
+                   f"{params.query(engineer=row['engineer_id'], team=None)}",
+        })
+    return result
+
+
+def _filled_backlog(rows: list[dict], start: date, end: date) -> list[dict]:
+    """One point per day: a day without a snapshot row had nothing open."""
+    by_day = {row["day"]: row for row in rows}
+    days = [start + timedelta(days=i) for i in range(max((end - start).days + 1, 0))]
+    return [by_day.get(day, {"day": day, "open": 0, "over_7d": 0}) for day in days]
+
+
+def _card(key, label, value, *, target="", ok=None, url="", detail=(), note=""):
+    return {"key": key, "label": label, "value": value, "target": target, "ok": ok,
+            "url": url, "detail": list(detail), "note": note}
+
+
+def _link(label, value, url):
+    return {"label": label, "value": value, "url": url}
+
+
+def build(params: DashboardParams, *, user=None) -> dict:
+    """The dashboard's context: cards, tables and chart data."""
+    scope = scope_of(params)
+    period = params.period
+    current = today()
+    sums = figures.totals(scope, period.start, period.end)
+    summary = figures.from_totals(sums)  # = figures.summary, keeping the raw sums
+    targets = figures.targets_of(params.contract)
+    policy = policy_of(params.contract)
+    cards = []
+    clock_labels = {"response": _("Response in time"), "arrival": _("On-site arrival in time"),
+                    "resolution": _("Resolution in time")}
+    for kind in figures.CLOCKS:
+        value = summary[f"{kind}_attainment"]
+        target = getattr(targets, f"{kind}_attainment")
+        cards.append(_card(
+            kind, clock_labels[kind], pct(value), target=f"≥ {pct_target(target)}",
+            ok=_at_least(value, target), url=drill_url(params, kind),
+            detail=[_link(_("met"), summary[f"{kind}_met"], drill_url(params, f"{kind}_met")),
+                    _link(_("breached"), summary[f"{kind}_breached"],
+                          drill_url(params, f"{kind}_breached"))]))
+    t = summary
+    cards.append(_card(
+        "fault_resolution", _("Faults resolved within the working-time target"),
+        pct(t["fault_resolution_rate"]), target=f"≥ {pct_target(targets.fault_resolution_rate)}",
+        ok=_at_least(t["fault_resolution_rate"], targets.fault_resolution_rate),
+        url=drill_url(params, "fault_resolution"),
+        detail=[_link(_("in time"), sums["fault_resolution_met"],
+                      drill_url(params, "fault_resolution_met")),
+                _link(_("late"), sums["fault_resolution_breached"],
+                      drill_url(params, "fault_resolution_breached"))]))
+    first_line = t["first_line_resolution_rate"]
+    band_ok = None if first_line is None else (
+        figures.percent(targets.first_line_min) <= first_line
+        <= figures.percent(targets.first_line_max))
+    cards.append(_card(
+        "first_line", _("Resolved at the desk (first line)"), pct(first_line),
+        target=f"{pct_target(targets.first_line_min)} – {pct_target(targets.first_line_max)}",
+        ok=band_ok, url=drill_url(params, "first_line"),
+        detail=[_link(_("of resolved"), t["tickets_resolved"], drill_url(params, "resolved"))]))
+    mttr = t["mttr_minutes"]
+    cards.append(_card(
+        "mttr", _("Mean time to resolve"),
+        "—" if mttr is None else _("%(minutes)s min") % {"minutes": f"{mttr:g}"},
+        target=_("≤ %(minutes)s min") % {"minutes": targets.mttr_max_minutes},
+        ok=None if mttr is None else mttr <= targets.mttr_max_minutes,
+        url=drill_url(params, "resolved"),
+        note="" if mttr is None else _("%(hours).1f h") % {"hours": mttr / 60}))
+    cards.append(_card(
+        "reopen", _("Reopened"), pct(t["reopen_rate"]),
+        target=f"≤ {pct_target(targets.reopen_rate_max)}",
+        ok=_at_most(t["reopen_rate"], targets.reopen_rate_max),
+        url=drill_url(params, "reopened")))
+    cards.append(_card(
+        "satisfaction", _("Satisfaction"), pct(t["satisfaction_rate"]),
+        target=f"≥ {pct_target(policy.satisfaction_target)}",
+        ok=_at_least(t["satisfaction_rate"], policy.satisfaction_target),
+        url=drill_url(params, "surveys_answered"),
+        detail=[_link(_("answers"), t["surveys_answered"],
+                      drill_url(params, "surveys_answered")),
+                _link(_("dissatisfied"), t["surveys_answered"] - sums["surveys_satisfied"],
+                      drill_url(params, "dissatisfied"))]))
+    cards.append(_card(
+        "survey_response", _("Survey response rate"), pct(t["survey_response_rate"]),
+        target=f"≥ {pct_target(targets.survey_response_min)}",
+        ok=_at_least(t["survey_response_rate"], targets.survey_response_min),
+        url=drill_url(params, "surveys_sent"),
+        detail=[_link(_("sent"), t["surveys_sent"], drill_url(params, "surveys_sent")),
+                _link(_("answered"), t["surveys_answered"],
+                      drill_url(params, "surveys_answered"))]))
+    quarters = complaints_by_quarter(scope, period.start, period.end)
+    for q in quarters:
+        q["ok"] = (q["complaints"] <= policy.complaint_limit
+                   and q["major"] <= policy.major_complaint_limit)
+    total_complaints = sum(q["complaints"] for q in quarters)
+    total_major = sum(q["major"] for q in quarters)
+    cards.append(_card(
+        "complaints", _("Complaints in the quarter"), total_complaints,
+        target=_("≤ %(limit)s a quarter, major ≤ %(major)s") % {
+            "limit": policy.complaint_limit, "major": policy.major_complaint_limit},
+        ok=all(q["ok"] for q in quarters), url=drill_url(params, "complaints"),
+        detail=[_link(_("major"), total_major, drill_url(params, "major_complaints"))],
+        note=", ".join(q["label"] for q in quarters)))
+    cards.append(_card("opened", _("Tickets opened"), t["tickets_opened"],
+                       url=drill_url(params, "opened")))
+    cards.append(_card("resolved", _("Tickets resolved"), t["tickets_resolved"],
+                       url=drill_url(params, "resolved")))
+
+    backlog_day = min(period.end, current)
+    at_end = figures.backlog(scope, backlog_day)
+    backlog_now = at_end if backlog_day == current else figures.backlog(scope, current)
+    cards.append(_card(
+        "backlog", _("Backlog at the period end") if backlog_day < current else _("Backlog now"),
+        at_end["open"], url=drill_url(params, "backlog"),
+        detail=[_link(_("over 1 day"), at_end["over_1d"], drill_url(params, "backlog_over_1d")),
+                _link(_("over 3 days"), at_end["over_3d"], drill_url(params, "backlog_over_3d")),
+                _link(_("over 7 days"), at_end["over_7d"], drill_url(params, "backlog_over_7d"))]
+        + ([_link(_("now"), backlog_now["open"], drill_url(params, "backlog_now"))]
+           if backlog_day < current else []),
+        note=backlog_day.isoformat()))
+    assets = []
+    for row in figures.asset_figures((params.contract.pk,), period.start, period.end):
+        server = row["is_server"]
+        rate, mtbf = row["failure_rate"], row["mtbf_hours"]
+        assets.append({
+            **row, "failure_rate_text": pct(rate),
+            "rate_ok": (None if not server or rate is None
+                        else rate < figures.percent(targets.server_failure_rate_max)),
+            "mtbf_ok": (None if not server
+                        else (mtbf is None or mtbf >= targets.mtbf_min_hours)),
+            "url": drill_url(params, "asset_faults", asset_type=row["asset_type_id"]),
+        })
+
+    points = figures.trend(scope, period.start, period.end)
+    monthly = period.days > 62
+    label_format = "%Y-%m" if monthly else "%m-%d"
+    backlog_points = _filled_backlog(
+        figures.backlog_trend(scope, period.start, min(period.end, current)),
+        period.start, min(period.end, current))
+    if monthly:  # the last snapshot of each month
+        by_month = {}
+        for row in backlog_points:
+            by_month[row["day"].strftime("%Y-%m")] = row
+        backlog_points = list(by_month.values())
+        backlog_labels = list(by_month)
+    else:
+        backlog_labels = [row["day"].strftime("%m-%d") for row in backlog_points]
+
+    def _pc(value):
+        return None if value is None else round(value * 100, 1)
+
+    chart = {
+        "labels": [p["period"].strftime(label_format) for p in points],
+        "opened": [p["tickets_opened"] for p in points],
+        "resolved": [p["tickets_resolved"] for p in points],
+        **{kind: [_pc(p[f"{kind}_attainment"]) for p in points] for kind in figures.CLOCKS},
+        "backlog_labels": backlog_labels,
+        "backlog": [row["open"] or 0 for row in backlog_points],
+        "backlog_over_7d": [row["over_7d"] or 0 for row in backlog_points],
+    }
+    chart_labels = {"opened": _("Opened"), "resolved": _("Resolved"),
+                    **clock_labels, "backlog": _("Open tickets"),
+                    "backlog_over_7d": _("Open for more than 7 days"), "percent": "%"}
+    trend_rows = [{"label": label, "opened": p["tickets_opened"],
+                   "resolved": p["tickets_resolved"],
+                   **{kind: pct(p[f"{kind}_attainment"]) for kind in figures.CLOCKS}}
+                  for label, p in zip(chart["labels"], points, strict=True)]
+    backlog_rows = [{"label": label, "open": row["open"] or 0, "over_7d": row["over_7d"] or 0}
+                    for label, row in zip(backlog_labels, backlog_points, strict=True)]
+    return {
+        "summary": summary, "targets": targets, "policy": policy, "cards": cards,
+        "quarters": quarters, "assets": assets, "engineers": engineer_rows(params, scope),
+        "chart": chart, "chart_labels": chart_labels, "trend_rows": trend_rows,
+        "backlog_rows": backlog_rows, "monthly": monthly, "backlog_now": backlog_now,
+        "backlog_end": at_end,
+        # The newest rollup row of the period (figures.totals), else the backlog snapshot's.
+        "refreshed_at": sums.get("refreshed_at") or at_end.get("taken_at"),
+    }
