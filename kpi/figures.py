@@ -124,8 +124,9 @@ def backlog_trend(scope: Scope, start: date, end: date) -> list[dict]:
 
 
 def asset_figures(contract_ids, start: date, end: date) -> list[dict]:
-    """Per asset type (K4): devices in service, faults in the period, failure rate (faults per
-    device in service, over the period) and MTBF (device-hours in the period per fault)."""
+    """Per asset type (K4): devices in service, faults in the period, the failure rate (the
+    share of those devices that had a fault in the period) and MTBF (device-hours in the period
+    per fault)."""
     from assets.models import Asset, AssetStatus, AssetType
 
     hours = ((end - start).days + 1) * 24
@@ -133,19 +134,23 @@ def asset_figures(contract_ids, start: date, end: date) -> list[dict]:
         Asset.objects.filter(contract_id__in=contract_ids)
         .exclude(status=AssetStatus.RETIRED)
         .values_list("asset_type_id").annotate(n=Count("pk")).values_list("asset_type_id", "n"))
-    faults = dict(
+    faults = {
+        row["asset_type_id"]: row for row in
         AssetFaultRollup.objects.filter(contract_id__in=contract_ids, day__gte=start,
                                         day__lte=end)
-        .values_list("asset_type_id").annotate(n=Sum("faults")).values_list("asset_type_id", "n"))
+        .values("asset_type_id")
+        .annotate(n=Sum("faults"), failed=Count("asset_id", distinct=True))}
     types = {t.pk: t for t in AssetType.objects.filter(pk__in=set(devices) | set(faults))}
     result = []
-    for type_id, asset_type in sorted(types.items(), key=lambda item: item[1].label):
-        n_devices, n_faults = devices.get(type_id, 0), faults.get(type_id, 0) or 0
+    for type_id, asset_type in sorted(types.items(), key=lambda item: item[1].ordering):
+        n_devices = devices.get(type_id, 0)
+        n_faults = faults[type_id]["n"] if type_id in faults else 0
+        failed = faults[type_id]["failed"] if type_id in faults else 0
         result.append({
             "asset_type": asset_type, "asset_type_id": type_id, "devices": n_devices,
-            "faults": n_faults, "failure_rate": ratio(n_faults, n_devices),
-            "mtbf_hours": (round(n_devices * hours / n_faults) if n_faults
-                           else None),
+            "faults": n_faults, "failed_devices": failed,
+            "failure_rate": ratio(min(failed, n_devices), n_devices),
+            "mtbf_hours": round(n_devices * hours / n_faults) if n_faults else None,
             "is_server": asset_type.code in SERVER_TYPE_CODES,
         })
     return result

@@ -135,11 +135,11 @@ def _survey_and_complaint_measures(rows: dict, lo: datetime, hi: datetime, contr
 def _asset_faults(lo: datetime, hi: datetime, contract_ids, stamp: datetime) -> list:
     faults = (_scoped(Ticket.objects.all(), contract_ids)
               .filter(kind=Kind.FAULT, asset__isnull=False, created_at__gte=lo, created_at__lt=hi)
-              .values("contract_id", "asset__asset_type_id", d=_day("created_at"))
+              .values("contract_id", "asset_id", "asset__asset_type_id", d=_day("created_at"))
               .annotate(n=Count("pk")))
     return [AssetFaultRollup(contract_id=row["contract_id"], day=row["d"],
-                             asset_type_id=row["asset__asset_type_id"], faults=row["n"],
-                             refreshed_at=stamp) for row in faults]
+                             asset_id=row["asset_id"], asset_type_id=row["asset__asset_type_id"],
+                             faults=row["n"], refreshed_at=stamp) for row in faults]
 
 
 def open_at(moment: datetime, *, current: datetime):

@@ -93,14 +93,16 @@ class BacklogSnapshot(_Dimensions):
 
 
 class AssetFaultRollup(models.Model):
-    """Fault tickets on registered assets per contract × day × asset type (K4: failure rate,
-    MTBF)."""
+    """Fault tickets on registered assets per contract × day × asset (K4: failure rate, MTBF)."""
 
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="+",
                                  verbose_name=_("contract"))
     day = models.DateField(_("day"))
     asset_type = models.ForeignKey("assets.AssetType", on_delete=models.CASCADE,
                                    related_name="+", verbose_name=_("asset type"))
+    # Per device, so the failure rate can count devices that failed (not faults) over any period.
+    asset = models.ForeignKey("assets.Asset", on_delete=models.CASCADE, null=True,
+                              related_name="+", verbose_name=_("asset"))
     faults = models.PositiveIntegerField(_("faults"), default=0)
     refreshed_at = models.DateTimeField(_("refreshed at"))
 

@@ -28,7 +28,7 @@ class KpiTargets(models.Model):
     resolution_attainment = _percent(_("resolution in time (%)"), 90)
     fault_resolution_rate = _percent(
         _("faults resolved within the working-time target (%)"), 96,
-        help_text=_("The seed's 故障解决率: faults whose resolution clock was met."))
+        help_text=_("Faults whose resolution clock was met (故障解决率)."))
     first_line_min = _percent(_("first-line resolution at least (%)"), 30)
     first_line_max = _percent(
         _("first-line resolution at most (%)"), 50,

@@ -189,8 +189,9 @@ def _server_totals(assets: list[dict], start: date, end: date) -> tuple:
     servers = [a for a in assets if a["is_server"]]
     devices = sum(a["devices"] for a in servers)
     faults = sum(a["faults"] for a in servers)
+    failed = sum(min(a["failed_devices"], a["devices"]) for a in servers)
     hours = ((end - start).days + 1) * 24
-    return (ratio(faults, devices), (round(devices * hours / faults) if faults else None),
+    return (ratio(failed, devices), (round(devices * hours / faults) if faults else None),
             devices, faults)
 
 

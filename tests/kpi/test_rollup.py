@@ -175,3 +175,27 @@ def test_the_recent_job_rebuilds_recent_days_and_todays_backlog(desktop, demo):
     snapshot = figures.backlog(scope_for(desktop), today)
     assert snapshot["open"] == raw_backlog(desktop, at(today, 10))["open"]
     assert BacklogSnapshot.objects.filter(day=today - timedelta(days=1)).exists()
+
+
+def test_server_failure_rate_counts_devices_and_mtbf_counts_faults(demo):
+    """Three servers, two of them with faults (three faults) in 30 days: failure rate 2/3,
+    MTBF = 3 devices × 720 h ÷ 3 faults."""
+    from assets.models import Asset, AssetStatus
+
+    server = Contract.objects.get(code="DEMO-SERVER")
+    servers = list(Asset.objects.filter(contract=server, asset_type__code="server")
+                   .exclude(status=AssetStatus.RETIRED).order_by("pk"))
+    assert len(servers) == 3
+    day = date(2026, 4, 1)
+    for asset, offset in ((servers[0], 2), (servers[0], 9), (servers[1], 20)):
+        make_ticket(server, created_at=at(day + timedelta(days=offset), 10),
+                    requester=demo["desk"], asset=asset)
+    with time_machine.travel(at(date(2026, 5, 2), 9), tick=False):
+        refresh(day, date(2026, 4, 30))
+    rows = {r["asset_type"].code: r for r in figures.asset_figures((server.pk,), day,
+                                                                    date(2026, 4, 30))}
+    assert (rows["server"]["devices"], rows["server"]["faults"],
+            rows["server"]["failed_devices"]) == (3, 3, 2)
+    assert rows["server"]["failure_rate"] == pytest.approx(2 / 3)
+    assert rows["server"]["mtbf_hours"] == 3 * 30 * 24 // 3
+    assert rows["server"]["is_server"]
