@@ -12,8 +12,7 @@ period; a major-incident report 5 days after the ticket was resolved.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
@@ -34,140 +33,18 @@ from kpi.models import DailyRollup
 from kpi.models.reports import ReportKind
 from kpi.models.rollup import MEASURES
 from kpi.reports import charts
+from kpi.reports.periods import (  # noqa: F401  (period helpers are part of this module's API)
+    DUE_DAY,
+    INCIDENT_DUE_DAYS,
+    due_on,
+    month_end,
+    next_month,
+    parse_month,
+    period_of,
+)
+from kpi.reports.structure import DOC_NAMES, Report, Section, V, display, verdict  # noqa: F401
 
 LIST_LIMIT = 200
-DUE_DAY = {ReportKind.MONTHLY_SUMMARY: 5, ReportKind.MONTHLY_REPAIR: 10,
-           ReportKind.QUARTERLY: 15, ReportKind.ANNUAL: 15}
-INCIDENT_DUE_DAYS = 5
-
-
-# --- periods ---------------------------------------------------------------------------------
-
-def month_end(first: date) -> date:
-    return (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-
-
-def next_month(first: date) -> date:
-    return month_end(first) + timedelta(days=1)
-
-
-def period_of(kind: str, period_start: date) -> tuple[date, date]:
-    """The first and last day of the period a report of `kind` starting at period_start covers
-    (the start is moved to the first day of its month, quarter or year)."""
-    if kind == ReportKind.ANNUAL:
-        start = period_start.replace(month=1, day=1)
-        return start, start.replace(month=12, day=31)
-    if kind == ReportKind.QUARTERLY:
-        start = period_start.replace(month=(period_start.month - 1) // 3 * 3 + 1, day=1)
-        end = start
-        for _i in range(2):
-            end = next_month(end)
-        return start, month_end(end)
-    start = period_start.replace(day=1)
-    return start, month_end(start)
-
-
-def due_on(kind: str, period_end: date) -> date:
-    if kind == ReportKind.MAJOR_INCIDENT:
-        return period_end + timedelta(days=INCIDENT_DUE_DAYS)
-    return (period_end + timedelta(days=1)).replace(day=DUE_DAY[kind])
-
-
-def parse_month(text: str) -> date:
-    """"2026-10" → date(2026, 10, 1); ValueError for anything else."""
-    parts = (text or "").strip().split("-")
-    if len(parts) != 2 or not all(p.isdigit() for p in parts) or len(parts[0]) != 4:
-        raise ValueError(text)
-    return date(int(parts[0]), int(parts[1]), 1)
-
-
-# --- the report structure --------------------------------------------------------------------
-
-@dataclass
-class V:
-    """One cell with its own format (a table column of mixed figures)."""
-
-    value: object
-    fmt: str = "text"
-
-
-@dataclass
-class Section:
-    key: str
-    title: str
-    headers: list = field(default_factory=list)
-    formats: list = field(default_factory=list)  # per column: text, int, num, pct, date, dt
-    rows: list = field(default_factory=list)
-    note: str = ""
-    charts: list = field(default_factory=list)  # SVG markup built by kpi.reports.charts
-    total: int | None = None  # rows that exist when the list was cut at LIST_LIMIT
-
-    @property
-    def truncated(self) -> bool:
-        return self.total is not None and self.total > len(self.rows)
-
-    def cells(self):
-        """(value, fmt) per cell, row by row."""
-        for row in self.rows:
-            out = []
-            for i, cell in enumerate(row):
-                if isinstance(cell, V):
-                    out.append((cell.value, cell.fmt))
-                else:
-                    out.append((cell, self.formats[i] if i < len(self.formats) else "text"))
-            yield out
-
-    def display_rows(self):
-        return [[display(value, fmt) for value, fmt in row] for row in self.cells()]
-
-
-@dataclass
-class Report:
-    kind: str
-    title: str
-    contract: object
-    period_start: date
-    period_end: date
-    generated_at: datetime
-    version: int = 1
-    ticket: object = None
-    sections: list = field(default_factory=list)
-    figures: dict = field(default_factory=dict)
-
-    @property
-    def doc_name(self) -> str:
-        """The document's formal Chinese name (seed 001), shown whatever the language."""
-        return DOC_NAMES[self.kind]
-
-    @property
-    def period_label(self) -> str:
-        if self.kind == ReportKind.MAJOR_INCIDENT and self.ticket is not None:
-            return self.ticket.number
-        return f"{self.period_start:%Y-%m-%d} – {self.period_end:%Y-%m-%d}"
-
-
-def display(value, fmt: str) -> str:
-    if value is None or value == "":
-        return "—"
-    if fmt == "pct":
-        return f"{value * 100:.1f}%"
-    if fmt == "num":
-        return f"{value:,.1f}"
-    if fmt == "int":
-        return f"{value:,}"
-    if fmt == "dt":
-        from django.utils import timezone
-
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-    if fmt == "date":
-        return value.strftime("%Y-%m-%d")
-    if isinstance(value, bool):
-        return _("Yes") if value else _("No")
-    return str(value)
-
-
-def verdict(met: bool | None) -> str:
-    return "—" if met is None else (_("Met") if met else _("Not met"))
 
 
 # --- shared pieces ---------------------------------------------------------------------------
@@ -664,11 +541,6 @@ def major_incident(contract, ticket, *, at: datetime) -> tuple[list, dict]:
     return sections, json_ready(data)
 
 
-DOC_NAMES = {
-    ReportKind.MONTHLY_SUMMARY: "月度服务总结", ReportKind.MONTHLY_REPAIR: "月度维修总结",
-    ReportKind.QUARTERLY: "季度服务回顾", ReportKind.ANNUAL: "年度服务回顾",
-    ReportKind.MAJOR_INCIDENT: "重大事件报告",
-}
 
 TITLES = {
     ReportKind.MONTHLY_SUMMARY: lambda: _("Monthly service summary"),
