@@ -72,8 +72,9 @@ def home_portal(request):
 
 @role_home("accounts:home_client")
 def home_client(request):
+    contracts = _contracts_with_status(request.user)
     return render(request, "accounts/home_client.html",
-                  {"contracts": _contracts_with_status(request.user)})
+                  {"contracts": contracts, "glance": _glance(contracts)})
 
 
 @role_home("accounts:home_desk")
@@ -109,7 +110,20 @@ def home_manager(request):
         "ending_soon": [c for c in contracts if c.active and c.days_left <= 60],
         "warranties": warranty_expiring(user=request.user, limit=10),
         "warranty_days": settings.WARRANTY_NOTICE_DAYS,
+        "glance": _glance([c for c in contracts if c.active]),
     })
+
+
+def _glance(contracts) -> list[dict]:
+    """This month's key figures per contract (kpi/glance.py), for the roles that read them."""
+    from django.utils import timezone
+
+    from itsm.clock import now
+    from kpi.glance import month_glance
+
+    if not contracts:
+        return []
+    return month_glance(contracts, today=timezone.localdate(now()))
 
 
 @role_home("accounts:home_admin")
