@@ -199,3 +199,26 @@ def test_server_failure_rate_counts_devices_and_mtbf_counts_faults(demo):
     assert rows["server"]["failure_rate"] == pytest.approx(2 / 3)
     assert rows["server"]["mtbf_hours"] == 3 * 30 * 24 // 3
     assert rows["server"]["is_server"]
+
+
+def test_the_postgresql_backlog_sweep_equals_one_query_per_day(generated):
+    """The one-pass sweep of past days gives exactly the rows of the per-day query."""
+    from django.db import connection
+
+    from kpi.rollup import _backlog, _backlog_sweep
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the sweep is PostgreSQL SQL")
+    first, last = date(2026, 3, 1), date(2026, 4, 15)
+    moment = at(date(2026, 5, 20), 12)
+
+    def rows(snapshots):
+        return sorted((s.day, s.contract_id, s.service_type_id or 0, s.priority,
+                       s.engineer_id or 0, s.open, s.over_1d, s.over_3d, s.over_7d)
+                      for s in snapshots)
+
+    per_day = []
+    for i in range((last - first).days + 1):
+        per_day.extend(_backlog(first + timedelta(days=i), None, moment))
+    assert rows(_backlog_sweep(first, last, None, moment)) == rows(per_day)
+    assert per_day

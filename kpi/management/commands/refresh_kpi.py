@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from itsm.clock import now
 from kpi.rollup import refresh, zone
@@ -47,6 +48,11 @@ class Command(BaseCommand):
             for key in written:
                 written[key] += result[key]
             chunk_start = chunk_end + timedelta(days=1)
+        if connection.vendor == "postgresql":
+            # A large rebuild changes the tables' shape; plans need fresh statistics at once
+            # (autovacuum may be slow or off).
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE kpi_dailyrollup, kpi_backlogsnapshot, kpi_assetfaultrollup")
         self.stdout.write(f"{start_day}..{end_day}: {written['rollup_rows']} rollup rows, "
                           f"{written['backlog_rows']} backlog rows, "
                           f"{written['asset_rows']} asset-fault rows")
