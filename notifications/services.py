@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from itsm.clock import now
+from itsm.publish import publish_quietly
 from notifications import webhooks
 from notifications.models import ChatWebhook, Notification
 from notifications.sms import sms_backend
@@ -143,13 +144,7 @@ def _publish_many(dedupe_keys: list[str]) -> None:
                .values_list("pk", flat=True))
     if not ids:
         return
-    try:
-        with deliver_many.app.producer_or_acquire() as producer:
-            producer.connection.ensure_connection(max_retries=0)
-            deliver_many.apply_async((ids,), retry=False, producer=producer)
-    except Exception as exc:  # the sweep delivers them if this message never arrives
-        logger.warning("Could not publish %d notifications, the sweep will deliver them: %s",
-                       len(ids), exc)
+    publish_quietly(deliver_many, (ids,), fallback="the sweep will deliver them")
 
 
 def _publish(notification_id: int) -> None:
@@ -157,15 +152,7 @@ def _publish(notification_id: int) -> None:
     row is committed, and the sweep delivers it if this message never arrives."""
     from notifications.tasks import deliver  # tasks import this module
 
-    try:
-        with deliver.app.producer_or_acquire() as producer:
-            # One connection attempt. kombu's own loop retries for 2 s, then 4 s… and so
-            # overshoots broker_connection_timeout; a web request must not wait for it.
-            producer.connection.ensure_connection(max_retries=0)
-            deliver.apply_async((notification_id,), retry=False, producer=producer)
-    except Exception as exc:  # any broker or transport error: the sweep is the fallback
-        logger.warning("Could not publish notification %s, the sweep will deliver it: %s",
-                       notification_id, exc)
+    publish_quietly(deliver, (notification_id,), fallback="the sweep will deliver it")
 
 
 def notification_deliver(notification_id: int) -> bool:

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from itsm.clock import now
+from itsm.publish import publish_quietly
 from kpi.models.reports import ReportKind, ServiceReport
 from kpi.reports import content
 from kpi.reports.pdf import render_pdf
@@ -194,13 +195,8 @@ def queue_major_incident(ticket_id: int) -> None:
     catches P1 tickets whose report is missing)."""
     from kpi.tasks import major_incident_report
 
-    try:
-        with major_incident_report.app.producer_or_acquire() as producer:
-            producer.connection.ensure_connection(max_retries=0)
-            major_incident_report.apply_async((ticket_id,), retry=False, producer=producer)
-    except Exception as exc:  # any broker or transport error: the schedule is the fallback
-        logger.warning("Could not queue the major-incident report of ticket %s: %s",
-                       ticket_id, exc)
+    publish_quietly(major_incident_report, (ticket_id,),
+                    fallback="the daily report schedule will make it")
 
 
 def on_ticket_resolved(sender, ticket, actor=None, **kwargs) -> None:
