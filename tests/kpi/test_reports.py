@@ -130,17 +130,43 @@ def test_bad_contract_or_month_exits_2_and_writes_nothing(demo, tmp_path, args):
     assert not target.exists()
 
 
-def test_command_line_exit_status(demo, tmp_path):
-    """Through manage.py: one line on stderr, status 2."""
+def _manage(*args, env=None):
     import subprocess
     import sys
 
+    return subprocess.run([sys.executable, "manage.py", "service_report", *args],
+                          capture_output=True, text=True, timeout=60, env=env)
+
+
+def test_command_line_exit_status_for_a_bad_month(tmp_path):
+    """Through manage.py: one line on stderr, status 2 (the month is checked before the
+    database is read)."""
     target = tmp_path / "x.pdf"
-    result = subprocess.run([sys.executable, "manage.py", "service_report", "--contract",
-                             "NO-SUCH", "--month", "2026-10", "--format", "pdf", "--out",
-                             str(target)], capture_output=True, text=True, timeout=60)
-    assert result.returncode == 2
+    result = _manage("--contract", "DEMO-DESKTOP", "--month", "2026-13", "--format", "pdf",
+                     "--out", str(target))
+    assert result.returncode == 2, result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+    assert not target.exists()
+
+
+def test_command_line_exit_status_for_a_bad_contract(db, tmp_path):
+    """Through manage.py against the test database (PostgreSQL: a separate process can
+    reach it; SQLite's test database lives in this process's memory)."""
+    import os
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs a database another process can open")
+    s = connection.settings_dict
+    url = (f"postgres://{s['USER']}:{s['PASSWORD']}@{s['HOST'] or '127.0.0.1'}:"
+           f"{s['PORT'] or 5432}/{s['NAME']}")
+    target = tmp_path / "x.pdf"
+    result = _manage("--contract", "NO-SUCH", "--month", "2026-10", "--format", "pdf",
+                     "--out", str(target), env={**os.environ, "DATABASE_URL": url})
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().splitlines() == ["CommandError: No contract with code "
+                                                  "'NO-SUCH'."]
     assert not target.exists()
 
 
