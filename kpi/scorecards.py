@@ -164,11 +164,12 @@ def scorecard_get(user, pk: int) -> Scorecard:
 
 
 def scored_people(contract: Contract) -> QuerySet[User]:
-    """Who gets a scorecard: the contract's provider team (kpi.selectors.contract_engineers),
-    without the delivery managers on it (they rate, they are not rated here)."""
-    managers = ContractMember.objects.filter(
-        contract=contract, duty=ContractMember.Duty.DELIVERY_MANAGER).values("user_id")
-    return contract_engineers(contract).exclude(pk__in=managers)
+    """Who gets a scorecard: the contract's on-site and second-line engineers (seed 000 scores
+    the 驻地工程师; the desk and the managers are not rated here)."""
+    engineers = ContractMember.objects.filter(
+        contract=contract, duty__in=[ContractMember.Duty.ENGINEER,
+                                     ContractMember.Duty.SECOND_LINE]).values("user_id")
+    return contract_engineers(contract).filter(pk__in=engineers)
 
 
 def engineer_history(card: Scorecard, quarters: int = 4) -> list[Scorecard]:

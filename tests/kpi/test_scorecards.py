@@ -398,3 +398,15 @@ def test_detail_and_mine_query_counts(demo, q1_data, django_assert_max_num_queri
     with django_assert_max_num_queries(8):
         html = client.get("/kpi/scorecards/mine/").content.decode()
     assert "DEMO-DESKTOP" in html and "DEMO-SERVER" in html
+
+
+def test_only_the_engineers_of_the_contract_are_scored(demo, desktop):
+    """Seed 000 scores the on-site engineers: the desk and the managers on the team are not."""
+    from kpi.scorecards import scored_people
+    from sla.models import ContractMember
+
+    people = set(scored_people(desktop))
+    duties = dict(ContractMember.objects.filter(contract=desktop)
+                  .values_list("user_id", "duty"))
+    assert people and all(duties[p.pk] in {"engineer", "second_line"} for p in people)
+    assert demo["desk"] not in people
