@@ -199,7 +199,7 @@ def build(params: DashboardParams, *, user=None) -> dict:
         url=drill_url(params, "resolved"),
         note="" if mttr is None else _("%(hours).1f h") % {"hours": mttr / 60}))
     cards.append(_card(
-        "reopen", _("Reopened"), pct(t["reopen_rate"]),
+        "reopen", _("Reopen rate"), pct(t["reopen_rate"]),
         target=f"≤ {pct_target(targets.reopen_rate_max)}",
         ok=_at_most(t["reopen_rate"], targets.reopen_rate_max),
         url=drill_url(params, "reopened")))

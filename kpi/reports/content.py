@@ -109,7 +109,7 @@ def kpi_rows(contract, figures: dict, *, backlog_open: int | None, quarter: dict
                  f"≤ {t.mttr_max_minutes}", at_most(value, t.mttr_max_minutes)))
     target = percent(t.reopen_rate_max)
     value = figures["reopen_rate"]
-    rows.append(("reopen_rate", _("Reopened"), value, "pct", f"≤ {target * 100:g}%",
+    rows.append(("reopen_rate", _("Reopen rate"), value, "pct", f"≤ {target * 100:g}%",
                  at_most(value, target)))
     if backlog_open is not None:
         rows.append(("backlog_open", _("Backlog at the end of the period"), backlog_open, "int",
@@ -458,7 +458,7 @@ def review(contract, start: date, end: date, *, today: date) -> tuple[list, dict
         "months", _("Figures per month"),
         [_("Month"), _("Opened"), _("Resolved"), _("Response"), _("On-site arrival"),
          _("Resolution"), _("Faults resolved in time"), _("First-line resolution"),
-         _("MTTR (minutes)"), _("Reopened"), _("Satisfaction"), _("Survey response rate"),
+         _("MTTR (minutes)"), _("Reopen rate"), _("Satisfaction"), _("Survey response rate"),
          _("Complaints")],
         ["text", "int", "int", "pct", "pct", "pct", "pct", "pct", "num", "pct", "pct", "pct",
          "int"],
