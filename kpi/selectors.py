@@ -41,8 +41,10 @@ def team_members(contract: Contract, duty: str) -> QuerySet[User]:
 
 
 def contract_engineers(contract: Contract) -> QuerySet[User]:
-    """The people figures can be split by: the contract's provider team."""
-    return (User.objects.filter(contract_memberships__contract=contract)
+    """The people figures can be split by: the contract's desk, on-site and second-line team
+    (the people tickets are assigned to; not the delivery managers)."""
+    return (User.objects.filter(contract_memberships__contract=contract,
+                                contract_memberships__duty__in=TEAM_DUTIES)
             .distinct().order_by("name"))
 
 

@@ -128,21 +128,28 @@ def targets(request, code: str):
             policy_form.save()
         messages.success(request, _("Targets saved."))
         return redirect("kpi:targets", code=contract.code)
-    history = []
-    if kpi_targets.pk:
-        records = list(kpi_targets.history.select_related("history_user")
-                       .order_by("-history_date", "-history_id")[:11])
-        for newer, older in zip(records, [*records[1:], None], strict=False):
-            changes = ([{"field": KpiTargets._meta.get_field(c.field).verbose_name,
-                         "old": c.old, "new": c.new}
-                        for c in newer.diff_against(older).changes] if older else [])
-            history.append({"record": newer, "changes": changes})
-        history = history[:10]
+    history = sorted([*_changes(kpi_targets), *_changes(policy)],
+                     key=lambda h: h["record"].history_date, reverse=True)[:10]
     return render(request, "kpi/dashboard/targets.html", {
         "contract": contract, "kpi_form": kpi_form, "policy_form": policy_form,
         "history": history,
         "back": f"{reverse('kpi:dashboard')}?contract={contract.code}",
     })
+
+
+def _changes(instance, limit: int = 11) -> list[dict]:
+    """The last saves of a targets record, each with the fields it changed (who, when)."""
+    if not instance.pk:
+        return []
+    records = list(instance.history.select_related("history_user")
+                   .order_by("-history_date", "-history_id")[:limit])
+    rows = []
+    for newer, older in zip(records, [*records[1:], None], strict=False):
+        changes = ([{"field": type(instance)._meta.get_field(c.field).verbose_name,
+                     "old": c.old, "new": c.new}
+                    for c in newer.diff_against(older).changes] if older else [])
+        rows.append({"record": newer, "changes": changes})
+    return rows
 
 
 @login_required

@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from sla.models import Contract
 
@@ -29,6 +30,7 @@ class SurveyPolicy(models.Model):
         _("complaints allowed per quarter"), default=5)
     major_complaint_limit = models.PositiveSmallIntegerField(
         _("major complaints allowed per quarter"), default=2)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("survey and complaint policy")

@@ -301,8 +301,13 @@ def test_targets_form_saves_both_models_with_history(demo, login):
     client.post("/kpi/targets/DEMO-DESKTOP/", data)
     page = client.get("/kpi/targets/DEMO-DESKTOP/")
     history = page.context["history"]
-    assert len(history) == 2 and history[0]["record"].history_user == demo["pm"]
-    assert [str(c["new"]) for c in history[0]["changes"]] == ["95.00"]
+    # Both records' saves, newest first: the KPI targets (created, then 97 → 95) and the survey
+    # policy (made by the demo; satisfaction 96 → 92 and the limits, then saved unchanged).
+    assert len(history) == 5
+    assert all(h["record"].history_user == demo["pm"] for h in history[:4])
+    changed = [(str(c["old"]), str(c["new"])) for h in history for c in h["changes"]]
+    assert ("97.00", "95.00") in changed
+    assert ("96.00", "92.00") in changed and ("5", "4") in changed
     assert demo["pm"].display_name in page.content.decode()
 
 
