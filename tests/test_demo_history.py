@@ -83,3 +83,20 @@ def test_history_is_added_once(history, capsys):
     assert load_demo_history() == {}
     call_command("load_demo", "--history")
     assert counts == {m: m.objects.count() for m in counts}
+
+
+def test_load_demo_archives_last_months_summaries(demo, settings, tmp_path):
+    """`load_demo --history` leaves last month's service summaries in the archive (not sent)."""
+    settings.MEDIA_ROOT = str(tmp_path)
+    from io import StringIO
+
+    from itsm.management.commands.load_demo import Command
+    from kpi.models import ServiceReport
+
+    out = StringIO()
+    command = Command(stdout=out)
+    command._archive_last_month()
+    reports = ServiceReport.objects.filter(kind="monthly_summary")
+    assert sorted(r.contract.code for r in reports) == ["DEMO-DESKTOP", "DEMO-SERVER"]
+    assert all(r.pdf and r.xlsx and r.sent_at is None for r in reports)
+    assert "Archived the" in out.getvalue()
