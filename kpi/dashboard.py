@@ -256,6 +256,8 @@ def build(params: DashboardParams, *, user=None) -> dict:
         rate, mtbf = row["failure_rate"], row["mtbf_hours"]
         assets.append({
             **row, "failure_rate_text": pct(rate),
+            "availability_text": ("—" if row["availability"] is None
+                                  else f"{row['availability'] * 100:.2f} %"),
             "rate_ok": (None if not server or rate is None
                         else rate < figures.percent(targets.server_failure_rate_max)),
             "mtbf_ok": (None if not server

@@ -125,8 +125,9 @@ def backlog_trend(scope: Scope, start: date, end: date) -> list[dict]:
 
 def asset_figures(contract_ids, start: date, end: date) -> list[dict]:
     """Per asset type (K4): devices in service, faults in the period, the failure rate (the
-    share of those devices that had a fault in the period) and MTBF (device-hours in the period
-    per fault)."""
+    share of those devices that had a fault in the period), MTBF (device-hours in the period
+    per fault) and availability (1 − the hours from creation to resolution of those faults ÷
+    the device-hours; faults overlapping on one device count twice, so it errs low)."""
     from assets.models import Asset, AssetStatus, AssetType
 
     hours = ((end - start).days + 1) * 24
@@ -139,18 +140,23 @@ def asset_figures(contract_ids, start: date, end: date) -> list[dict]:
         AssetFaultRollup.objects.filter(contract_id__in=contract_ids, day__gte=start,
                                         day__lte=end)
         .values("asset_type_id")
-        .annotate(n=Sum("faults"), failed=Count("asset_id", distinct=True))}
+        .annotate(n=Sum("faults"), failed=Count("asset_id", distinct=True),
+                  down=Sum("downtime_seconds"))}
     types = {t.pk: t for t in AssetType.objects.filter(pk__in=set(devices) | set(faults))}
     result = []
     for type_id, asset_type in sorted(types.items(), key=lambda item: item[1].ordering):
         n_devices = devices.get(type_id, 0)
         n_faults = faults[type_id]["n"] if type_id in faults else 0
         failed = faults[type_id]["failed"] if type_id in faults else 0
+        down_hours = (faults[type_id]["down"] or 0) / 3600 if type_id in faults else 0
         result.append({
             "asset_type": asset_type, "asset_type_id": type_id, "devices": n_devices,
             "faults": n_faults, "failed_devices": failed,
             "failure_rate": ratio(min(failed, n_devices), n_devices),
             "mtbf_hours": round(n_devices * hours / n_faults) if n_faults else None,
+            "downtime_hours": down_hours,
+            "availability": (max(0.0, 1 - down_hours / (n_devices * hours)) if n_devices
+                             else None),
             "is_server": asset_type.code in SERVER_TYPE_CODES,
         })
     return result

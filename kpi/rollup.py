@@ -69,7 +69,7 @@ def _ticket_measures(rows: dict, lo: datetime, hi: datetime, contract_ids) -> No
               .values("contract_id", d=_day("created_at"), **dims).annotate(n=Count("pk")))
     for row in opened:
         rows[_key(row)]["opened"] += row["n"]
-    took = ExpressionWrapper(F("resolved_at") - F("created_at"), output_field=DurationField())
+    took = _took()
     resolved = (tickets.filter(resolved_at__gte=lo, resolved_at__lt=hi)
                 .values("contract_id", d=_day("resolved_at"), **dims)
                 .annotate(n=Count("pk"),
@@ -136,10 +136,18 @@ def _asset_faults(lo: datetime, hi: datetime, contract_ids, stamp: datetime) -> 
     faults = (_scoped(Ticket.objects.all(), contract_ids)
               .filter(kind=Kind.FAULT, asset__isnull=False, created_at__gte=lo, created_at__lt=hi)
               .values("contract_id", "asset_id", "asset__asset_type_id", d=_day("created_at"))
-              .annotate(n=Count("pk")))
+              .annotate(n=Count("pk"), down=Sum(_took(), filter=Q(resolved_at__isnull=False))))
     return [AssetFaultRollup(contract_id=row["contract_id"], day=row["d"],
                              asset_id=row["asset_id"], asset_type_id=row["asset__asset_type_id"],
-                             faults=row["n"], refreshed_at=stamp) for row in faults]
+                             faults=row["n"], refreshed_at=stamp,
+                             downtime_seconds=int(row["down"].total_seconds()) if row["down"]
+                             else 0)
+            for row in faults]
+
+
+def _took() -> ExpressionWrapper:
+    """A ticket's natural time from creation to resolution."""
+    return ExpressionWrapper(F("resolved_at") - F("created_at"), output_field=DurationField())
 
 
 def open_at(moment: datetime, *, current: datetime):

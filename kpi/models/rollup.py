@@ -104,6 +104,10 @@ class AssetFaultRollup(models.Model):
     asset = models.ForeignKey("assets.Asset", on_delete=models.CASCADE, null=True,
                               related_name="+", verbose_name=_("asset"))
     faults = models.PositiveIntegerField(_("faults"), default=0)
+    downtime_seconds = models.BigIntegerField(
+        _("downtime (seconds)"), default=0,
+        help_text=_("From the creation to the resolution of the resolved faults, for "
+                    "availability."))
     refreshed_at = models.DateTimeField(_("refreshed at"))
 
     class Meta:

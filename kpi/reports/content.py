@@ -67,9 +67,11 @@ def _server_totals(assets: list[dict], start: date, end: date) -> tuple:
     devices = sum(a["devices"] for a in servers)
     faults = sum(a["faults"] for a in servers)
     failed = sum(min(a["failed_devices"], a["devices"]) for a in servers)
+    down = sum(a["downtime_hours"] for a in servers)
     hours = ((end - start).days + 1) * 24
+    availability = max(0.0, 1 - down / (devices * hours)) if devices else None
     return (ratio(failed, devices), (round(devices * hours / faults) if faults else None),
-            devices, faults)
+            devices, faults, availability)
 
 
 def kpi_rows(contract, figures: dict, *, backlog_open: int | None, quarter: dict,
@@ -128,13 +130,15 @@ def kpi_rows(contract, figures: dict, *, backlog_open: int | None, quarter: dict
     rows.append(("major_complaints_quarter", _("Major complaints this quarter to date"),
                  quarter["major_complaints"], "int", f"≤ {policy.major_complaint_limit}",
                  at_most(quarter["major_complaints"], policy.major_complaint_limit)))
-    failure_rate, mtbf, _devices, _faults = server
+    failure_rate, mtbf, _devices, _faults, availability = server
     target = percent(t.server_failure_rate_max)
     rows.append(("server_failure_rate", _("Server failure rate"), failure_rate, "pct",
                  f"< {target * 100:g}%",
                  None if failure_rate is None else failure_rate < target))
     rows.append(("server_mtbf_hours", _("Server MTBF (hours)"), mtbf, "int",
                  f"≥ {t.mtbf_min_hours}", at_least(mtbf, t.mtbf_min_hours)))
+    rows.append(("server_availability", _("Server availability"), availability, "pct2", "—",
+                 None))
     return [{"key": k, "label": label, "value": v, "fmt": fmt, "target": target_text,
              "met": met} for k, label, v, fmt, target_text, met in rows]
 

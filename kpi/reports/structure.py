@@ -85,6 +85,8 @@ def display(value, fmt: str) -> str:
         return "—"
     if fmt == "pct":
         return f"{value * 100:.1f}%"
+    if fmt == "pct2":  # availability: 99.95 % must not print as 100.0 %
+        return f"{value * 100:.2f}%"
     if fmt == "num":
         return f"{value:,.1f}"
     if fmt == "int":

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from itsm.spreadsheets import safe_cell
 
-NUMBER_FORMATS = {"pct": "0.0%", "num": "#,##0.0", "int": "#,##0", "dt": "yyyy-mm-dd hh:mm",
-                  "date": "yyyy-mm-dd"}
+NUMBER_FORMATS = {"pct": "0.0%", "pct2": "0.00%", "num": "#,##0.0", "int": "#,##0",
+                  "dt": "yyyy-mm-dd hh:mm", "date": "yyyy-mm-dd"}
 
 
 def _sheet_title(title: str, used: set) -> str:
@@ -34,7 +34,7 @@ def _value(value, fmt: str):
         return timezone.localtime(value).replace(tzinfo=None)
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
-    if fmt in ("pct", "num", "int", "date"):
+    if fmt in ("pct", "pct2", "num", "int", "date"):
         return value
     return safe_cell(str(value))
 

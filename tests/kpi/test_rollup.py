@@ -179,7 +179,7 @@ def test_the_recent_job_rebuilds_recent_days_and_todays_backlog(desktop, demo):
 
 def test_server_failure_rate_counts_devices_and_mtbf_counts_faults(demo):
     """Three servers, two of them with faults (three faults) in 30 days: failure rate 2/3,
-    MTBF = 3 devices × 720 h ÷ 3 faults."""
+    MTBF = 3 devices × 720 h ÷ 3 faults, availability = 1 − fault hours ÷ device-hours."""
     from assets.models import Asset, AssetStatus
 
     server = Contract.objects.get(code="DEMO-SERVER")
@@ -187,9 +187,10 @@ def test_server_failure_rate_counts_devices_and_mtbf_counts_faults(demo):
                    .exclude(status=AssetStatus.RETIRED).order_by("pk"))
     assert len(servers) == 3
     day = date(2026, 4, 1)
-    for asset, offset in ((servers[0], 2), (servers[0], 9), (servers[1], 20)):
-        make_ticket(server, created_at=at(day + timedelta(days=offset), 10),
-                    requester=demo["desk"], asset=asset)
+    for asset, offset, hours in ((servers[0], 2, 6), (servers[0], 9, 12), (servers[1], 20, None)):
+        created = at(day + timedelta(days=offset), 10)
+        make_ticket(server, created_at=created, requester=demo["desk"], asset=asset,
+                    resolved_at=created + timedelta(hours=hours) if hours else None)
     with time_machine.travel(at(date(2026, 5, 2), 9), tick=False):
         refresh(day, date(2026, 4, 30))
     rows = {r["asset_type"].code: r for r in figures.asset_figures((server.pk,), day,
@@ -199,6 +200,9 @@ def test_server_failure_rate_counts_devices_and_mtbf_counts_faults(demo):
     assert rows["server"]["failure_rate"] == pytest.approx(2 / 3)
     assert rows["server"]["mtbf_hours"] == 3 * 30 * 24 // 3
     assert rows["server"]["is_server"]
+    # 18 hours down (the open fault counts once resolved) over 3 devices × 720 hours.
+    assert rows["server"]["downtime_hours"] == pytest.approx(18)
+    assert rows["server"]["availability"] == pytest.approx(1 - 18 / (3 * 720))
 
 
 def test_the_postgresql_backlog_sweep_equals_one_query_per_day(generated):
