@@ -79,6 +79,11 @@ def parse_period(params) -> tuple[date, date]:
     return start, end
 
 
+# The figures of kpi.figures.from_totals the API returns (SummarySerializer declares their types).
+FIGURE_KEYS = ("tickets_opened", "tickets_resolved", "response_attainment", "arrival_attainment",
+               "resolution_attainment", "fault_resolution_rate", "first_line_resolution_rate",
+               "reopen_rate", "mttr_minutes", "satisfaction_rate", "survey_response_rate",
+               "complaints", "major_complaints")
 COUNT_KEYS = ("response_met", "response_breached", "arrival_met", "arrival_breached",
               "resolution_met", "resolution_breached", "surveys_sent", "surveys_answered")
 
@@ -123,14 +128,9 @@ class SummaryView(APIView):
         body = {
             "contract": contract.code, "engineer": engineer.pk if engineer else None,
             "from": start.isoformat(), "to": end.isoformat(),
-            **{key: result[key] for key in (
-                "tickets_opened", "tickets_resolved", "response_attainment",
-                "arrival_attainment", "resolution_attainment", "fault_resolution_rate",
-                "first_line_resolution_rate", "reopen_rate", "mttr_minutes",
-                "satisfaction_rate", "survey_response_rate", "complaints",
-                "major_complaints")},
+            **{key: result[key] for key in FIGURE_KEYS},
             "counts": {key: totals[key] for key in COUNT_KEYS},
-            "refreshed_at": totals.get("refreshed_at"),
+            "refreshed_at": totals["refreshed_at"],
         }
         return Response(body)
 

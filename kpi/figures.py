@@ -6,7 +6,7 @@ Rates are fractions 0–1, or None when nothing was measured (a dashboard shows 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -14,7 +14,7 @@ from django.db.models import Count, F, Max, Q, Sum
 from django.db.models.functions import TruncMonth
 
 from kpi.models import AssetFaultRollup, BacklogSnapshot, DailyRollup, KpiTargets
-from kpi.models.rollup import MEASURES  # noqa: F401  (re-exported)
+from kpi.models.rollup import MEASURES
 
 CLOCKS = ("response", "arrival", "resolution")
 
@@ -26,7 +26,6 @@ class Scope:
     contract_ids: tuple[int, ...]
     engineer_ids: tuple[int, ...] | None = None
     service_type_id: int | None = None
-    extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     def q(self) -> Q:
         q = Q(contract_id__in=self.contract_ids)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import zoneinfo
 from collections import defaultdict
+from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
@@ -253,27 +254,13 @@ def refresh(start: date, end: date, *, contract_ids=None, backlog: bool = True) 
                            engineer_id=eng, refreshed_at=current, **measures)
                for (c, d, st, prio, eng), measures in rows.items()]
     faults = _asset_faults(lo, hi, contract_ids, current)
-    snapshots = []
-    backlog_days = []
-    if backlog and start <= today:
-        backlog_days = [start + timedelta(days=i)
-                        for i in range((min(end, today) - start).days + 1)]
-        snapshots = _backlogs(start, end, contract_ids, current)
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
-        for model, days in ((DailyRollup, None), (AssetFaultRollup, None),
-                            (BacklogSnapshot, backlog_days)):
-            if model is BacklogSnapshot and not days:
-                continue
-            old = model.objects.filter(day__gte=start, day__lte=end)
-            if days is not None:
-                old = old.filter(day__in=days)
-            _scoped(old, contract_ids).delete()
-        DailyRollup.objects.bulk_create(rollups, batch_size=2000)
-        AssetFaultRollup.objects.bulk_create(faults, batch_size=2000)
-        BacklogSnapshot.objects.bulk_create(snapshots, batch_size=2000)
+    take_backlog = backlog and start <= today
+    snapshots = _backlogs(start, end, contract_ids, current) if take_backlog else []
+    with _locked():
+        _replace(DailyRollup, start, end, contract_ids, rollups)
+        _replace(AssetFaultRollup, start, end, contract_ids, faults)
+        if take_backlog:
+            _replace(BacklogSnapshot, start, min(end, today), contract_ids, snapshots)
     return {"rollup_rows": len(rollups), "asset_rows": len(faults),
             "backlog_rows": len(snapshots), "days": (end - start).days + 1}
 
@@ -292,10 +279,22 @@ def refresh_recent(days: int | None = None) -> dict:
 def refresh_backlog(start: date, end: date, contract_ids=None) -> int:
     current = now()
     snapshots = _backlogs(start, end, contract_ids, current)
+    with _locked():
+        _replace(BacklogSnapshot, start, end, contract_ids, snapshots)
+    return len(snapshots)
+
+
+@contextmanager
+def _locked():
+    """One transaction, and on PostgreSQL the rollup lock: refreshes run one after the other."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
-        _scoped(BacklogSnapshot.objects.filter(day__gte=start, day__lte=end), contract_ids).delete()
-        BacklogSnapshot.objects.bulk_create(snapshots, batch_size=2000)
-    return len(snapshots)
+        yield
+
+
+def _replace(model, start: date, end: date, contract_ids, rows: list) -> None:
+    """Swap the stored rows of days start..end (of the given contracts) for `rows`."""
+    _scoped(model.objects.filter(day__gte=start, day__lte=end), contract_ids).delete()
+    model.objects.bulk_create(rows, batch_size=2000)
