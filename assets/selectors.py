@@ -26,11 +26,12 @@ def assets_visible_to(user) -> QuerySet[Asset]:
     if can(user, Capability.SEE_ASSETS):
         # Literal ids, not a subquery: the planner then knows how many rows a contract has and
         # walks the (contract, tag) index instead of sorting a whole contract's register.
-        return Asset.objects.filter(contract_id__in=_visible_contract_ids(user))
+        return Asset.objects.filter(contract_id__in=visible_contract_ids(user))
     return Asset.objects.filter(custodian=user)
 
 
-def _visible_contract_ids(user) -> list[int]:
+def visible_contract_ids(user) -> list[int]:
+    """The ids of the user's contracts as a plain list (inspections scope by it too)."""
     return list(contracts_visible_to(user).values_list("pk", flat=True))
 
 

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.roles import Capability, can
@@ -28,6 +29,7 @@ from assets.inspections import (
     may_read_report,
     may_see_inspections,
     may_see_plans,
+    period_of,
     photo_get,
     plans_visible_to,
     record_get,
@@ -197,21 +199,9 @@ def plans(request):
 
 @login_required
 def plan_new(request):
-    user = request.user
-    if not can(user, Capability.PLAN_INSPECTIONS):
+    if not can(request.user, Capability.PLAN_INSPECTIONS):
         raise PermissionDenied
-    form = PlanForm(request.POST or None, user=user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan = inspection_plan_create(actor=user, contract=form.cleaned_data["contract"],
-                                          assets=form.cleaned_data["assets"],
-                                          **form.plan_fields())
-        except TicketActionError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Plan %(name)s saved.") % {"name": plan.name})
-            return redirect(f"{_plans_url()}?contract={plan.contract.code}")
-    return render(request, "assets/inspections/plan_form.html", {"form": form, "plan": None})
+    return _plan_form(request, None)
 
 
 @login_required
@@ -223,23 +213,32 @@ def plan_edit(request, pk: int):
         plan = plans_visible_to(user).select_related("contract").get(pk=pk)
     except InspectionPlan.DoesNotExist:
         raise Http404 from None
+    return _plan_form(request, plan)
+
+
+def _plan_form(request, plan: InspectionPlan | None):
+    """The plan form of both pages: a new plan (``plan`` None) or a change to one."""
+    user = request.user
     form = PlanForm(request.POST or None, user=user, plan=plan)
     if request.method == "POST" and form.is_valid():
         try:
-            plan = inspection_plan_update(actor=user, plan=plan,
-                                          assets=form.cleaned_data["assets"],
-                                          **form.plan_fields())
+            if plan is None:
+                saved = inspection_plan_create(actor=user, contract=form.cleaned_data["contract"],
+                                               assets=form.cleaned_data["assets"],
+                                               **form.plan_fields())
+            else:
+                saved = inspection_plan_update(actor=user, plan=plan,
+                                               assets=form.cleaned_data["assets"],
+                                               **form.plan_fields())
         except TicketActionError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, _("Plan %(name)s saved.") % {"name": plan.name})
-            return redirect(f"{_plans_url()}?contract={plan.contract.code}")
+            messages.success(request, _("Plan %(name)s saved.") % {"name": saved.name})
+            return redirect(f"{_plans_url()}?contract={saved.contract.code}")
     return render(request, "assets/inspections/plan_form.html", {"form": form, "plan": plan})
 
 
 def _plans_url() -> str:
-    from django.urls import reverse
-
     return reverse("assets:plans")
 
 
@@ -279,6 +278,4 @@ def report(request):
 
 
 def _month_end(day: date) -> date:
-    from assets.inspections import period_of
-
     return period_of("monthly", day)[1]

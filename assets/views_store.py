@@ -65,7 +65,7 @@ def store(request):
     })
 
 
-def _part_page(request, part: Part, bound: dict | None = None, status: int = 200):
+def _part_page(request, part: Part, bound: dict | None = None):
     """The part page; `bound` carries a submitted form with its errors back into the page."""
     manage = sel.may_manage_store(request.user)
     page = page_of(sel.part_ledger(part), request.GET.get("page"), per_page=50)
@@ -77,7 +77,7 @@ def _part_page(request, part: Part, bound: dict | None = None, status: int = 200
                             for name, cls in PART_FORMS.items()}
         context["bad_part_form"] = forms.BadPartForm(auto_id="id_bad_%s")
         context["open_form"] = next(iter(bound), "")
-    return render(request, "assets/store/part.html", context, status=status)
+    return render(request, "assets/store/part.html", context)
 
 
 @login_required
@@ -127,7 +127,7 @@ def part_action(request, pk: int, action: str):
                 messages.success(request, SUCCESS[action])
             return redirect("assets:part", part.pk)
     # Errors: the page again with the form as typed, kept open (nothing was written).
-    return _part_page(request, part, bound={action: form}, status=200)
+    return _part_page(request, part, bound={action: form})
 
 
 @login_required
@@ -161,14 +161,14 @@ def restock(request):
     return render(request, "assets/store/restock.html", {"page": page})
 
 
-def _loans_page(request, lend_form=None, status=200):
+def _loans_page(request, lend_form=None):
     manage = sel.may_manage_store(request.user)
     page = page_of(sel.loans_open(request.user), request.GET.get("page"), per_page=100)
     if manage and lend_form is None:
         lend_form = forms.LendForm(user=request.user, spares=sel.spare_devices(request.user))
     return render(request, "assets/store/loans.html", {
         "page": page, "may_manage": manage, "lend_form": lend_form if manage else None,
-    }, status=status)
+    })
 
 
 @login_required

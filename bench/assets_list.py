@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/itsm_bench_register")
-from common import ensure_database, setup_django  # noqa: E402
+from common import ensure_database, setup_django, time_get  # noqa: E402
 
 SCENARIOS = [
     ("first page, no filter", "/assets/"),
@@ -53,7 +52,6 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from accounts.models import User
     from assets.models import Asset
@@ -87,22 +85,14 @@ def main() -> None:
     print(f"{'scenario':34} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'queries':>8} {'rows':>5}")
     for label, template in SCENARIOS:
         url = template.format(**names)
-        response = client.get(url)
-        assert response.status_code == 200, (url, response.status_code)
-        timings = []
-        for _ in range(args.runs):
-            with CaptureQueriesContext(connection) as queries:
-                started = time.perf_counter()
-                response = client.get(url)
-                timings.append((time.perf_counter() - started) * 1000)
-        timings.sort()
-        p95 = timings[max(int(len(timings) * 0.95) - 1, 0)]
+        timed = time_get(client, url, args.runs)
+        response = timed.response
         rows = response.content.count(b'name="ids"') if "/api/" not in url else \
             len(response.json()["results"])
-        print(f"{label:34} {statistics.median(timings):8.1f} {p95:8.1f} {timings[-1]:8.1f} "
-              f"{len(queries):8d} {rows:5d}")
+        print(f"{label:34} {timed.p50:8.1f} {timed.p95:8.1f} {timed.max:8.1f} "
+              f"{len(timed.queries):8d} {rows:5d}")
         if args.explain:
-            slowest = max(queries.captured_queries, key=lambda q: float(q["time"]))
+            slowest = max(timed.queries.captured_queries, key=lambda q: float(q["time"]))
             print("   slowest:", slowest["time"], "s:", slowest["sql"][:300])
 
 

@@ -1,10 +1,14 @@
-"""Shared by the benchmark scripts: the environment they run Django in, and the subjects they
-measure (the desk agent, a bulk end user with many tickets, a ticket with five entries)."""
+"""Shared by the benchmark scripts: the environment they run Django in, the subjects they
+measure (the desk agent, a bulk end user with many tickets, a ticket with five entries), and
+timing a page through the test client."""
 
 from __future__ import annotations
 
 import os
+import statistics
 import sys
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,6 +65,44 @@ def setup_django() -> None:
     import django
 
     django.setup()
+
+
+@dataclass
+class Timing:
+    """Wall times (ms, sorted) of repeated GETs, with the last run's queries and response."""
+
+    timings: list[float]
+    queries: object  # django.test.utils.CaptureQueriesContext
+    response: object
+
+    @property
+    def p50(self) -> float:
+        return statistics.median(self.timings)
+
+    @property
+    def p95(self) -> float:
+        return self.timings[max(int(len(self.timings) * 0.95) - 1, 0)]
+
+    @property
+    def max(self) -> float:
+        return self.timings[-1]
+
+
+def time_get(client, url: str, runs: int) -> Timing:
+    """One warm-up GET of ``url`` (it must answer 200), then ``runs`` timed GETs through the
+    test client, counting the queries of each (Django set up)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    timings = []
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            response = client.get(url)
+            timings.append((time.perf_counter() - started) * 1000)
+    return Timing(sorted(timings), queries, response)
 
 
 def subjects() -> dict:

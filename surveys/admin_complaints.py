@@ -5,22 +5,12 @@ change has a who and a why in the history."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from surveys.admin_surveys import ReadOnly
 from surveys.models import Complaint, ComplaintAlert
 
 
-class _ReadOnly:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Complaint)
-class ComplaintAdmin(_ReadOnly, SimpleHistoryAdmin):
+class ComplaintAdmin(ReadOnly, SimpleHistoryAdmin):
     list_display = ["number", "contract", "channel", "complainant_name", "major", "status",
                     "received_at", "answer_due", "resolution_due", "escalation_level"]
     list_filter = ["contract", "status", "channel", "major"]
@@ -30,7 +20,7 @@ class ComplaintAdmin(_ReadOnly, SimpleHistoryAdmin):
 
 
 @admin.register(ComplaintAlert)
-class ComplaintAlertAdmin(_ReadOnly, admin.ModelAdmin):
+class ComplaintAlertAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["contract", "year", "quarter", "kind", "count", "created_at"]
     list_filter = ["contract", "kind"]
     list_select_related = ["contract"]

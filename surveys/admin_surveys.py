@@ -13,7 +13,9 @@ class SurveyPolicyAdmin(admin.ModelAdmin):
     list_select_related = ["contract"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnly:
+    """Evidence: shown, never added, changed or deleted here (mixed into a ModelAdmin)."""
+
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -25,7 +27,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(TicketSurvey)
-class TicketSurveyAdmin(ReadOnlyAdmin):
+class TicketSurveyAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["ticket", "contract", "requester", "engineer", "sent_at", "answered_at",
                     "fixed", "response_speed", "attitude", "ability", "overall"]
     list_filter = ["contract", "fixed", "overall"]

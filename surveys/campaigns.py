@@ -120,7 +120,7 @@ def campaign_results(campaign: Campaign) -> dict:
 
 # ---- services ----------------------------------------------------------------------------------
 
-def _require(actor, campaign: Campaign | None = None) -> None:
+def _require(actor) -> None:
     if not can(actor, Capability.RUN_CAMPAIGNS):
         raise TicketPermissionError(_("You may not run questionnaire campaigns."))
 
