@@ -85,9 +85,7 @@ class ScorecardViewSet(viewsets.ReadOnlyModelViewSet):
                     contract = sc.scorecard_contract(user, code)
                 except Contract.DoesNotExist:
                     raise NotFound from None
-                current = sc.Quarter.current()
-                if quarter is not None and (quarter.year, quarter.quarter) <= (
-                        current.year, current.quarter):
+                if quarter is not None and quarter <= sc.Quarter.current():
                     sc.quarter_open(contract, quarter)
             cards = cards.filter(contract__code=code)
             if contract is None:

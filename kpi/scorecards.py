@@ -25,7 +25,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, QuerySet, Sum
+from django.db.models import Max, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -54,7 +54,7 @@ def cents(value) -> Decimal:
 
 
 # --- quarters ------------------------------------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass(frozen=True, order=True)
 class Quarter:
     year: int
     quarter: int
@@ -93,6 +93,14 @@ class Quarter:
     def previous(self) -> Quarter:
         return Quarter(self.year - 1, 4) if self.quarter == 1 else Quarter(self.year,
                                                                            self.quarter - 1)
+
+    def and_before(self, n: int) -> list[Quarter]:
+        """This quarter and the n - 1 before it, newest first."""
+        result, q = [], self
+        for _n in range(n):
+            result.append(q)
+            q = q.previous()
+        return result
 
     def __str__(self) -> str:
         return f"{self.year}-Q{self.quarter}"
@@ -149,8 +157,6 @@ def scorecards_visible_to(user) -> QuerySet[Scorecard]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return cards.none()
     if is_manager(user):
-        from django.db.models import Q
-
         return cards.filter(Q(contract__in=scorecard_contracts(user)) | Q(engineer=user))
     if user.role in CLIENT_ROLES:
         return cards.none()
@@ -160,7 +166,8 @@ def scorecards_visible_to(user) -> QuerySet[Scorecard]:
 def scorecard_get(user, pk: int) -> Scorecard:
     """One visible scorecard; Scorecard.DoesNotExist (→ 404) otherwise."""
     return (scorecards_visible_to(user)
-            .select_related("engineer", "contract", "contract__project_manager").get(pk=pk))
+            .select_related("engineer", "contract", "contract__project_manager")
+            .prefetch_related("ratings__rated_by").get(pk=pk))
 
 
 def scored_people(contract: Contract) -> QuerySet[User]:
@@ -175,10 +182,7 @@ def scored_people(contract: Contract) -> QuerySet[User]:
 def engineer_history(card: Scorecard, quarters: int = 4) -> list[Scorecard]:
     """The engineer's scorecards on the same contract for the last `quarters` quarters up to
     this one, oldest first."""
-    wanted, q = [], quarter_of(card)
-    for _n in range(quarters):
-        wanted.append(q)
-        q = q.previous()
+    wanted = quarter_of(card).and_before(quarters)
     cards = {(c.year, c.quarter): c for c in Scorecard.objects.filter(
         engineer_id=card.engineer_id, contract_id=card.contract_id,
         year__in={w.year for w in wanted})}
@@ -317,9 +321,12 @@ def _differs(old, new) -> bool:
     return old != new
 
 
-def _save(card: Scorecard, scheme: ScorecardScheme) -> None:
-    card.computed_at = now()
-    card.save()
+def _refresh(card: Scorecard, totals: dict, scheme: ScorecardScheme) -> None:
+    """Apply totals and the stored ratings; save only when something changed, and tell the PM
+    of a flag not yet notified."""
+    if _apply(card, totals, scheme, list(card.ratings.all())) or card.computed_at is None:
+        card.computed_at = now()
+        card.save()
     if card.below_standard and card.flag_notified_at is None:
         _notify_pm(card, scheme)
 
@@ -349,16 +356,11 @@ def _notify_pm(card: Scorecard, scheme: ScorecardScheme) -> None:
 
 
 def scorecard_compute(card: Scorecard, *, scheme: ScorecardScheme | None = None) -> Scorecard:
-    """Recompute one scorecard (objective part from the rollup, ratings as stored); saves and
-    re-checks the flag only when something changed."""
+    """Recompute one scorecard (objective part from the rollup, ratings as stored); saves only
+    when something changed."""
     contract = card.contract
     scheme = scheme or scheme_for(contract)
-    totals = engineer_totals(contract, card.engineer_id, quarter_of(card))
-    ratings = list(card.ratings.all())
-    if _apply(card, totals, scheme, ratings) or card.computed_at is None:
-        _save(card, scheme)
-    elif card.below_standard and card.flag_notified_at is None:
-        _notify_pm(card, scheme)
+    _refresh(card, engineer_totals(contract, card.engineer_id, quarter_of(card)), scheme)
     return card
 
 
@@ -384,11 +386,7 @@ def quarter_open(contract: Contract, q: Quarter) -> list[Scorecard]:
         cards.append(card)
     totals = team_totals(contract, [c.engineer_id for c in cards], q)
     for card in cards:
-        ratings = list(card.ratings.all())
-        if _apply(card, totals[card.engineer_id], scheme, ratings) or card.computed_at is None:
-            _save(card, scheme)
-        elif card.below_standard and card.flag_notified_at is None:
-            _notify_pm(card, scheme)
+        _refresh(card, totals[card.engineer_id], scheme)
     cards.sort(key=lambda c: (c.engineer.name, c.engineer_id))
     return cards
 

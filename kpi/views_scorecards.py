@@ -21,11 +21,7 @@ QUARTERS_SHOWN = 8
 
 
 def _quarter_choices() -> list[sc.Quarter]:
-    q, result = sc.Quarter.current(), []
-    for _n in range(QUARTERS_SHOWN):
-        result.append(q)
-        q = q.previous()
-    return result
+    return sc.Quarter.current().and_before(QUARTERS_SHOWN)
 
 
 def _parts(card: Scorecard) -> list[dict]:
@@ -83,7 +79,7 @@ def scorecards(request):
         else current
     if quarter is None:
         raise Http404
-    future = (quarter.year, quarter.quarter) > (current.year, current.quarter)
+    future = quarter > current
     cards = [] if future else sc.quarter_open(contract, quarter)
     choices = _quarter_choices()
     if quarter not in choices:
@@ -105,7 +101,7 @@ def mine(request):
     oldest = _quarter_choices()[-1]
     cards = list(Scorecard.objects.filter(engineer=user, year__gte=oldest.year)
                  .select_related("contract").order_by("-year", "-quarter", "contract__code"))
-    cards = [c for c in cards if (c.year, c.quarter) >= (oldest.year, oldest.quarter)]
+    cards = [c for c in cards if sc.quarter_of(c) >= oldest]
     return render(request, "kpi/scorecards/mine.html", {
         "cards": [{"card": c, "parts": _parts(c)} for c in cards]})
 
@@ -143,7 +139,7 @@ def detail(request, pk: int):
         raise PermissionDenied
     else:
         card = sc.scorecard_compute(card)
-    ratings = list(card.ratings.select_related("rated_by"))
+    ratings = list(card.ratings.all())  # prefetched with rated_by (scorecard_get)
     if rater and form is None:
         form = RatingForm(card=card)
     dims = sc.dimension_scores(ratings)
@@ -153,15 +149,16 @@ def detail(request, pk: int):
                              for code, item_label in items]}
                   for dim, label, items in RATING_ITEMS]
     history = sc.engineer_history(card)
+    parts, stored = _parts(card), card.figures or {}
     return render(request, "kpi/scorecards/detail.html", {
-        "card": card, "quarter": sc.quarter_of(card), "parts": _parts(card),
+        "card": card, "quarter": sc.quarter_of(card), "parts": parts,
         "figure_rows": _figure_rows(card), "dimensions": dimensions, "form": form,
         "rater": rater, "manager": sc.is_manager(user), "history": history,
         "rated": len(ratings), "items_total": len(sc.ITEM_CODES),
-        "renormalised": (card.figures or {}).get("renormalised"),
-        "left_out": [p for p in _parts(card) if p["score"] is None],
-        "pass_mark": (card.figures or {}).get("pass_mark", 80),
-        "objective_weight": (card.figures or {}).get("objective_weight"),
+        "renormalised": stored.get("renormalised"),
+        "left_out": [p for p in parts if p["score"] is None],
+        "pass_mark": stored.get("pass_mark", 80),
+        "objective_weight": stored.get("objective_weight"),
     })
 
 
