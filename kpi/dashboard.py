@@ -26,7 +26,6 @@ from kpi.forms_dashboard import (
     today,
 )
 from kpi.models import DailyRollup
-from sla.models import Contract
 from surveys.models import SurveyPolicy
 from tickets.models import ServiceType
 
@@ -34,14 +33,10 @@ from tickets.models import ServiceType
 def resolve_params(user, query) -> DashboardParams:
     """The contract (Http404 when not readable) and the period and filters asked for."""
     code = (query.get("contract") or "").strip()
-    try:
-        if code:
-            contract = selectors.dashboard_contract(user, code)
-        else:
-            contract = (selectors.dashboard_contracts(user)
-                        .select_related("client", "project_manager").first())
-    except Contract.DoesNotExist:
-        raise Http404 from None
+    # The targets and survey policy come along, so targets_of and policy_of need no query.
+    contracts = selectors.dashboard_contracts(user).select_related(
+        "client", "project_manager", "kpi_targets", "survey_policy")
+    contract = contracts.filter(code=code).first() if code else contracts.first()
     if contract is None:
         raise Http404
     engineers = list(selectors.contract_engineers(contract))
@@ -81,8 +76,11 @@ def _at_most(value, target) -> bool | None:
 
 
 def policy_of(contract) -> SurveyPolicy:
-    return (SurveyPolicy.objects.filter(contract=contract).first()
-            or SurveyPolicy(contract=contract))
+    """The contract's survey policy; the defaults (unsaved) when none was set."""
+    try:
+        return contract.survey_policy
+    except SurveyPolicy.DoesNotExist:
+        return SurveyPolicy(contract=contract)
 
 
 def complaints_by_quarter(scope: figures.Scope, start: date, end: date) -> list[dict]:
@@ -134,10 +132,13 @@ def engineer_rows(params: DashboardParams, scope: figures.Scope) -> list[dict]:
     return result
 
 
-def _filled_backlog(rows: list[dict], start: date, end: date) -> list[dict]:
-    """One point per day: a day without a snapshot row had nothing open."""
+def _filled_backlog(rows: list[dict], start: date, end: date, *, monthly: bool) -> list[dict]:
+    """One point per day, or the last day of each month: a day without a snapshot row had
+    nothing open."""
     by_day = {row["day"]: row for row in rows}
     days = [start + timedelta(days=i) for i in range(max((end - start).days + 1, 0))]
+    if monthly:
+        days = list({day.strftime("%Y-%m"): day for day in days}.values())
     return [by_day.get(day, {"day": day, "open": 0, "over_7d": 0}) for day in days]
 
 
@@ -150,7 +151,7 @@ def _link(label, value, url):
     return {"label": label, "value": value, "url": url}
 
 
-def build(params: DashboardParams, *, user=None) -> dict:
+def build(params: DashboardParams) -> dict:
     """The dashboard's context: cards, tables and chart data."""
     scope = scope_of(params)
     period = params.period
@@ -265,20 +266,13 @@ def build(params: DashboardParams, *, user=None) -> dict:
             "url": drill_url(params, "asset_faults", asset_type=row["asset_type_id"]),
         })
 
-    points = figures.trend(scope, period.start, period.end)
     monthly = period.days > 62
+    points = figures.trend(scope, period.start, period.end, monthly=monthly)
     label_format = "%Y-%m" if monthly else "%m-%d"
     backlog_points = _filled_backlog(
-        figures.backlog_trend(scope, period.start, min(period.end, current)),
-        period.start, min(period.end, current))
-    if monthly:  # the last snapshot of each month
-        by_month = {}
-        for row in backlog_points:
-            by_month[row["day"].strftime("%Y-%m")] = row
-        backlog_points = list(by_month.values())
-        backlog_labels = list(by_month)
-    else:
-        backlog_labels = [row["day"].strftime("%m-%d") for row in backlog_points]
+        figures.backlog_trend(scope, period.start, backlog_day), period.start, backlog_day,
+        monthly=monthly)
+    backlog_labels = [row["day"].strftime(label_format) for row in backlog_points]
 
     def _pc(value):
         return None if value is None else round(value * 100, 1)
@@ -305,8 +299,7 @@ def build(params: DashboardParams, *, user=None) -> dict:
         "summary": summary, "targets": targets, "policy": policy, "cards": cards,
         "quarters": quarters, "assets": assets, "engineers": engineer_rows(params, scope),
         "chart": chart, "chart_labels": chart_labels, "trend_rows": trend_rows,
-        "backlog_rows": backlog_rows, "monthly": monthly, "backlog_now": backlog_now,
-        "backlog_end": at_end,
+        "backlog_rows": backlog_rows, "monthly": monthly,
         # The newest rollup row of the period (figures.totals), else the backlog snapshot's.
         "refreshed_at": sums.get("refreshed_at") or at_end.get("taken_at"),
     }

@@ -24,9 +24,6 @@ from surveys.models import Complaint, TicketSurvey
 from tickets.models import Kind
 from tickets.selectors import tickets_visible_to
 
-CLOCK_LABELS = {"response": _("Response clocks"), "arrival": _("On-site arrival clocks"),
-                "resolution": _("Resolution clocks")}
-
 LABELS = {
     "opened": _("Tickets opened"),
     "resolved": _("Tickets resolved"),
@@ -58,6 +55,21 @@ LABELS = {
 }
 MEASURES = tuple(LABELS)
 COMPLAINT_MEASURES = {"complaints", "major_complaints"}
+# measure: (clock kind, faults only, verdict: None any, True met, False breached)
+CLOCK_MEASURES = {
+    "response": ("response", False, None), "response_met": ("response", False, True),
+    "response_breached": ("response", False, False),
+    "arrival": ("arrival", False, None), "arrival_met": ("arrival", False, True),
+    "arrival_breached": ("arrival", False, False),
+    "resolution": ("resolution", False, None), "resolution_met": ("resolution", False, True),
+    "resolution_breached": ("resolution", False, False),
+    "fault_resolution": ("resolution", True, None),
+    "fault_resolution_met": ("resolution", True, True),
+    "fault_resolution_breached": ("resolution", True, False),
+}
+# measure: open for more than this many days at the snapshot
+BACKLOG_MEASURES = {"backlog": 0, "backlog_now": 0, "backlog_over_1d": 1, "backlog_over_3d": 3,
+                    "backlog_over_7d": 7}
 
 
 def _engineer_q(scope: figures.Scope, field: str) -> Q:
@@ -105,30 +117,22 @@ def tickets(user, params: DashboardParams, scope: figures.Scope, measure: str,
         elif measure == "reopened":
             rows = rows.filter(reopen_count__gt=0)
         order = "-resolved_at"
-    elif measure.split("_")[0] in figures.CLOCKS or measure.startswith("fault_resolution"):
-        kind, _sep, verdict = measure.partition("_")
-        clocks = Clock.objects.filter(_verdict(lo, hi), ticket__contract_id=params.contract.pk)
-        if kind == "fault":
-            kind, verdict = "resolution", measure.removeprefix("fault_resolution").lstrip("_")
+    elif measure in CLOCK_MEASURES:
+        kind, faults_only, met = CLOCK_MEASURES[measure]
+        clocks = Clock.objects.filter(_verdict(lo, hi), ticket__contract_id=params.contract.pk,
+                                      kind=kind)
+        if faults_only:
             clocks = clocks.filter(ticket__kind=Kind.FAULT)
-        clocks = clocks.filter(kind=kind)
-        if verdict == "met":
-            clocks = clocks.filter(MET)
-        elif verdict == "breached":
-            clocks = clocks.exclude(MET)
-        elif verdict:
-            raise ValueError(measure)
+        if met is not None:
+            clocks = clocks.filter(MET) if met else clocks.exclude(MET)
         rows = base.filter(assignee, pk__in=clocks.values("ticket_id"))
-    elif measure.startswith("backlog"):
+    elif measure in BACKLOG_MEASURES:
         current = now()
         day = today() if measure == "backlog_now" else min(params.period.end, today())
         moment = min(day_start(day + timedelta(days=1)), current)
         rows = base.filter(assignee, pk__in=open_at(moment, current=current).values("pk"))
-        ageing = {"backlog_over_1d": 1, "backlog_over_3d": 3, "backlog_over_7d": 7}
-        if measure in ageing:
-            rows = rows.filter(created_at__lt=moment - timedelta(days=ageing[measure]))
-        elif measure not in {"backlog", "backlog_now"}:
-            raise ValueError(measure)
+        if older_than := BACKLOG_MEASURES[measure]:
+            rows = rows.filter(created_at__lt=moment - timedelta(days=older_than))
         order = "created_at"
     elif measure in {"surveys_sent", "surveys_answered", "dissatisfied"}:
         surveys = TicketSurvey.objects.filter(

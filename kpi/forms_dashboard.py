@@ -9,7 +9,7 @@ complaint limits of its survey policy together.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
@@ -213,7 +213,6 @@ class DashboardParams:
     team: str | None = None
     service_type_id: int | None = None
     form: DashboardForm | None = None
-    extra: dict = field(default_factory=dict)
 
     def query(self, **overrides) -> str:
         params = {"contract": self.contract.code, **self.period.params()}

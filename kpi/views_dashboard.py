@@ -16,9 +16,8 @@ from django.views.decorators.http import require_POST
 from accounts.roles import Capability, Role, can
 from itsm.paging import page_of
 from kpi import dashboard as board
-from kpi import drilldown, selectors
+from kpi import drilldown, figures, selectors
 from kpi.forms_dashboard import KpiTargetsForm, SurveyTargetsForm, quarters_covering, today
-from kpi.models import KpiTargets
 from kpi.rollup import refresh as rollup_refresh
 from kpi.rollup import refresh_backlog
 from sla.models import Contract, ContractMember
@@ -59,7 +58,7 @@ def _nav(params) -> dict:
 def dashboard(request):
     _reader(request)
     params = board.resolve_params(request.user, request.GET)
-    context = board.build(params, user=request.user)
+    context = board.build(params)
     contracts = list(selectors.dashboard_contracts(request.user).values_list("code", "name"))
     return render(request, "kpi/dashboard/dashboard.html", {
         **context, "params": params, "form": params.form, "contracts": contracts,
@@ -77,27 +76,28 @@ def drill(request):
     if measure not in drilldown.MEASURES:
         raise Http404
     scope = board.scope_of(params)
+    complaints = measure in drilldown.COMPLAINT_MEASURES
     asset_type_id = None
     if measure == "asset_faults" and request.GET.get("asset_type"):
         try:
             asset_type_id = int(request.GET["asset_type"])
         except ValueError:
             raise Http404 from None
-    if measure in drilldown.COMPLAINT_MEASURES:
+    if complaints:
         rows = drilldown.complaints(params, scope, measure)
     else:
         rows = drilldown.tickets(request.user, params, scope, measure,
                                  asset_type_id=asset_type_id)
     page = page_of(rows, request.GET.get("page"))
     start, end = params.period.start, params.period.end
-    if measure in drilldown.COMPLAINT_MEASURES:  # counted against quarterly limits
+    if complaints:  # counted against quarterly limits
         start, end = quarters_covering(start, end)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "kpi/dashboard/drilldown.html", {
         "params": params, "form": params.form, "measure": measure,
         "heading": drilldown.LABELS[measure], "total": rows.count(), "page": page,
-        "query": query.urlencode(), "complaints": measure in drilldown.COMPLAINT_MEASURES,
+        "query": query.urlencode(), "complaints": complaints,
         "complaint_links": reads_register(request.user),
         "back": f"{reverse('kpi:dashboard')}?{params.query()}", "start": start, "end": end,
     })
@@ -116,8 +116,7 @@ def targets(request, code: str):
     contract = _contract_or_404(request.user, code)
     if not may_edit_targets(request.user, contract):
         raise PermissionDenied
-    kpi_targets = KpiTargets.objects.filter(contract=contract).first() or KpiTargets(
-        contract=contract)
+    kpi_targets = figures.targets_of(contract)
     policy = board.policy_of(contract)
     data = request.POST if request.method == "POST" else None
     kpi_form = KpiTargetsForm(data, instance=kpi_targets, prefix="kpi")
@@ -166,9 +165,7 @@ def refresh(request):
     if not whole_backlog:
         last = min(period.end, current)
         refresh_backlog(last, last, ids)
-        if last != current:
-            refresh_backlog(current, current, ids)
-    elif period.end < current:
+    if period.end < current:
         refresh_backlog(current, current, ids)
     messages.success(request, _("Figures refreshed for %(start)s – %(end)s.") % {
         "start": period.start.isoformat(), "end": period.end.isoformat()})

@@ -15,6 +15,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.db.models import Count, Q, Sum
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kpi.figures import (
@@ -23,26 +24,21 @@ from kpi.figures import (
     Scope,
     asset_figures,
     backlog,
+    from_totals,
     percent,
     ratio,
     summary,
     targets_of,
+    totals,
     trend,
 )
+from kpi.forms_dashboard import quarter_bounds, quarter_of
 from kpi.models import DailyRollup
 from kpi.models.reports import ReportKind
 from kpi.models.rollup import MEASURES
 from kpi.reports import charts
-from kpi.reports.periods import (  # noqa: F401  (period helpers are part of this module's API)
-    DUE_DAY,
-    INCIDENT_DUE_DAYS,
-    due_on,
-    month_end,
-    next_month,
-    parse_month,
-    period_of,
-)
-from kpi.reports.structure import DOC_NAMES, Report, Section, V, display, verdict  # noqa: F401
+from kpi.reports.periods import period_of
+from kpi.reports.structure import Report, Section, V, verdict
 
 LIST_LIMIT = 200
 
@@ -58,10 +54,6 @@ def _policy(contract):
         return SurveyPolicy(contract=contract)  # the defaults the surveys app applies
 
 
-def quarter_start(day: date) -> date:
-    return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
-
-
 def _server_totals(assets: list[dict], start: date, end: date) -> tuple:
     servers = [a for a in assets if a["is_server"]]
     devices = sum(a["devices"] for a in servers)
@@ -71,10 +63,10 @@ def _server_totals(assets: list[dict], start: date, end: date) -> tuple:
     hours = ((end - start).days + 1) * 24
     availability = max(0.0, 1 - down / (devices * hours)) if devices else None
     return (ratio(failed, devices), (round(devices * hours / faults) if faults else None),
-            devices, faults, availability)
+            availability)
 
 
-def kpi_rows(contract, figures: dict, *, backlog_open: int | None, quarter: dict,
+def kpi_rows(contract, figures: dict, *, backlog_open: int, quarter: dict,
              server: tuple) -> list[dict]:
     """Each figure beside its target: key, label, value, fmt, target text, met."""
     t = targets_of(contract)
@@ -113,9 +105,8 @@ def kpi_rows(contract, figures: dict, *, backlog_open: int | None, quarter: dict
     value = figures["reopen_rate"]
     rows.append(("reopen_rate", _("Reopen rate"), value, "pct", f"≤ {target * 100:g}%",
                  at_most(value, target)))
-    if backlog_open is not None:
-        rows.append(("backlog_open", _("Backlog at the end of the period"), backlog_open, "int",
-                     "", None))
+    rows.append(("backlog_open", _("Backlog at the end of the period"), backlog_open, "int",
+                 "", None))
     target = percent(policy.satisfaction_target)
     value = figures["satisfaction_rate"]
     rows.append(("satisfaction_rate", _("Satisfaction"), value, "pct", f"≥ {target * 100:g}%",
@@ -130,7 +121,7 @@ def kpi_rows(contract, figures: dict, *, backlog_open: int | None, quarter: dict
     rows.append(("major_complaints_quarter", _("Major complaints this quarter to date"),
                  quarter["major_complaints"], "int", f"≤ {policy.major_complaint_limit}",
                  at_most(quarter["major_complaints"], policy.major_complaint_limit)))
-    failure_rate, mtbf, _devices, _faults, availability = server
+    failure_rate, mtbf, availability = server
     target = percent(t.server_failure_rate_max)
     rows.append(("server_failure_rate", _("Server failure rate"), failure_rate, "pct",
                  f"< {target * 100:g}%",
@@ -185,12 +176,9 @@ def by_type_priority(contract, start: date, end: date) -> Section:
         if not g["priority"]:
             continue  # complaints without a ticket
         st = types.get(g["service_type_id"])
-        row = [st.label if st else "—", f"P{g['priority']}", g["opened"] or 0,
-               g["resolved"] or 0]
-        for kind in CLOCKS:
-            met, breached = g[f"{kind}_met"] or 0, g[f"{kind}_breached"] or 0
-            row.append(ratio(met, met + breached))
-        rows.append(row)
+        f = from_totals({m: g[m] or 0 for m in MEASURES})
+        rows.append([st.label if st else "—", f"P{g['priority']}", f["tickets_opened"],
+                     f["tickets_resolved"], *(f[f"{kind}_attainment"] for kind in CLOCKS)])
     return Section("by_type", _("SLA attainment per service type and priority"),
                    [_("Service type"), _("Priority"), _("Opened"), _("Resolved"),
                     _("Response"), _("On-site arrival"), _("Resolution")],
@@ -249,10 +237,9 @@ def p1_section(contract, start: date, end: date) -> Section:
                    total=total)
 
 
-def complaints_in(contract, start: date, end: date) -> dict:
-    agg = DailyRollup.objects.filter(contract=contract, day__gte=start, day__lte=end).aggregate(
-        complaints=Sum("complaints"), major_complaints=Sum("major_complaints"))
-    return {k: v or 0 for k, v in agg.items()}
+def complaints_in(scope: Scope, start: date, end: date) -> dict:
+    sums = totals(scope, start, end)
+    return {k: sums[k] for k in ("complaints", "major_complaints")}
 
 
 def json_ready(value):
@@ -272,7 +259,7 @@ def monthly_summary(contract, start: date, end: date, *, today: date) -> tuple[l
     figures = summary(scope, start, end)
     backlog_day = min(end, today)
     backlog_now = backlog(scope, backlog_day)
-    quarter = complaints_in(contract, quarter_start(start), end)
+    quarter = complaints_in(scope, quarter_bounds(*quarter_of(start))[0], end)
     assets = asset_figures([contract.pk], start, end)
     server = _server_totals(assets, start, end)
     rows = kpi_rows(contract, figures, backlog_open=backlog_now["open"], quarter=quarter,
@@ -349,13 +336,11 @@ def monthly_repair(contract, start: date, end: date, *, today: date) -> tuple[li
                        resolved_at__isnull=False)),
                        recurring=Count("pk", filter=Q(recurring_fault=True)))
                    .order_by("-n"))
-    from django.utils.translation import get_language
-
     english = (get_language() or "").startswith("en")
     type_rows = [[(r["asset__asset_type__name_en"] if english and r["asset__asset_type__name_en"]
                    else r["asset__asset_type__name"]), r["n"], r["resolved"], r["recurring"]]
                  for r in by_type]
-    total = repairs.count()
+    total = sum(r["n"] for r in by_type)
     repair_rows = []
     durations = []
     for t in (repairs.select_related("asset", "asset__asset_type", "assignee")
@@ -449,13 +434,14 @@ def review(contract, start: date, end: date, *, today: date) -> tuple[list, dict
     backlog_now = backlog(scope, min(end, today))
     quarters: dict[str, dict] = {}
     for p in months:
-        q = f"{p['period'].year} Q{(p['period'].month - 1) // 3 + 1}"
-        entry = quarters.setdefault(q, {"complaints": 0, "major_complaints": 0})
+        year, number = quarter_of(p["period"])
+        entry = quarters.setdefault(f"{year} Q{number}", {"complaints": 0, "major_complaints": 0})
         entry["complaints"] += p["complaints"]
         entry["major_complaints"] += p["major_complaints"]
     policy = _policy(contract)
+    # A review ends on a quarter's last day: its last quarter is the quarter to date.
     rows = kpi_rows(contract, figures, backlog_open=backlog_now["open"],
-                    quarter=complaints_in(contract, quarter_start(end), end),
+                    quarter=list(quarters.values())[-1],
                     server=_server_totals(assets, start, end))
     labels = [f"{p['period']:%Y-%m}" for p in months]
     monthly = Section(

@@ -9,7 +9,7 @@ client contacts and the project manager a link (once per report version).
 from __future__ import annotations
 
 import logging
-from datetime import date, timedelta
+from datetime import date
 from functools import partial
 
 from django.conf import settings
@@ -23,6 +23,7 @@ from itsm.publish import publish_quietly
 from kpi.models.reports import ReportKind, ServiceReport
 from kpi.reports import content
 from kpi.reports.pdf import render_pdf
+from kpi.reports.periods import due_on, period_of
 from kpi.reports.xlsx import render_xlsx
 
 logger = logging.getLogger(__name__)
@@ -52,7 +53,7 @@ def render(contract, kind: str, period_start: date, fmt: str, *, ticket=None, ve
            language: str | None = None, refresh: bool = True):
     """(report, bytes) of one format, without archiving (the management command)."""
     if kind != ReportKind.MAJOR_INCIDENT and refresh:
-        refresh_period(contract, *content.period_of(kind, period_start))
+        refresh_period(contract, *period_of(kind, period_start))
     with translation.override(language or language_for(contract)):
         report = content.build(contract, kind, period_start, ticket=ticket, version=version)
         data = render_pdf(report) if fmt == "pdf" else render_xlsx(report)
@@ -88,7 +89,7 @@ def generate_report(contract, kind: str, period_start: date, *, ticket=None, act
         contract = ticket.contract
     else:
         ticket = None
-        start, end = content.period_of(kind, period_start)
+        start, end = period_of(kind, period_start)
         refresh_period(contract, start, end)
     language = language_for(contract, actor)
     for attempt in range(2):
@@ -104,7 +105,7 @@ def _generate(contract, kind, period_start, ticket, actor, language, send) -> Se
     moment = now()
     with transaction.atomic():
         with translation.override(language):
-            probe_start = (content.period_of(kind, period_start)[0]
+            probe_start = (period_of(kind, period_start)[0]
                            if kind != ReportKind.MAJOR_INCIDENT else None)
             report_row = _existing(contract, kind, probe_start, ticket)
             version = report_row.version + 1 if report_row else 1
@@ -116,7 +117,7 @@ def _generate(contract, kind, period_start, ticket, actor, language, send) -> Se
         old_files = [f.name for f in (report_row.pdf, report_row.xlsx) if f]
         report_row.period_start, report_row.period_end = report.period_start, report.period_end
         report_row.version = version
-        report_row.due_on = content.due_on(kind, report.period_end)
+        report_row.due_on = due_on(kind, report.period_end)
         report_row.figures = report.figures
         report_row.generated_at = moment
         report_row.generated_by = actor
@@ -172,6 +173,7 @@ def send_report(report_row: ServiceReport) -> int:
 def major_incident_for(ticket_id: int) -> ServiceReport | None:
     """The major-incident report of a resolved P1 ticket; None (nothing done) when it exists
     already or the ticket is not a resolved P1."""
+    from kpi.rollup import zone
     from tickets.models import Priority, Ticket
 
     ticket = (Ticket.objects.select_related("contract", "contract__client", "service_type",
@@ -180,14 +182,8 @@ def major_incident_for(ticket_id: int) -> ServiceReport | None:
     if (ticket is None or ticket.priority != Priority.P1 or ticket.resolved_at is None
             or ServiceReport.objects.filter(ticket=ticket).exists()):
         return None
-    resolved = ticket.resolved_at.astimezone(content_zone()).date()
+    resolved = ticket.resolved_at.astimezone(zone()).date()
     return generate_report(ticket.contract, ReportKind.MAJOR_INCIDENT, resolved, ticket=ticket)
-
-
-def content_zone():
-    from kpi.rollup import zone
-
-    return zone()
 
 
 def queue_major_incident(ticket_id: int) -> None:
@@ -217,7 +213,3 @@ def missing_major_incidents(since: date) -> list[int]:
 
 
 MISSED_INCIDENT_DAYS = 7
-
-
-def previous_month(day: date) -> date:
-    return (day.replace(day=1) - timedelta(days=1)).replace(day=1)

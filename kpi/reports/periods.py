@@ -6,20 +6,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from kpi.forms_dashboard import month_bounds, quarter_bounds, quarter_of
 from kpi.models.reports import ReportKind
 
 DUE_DAY = {ReportKind.MONTHLY_SUMMARY: 5, ReportKind.MONTHLY_REPAIR: 10,
            ReportKind.QUARTERLY: 15, ReportKind.ANNUAL: 15}
 INCIDENT_DUE_DAYS = 5
-
-
-
-def month_end(first: date) -> date:
-    return (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-
-
-def next_month(first: date) -> date:
-    return month_end(first) + timedelta(days=1)
 
 
 def period_of(kind: str, period_start: date) -> tuple[date, date]:
@@ -29,13 +21,8 @@ def period_of(kind: str, period_start: date) -> tuple[date, date]:
         start = period_start.replace(month=1, day=1)
         return start, start.replace(month=12, day=31)
     if kind == ReportKind.QUARTERLY:
-        start = period_start.replace(month=(period_start.month - 1) // 3 * 3 + 1, day=1)
-        end = start
-        for _i in range(2):
-            end = next_month(end)
-        return start, month_end(end)
-    start = period_start.replace(day=1)
-    return start, month_end(start)
+        return quarter_bounds(*quarter_of(period_start))
+    return month_bounds(period_start.year, period_start.month)
 
 
 def due_on(kind: str, period_end: date) -> date:

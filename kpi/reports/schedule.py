@@ -17,7 +17,7 @@ import logging
 from datetime import date, timedelta
 
 from kpi.models.reports import ReportKind, ServiceReport
-from kpi.reports.content import month_end, period_of
+from kpi.reports.periods import period_of
 
 logger = logging.getLogger(__name__)
 
@@ -27,8 +27,8 @@ def due_reports(today: date) -> list[tuple[str, date, date]]:
     if today.day != 1:
         return []
     month = (today - timedelta(days=1)).replace(day=1)
-    due = [(ReportKind.MONTHLY_SUMMARY, month, month_end(month)),
-           (ReportKind.MONTHLY_REPAIR, month, month_end(month))]
+    due = [(ReportKind.MONTHLY_SUMMARY, *period_of(ReportKind.MONTHLY_SUMMARY, month)),
+           (ReportKind.MONTHLY_REPAIR, *period_of(ReportKind.MONTHLY_REPAIR, month))]
     if today.month in (1, 4, 7, 10):
         due.append((ReportKind.QUARTERLY, *period_of(ReportKind.QUARTERLY, month)))
     if today.month == 1:

@@ -27,8 +27,8 @@ class Command(BaseCommand):
                             help="zh-hans or en (default: the client contacts' language).")
 
     def handle(self, *args, contract, month, fmt, out, kind, language, **options):
-        from kpi.reports.content import parse_month
         from kpi.reports.generate import render
+        from kpi.reports.periods import parse_month
         from sla.models import Contract
 
         try:
