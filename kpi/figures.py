@@ -81,7 +81,7 @@ def summary(scope: Scope, start: date, end: date) -> dict:
 def trend(scope: Scope, start: date, end: date, *, monthly: bool | None = None) -> list[dict]:
     """Figures per day (periods up to 62 days) or per month: one grouped query."""
     if monthly is None:
-        monthly = (end - start).days > 62
+        monthly = (end - start).days + 1 > 62
     rows = DailyRollup.objects.filter(scope.q(), day__gte=start, day__lte=end)
     rows = rows.annotate(bucket=TruncMonth("day") if monthly else F("day"))
     grouped = rows.values("bucket").annotate(**{m: Sum(m) for m in MEASURES}).order_by("bucket")
