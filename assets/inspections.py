@@ -50,6 +50,8 @@ from assets.models import (
 )
 from assets.selectors import visible_contract_ids
 from itsm.clock import now
+from itsm.periods import month_bounds, quarter_bounds, quarter_of
+from itsm.periods import today as local_today
 from sla.models import HolidayDay, HolidayYear
 from sla.selectors import contracts_visible_to
 from tickets import attachments as files
@@ -80,18 +82,9 @@ def pre_holiday_working_days() -> int:
     return int(getattr(settings, "INSPECTION_PRE_HOLIDAY_WORKING_DAYS", 3))
 
 
-def local_today() -> date:
-    return timezone.localdate(now())
-
-
 # --------------------------------------------------------------------------------------------
 # Periods and holidays (pure functions, plus one read of the holiday tables)
 # --------------------------------------------------------------------------------------------
-
-
-def _month_end(year: int, month: int) -> date:
-    first_next = date(year + month // 12, month % 12 + 1, 1)
-    return first_next - timedelta(days=1)
 
 
 def period_of(frequency: str, day: date) -> tuple[date, date]:
@@ -102,10 +95,9 @@ def period_of(frequency: str, day: date) -> tuple[date, date]:
         monday = day - timedelta(days=day.weekday())
         return monday, monday + timedelta(days=4)
     if frequency == Frequency.MONTHLY:
-        return day.replace(day=1), _month_end(day.year, day.month)
+        return month_bounds(day.year, day.month)
     if frequency == Frequency.QUARTERLY:
-        month = 3 * ((day.month - 1) // 3) + 1
-        return date(day.year, month, 1), _month_end(day.year, month + 2)
+        return quarter_bounds(*quarter_of(day))
     if frequency == Frequency.HALF_YEARLY:
         if day.month <= 6:
             return date(day.year, 1, 1), date(day.year, 6, 30)

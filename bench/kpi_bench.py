@@ -320,8 +320,7 @@ def main() -> None:
     from rest_framework.authtoken.models import Token
 
     from accounts.models import User
-    from itsm.clock import now
-    from kpi.rollup import zone
+    from itsm.periods import today as local_today
 
     if {"api", "page"} & set(parts):  # DEBUG off: pages need the manifest of the current files
         call_command("collectstatic", interactive=False, verbosity=0)
@@ -333,7 +332,7 @@ def main() -> None:
             for table in ("kpi_dailyrollup", "kpi_backlogsnapshot", "kpi_assetfaultrollup"):
                 cur.execute(f"VACUUM ANALYZE {table}")
         log(f"VACUUM ANALYZE of the rollup tables: {time.perf_counter() - t:.1f} s")
-    today = now().astimezone(zone()).date()
+    today = local_today()
     with connection.cursor() as cur:
         if args.contract:
             cur.execute("SELECT id, code FROM sla_contract WHERE code = %s", [args.contract])

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import random
 import secrets
-import zoneinfo
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
@@ -44,6 +43,7 @@ from itsm.demo_history_data import (
     SERVER_MIX,
 )
 from itsm.models import SystemState
+from itsm.periods import month_start, zone
 from kpi import rollup
 from sla import holidays
 from sla.models import Clock, ClockKind, Contract, Target
@@ -67,15 +67,6 @@ from tickets.models import (
 HISTORY_KEY = "demo_history"
 DEMO_LOGINS = {"user", "user2", "client"}  # their own ticket lists get a little more history
 SEED = 20260701
-
-def _zone() -> zoneinfo.ZoneInfo:
-    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
-
-
-def _months_back(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 - months
-    return date(index // 12, index % 12 + 1, 1)
-
 
 def _ensure_people(password: str) -> None:
     for org_code, people in HISTORY_PEOPLE.items():
@@ -102,7 +93,7 @@ class _Builder:
     def __init__(self, rng: random.Random, current: datetime):
         self.rng = rng
         self.current = current
-        self.zone = _zone()
+        self.zone = zone()
         self.users = {u.username: u for u in User.objects.all()}
         self.targets = {(t.contract_id, t.service_type_id, t.priority): t
                         for t in Target.objects.select_related("calendar", "contract__calendar")}
@@ -615,8 +606,8 @@ def load_demo_history(months: int = 6) -> dict[str, int]:
         raise RuntimeError("Load the demo first (manage.py load_demo).")
     _ensure_people(make_password(DEMO_PASSWORD))
     current = now()
-    today = current.astimezone(_zone()).date()
-    first = _months_back(today, months)
+    today = current.astimezone(zone()).date()
+    first = month_start(today, back=months)
     rng = random.Random(f"{SEED}-{today.isoformat()}")  # noqa: S311 - made-up demo data
     builder = _Builder(rng, current)
     builder.plan_contract(

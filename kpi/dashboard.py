@@ -17,14 +17,9 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from itsm.periods import quarter_of, quarters_covering, today
 from kpi import figures, selectors
-from kpi.forms_dashboard import (
-    DashboardForm,
-    DashboardParams,
-    quarter_of,
-    quarters_covering,
-    today,
-)
+from kpi.forms_dashboard import DashboardForm, DashboardParams
 from kpi.models import DailyRollup
 from surveys.models import SurveyPolicy
 from tickets.models import ServiceType
@@ -33,7 +28,8 @@ from tickets.models import ServiceType
 def resolve_params(user, query) -> DashboardParams:
     """The contract (Http404 when not readable) and the period and filters asked for."""
     code = (query.get("contract") or "").strip()
-    # The targets and survey policy come along, so targets_of and policy_of need no query.
+    # The targets and survey policy come along: targets_of and SurveyPolicy.for_contract
+    # need no query.
     contracts = selectors.dashboard_contracts(user).select_related(
         "client", "project_manager", "kpi_targets", "survey_policy")
     contract = contracts.filter(code=code).first() if code else contracts.first()
@@ -73,14 +69,6 @@ def _at_least(value, target) -> bool | None:
 
 def _at_most(value, target) -> bool | None:
     return None if value is None else value <= figures.percent(target)
-
-
-def policy_of(contract) -> SurveyPolicy:
-    """The contract's survey policy; the defaults (unsaved) when none was set."""
-    try:
-        return contract.survey_policy
-    except SurveyPolicy.DoesNotExist:
-        return SurveyPolicy(contract=contract)
 
 
 def complaints_by_quarter(scope: figures.Scope, start: date, end: date) -> list[dict]:
@@ -159,7 +147,7 @@ def build(params: DashboardParams) -> dict:
     sums = figures.totals(scope, period.start, period.end)
     summary = figures.from_totals(sums)  # = figures.summary, keeping the raw sums
     targets = figures.targets_of(params.contract)
-    policy = policy_of(params.contract)
+    policy = SurveyPolicy.for_contract(params.contract)
     cards = []
     clock_labels = {"response": _("Response in time"), "arrival": _("On-site arrival in time"),
                     "resolution": _("Resolution in time")}

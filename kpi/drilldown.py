@@ -16,9 +16,10 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from itsm.clock import now
+from itsm.periods import day_bounds, day_start, quarters_covering, today
 from kpi import figures
-from kpi.forms_dashboard import DashboardParams, quarters_covering, today
-from kpi.rollup import bounds, day_start, open_at
+from kpi.forms_dashboard import DashboardParams
+from kpi.rollup import open_at
 from sla.models import Clock
 from surveys.models import Complaint, TicketSurvey
 from tickets.models import Kind
@@ -92,7 +93,7 @@ MET = Q(breached_at__isnull=True, met=True)
 
 def complaints(params: DashboardParams, scope: figures.Scope, measure: str) -> QuerySet:
     first, last = quarters_covering(params.period.start, params.period.end)
-    lo, hi = bounds(first, last)
+    lo, hi = day_bounds(first, last)
     rows = Complaint.objects.filter(
         _engineer_q(scope, "engineer_id"), _service_q(scope, "ticket__service_type_id"),
         contract_id=params.contract.pk, received_at__gte=lo, received_at__lt=hi)
@@ -104,7 +105,7 @@ def complaints(params: DashboardParams, scope: figures.Scope, measure: str) -> Q
 def tickets(user, params: DashboardParams, scope: figures.Scope, measure: str,
             *, asset_type_id: int | None = None) -> QuerySet:
     """The tickets behind one measure; ValueError for an unknown measure."""
-    lo, hi = bounds(params.period.start, params.period.end)
+    lo, hi = day_bounds(params.period.start, params.period.end)
     base = tickets_visible_to(user).filter(contract_id=params.contract.pk)
     assignee = _engineer_q(scope, "assignee_id") & _service_q(scope, "service_type_id")
     order = "-created_at"

@@ -14,10 +14,14 @@ from datetime import date, timedelta
 from urllib.parse import urlencode
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from itsm.clock import now
+from itsm.periods import (
+    month_bounds,
+    quarter_bounds,
+    quarter_of,
+    today,
+)
 from kpi.models import KpiTargets
 from kpi.selectors import TEAM_DUTIES
 from surveys.models import SurveyPolicy
@@ -30,29 +34,6 @@ QUARTER_RE = re.compile(r"^(\d{4})-?Q([1-4])$", re.IGNORECASE)
 YEAR_RE = re.compile(r"^(\d{4})$")
 PERIOD_FIELDS = ("period", "month", "quarter", "year", "from_", "to")
 YEARS = range(1900, 3000)  # far enough either way; keeps "next period" inside date's range
-
-
-def today() -> date:
-    return timezone.localdate(now())
-
-
-def month_bounds(year: int, month: int) -> tuple[date, date]:
-    start = date(year, month, 1)
-    return start, (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-
-
-def quarter_of(day: date) -> tuple[int, int]:
-    return day.year, (day.month - 1) // 3 + 1
-
-
-def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
-    start = date(year, 3 * quarter - 2, 1)
-    return start, month_bounds(year, 3 * quarter)[1]
-
-
-def quarters_covering(start: date, end: date) -> tuple[date, date]:
-    """The first day of start's quarter and the last day of end's quarter."""
-    return quarter_bounds(*quarter_of(start))[0], quarter_bounds(*quarter_of(end))[1]
 
 
 @dataclass

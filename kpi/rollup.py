@@ -17,10 +17,9 @@ When an event counts (the same rules the raw-figure tests apply):
 
 from __future__ import annotations
 
-import zoneinfo
 from collections import defaultdict
 from contextlib import contextmanager
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -28,6 +27,8 @@ from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import Coalesce, TruncDate
 
 from itsm.clock import now
+from itsm.periods import day_bounds, day_start, zone
+from itsm.periods import today as local_today
 from kpi.models import AssetFaultRollup, BacklogSnapshot, DailyRollup
 from kpi.models.rollup import MEASURES
 from sla.models import Clock, ClockKind
@@ -36,19 +37,6 @@ from tickets.models import OPEN_STATUSES, Kind, Ticket
 
 # Any two refreshes of the rollup run one after the other (PostgreSQL advisory lock key).
 _LOCK_KEY = 7_240_001
-
-
-def zone() -> zoneinfo.ZoneInfo:
-    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
-
-
-def day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, zone())
-
-
-def bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    """[start 00:00, the day after end 00:00) in the project's time zone."""
-    return day_start(start), day_start(end + timedelta(days=1))
 
 
 def _day(field: str) -> TruncDate:
@@ -245,7 +233,7 @@ def refresh(start: date, end: date, *, contract_ids=None, backlog: bool = True) 
         raise ValueError("end before start")
     current = now()
     today = current.astimezone(zone()).date()
-    lo, hi = bounds(start, end)
+    lo, hi = day_bounds(start, end)
     rows: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(MEASURES, 0))
     _ticket_measures(rows, lo, hi, contract_ids)
     _clock_measures(rows, lo, hi, contract_ids)
@@ -269,7 +257,7 @@ def refresh_recent(days: int | None = None) -> dict:
     """The beat job: the last `days` days (KPI_REFRESH_DAYS) of events, and the backlog of
     yesterday (closed at midnight) and today (now)."""
     days = days or settings.KPI_REFRESH_DAYS
-    today = now().astimezone(zone()).date()
+    today = local_today()
     written = refresh(today - timedelta(days=days - 1), today, backlog=False)
     yesterday = today - timedelta(days=1)
     written["backlog_rows"] = refresh_backlog(yesterday, today)

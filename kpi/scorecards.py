@@ -19,8 +19,6 @@ Scoring (all 0–100):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -32,6 +30,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.roles import CLIENT_ROLES, Capability, Role, can
 from itsm.clock import now
+from itsm.periods import Quarter
 from kpi import figures as kpi_figures
 from kpi.figures import Scope
 from kpi.models import DailyRollup, Scorecard, ScorecardRating, ScorecardScheme
@@ -54,58 +53,6 @@ def cents(value) -> Decimal:
 
 
 # --- quarters ------------------------------------------------------------------------------------
-@dataclass(frozen=True, order=True)
-class Quarter:
-    year: int
-    quarter: int
-
-    @classmethod
-    def parse(cls, text: str | None) -> Quarter | None:
-        """'2026-Q1' (or '2026Q1'); None when malformed."""
-        text = (text or "").strip().upper().replace("-", "")
-        if len(text) != 6 or text[4] != "Q" or not text[:4].isdigit() or text[5] not in "1234":
-            return None
-        year = int(text[:4])
-        return cls(year, int(text[5])) if 2000 <= year <= 2100 else None
-
-    @classmethod
-    def of(cls, day: date) -> Quarter:
-        return cls(day.year, (day.month - 1) // 3 + 1)
-
-    @classmethod
-    def current(cls) -> Quarter:
-        from kpi.rollup import zone
-
-        return cls.of(now().astimezone(zone()).date())
-
-    @property
-    def start(self) -> date:
-        return date(self.year, 3 * (self.quarter - 1) + 1, 1)
-
-    @property
-    def end(self) -> date:
-        return self.next().start - timedelta(days=1)
-
-    def next(self) -> Quarter:
-        return Quarter(self.year + 1, 1) if self.quarter == 4 else Quarter(self.year,
-                                                                           self.quarter + 1)
-
-    def previous(self) -> Quarter:
-        return Quarter(self.year - 1, 4) if self.quarter == 1 else Quarter(self.year,
-                                                                           self.quarter - 1)
-
-    def and_before(self, n: int) -> list[Quarter]:
-        """This quarter and the n - 1 before it, newest first."""
-        result, q = [], self
-        for _n in range(n):
-            result.append(q)
-            q = q.previous()
-        return result
-
-    def __str__(self) -> str:
-        return f"{self.year}-Q{self.quarter}"
-
-
 def quarter_of(card: Scorecard) -> Quarter:
     return Quarter(card.year, card.quarter)
 

@@ -16,10 +16,10 @@ def refresh_recent() -> dict:
 @shared_task(name="kpi.tasks.refresh_nightly")
 def refresh_nightly() -> dict:
     """Late edits (a reassignment, a back-dated complaint) reach the older days overnight."""
-    from itsm.clock import now
-    from kpi.rollup import refresh, zone
+    from itsm.periods import today as local_today
+    from kpi.rollup import refresh
 
-    today = now().astimezone(zone()).date()
+    today = local_today()
     return refresh(today - timedelta(days=settings.KPI_NIGHTLY_DAYS - 1), today, backlog=False)
 
 

@@ -15,13 +15,15 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import Capability, Role, can
 from itsm.paging import page_of
+from itsm.periods import quarters_covering, today
 from kpi import dashboard as board
 from kpi import drilldown, figures, selectors
-from kpi.forms_dashboard import KpiTargetsForm, SurveyTargetsForm, quarters_covering, today
+from kpi.forms_dashboard import KpiTargetsForm, SurveyTargetsForm
 from kpi.rollup import refresh as rollup_refresh
 from kpi.rollup import refresh_backlog
 from sla.models import Contract, ContractMember
 from surveys.complaints_selectors import reads_register
+from surveys.models import SurveyPolicy
 
 PROVIDER_MANAGERS = {Role.PROJECT_MANAGER, Role.DELIVERY_MANAGER, Role.GENERAL_MANAGER}
 # On demand, daily backlog snapshots are retaken for periods up to a quarter; longer periods
@@ -117,7 +119,7 @@ def targets(request, code: str):
     if not may_edit_targets(request.user, contract):
         raise PermissionDenied
     kpi_targets = figures.targets_of(contract)
-    policy = board.policy_of(contract)
+    policy = SurveyPolicy.for_contract(contract)
     data = request.POST if request.method == "POST" else None
     kpi_form = KpiTargetsForm(data, instance=kpi_targets, prefix="kpi")
     policy_form = SurveyTargetsForm(data, instance=policy, prefix="survey")

@@ -18,6 +18,7 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
+from itsm.periods import month_start
 from surveys.models import SurveyPolicy, TicketSurvey
 
 CHINA = ZoneInfo("Asia/Shanghai")
@@ -31,7 +32,6 @@ DIMENSION_LABELS = {
 }
 # Seed 000: below these the figure is flagged (percent). "overall" uses the contract's target.
 THRESHOLDS = {"response_rate": 70, "response_speed": 90, "attitude": 90, "ability": 80}
-DEFAULT_TARGET = Decimal(90)
 
 # What a flagged figure means and the questions seed 000 asks about it.
 DIAGNOSIS = {
@@ -112,18 +112,6 @@ def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
             datetime.combine(end + timedelta(days=1), time.min, CHINA))
 
 
-def month_start(day: date, back: int = 0) -> date:
-    index = day.year * 12 + day.month - 1 - back
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def target_of(contract) -> Decimal:
-    try:
-        return contract.survey_policy.satisfaction_target
-    except SurveyPolicy.DoesNotExist:
-        return DEFAULT_TARGET
-
-
 def _figures(row: dict, target: Decimal) -> dict:
     sent, answered = row["sent"] or 0, row["answered"] or 0
     figures = {"response_rate": Figure("response_rate", _("Response rate"),
@@ -165,7 +153,7 @@ def satisfaction_analysis(*, contract, start: date, end: date) -> dict:
             _add(row, group)
         if month >= first_month:
             _add(by_month.setdefault(month, {}), group)
-    target = target_of(contract)
+    target = SurveyPolicy.for_contract(contract).satisfaction_target
     figures = _figures(row, target)
     trend = []
     for back in range(TREND_MONTHS - 1, -1, -1):

@@ -32,7 +32,6 @@ from tickets.workflow import TicketActionError, TicketPermissionError
 
 ANSWER_WITHIN = timedelta(hours=24)
 RESOLVE_WITHIN_WORKING_DAYS = 7
-DEFAULT_LIMIT, DEFAULT_MAJOR_LIMIT = 5, 2
 ESCALATION_BATCH = 500
 
 
@@ -104,9 +103,7 @@ def quarter_bounds(year: int, quarter: int) -> tuple[datetime, datetime]:
 
 def limits_of(contract: Contract) -> tuple[int, int]:
     """``(complaints, major complaints)`` allowed per quarter (seed 000: 5 and 2)."""
-    policy = SurveyPolicy.objects.filter(contract=contract).first()
-    if policy is None:
-        return DEFAULT_LIMIT, DEFAULT_MAJOR_LIMIT
+    policy = SurveyPolicy.for_contract(contract)
     return policy.complaint_limit, policy.major_complaint_limit
 
 

@@ -11,13 +11,8 @@ from django.utils import timezone
 from accounts.roles import Capability, can
 from itsm.clock import now
 from sla.selectors import contracts_visible_to
-from surveys.complaints import (
-    DEFAULT_LIMIT,
-    DEFAULT_MAJOR_LIMIT,
-    quarter_bounds,
-    quarter_of,
-)
-from surveys.models import Complaint
+from surveys.complaints import quarter_bounds, quarter_of
+from surveys.models import Complaint, SurveyPolicy
 
 LIST_RELATED = ("contract", "complainant", "ticket", "engineer")
 QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
@@ -131,11 +126,10 @@ def quarter_counts(*, user, year: int | None = None, quarter: int | None = None,
     }
     rows = []
     for contract in contracts:
-        policy = getattr(contract, "survey_policy", None)
+        policy = SurveyPolicy.for_contract(contract)
         row = counts.get(contract.pk, {})
         rows.append(QuarterCount(
             contract=contract, year=year, quarter=quarter, total=row.get("total", 0),
             major=row.get("major", 0),
-            limit=policy.complaint_limit if policy else DEFAULT_LIMIT,
-            major_limit=policy.major_complaint_limit if policy else DEFAULT_MAJOR_LIMIT))
+            limit=policy.complaint_limit, major_limit=policy.major_complaint_limit))
     return rows

@@ -15,10 +15,11 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import Capability, can
 from itsm.clock import now
+from itsm.periods import month_start
 from sla.models import Contract
 from sla.selectors import contracts_visible_to
 from surveys import campaigns as svc
-from surveys.analysis import analysis_json, analysis_workbook, month_start, satisfaction_analysis
+from surveys.analysis import analysis_json, analysis_workbook, satisfaction_analysis
 from surveys.forms_campaigns import AnalysisForm, AnswerForm, CampaignForm, QuestionForm
 from surveys.models import Campaign, Invitation, Question
 from tickets.workflow import TicketActionError

@@ -18,6 +18,8 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from itsm.clock import now
+from itsm.periods import day_bounds, quarter_bounds, quarter_of, zone
 from kpi.figures import (
     CLOCKS,
     SERVER_TYPE_CODES,
@@ -32,27 +34,18 @@ from kpi.figures import (
     totals,
     trend,
 )
-from kpi.forms_dashboard import quarter_bounds, quarter_of
 from kpi.models import DailyRollup
 from kpi.models.reports import ReportKind
 from kpi.models.rollup import MEASURES
 from kpi.reports import charts
 from kpi.reports.periods import period_of
 from kpi.reports.structure import Report, Section, V, verdict
+from surveys.models import SurveyPolicy
 
 LIST_LIMIT = 200
 
 
 # --- shared pieces ---------------------------------------------------------------------------
-
-def _policy(contract):
-    from surveys.models import SurveyPolicy
-
-    try:
-        return contract.survey_policy
-    except SurveyPolicy.DoesNotExist:
-        return SurveyPolicy(contract=contract)  # the defaults the surveys app applies
-
 
 def _server_totals(assets: list[dict], start: date, end: date) -> tuple:
     servers = [a for a in assets if a["is_server"]]
@@ -70,7 +63,7 @@ def kpi_rows(contract, figures: dict, *, backlog_open: int, quarter: dict,
              server: tuple) -> list[dict]:
     """Each figure beside its target: key, label, value, fmt, target text, met."""
     t = targets_of(contract)
-    policy = _policy(contract)
+    policy = SurveyPolicy.for_contract(contract)
 
     def at_least(value, target):
         return None if value is None else value >= target
@@ -202,10 +195,9 @@ TICKET_FORMATS = ["text", "text", "text", "text", "text", "dt", "dt", "text"]
 def breached_section(contract, start: date, end: date) -> Section:
     """SLA clocks of the contract that breached in the period: read through the partial index
     on breached_at (a month is a narrow range), cut at LIST_LIMIT, with the full count."""
-    from kpi.rollup import bounds
     from sla.models import Clock
 
-    lo, hi = bounds(start, end)
+    lo, hi = day_bounds(start, end)
     clocks = Clock.objects.filter(breached_at__gte=lo, breached_at__lt=hi,
                                   ticket__contract=contract)
     total = clocks.count()
@@ -224,10 +216,9 @@ def breached_section(contract, start: date, end: date) -> Section:
 
 
 def p1_section(contract, start: date, end: date) -> Section:
-    from kpi.rollup import bounds
     from tickets.models import Priority, Ticket
 
-    lo, hi = bounds(start, end)
+    lo, hi = day_bounds(start, end)
     tickets = Ticket.objects.filter(contract=contract, priority=Priority.P1,
                                     created_at__gte=lo, created_at__lt=hi)
     total = tickets.count()
@@ -282,7 +273,7 @@ def monthly_summary(contract, start: date, end: date, *, today: date) -> tuple[l
         ["date", "int", "int", "int", "int"],
         [[backlog_day, backlog_now["open"], backlog_now["over_1d"], backlog_now["over_3d"],
           backlog_now["over_7d"]]])
-    policy = _policy(contract)
+    policy = SurveyPolicy.for_contract(contract)
     satisfaction = Section(
         "satisfaction", _("Satisfaction and complaints"),
         [_("Figure"), _("Value"), _("Target")], ["text", "text", "text"],
@@ -325,10 +316,9 @@ def monthly_summary(contract, start: date, end: date, *, today: date) -> tuple[l
 
 def monthly_repair(contract, start: date, end: date, *, today: date) -> tuple[list, dict]:
     from assets.models import Loan, StockMovement
-    from kpi.rollup import bounds
     from tickets.models import OPEN_STATUSES, Kind, PendingReason, Ticket
 
-    lo, hi = bounds(start, end)
+    lo, hi = day_bounds(start, end)
     repairs = Ticket.objects.filter(contract=contract, kind=Kind.FAULT, asset__isnull=False,
                                     created_at__gte=lo, created_at__lt=hi)
     by_type = list(repairs.values("asset__asset_type__name", "asset__asset_type__name_en")
@@ -438,7 +428,7 @@ def review(contract, start: date, end: date, *, today: date) -> tuple[list, dict
         entry = quarters.setdefault(f"{year} Q{number}", {"complaints": 0, "major_complaints": 0})
         entry["complaints"] += p["complaints"]
         entry["major_complaints"] += p["major_complaints"]
-    policy = _policy(contract)
+    policy = SurveyPolicy.for_contract(contract)
     # A review ends on a quarter's last day: its last quarter is the quarter to date.
     rows = kpi_rows(contract, figures, backlog_open=backlog_now["open"],
                     quarter=list(quarters.values())[-1],
@@ -544,9 +534,6 @@ TITLES = {
 def build(contract, kind: str, period_start: date, *, ticket=None, version: int = 1,
           at: datetime | None = None) -> Report:
     """Gather a report (call inside translation.override of the reader's language)."""
-    from itsm.clock import now
-    from kpi.rollup import zone
-
     at = at or now()
     today = at.astimezone(zone()).date()
     if kind == ReportKind.MAJOR_INCIDENT:

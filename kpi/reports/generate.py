@@ -19,6 +19,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from itsm.clock import now
+from itsm.periods import day_start, zone
+from itsm.periods import today as local_today
 from itsm.publish import publish_quietly
 from kpi.models.reports import ReportKind, ServiceReport
 from kpi.reports import content
@@ -40,9 +42,9 @@ def language_for(contract, actor=None) -> str:
 
 def refresh_period(contract, start: date, end: date) -> None:
     """Make the rollup of the period exact for this contract before reading it."""
-    from kpi.rollup import refresh, refresh_backlog, zone
+    from kpi.rollup import refresh, refresh_backlog
 
-    today = now().astimezone(zone()).date()
+    today = local_today()
     refresh(start, end, contract_ids=[contract.pk], backlog=False)
     last = min(end, today)
     if last >= start:
@@ -173,7 +175,6 @@ def send_report(report_row: ServiceReport) -> int:
 def major_incident_for(ticket_id: int) -> ServiceReport | None:
     """The major-incident report of a resolved P1 ticket; None (nothing done) when it exists
     already or the ticket is not a resolved P1."""
-    from kpi.rollup import zone
     from tickets.models import Priority, Ticket
 
     ticket = (Ticket.objects.select_related("contract", "contract__client", "service_type",
@@ -204,7 +205,6 @@ def on_ticket_resolved(sender, ticket, actor=None, **kwargs) -> None:
 
 def missing_major_incidents(since: date) -> list[int]:
     """Resolved P1 tickets since `since` without a report (a lost broker message)."""
-    from kpi.rollup import day_start
     from tickets.models import Priority, Ticket
 
     return list(Ticket.objects.filter(priority=Priority.P1, resolved_at__gte=day_start(since),

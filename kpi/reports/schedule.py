@@ -37,17 +37,16 @@ def due_reports(today: date) -> list[tuple[str, date, date]]:
 
 
 def run_schedule(today: date | None = None) -> dict:
-    from itsm.clock import now
+    from itsm.periods import today as local_today
     from kpi.reports.generate import (
         MISSED_INCIDENT_DAYS,
         generate_report,
         major_incident_for,
         missing_major_incidents,
     )
-    from kpi.rollup import zone
     from sla.models import Contract
 
-    today = today or now().astimezone(zone()).date()
+    today = today or local_today()
     made, failed = [], []
     for kind, start, end in due_reports(today):
         contracts = Contract.objects.filter(starts_on__lte=end, ends_on__gte=start).order_by("pk")

@@ -1,5 +1,7 @@
 """The survey a requester gets when their ticket is resolved (V1) and what a bad answer sets off."""
 
+from __future__ import annotations
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -38,6 +40,14 @@ class SurveyPolicy(models.Model):
 
     def __str__(self) -> str:
         return str(self.contract)
+
+    @classmethod
+    def for_contract(cls, contract) -> SurveyPolicy:
+        """The contract's policy; the defaults (unsaved) when none was set."""
+        try:
+            return contract.survey_policy
+        except cls.DoesNotExist:
+            return cls(contract=contract)
 
 
 class TicketSurvey(models.Model):

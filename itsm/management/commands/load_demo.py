@@ -1,4 +1,3 @@
-from datetime import timedelta
 
 from django.core.management.base import BaseCommand
 
@@ -38,13 +37,12 @@ class Command(BaseCommand):
         """Last month's service summaries in the report archive, so it is not empty on the
         first visit. Not e-mailed. A machine without Pango or the CJK fonts (WeasyPrint cannot
         load) only gets a warning: the demo itself is complete without them."""
-        from itsm.clock import now
+        from itsm.periods import month_start, today
         from kpi.models.reports import ReportKind
         from kpi.reports.generate import generate_report
-        from kpi.rollup import zone
         from sla.models import Contract
 
-        first = (now().astimezone(zone()).date().replace(day=1) - timedelta(days=1)).replace(day=1)
+        first = month_start(today(), back=1)
         for contract in Contract.objects.filter(code__in=["DEMO-DESKTOP", "DEMO-SERVER"]):
             try:
                 generate_report(contract, ReportKind.MONTHLY_SUMMARY, first, send=False)

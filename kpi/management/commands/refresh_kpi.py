@@ -5,8 +5,8 @@ from datetime import date, timedelta
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from itsm.clock import now
-from kpi.rollup import refresh, zone
+from itsm.periods import today as local_today
+from kpi.rollup import refresh
 from sla.models import Contract
 
 
@@ -29,7 +29,7 @@ class Command(BaseCommand):
                             help="days rebuilt per transaction (default 31)")
 
     def handle(self, *args, start=None, end=None, contract=None, chunk_days=31, **options):
-        today = now().astimezone(zone()).date()
+        today = local_today()
         end_day = _day(end) if end else today
         start_day = _day(start) if start else end_day - timedelta(days=44)
         if start_day > end_day:
