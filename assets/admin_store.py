@@ -4,17 +4,7 @@ read-only here: stock changes go through the store pages so every row has a who 
 from django.contrib import admin
 
 from assets.models import BadPart, Loan, Part, RestockRequest, StockLocation, StockMovement
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from itsm.admin_site import ReadOnlyAdminMixin
 
 
 @admin.register(StockLocation)
@@ -40,7 +30,7 @@ class PartAdmin(admin.ModelAdmin):
 
 
 @admin.register(StockMovement)
-class StockMovementAdmin(ReadOnlyAdmin):
+class StockMovementAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "part", "location", "kind", "quantity", "ticket", "actor"]
     list_filter = ["kind", "part__contract"]
     search_fields = ["part__code", "ticket__number", "note"]
@@ -49,7 +39,7 @@ class StockMovementAdmin(ReadOnlyAdmin):
 
 
 @admin.register(BadPart)
-class BadPartAdmin(ReadOnlyAdmin):
+class BadPartAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "issue", "serial", "disposition", "actor"]
     list_filter = ["disposition"]
     search_fields = ["serial", "issue__part__code", "issue__ticket__number"]

@@ -5,6 +5,7 @@ read-only."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from itsm.admin_site import ReadOnlyAdminMixin
 from kpi.models import KpiTargets, Scorecard, ScorecardRating, ScorecardScheme, ServiceReport
 
 
@@ -43,17 +44,8 @@ class ScorecardAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ServiceReport)
-class ServiceReportAdmin(SimpleHistoryAdmin):
+class ServiceReportAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["contract", "kind", "period_start", "period_end", "version", "generated_at",
                     "sent_at"]
     list_filter = ["contract", "kind"]
     list_select_related = ["contract"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -5,12 +5,12 @@ change has a who and a why in the history."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from surveys.admin_surveys import ReadOnly
+from itsm.admin_site import ReadOnlyAdminMixin
 from surveys.models import Complaint, ComplaintAlert
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(ReadOnly, SimpleHistoryAdmin):
+class ComplaintAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["number", "contract", "channel", "complainant_name", "major", "status",
                     "received_at", "answer_due", "resolution_due", "escalation_level"]
     list_filter = ["contract", "status", "channel", "major"]
@@ -20,7 +20,7 @@ class ComplaintAdmin(ReadOnly, SimpleHistoryAdmin):
 
 
 @admin.register(ComplaintAlert)
-class ComplaintAlertAdmin(ReadOnly, admin.ModelAdmin):
+class ComplaintAlertAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["contract", "year", "quarter", "kind", "count", "created_at"]
     list_filter = ["contract", "kind"]
     list_select_related = ["contract"]

@@ -3,6 +3,7 @@ here; survey answers are evidence and stay read-only; callbacks are worked on th
 
 from django.contrib import admin
 
+from itsm.admin_site import ReadOnlyAdminMixin
 from surveys.models import CallbackTask, SurveyPolicy, TicketSurvey
 
 
@@ -13,21 +14,8 @@ class SurveyPolicyAdmin(admin.ModelAdmin):
     list_select_related = ["contract"]
 
 
-class ReadOnly:
-    """Evidence: shown, never added, changed or deleted here (mixed into a ModelAdmin)."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(TicketSurvey)
-class TicketSurveyAdmin(ReadOnly, admin.ModelAdmin):
+class TicketSurveyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["ticket", "contract", "requester", "engineer", "sent_at", "answered_at",
                     "fixed", "response_speed", "attitude", "ability", "overall"]
     list_filter = ["contract", "fixed", "overall"]
