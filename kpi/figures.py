@@ -48,6 +48,19 @@ def totals(scope: Scope, start: date, end: date) -> dict[str, int]:
     return {"refreshed_at": sums["refreshed_at"], **{m: sums[m] or 0 for m in MEASURES}}
 
 
+def totals_by(scope: Scope, start: date, end: date, *fields: str) -> dict:
+    """`totals` grouped by rollup columns (e.g. "engineer_id"): one query. Keyed by the column's
+    value, or by a tuple of values when grouped by several columns; groups without rows are
+    absent."""
+    rows = (DailyRollup.objects.filter(scope.q(), day__gte=start, day__lte=end)
+            .values(*fields)
+            .annotate(refreshed_at=Max("refreshed_at"), **{m: Sum(m) for m in MEASURES})
+            .order_by(*fields))
+    return {(row[fields[0]] if len(fields) == 1 else tuple(row[f] for f in fields)):
+            {"refreshed_at": row["refreshed_at"], **{m: row[m] or 0 for m in MEASURES}}
+            for row in rows}
+
+
 def from_totals(t: dict[str, int]) -> dict:
     """The summary figures (the API's fields) from summed measures."""
     figures = {
@@ -179,8 +192,5 @@ def percent(value: Decimal | float | None) -> float | None:
 
 def per_contract(contract_ids, start: date, end: date) -> dict[int, dict]:
     """The summary figures of several contracts at once (home pages): one grouped query."""
-    rows = (DailyRollup.objects.filter(contract_id__in=contract_ids, day__gte=start,
-                                       day__lte=end)
-            .values("contract_id").annotate(**{m: Sum(m) for m in MEASURES}))
-    return {row["contract_id"]: from_totals({m: row[m] or 0 for m in MEASURES})
-            for row in rows}
+    grouped = totals_by(Scope(contract_ids=tuple(contract_ids)), start, end, "contract_id")
+    return {contract_id: from_totals(t) for contract_id, t in grouped.items()}

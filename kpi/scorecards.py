@@ -23,7 +23,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -33,7 +33,7 @@ from itsm.clock import now
 from itsm.periods import Quarter
 from kpi import figures as kpi_figures
 from kpi.figures import Scope
-from kpi.models import DailyRollup, Scorecard, ScorecardRating, ScorecardScheme
+from kpi.models import Scorecard, ScorecardRating, ScorecardScheme
 from kpi.models.rollup import MEASURES
 from kpi.models.scorecards import RATING_ITEMS
 from kpi.selectors import contract_engineers, dashboard_contracts
@@ -161,15 +161,10 @@ def engineer_totals(contract: Contract, engineer_id: int, q: Quarter) -> dict[st
 def team_totals(contract: Contract, engineer_ids, q: Quarter) -> dict[int, dict[str, int]]:
     """figures.totals for many engineers at once: one grouped query over the rollup (the same
     sums as engineer_totals for each engineer)."""
-    rows = (DailyRollup.objects.filter(contract_id=contract.pk, engineer_id__in=engineer_ids,
-                                       day__gte=q.start, day__lte=q.end)
-            .values("engineer_id").annotate(refreshed_at=Max("refreshed_at"),
-                                            **{m: Sum(m) for m in MEASURES}))
-    result = {pk: {"refreshed_at": None, **dict.fromkeys(MEASURES, 0)} for pk in engineer_ids}
-    for row in rows:
-        result[row["engineer_id"]] = {"refreshed_at": row["refreshed_at"],
-                                      **{m: row[m] or 0 for m in MEASURES}}
-    return result
+    scope = Scope(contract_ids=(contract.pk,), engineer_ids=tuple(engineer_ids))
+    empty = {"refreshed_at": None, **dict.fromkeys(MEASURES, 0)}
+    return {pk: empty.copy() for pk in engineer_ids} | kpi_figures.totals_by(
+        scope, q.start, q.end, "engineer_id")
 
 
 def objective_part(totals: dict[str, int], scheme: ScorecardScheme) -> dict:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -32,11 +32,10 @@ from kpi.figures import (
     summary,
     targets_of,
     totals,
+    totals_by,
     trend,
 )
-from kpi.models import DailyRollup
 from kpi.models.reports import ReportKind
-from kpi.models.rollup import MEASURES
 from kpi.reports import charts
 from kpi.reports.periods import period_of
 from kpi.reports.structure import Report, Section, V, verdict
@@ -157,20 +156,17 @@ def by_type_priority(contract, start: date, end: date) -> Section:
     """The month's rollup grouped by service type × priority: one query."""
     from tickets.models import ServiceType
 
-    grouped = (DailyRollup.objects.filter(contract=contract, day__gte=start, day__lte=end)
-               .values("service_type_id", "priority")
-               .annotate(**{m: Sum(m) for m in MEASURES})
-               .order_by("service_type_id", "priority"))
-    grouped = list(grouped)
+    grouped = totals_by(Scope(contract_ids=(contract.pk,)), start, end,
+                        "service_type_id", "priority")
     types = {st.pk: st for st in ServiceType.objects.filter(
-        pk__in={g["service_type_id"] for g in grouped if g["service_type_id"]})}
+        pk__in={type_id for type_id, _priority in grouped if type_id})}
     rows = []
-    for g in grouped:
-        if not g["priority"]:
+    for (type_id, priority), t in grouped.items():
+        if not priority:
             continue  # complaints without a ticket
-        st = types.get(g["service_type_id"])
-        f = from_totals({m: g[m] or 0 for m in MEASURES})
-        rows.append([st.label if st else "—", f"P{g['priority']}", f["tickets_opened"],
+        st = types.get(type_id)
+        f = from_totals(t)
+        rows.append([st.label if st else "—", f"P{priority}", f["tickets_opened"],
                      f["tickets_resolved"], *(f[f"{kind}_attainment"] for kind in CLOCKS)])
     return Section("by_type", _("SLA attainment per service type and priority"),
                    [_("Service type"), _("Priority"), _("Opened"), _("Resolved"),
