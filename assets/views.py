@@ -29,7 +29,7 @@ from assets.selectors import (
     assets_visible_to,
     warranty_state,
 )
-from itsm.paging import page_of
+from itsm.paging import page_of, query_without_page
 from sla.selectors import contracts_visible_to
 from tickets.workflow import TicketActionError
 
@@ -66,11 +66,9 @@ def asset_list_view(request):
     page = page_of(asset_list(user=request.user, filters=filters), request.GET.get("page"))
     contracts = list(contracts_visible_to(request.user).order_by("code"))
     clients = [c.client_id for c in contracts]
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(request, "assets/list.html", {
         "page": page, "filters": filters, "filter_form": form, "contracts": contracts,
-        "types": AssetType.objects.all(), "query": query.urlencode(),
+        "types": AssetType.objects.all(), "query": query_without_page(request),
         "sites": Site.objects.filter(organisation_id__in=clients).order_by("name"),
         "departments": Department.objects.filter(organisation_id__in=clients).order_by("name"),
         "statuses": AssetStatus.choices, "criticalities": forms.Criticality.choices,

@@ -43,17 +43,11 @@ from assets.models import (
     InspectionRecord,
     InspectionRound,
 )
-from itsm.paging import page_of
+from itsm.paging import page_of, query_without_page
 from sla.models import Contract
 from sla.selectors import contracts_visible_to
 from tickets import attachments as files
 from tickets.workflow import TicketActionError
-
-
-def _query_without_page(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
 
 
 @login_required
@@ -81,7 +75,7 @@ def inspections(request):
         "contracts": contracts_visible_to(user).order_by("code"),
         "may_inspect": can(user, Capability.INSPECT), "may_plan": may_see_plans(user),
         "may_report": may_read_report(user), "holiday_labels": HOLIDAY_LABELS,
-        "query": _query_without_page(request),
+        "query": query_without_page(request),
     })
 
 
@@ -105,7 +99,7 @@ def round_detail(request, pk: int):
     return render(request, "assets/inspections/round.html", {
         "round": round_, "page": page, "show": show, "q": query, "today": local_today(),
         "may_inspect": can(request.user, Capability.INSPECT),
-        "holiday_labels": HOLIDAY_LABELS, "query": _query_without_page(request),
+        "holiday_labels": HOLIDAY_LABELS, "query": query_without_page(request),
     })
 
 
@@ -193,7 +187,7 @@ def plans(request):
         "page": page, "contract": contract,
         "contracts": contracts_visible_to(user).order_by("code"),
         "may_edit": can(user, Capability.PLAN_INSPECTIONS),
-        "query": _query_without_page(request),
+        "query": query_without_page(request),
     })
 
 

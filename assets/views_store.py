@@ -15,7 +15,7 @@ from assets import forms_store as forms
 from assets import store_selectors as sel
 from assets import store_services as svc
 from assets.models import Loan, Part, StockMovement
-from itsm.paging import page_of
+from itsm.paging import page_of, query_without_page
 from tickets.workflow import TicketActionError, TicketPermissionError
 
 PART_FORMS = {
@@ -55,10 +55,9 @@ def store(request):
     page = page_of(parts.select_related("contract").order_by("contract__code", "code"),
                    request.GET.get("page"), per_page=100)
     sel.with_stock(page.object_list)
-    params = request.GET.copy()
-    params.pop("page", None)
     return render(request, "assets/store/list.html", {
-        "page": page, "query": params.urlencode(), "q": query, "contract_code": contract_code,
+        "page": page, "query": query_without_page(request), "q": query,
+        "contract_code": contract_code,
         "below": request.GET.get("below") == "1",
         "contracts": sel.store_contracts(request.user).order_by("code"),
         "may_manage": sel.may_manage_store(request.user),

@@ -34,3 +34,10 @@ def page_of(queryset, page: str | int | None, per_page: int = 50, max_page: int 
     start = (number - 1) * per_page
     rows = list(queryset[start:start + per_page + 1])
     return Page(object_list=rows[:per_page], number=number, has_next=len(rows) > per_page)
+
+
+def query_without_page(request) -> str:
+    """The list's current filters as a query string, for the pager's links to add a page to."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Capability, Role, can
-from itsm.paging import page_of
+from itsm.paging import page_of, query_without_page
 from itsm.periods import quarters_covering, today
 from kpi import dashboard as board
 from kpi import drilldown, figures, selectors
@@ -94,12 +94,10 @@ def drill(request):
     start, end = params.period.start, params.period.end
     if complaints:  # counted against quarterly limits
         start, end = quarters_covering(start, end)
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(request, "kpi/dashboard/drilldown.html", {
         "params": params, "form": params.form, "measure": measure,
         "heading": drilldown.LABELS[measure], "total": rows.count(), "page": page,
-        "query": query.urlencode(), "complaints": complaints,
+        "query": query_without_page(request), "complaints": complaints,
         "complaint_links": reads_register(request.user),
         "back": f"{reverse('kpi:dashboard')}?{params.query()}", "start": start, "end": end,
     })

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Capability, Role, can
-from itsm.paging import page_of
+from itsm.paging import page_of, query_without_page
 from kpi.models.reports import ReportKind, ServiceReport
 from kpi.selectors import dashboard_contracts, may_read_dashboards
 
@@ -76,14 +76,12 @@ def reports(request):
         rows = rows.filter(kind=kind)
     page = page_of(rows.order_by("-period_start", "contract__code", "kind", "-pk"),
                    request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     generatable = [c for c in contracts if may_generate(user, c)]
     return render(request, "kpi/reports/list.html", {
         "page": page, "contracts": contracts, "contract_code": contract_code, "kind": kind,
         "kinds": ReportKind.choices, "periodic_kinds": [(k.value, k.label)
                                                         for k in PERIODIC_KINDS],
-        "generatable": generatable, "query": query.urlencode(),
+        "generatable": generatable, "query": query_without_page(request),
     })
 
 

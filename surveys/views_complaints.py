@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import Capability, can
 from itsm.clock import now
-from itsm.paging import page_of
+from itsm.paging import page_of, query_without_page
 from sla.selectors import contracts_visible_to
 from surveys import forms_complaints as forms
 from surveys.complaints import (
@@ -70,13 +70,11 @@ def complaints(request):
         year, quarter = filters.year_quarter() or quarter_of(moment)
         counters = quarter_counts(user=user, year=year, quarter=quarter,
                                   contract_code=filters.contract)
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(request, "surveys/complaints/list.html", {
         "page": page, "filters": filters, "register": register, "counters": counters,
         "contracts": contracts_visible_to(user).order_by("code").only("code") if register
         else [],
-        "statuses": Complaint.Status.choices, "query": query.urlencode(),
+        "statuses": Complaint.Status.choices, "query": query_without_page(request),
         "may_register": can(user, Capability.MANAGE_COMPLAINTS),
         "may_file": can(user, Capability.FILE_TICKETS),
     })

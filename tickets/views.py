@@ -14,7 +14,7 @@ from accounts.models import User
 from accounts.roles import Capability, can
 from accounts.selectors import people_search
 from itsm.clock import now
-from itsm.paging import page_of
+from itsm.paging import page_of, query_without_page
 from sla.selectors import clock_states, contracts_visible_to
 from tickets import attachments as files
 from tickets import forms
@@ -177,10 +177,8 @@ def queue(request):
     data = filter_form.cleaned_data if filter_form.is_valid() else {}
     filters = QueueFilters(**{k: v for k, v in data.items() if v not in (None, "")})
     page = page_of(ticket_queue(user=user, filters=filters), request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
     context = {"page": page, "filters": filters, "filter_form": filter_form,
-               "query": params.urlencode()}
+               "query": query_without_page(request)}
     if request.htmx:
         return render(request, "tickets/queue.html#table", context)
     context.update(
