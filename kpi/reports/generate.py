@@ -83,16 +83,17 @@ def _existing(contract, kind, start, ticket):
 
 
 def generate_report(contract, kind: str, period_start: date, *, ticket=None, actor=None,
-                    send: bool = True) -> ServiceReport:
-    """Write (or rewrite, as the next version) the archived report and e-mail its link."""
+                    send: bool = True, refresh: bool = True) -> ServiceReport:
+    """Write (or rewrite, as the next version) the archived report and e-mail its link.
+    `refresh=False`: the caller has made the period's rollup exact already (the schedule)."""
     if kind == ReportKind.MAJOR_INCIDENT:
         if ticket is None:
             raise ValueError("A major-incident report is about one ticket.")
         contract = ticket.contract
     else:
         ticket = None
-        start, end = period_of(kind, period_start)
-        refresh_period(contract, start, end)
+        if refresh:
+            refresh_period(contract, *period_of(kind, period_start))
     language = language_for(contract, actor)
     for attempt in range(2):
         try:

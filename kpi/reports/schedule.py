@@ -40,29 +40,12 @@ def run_schedule(today: date | None = None) -> dict:
     from itsm.periods import today as local_today
     from kpi.reports.generate import (
         MISSED_INCIDENT_DAYS,
-        generate_report,
         major_incident_for,
         missing_major_incidents,
     )
-    from sla.models import Contract
 
     today = today or local_today()
-    made, failed = [], []
-    for kind, start, end in due_reports(today):
-        contracts = Contract.objects.filter(starts_on__lte=end, ends_on__gte=start).order_by("pk")
-        done = set(ServiceReport.objects.filter(kind=kind, period_start=start,
-                                                ticket__isnull=True)
-                   .values_list("contract_id", flat=True))
-        for contract in contracts:
-            if contract.pk in done:
-                continue
-            try:
-                report = generate_report(contract, kind, start)
-            except Exception:  # one contract's failure must not stop the others
-                logger.exception("Could not generate %s %s for %s", kind, start, contract.code)
-                failed.append(f"{contract.code} {kind} {start}")
-                continue
-            made.append(report.pk)
+    made, failed = _periodic_reports(due_reports(today))
     for ticket_id in missing_major_incidents(today - timedelta(days=MISSED_INCIDENT_DAYS)):
         try:
             report = major_incident_for(ticket_id)
@@ -73,3 +56,40 @@ def run_schedule(today: date | None = None) -> dict:
         if report is not None:
             made.append(report.pk)
     return {"generated": made, "failed": failed}
+
+
+def _periodic_reports(due: list[tuple]) -> tuple[list[int], list[str]]:
+    """Generate the due monthly, quarterly and annual reports missing for each contract in force
+    in their period; the figures are refreshed once per contract for the widest period."""
+    from kpi.reports.generate import generate_report, refresh_period
+    from sla.models import Contract
+
+    made, failed = [], []
+    if not due:
+        return made, failed
+    first, last = min(start for _k, start, _e in due), max(end for _k, _s, end in due)
+    done = set(ServiceReport.objects.filter(
+        ticket__isnull=True, kind__in=[kind for kind, _s, _e in due],
+        period_start__in=[start for _k, start, _e in due])
+        .values_list("contract_id", "kind", "period_start"))
+    for contract in Contract.objects.filter(starts_on__lte=last, ends_on__gte=first).order_by("pk"):
+        todo = [(kind, start, end) for kind, start, end in due
+                if contract.starts_on <= end and contract.ends_on >= start
+                and (contract.pk, kind, start) not in done]
+        if not todo:
+            continue
+        try:  # the widest period once (on the 1st of January: the year covers the rest)
+            refresh_period(contract, min(s for _k, s, _e in todo), max(e for _k, _s, e in todo))
+        except Exception:  # one contract's failure must not stop the others
+            logger.exception("Could not refresh the figures of %s", contract.code)
+            failed += [f"{contract.code} {kind} {start}" for kind, start, _e in todo]
+            continue
+        for kind, start, _end in todo:
+            try:
+                report = generate_report(contract, kind, start, refresh=False)
+            except Exception:
+                logger.exception("Could not generate %s %s for %s", kind, start, contract.code)
+                failed.append(f"{contract.code} {kind} {start}")
+                continue
+            made.append(report.pk)
+    return made, failed
