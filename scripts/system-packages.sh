@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Debian packages the project needs beyond Python: Pango and the Noto CJK fonts for the PDF
-# reports (WeasyPrint embeds the font, so Chinese prints on any reader), and with --ci also
-# Chromium (browser tests) and gettext (catalogue check). Installs only what is missing; as a
+# reports (WeasyPrint embeds the font, so Chinese prints on any reader), faketime for
+# `make test-dates`, and with --ci also Chromium (browser tests) and gettext (catalogue check). Installs only what is missing; as a
 # non-root user it prints the command to run instead.
 set -euo pipefail
 need=()
 ldconfig -p 2>/dev/null | grep -q "libpango-1.0.so" || need+=(libpango-1.0-0)
 ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so" || need+=(libpangoft2-1.0-0)
 fc-list 2>/dev/null | grep -qi "noto sans cjk sc" || need+=(fonts-noto-cjk)
+command -v faketime >/dev/null 2>&1 || need+=(faketime)
 if [ "${1:-}" = "--ci" ]; then
   [ -x /usr/bin/chromium ] || need+=(chromium)
   command -v msgfmt >/dev/null 2>&1 || need+=(gettext)

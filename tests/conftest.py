@@ -1,4 +1,5 @@
 import pytest
+import time_machine
 from django.core.cache import cache
 
 from tests.demo_cache import load_demo_cached
@@ -24,9 +25,20 @@ def _clean_cache():
 
 
 @pytest.fixture
-def demo(db):
-    """The demo installation: two clients, their contracts and one login per role."""
-    load_demo_cached()
+def demo(db, request):
+    """The demo installation: two clients, their contracts and one login per role.
+
+    The demo is dated from the clock (contracts begin months before "now"), so a test whose story
+    happens on fixed dates says when the demo was loaded with ``@pytest.mark.demo_at(moment)``:
+    the demo is then built as of that moment, whatever today's date is (the suite must pass with
+    the clock moved years ahead). The test's own clock is left alone.
+    """
+    marker = request.node.get_closest_marker("demo_at")
+    if marker is None:
+        load_demo_cached()
+    else:
+        with time_machine.travel(marker.args[0], tick=False):
+            load_demo_cached()
     from accounts.models import User
 
     return {u.username: u for u in User.objects.all()}

@@ -2,11 +2,15 @@
 
 from datetime import date
 
+import pytest
 import time_machine
 
 from kpi.rollup import refresh
 from sla.models import ClockKind, Contract
 from tests.kpi.data import at, make_clock, make_ticket
+
+# June 2026 on both contracts: a demo loaded in mid-September has them in force then.
+IN_JUNE = pytest.mark.demo_at(at(date(2026, 9, 15), 10))
 
 
 def _month_with_one_breach(demo):
@@ -19,6 +23,7 @@ def _month_with_one_breach(demo):
     refresh(date(2026, 6, 1), day)
 
 
+@IN_JUNE
 def test_manager_home_shows_this_months_figures(demo, client):
     with time_machine.travel(at(date(2026, 6, 12), 9), tick=False):
         _month_with_one_breach(demo)
@@ -30,6 +35,7 @@ def test_manager_home_shows_this_months_figures(demo, client):
     assert "/kpi/?contract=DEMO-SERVER" in body
 
 
+@IN_JUNE
 def test_client_home_shows_only_their_contract(demo, client):
     with time_machine.travel(at(date(2026, 6, 12), 9), tick=False):
         _month_with_one_breach(demo)

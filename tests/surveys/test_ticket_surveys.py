@@ -211,6 +211,7 @@ def test_not_fixed_on_a_closed_ticket_opens_a_callback_instead(demo, resolved):
     assert outcome.callback is not None
 
 
+@pytest.mark.demo_at(datetime(2026, 4, 3, 9, 0, tzinfo=SHANGHAI))
 def test_a_low_score_opens_one_callback_due_after_the_holiday(demo, resolved):
     # Friday 2026-04-03; Sat–Mon 04-04..06 is the Qingming holiday: due Tuesday 18:00.
     with time_machine.travel(datetime(2026, 4, 3, 10, 0, tzinfo=SHANGHAI), tick=False):
