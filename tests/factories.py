@@ -1,9 +1,10 @@
-from datetime import date
+from datetime import timedelta
 
 import factory
 
 from accounts.models import Department, Organisation, Site, User
 from accounts.roles import Role
+from itsm.clock import now
 from sla.models import Contract, ContractMember, ServiceCalendar
 
 PASSWORD = "correct-horse-9"
@@ -70,8 +71,9 @@ class ContractFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"合同 {n}")
     client = factory.SubFactory(OrganisationFactory)
     provider = factory.SubFactory(ProviderFactory)
-    starts_on = date(2026, 1, 1)
-    ends_on = date(2026, 12, 31)
+    # In force on the day the test runs (the clock may be frozen or moved years ahead).
+    starts_on = factory.LazyFunction(lambda: now().date() - timedelta(days=180))
+    ends_on = factory.LazyAttribute(lambda contract: contract.starts_on + timedelta(days=364))
     calendar = factory.SubFactory(CalendarFactory)
     project_manager = factory.SubFactory(
         UserFactory, role=Role.PROJECT_MANAGER, organisation=factory.SelfAttribute("..provider")
