@@ -1,5 +1,6 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.roles import Capability, capabilities_of, home_url_name
 
@@ -8,7 +9,8 @@ from accounts.roles import Capability, capabilities_of, home_url_name
 _NAV = [
     (_("Report a fault"), "tickets:new", Capability.FILE_TICKETS),
     (_("My tickets"), "tickets:mine", "client_side"),
-    (_("Dispatch queue"), "tickets:queue", "queue"),
+    # The menu fits one line at 1280 px in English too: the longest labels are short there.
+    (pgettext_lazy("navigation", "Queue"), "tickets:queue", "queue"),
     (_("Log a call"), "tickets:log_call", Capability.LOG_CALLS),
     (_("SLA board"), "sla:board", "levels"),
     (_("Assets"), [
@@ -17,7 +19,7 @@ _NAV = [
         (_("Inspection report"), "assets:inspection_report", "inspection_report"),
         (_("Spare-part store"), "assets:store", "store"),
     ]),
-    (_("Service quality"), [
+    (pgettext_lazy("navigation", "Quality"), [
         (_("Complaints"), "surveys:complaints", "complaints"),
         (_("Callbacks"), "surveys:callbacks", Capability.LOG_CALLS),
         (_("Satisfaction analysis"), "surveys:analysis", Capability.READ_DASHBOARDS),
@@ -32,7 +34,7 @@ _NAV = [
     (_("Contracts"), "sla:contract_list", None),
     (_("People"), "accounts:people", Capability.SEE_PEOPLE),
     (_("API"), "api-docs", None),
-    (_("Administration"), "admin:index", Capability.ADMINISTER),
+    (pgettext_lazy("navigation", "Admin"), "admin:index", Capability.ADMINISTER),
 ]
 
 

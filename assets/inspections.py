@@ -61,7 +61,7 @@ from tickets.workflow import TicketActionError, TicketPermissionError
 PENDING = InspectionRecord.Outcome.PENDING
 PHOTO_EXTENSIONS = {"jpg", "jpeg", "png", "gif", "webp", "heic"}
 # The holidays that get an extra round (seed 003 1.1.8.2), by the names the holiday tables use:
-# chinesecalendar's English names, or the Chinese ones an admin may have typed.
+# Chinese (a combined holiday is "国庆节、中秋节"), or chinesecalendar's English ones in old rows.
 PRE_HOLIDAY_NAMES = {
     "National Day": "National Day", "国庆节": "National Day", "国庆": "National Day",
     "New Year's Day": "New Year's Day", "元旦": "New Year's Day",
@@ -143,7 +143,8 @@ def holiday_breaks_ahead(today: date, *, working_days: int) -> list[HolidayBreak
         start = run[0]
         if start <= today or start.year not in confirmed:
             continue
-        wanted = [PRE_HOLIDAY_NAMES[names[d]] for d in run if names.get(d) in PRE_HOLIDAY_NAMES]
+        wanted = [PRE_HOLIDAY_NAMES[part] for d in run for part in names.get(d, "").split("、")
+                  if part in PRE_HOLIDAY_NAMES]
         if not wanted:
             continue
         worked = [today + timedelta(days=k) for k in range((start - today).days)

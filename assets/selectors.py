@@ -157,8 +157,21 @@ def asset_tickets(*, user, asset: Asset):
             .order_by("-created_at"))
 
 
+# Bookkeeping the system keeps on the row, not a change anyone made to the asset: left out of
+# the diffs (the warranty notice is written by a bulk update, so it would otherwise show up in
+# the next person's edit).
+HISTORY_HIDDEN_FIELDS = ["updated_at", "warranty_notice_for"]
+
+
+def _shown(value):
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    return value
+
+
 def asset_history(asset: Asset, limit: int = 50) -> list:
-    """The change history with, for each version, the fields that changed."""
+    """The change history with, for each version, the fields that changed. A version without a
+    user is the system's (the recurring-fault flag, an import from the command line)."""
     versions = list(asset.history.select_related("history_user")
                     .order_by("-history_date", "-history_id")[:limit + 1])
     rows = []
@@ -167,9 +180,9 @@ def asset_history(asset: Asset, limit: int = 50) -> list:
             break
         changes = []
         if older is not None:
-            delta = newer.diff_against(older, excluded_fields=["updated_at"])
-            changes = [(asset._meta.get_field(c.field).verbose_name, c.old, c.new)
-                       for c in delta.changes]
+            delta = newer.diff_against(older, excluded_fields=HISTORY_HIDDEN_FIELDS)
+            changes = [(asset._meta.get_field(c.field).verbose_name, _shown(c.old),
+                        _shown(c.new)) for c in delta.changes]
         rows.append({"version": newer, "changes": changes})
     return rows
 

@@ -23,6 +23,7 @@ from assets.store_services import (  # noqa: F401
     loan_lend,
     loan_return,
     restock_check,
+    restock_sweep,
     stock_count_correction,
     stock_issue,
     stock_receive,

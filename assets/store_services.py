@@ -12,10 +12,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.roles import Capability, can
@@ -259,8 +259,8 @@ def bad_part_record(*, actor, issue: StockMovement, serial: str, disposition: st
 # --- restock --------------------------------------------------------------------------------------
 @transaction.atomic
 def restock_check(part: Part) -> RestockRequest | None:
-    """After stock leaves: below the minimum with no open request → raise one, due in the
-    part's lead time, and tell the contract's project manager once."""
+    """After stock leaves (and nightly, restock_sweep): below the minimum with no open request
+    → raise one, due in the part's lead time, and tell the contract's project manager once."""
     part = _locked_part(part)
     if part.min_level == 0 or not part.active:
         return None
@@ -276,6 +276,21 @@ def restock_check(part: Part) -> RestockRequest | None:
         due_at=moment + timedelta(days=part.restock_days))
     _notify_restock(request, balance)
     return request
+
+
+def restock_sweep() -> int:
+    """Nightly (assets.tasks.restock_check_all): every active part of a contract still in force
+    that is below its minimum with no open request gets one — a part registered below its
+    minimum, a minimum raised, a request cancelled while stock stayed low — not only the parts
+    whose stock just moved. Each goes through restock_check (part locked, checked again), so a
+    part never has two open requests and a second run raises nothing. Returns how many."""
+    below = (Part.objects.filter(active=True, min_level__gt=0,
+                                 contract__ends_on__gte=timezone.localdate(now()))
+             .exclude(restock_requests__status=RestockRequest.Status.OPEN)
+             .annotate(stock=Coalesce(Sum("movements__quantity"), 0))
+             .filter(stock__lt=F("min_level"))
+             .order_by("pk"))
+    return sum(restock_check(part) is not None for part in below)
 
 
 def _notify_restock(request: RestockRequest, balance: int) -> None:

@@ -15,3 +15,12 @@ def warranty_notices() -> int:
     from assets.services import warranty_notices_send
 
     return warranty_notices_send()
+
+
+@shared_task(name="assets.tasks.restock_check_all")
+def restock_check_all() -> int:
+    """Nightly: restock requests for parts already below their minimum (not only after a
+    movement)."""
+    from assets.store_services import restock_sweep
+
+    return restock_sweep()

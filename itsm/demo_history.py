@@ -9,11 +9,21 @@ generator, so two installations get the same history for the same day.
 
 Idempotent: a SystemState row marks the history as loaded; a second call does nothing.
 
+Time is business time, as in the live system: every clock's deadline (and warning) is computed
+on the contract's service calendar with the same functions the SLA services use
+(sla.clocks.calendar_for, BusinessCalendar.add), so on the 6×12 desktop contract no deadline
+falls on a Sunday, an official holiday or outside 09:00–21:00; the desk's and engineers' work
+(response, arrival, resolution, a reopened ticket's second fix) happens in service hours too.
+A ticket filed on a closed day waits for the next opening. Years without holiday data are
+computed on the weekly hours and the clocks marked provisional, as the live system does. A
+clock keeps the moment it first breached when its deadline later moves (a reopened ticket
+restarts its resolution clock with the business time it had left), so reports show the two.
+
 Simplifications (this is demo history, not a replay of the services):
-- SLA deadlines are `created + target` in natural time, not business time on the contract's
-  calendar. Desktop tickets are created within the 6×12 service hours and their targets are one
-  or two hours, so the two rarely differ; the server contract runs 7×24, where they agree.
-- No simple-history rows and no notifications for the generated records.
+- No notifications for the generated records, and simple-history rows only where a page shows
+  them: the assets the system flags as recurring faults (by nobody, reason "system").
+- Requesters confirm and answer surveys at any hour; the auto-close job runs exactly
+  `TICKET_AUTO_CLOSE_DAYS` after the resolution.
 """
 
 from __future__ import annotations
@@ -46,6 +56,7 @@ from itsm.models import SystemState
 from itsm.periods import month_start, zone
 from kpi import rollup
 from sla import holidays
+from sla.clocks import calendar_for
 from sla.models import Clock, ClockKind, Contract, Target
 from surveys.complaints import ANSWER_WITHIN, seventh_working_day
 from surveys.models import CallbackTask, Complaint, TicketSurvey
@@ -63,10 +74,16 @@ from tickets.models import (
     Ticket,
     TicketCounter,
 )
+from tickets.services.intake import SYSTEM_CHANGE_REASON
 
 HISTORY_KEY = "demo_history"
 DEMO_LOGINS = {"user", "user2", "client"}  # their own ticket lists get a little more history
 SEED = 20260701
+# Why a ticket waited in the past, and for how many hours (natural time) before it resumed.
+PAUSES = [(PendingReason.SPARE_PART, (4, 48)), (PendingReason.VENDOR, (8, 72)),
+          (PendingReason.USER, (1, 24))]
+PAUSE_NOTES = {PendingReason.SPARE_PART: "等待备件到货。", PendingReason.VENDOR: "等待厂商处理。",
+               PendingReason.USER: "等待用户方便时继续处理。"}
 
 def _ensure_people(password: str) -> None:
     for org_code, people in HISTORY_PEOPLE.items():
@@ -106,8 +123,19 @@ class _Builder:
         self.assets = {a.tag: a for a in Asset.objects.exclude(tag="")}
         self.closed, self.makeup, _years = holidays.calendar_days(holidays.REGION_CN)
         self.plans: list[dict] = []
+        self.calendars: dict[int, object] = {}
         self.asset_faults: dict[tuple, datetime] = {}
         self.window = timedelta(days=settings.RECURRING_FAULT_DAYS)
+
+    def calendar(self, contract: Contract, target: Target | None):
+        """The business calendar the ticket's clocks run on: the target's, else the contract's
+        (as sla.clocks.clocks_start chooses it)."""
+        service_calendar = (target.calendar or target.contract.calendar) if target else (
+            contract.calendar)
+        if service_calendar.pk not in self.calendars:
+            self.calendars[service_calendar.pk] = (service_calendar,
+                                                   calendar_for(service_calendar))
+        return self.calendars[service_calendar.pk]
 
     # --- planning ----------------------------------------------------------------------------
     def requesters(self, contract: Contract) -> list[User]:
@@ -192,12 +220,14 @@ class _Builder:
             else:
                 self.asset_faults[key] = created
         target = self.targets.get((contract.pk, service_type.pk, priority))
+        service_calendar, calendar = self.calendar(contract, target)
         plan = {
             "contract": contract, "service_type": service_type, "kind": kind,
             "category": self.categories.get((st_code, path)), "priority": priority,
             "title": rng.choice(titles), "requester": requester, "logged_by": logged_by,
             "channel": channel, "asset": asset, "created": created, "agent": agent,
             "target": target, "needs_on_site": service_type.needs_on_site,
+            "service_calendar": service_calendar, "calendar": calendar,
             "first_line": rng.random() < desk_share,
             "engineer": self.users[self._pick(engineers)],
             "reopen": rng.random() < 0.03, "note": rng.choice(NOTES[st_code]),
@@ -206,17 +236,25 @@ class _Builder:
         return plan
 
     def _times(self, plan: dict) -> None:
-        """Response, arrival and resolution moments: within the targets ~95 % of the time."""
+        """Response, arrival and resolution moments: within the targets ~95 % of the time.
+
+        The amounts are business minutes after the ticket was filed, turned into moments on the
+        ticket's calendar: the work happens in service hours, and a ticket filed on a closed
+        day is answered at the next opening."""
         rng = self.rng
         target = plan["target"]
+        calendar = plan["calendar"]
         response_t = (target.response_minutes if target else 15)
         arrival_t = (target.arrival_minutes if target else None) or 30
         resolution_t = (target.resolution_minutes if target else 240)
         created = plan["created"]
-        minutes = timedelta(minutes=1)
+
+        def after(minutes: float) -> datetime:
+            return calendar.add(created, minutes * 60)
+
         response = (rng.uniform(0.5, 0.95 * response_t) if rng.random() < 0.95
                     else rng.uniform(1.1 * response_t, 3 * response_t))
-        plan["responded"] = created + response * minutes
+        plan["responded"] = after(response)
         if plan["first_line"]:
             plan["reopen"] = False
             work = rng.uniform(3, 35)
@@ -228,7 +266,7 @@ class _Builder:
             if plan["needs_on_site"]:
                 arrive = (rng.uniform(response + 2, max(response + 3, 0.97 * arrival_t))
                           if rng.random() < 0.95 else response + rng.uniform(1.1, 2) * arrival_t)
-                plan["arrived"] = created + arrive * minutes
+                plan["arrived"] = after(arrive)
             else:
                 arrive = response
                 plan["arrived"] = None
@@ -239,11 +277,28 @@ class _Builder:
                 resolve = low + span * rng.betavariate(1.3, 2.8)
             else:
                 resolve = max(low + 5, rng.uniform(1.05, 2.5) * resolution_t)
-        plan["resolved"] = created + resolve * minutes
+        plan["resolved"] = after(resolve)
         plan["spent"] = max(5, int(resolve - response) if not plan["first_line"] else int(work))
+        plan["pause"] = None
+        late = resolve > resolution_t
+        if not plan["first_line"] and rng.random() < (0.5 if late else 0.06):
+            # Waiting a while for a part, a vendor or the user: the clocks pause and the
+            # deadline moves on by the pause. A late fix was often late for that, and then the
+            # engineer may set it pending only after the deadline passed (it stays breached).
+            after_due = late and rng.random() < 0.6
+            low = max(arrive, resolution_t if after_due else 0) + 1
+            if low < resolve - 1:
+                pause_at = rng.uniform(low, resolve - 1)
+                reason, hours = rng.choice(PAUSES)
+                pended = after(pause_at)
+                resumed = calendar.next_open(pended + timedelta(hours=rng.uniform(*hours)))
+                plan["pause"] = (pended, resumed, reason)
+                plan["resolved"] = calendar.add(resumed, (resolve - pause_at) * 60)
         if plan["reopen"]:
-            plan["reopened_at"] = plan["resolved"] + timedelta(hours=rng.uniform(4, 40))
-            plan["resolved_again"] = plan["reopened_at"] + timedelta(minutes=rng.uniform(20, 90))
+            # The user objects a few service hours later; the engineer fixes it again soon after.
+            plan["reopened_at"] = calendar.add(plan["resolved"], rng.uniform(1, 10) * 3600)
+            plan["resolved_again"] = calendar.add(plan["reopened_at"],
+                                                  rng.uniform(20, 90) * 60)
 
     def mark_open(self) -> None:
         """The newest few tickets are still open: waiting for a part, a vendor or the user; on
@@ -275,16 +330,29 @@ class _Builder:
         current = self.current
         auto_close = timedelta(days=settings.TICKET_AUTO_CLOSE_DAYS)
         self.plans.sort(key=lambda p: p["created"])
-        # Loaded just after midnight: leave out what would still be happening (or not yet).
-        self.plans = [p for p in self.plans if p["created"] < current - timedelta(hours=2)]
+        # Leave out what would still be happening (or not yet): the last two hours, and tickets
+        # nobody has answered yet (filed on a closed day, answered at the next opening).
+        self.plans = [p for p in self.plans if p["created"] < current - timedelta(hours=2)
+                      and p["responded"] < current]
         for plan in self.plans:
+            if plan["arrived"] is not None and plan["arrived"] >= current:
+                plan["arrived"] = None  # the engineer is on the way
+                if not plan.get("open"):
+                    plan.update(open="pending", pend_reason=PendingReason.USER,
+                                first_line=False, reopen=False)
             if plan.get("open"):
+                plan["pause"] = None
+                continue
+            pause = plan["pause"]
+            if pause is not None and pause[0] < current <= pause[1]:  # still waiting
+                plan.update(open="pending", pend_reason=pause[2], pended=pause[0], pause=None,
+                            reopen=False)
                 continue
             if plan["reopen"] and plan["resolved_again"] >= current:
                 plan["reopen"] = False
             if plan["resolved"] >= current:  # not finished when the history ends
                 plan.update(open="pending", pend_reason=PendingReason.USER, first_line=False,
-                            reopen=False)
+                            reopen=False, pause=None)
         tickets = [self._ticket(plan, auto_close) for plan in self.plans]
         self._number(tickets)
         Ticket.objects.bulk_create(tickets, batch_size=500)
@@ -342,7 +410,11 @@ class _Builder:
             ticket.status = Status.PENDING
             ticket.pending_reason = plan["pend_reason"]
             ticket.status_before_pending = Status.ON_SITE if plan["arrived"] else Status.DISPATCHED
-            plan["pended"] = updated + timedelta(minutes=rng.uniform(5, 30))
+            if "pended" not in plan:
+                # Set pending a little later, in service hours; just before now if later.
+                pended = plan["calendar"].add(updated, rng.uniform(5, 30) * 60)
+                plan["pended"] = pended if pended < self.current else (
+                    updated + (self.current - updated) / 2)
             ticket.updated_at = plan["pended"]
             return ticket
         if state == "working":
@@ -399,15 +471,28 @@ class _Builder:
                 assets.add(ticket.asset_id)
             last_seen[key], previous[key] = ticket.created_at, ticket
         Ticket.objects.filter(pk__in=flagged).update(recurring_fault=True)
-        Asset.objects.filter(pk__in=assets).update(recurring_fault=True)
+        # Saved one by one for their history row: the system's (no user, reason "system"),
+        # dated now, after the asset's registration, so the asset page does not blame the flag
+        # on whoever edits the asset next.
+        for asset in Asset.objects.filter(pk__in=assets, recurring_fault=False).order_by("pk"):
+            asset.recurring_fault = True
+            asset.updated_at = self.current
+            asset._history_user = None
+            asset._change_reason = SYSTEM_CHANGE_REASON
+            asset._history_date = self.current
+            asset.save(update_fields=["recurring_fault", "updated_at"])
         for ticket in tickets:
             ticket.recurring_fault = ticket.pk in flagged
 
     def _clocks(self, plan: dict, ticket: Ticket) -> list[Clock]:
+        """The ticket's clocks as the SLA services would have left them (sla/clocks.py): due and
+        warning instants in business time on the ticket's calendar, computed when a clock
+        starts, resumes after a pause (moved on by it) or restarts on reopening (with the time
+        it had left). A clock that breached keeps that moment when its deadline moves later."""
         target = plan["target"]
         if target is None:
             return []
-        calendar = target.calendar or target.contract.calendar
+        service_calendar, calendar = plan["service_calendar"], plan["calendar"]
         created = plan["created"]
         state = plan.get("open")
         kinds = [(ClockKind.RESPONSE, target.response_minutes, plan["responded"])]
@@ -419,46 +504,68 @@ class _Builder:
         clocks = []
         for kind, minutes, stop in kinds:
             seconds = minutes * 60
-            # Natural time, not business time on the calendar: see the module docstring.
-            due = created + timedelta(seconds=seconds)
-            clock = Clock(ticket=ticket, kind=kind, calendar=calendar, target_seconds=seconds,
-                          warning_percent=target.warning_percent, started_at=created,
-                          running_since=created)
+            clock = Clock(ticket=ticket, kind=kind, calendar=service_calendar,
+                          target_seconds=seconds, warning_percent=target.warning_percent,
+                          started_at=created)
+            self._schedule(clock, calendar, created)
             if stop is None and state == "pending":
+                # Paused: no deadline until it resumes (clocks_pause); a breach stays a breach.
+                if clock.due_at <= plan["pended"]:
+                    clock.breached_at = clock.due_at
+                clock.consumed_seconds = calendar.between(created, plan["pended"])
                 clock.running_since = None
                 clock.paused_since = plan["pended"]
-                clock.consumed_seconds = int((plan["pended"] - created).total_seconds())
-                if plan["pended"] > due:
-                    clock.breached_at = due
-            elif stop is None:  # still running (server contract, 7×24: natural time is exact)
-                clock.due_at = due
-                clock.warn_at = created + timedelta(seconds=seconds * target.warning_percent
-                                                    // 100)
-                clock.next_check_at = clock.warn_at
-            else:
-                clock.due_at = due
-                clock.warn_at = created + timedelta(seconds=seconds * target.warning_percent
-                                                    // 100)
-                clock.stopped_at = stop
-                clock.running_since = None
-                clock.consumed_seconds = int((stop - created).total_seconds())
-                not_needed = kind == ClockKind.ARRIVAL and plan["arrived"] is None
-                if not_needed:
-                    clock.met = None
-                elif kind == ClockKind.RESOLUTION and plan["reopen"]:
-                    # Restarted on reopening with the time it had left (as clock_restart does).
-                    left = max(0.0, seconds - (plan["resolved"] - created).total_seconds())
-                    clock.due_at = plan["reopened_at"] + timedelta(seconds=left)
-                    clock.stopped_at = plan["resolved_again"]
-                    clock.consumed_seconds = int(seconds - left + (
-                        plan["resolved_again"] - plan["reopened_at"]).total_seconds())
-                    clock.met = clock.stopped_at <= clock.due_at
-                else:
-                    clock.met = stop <= due
-                if clock.met is False:
+                clock.due_at = clock.warn_at = None
+            elif stop is None:  # still running
+                if clock.due_at <= self.current:
                     clock.breached_at = clock.due_at
+                clock.next_check_at = (clock.warn_at if clock.breached_at is None
+                                       else clock.due_at)
+            elif kind == ClockKind.ARRIVAL and plan["arrived"] is None:
+                # Not needed after all (resolved without a visit): stopped without a verdict.
+                clock.stopped_at, clock.running_since = stop, None
+                clock.consumed_seconds = calendar.between(created, stop)
+            else:
+                pause = plan.get("pause")
+                if pause is not None and pause[0] < stop:
+                    self._pause(clock, calendar, *pause[:2])
+                if kind == ClockKind.RESOLUTION and plan["reopen"]:
+                    # The first fix stopped it; the reopening restarted it (clock_restart).
+                    self._stop(clock, calendar, stop)
+                    clock.met = None
+                    self._schedule(clock, calendar, plan["reopened_at"])
+                    stop = plan["resolved_again"]
+                self._stop(clock, calendar, stop)
             clocks.append(clock)
         return clocks
+
+    @staticmethod
+    def _schedule(clock: Clock, calendar, moment: datetime) -> None:
+        """Due and warning instants of a clock (re)starting at `moment` (sla.clocks._schedule)."""
+        clock.running_since = moment
+        clock.due_at = calendar.add(moment, max(0, clock.target_seconds
+                                                - clock.consumed_seconds))
+        warn_left = max(0, clock.target_seconds * clock.warning_percent // 100
+                        - clock.consumed_seconds)
+        clock.warn_at = calendar.add(moment, warn_left) if warn_left else moment
+        clock.provisional = calendar.is_provisional(moment, clock.due_at)
+
+    def _pause(self, clock: Clock, calendar, pended: datetime, resumed: datetime) -> None:
+        """Pending from `pended` to `resumed` (clocks_pause, clocks_resume)."""
+        if clock.breached_at is None and clock.due_at <= pended:
+            clock.breached_at = clock.due_at
+        clock.consumed_seconds += calendar.between(clock.running_since, pended)
+        clock.paused_seconds += calendar.between(pended, resumed)
+        self._schedule(clock, calendar, resumed)
+
+    @staticmethod
+    def _stop(clock: Clock, calendar, moment: datetime) -> None:
+        """The milestone reached at `moment` (clock_stop): met if by the deadline."""
+        clock.consumed_seconds += calendar.between(clock.running_since, moment)
+        clock.stopped_at, clock.running_since = moment, None
+        clock.met = moment <= clock.due_at
+        if not clock.met and clock.breached_at is None:
+            clock.breached_at = clock.due_at
 
     def _entries(self, plan: dict, ticket: Ticket) -> list[Entry]:
         def event(author, action, before, after, moment, **extra):
@@ -482,7 +589,13 @@ class _Builder:
         state = plan.get("open")
         if state == "pending":
             entries.append(event(engineer, "pend", status, Status.PENDING, plan["pended"],
-                                 detail=plan["pend_reason"], body="等待处理条件具备后继续。"))
+                                 detail=plan["pend_reason"],
+                                 body=PAUSE_NOTES[plan["pend_reason"]]))
+        if plan.get("pause"):
+            pended, resumed, reason = plan["pause"]
+            entries.append(event(resolver, "pend", status, Status.PENDING, pended,
+                                 detail=reason, body=PAUSE_NOTES[reason]))
+            entries.append(event(resolver, "resume", Status.PENDING, status, resumed))
         if state:
             return entries
         code, note = plan["note"]

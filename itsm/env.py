@@ -118,6 +118,16 @@ def env_broker_url(value: str, name: str) -> str:
     return value
 
 
+def local_url(host: str, port: int | str) -> str:
+    """The address a server listening on host:port is reached at from this machine: a
+    wildcard listen address (0.0.0.0, ::) is no address to put into a link."""
+    if host in {"", "0.0.0.0", "::", "[::]"}:  # noqa: S104 - a listen address, not a bind
+        host = "127.0.0.1"
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
 def _mask(url: str) -> str:
     """Hide the password part of a URL before it goes into an error message or a page."""
     return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)

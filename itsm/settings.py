@@ -22,6 +22,7 @@ from itsm.env import (
     env_list,
     env_str,
     env_timezone,
+    local_url,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -88,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "itsm.middleware.DebugNotFoundMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -120,8 +122,16 @@ DATABASES = {
     "default": env_database("DATABASE_URL", f"sqlite:///{VAR_DIR / 'itsm.sqlite3'}"),
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # The embedded demo runs web and worker on one SQLite file: wait for locks instead of failing.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # The embedded demo runs web and worker on one SQLite file. A default (deferred) transaction
+    # reads first and asks for the write lock later; when another writer got in between, SQLite
+    # fails at once with "database is locked" (waiting could deadlock), whatever the timeout.
+    # IMMEDIATE takes the write lock at BEGIN, so writers queue for up to `timeout` seconds;
+    # WAL lets readers go on while one writes (synchronous=NORMAL is safe with WAL).
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    })
     # A file (not :memory:) so subprocess tests can open it; per process so parallel runs of
     # the suite never share one.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-itsm-{os.getpid()}.sqlite3")}
@@ -198,7 +208,10 @@ if EMAIL_HOST:
         raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on.")
     EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20, minimum=1)
 else:
-    EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+    # No mail server (development, the demo): each message becomes an .eml file under
+    # var/mail/ and one INFO log line, instead of a MIME dump in the console.
+    EMAIL_BACKEND = env_str("EMAIL_BACKEND", "notifications.mail.FileEmailBackend")
+    EMAIL_FILE_PATH = Path(env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail")))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "itsm@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -350,8 +363,10 @@ CELERY_BEAT_SCHEDULE["tickets-auto-close"] = {
     "schedule": timedelta(hours=1),
     "options": {"expires": 3000},
 }
-# The portal's address as users reach it, for links in e-mails.
-SITE_URL = (env_str("SITE_URL", "http://127.0.0.1:8000") or "").rstrip("/")
+# The portal's address as users reach it, for links in e-mails, chat messages, surveys and
+# reports. Unset, it follows HOST and PORT, the address `make run` serves on.
+SITE_URL = (env_str("SITE_URL") or local_url(env_str("HOST", "127.0.0.1"),
+                                             env_int("PORT", 8000, minimum=1))).rstrip("/")
 CELERY_BEAT_SCHEDULE["sla-evaluate"] = {
     "task": "sla.tasks.evaluate",
     "schedule": timedelta(minutes=1),
@@ -368,6 +383,12 @@ CELERY_BEAT_SCHEDULE["assets-inspections-generate"] = {
 CELERY_BEAT_SCHEDULE["assets-warranty-notices"] = {
     "task": "assets.tasks.warranty_notices",
     "schedule": timedelta(hours=6),
+    "options": {"expires": 3000},
+}
+# Parts already below their minimum get their restock request even when no stock moved.
+CELERY_BEAT_SCHEDULE["assets-restock-check"] = {
+    "task": "assets.tasks.restock_check_all",
+    "schedule": crontab(hour=2, minute=0),
     "options": {"expires": 3000},
 }
 # Surveys and complaints: overdue complaints escalate and campaign reminders go out (V2, V4).
@@ -397,17 +418,19 @@ CELERY_BEAT_SCHEDULE["kpi-refresh-nightly"] = {
     "schedule": crontab(hour=1, minute=30),
     "options": {"expires": 3000},
 }
-# Service reports (K3): on the 1st the monthly (quarterly, annual) reports of the period before,
-# daily the missing major-incident reports; idempotent (kpi/reports/schedule.py).
+# Service reports (K3): the monthly (quarterly, annual) reports of the period before on the 1st,
+# or on the next run when the 1st was missed; daily the missing major-incident reports;
+# idempotent: a report that exists is never made again (kpi/reports/schedule.py).
 CELERY_BEAT_SCHEDULE["kpi-reports-schedule"] = {
     "task": "kpi.tasks.reports_schedule",
     "schedule": crontab(hour=6, minute=10),
     "options": {"expires": 3000},
 }
-# Engineer scorecards (K2): the quarter before, computed on the first day of each quarter after
-# the nightly rollup refresh.
+# Engineer scorecards (K2): the quarter before, computed after the nightly rollup refresh on
+# each of the first ten days of a quarter, so a missed 1st is caught up (the job is idempotent:
+# it creates the missing cards and recomputes the objective part, keeping the ratings).
 CELERY_BEAT_SCHEDULE["kpi-scorecards-quarterly"] = {
     "task": "kpi.tasks.scorecards_quarterly",
-    "schedule": crontab(day_of_month=1, month_of_year="1,4,7,10", hour=3, minute=0),
+    "schedule": crontab(day_of_month="1-10", month_of_year="1,4,7,10", hour=3, minute=0),
     "options": {"expires": 3 * 3600},
 }

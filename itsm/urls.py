@@ -1,5 +1,8 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 
 from accounts.views import set_language
@@ -7,6 +10,10 @@ from itsm.health import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # Browsers ask for /favicon.ico whatever the page links; the icon is an SVG. Lazy: the
+    # static URL (hashed in production) is known only once the storage is ready.
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("img/favicon.svg"),
+                                             permanent=True), name="favicon"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),

@@ -16,6 +16,7 @@ from django.db.models.functions import TruncQuarter
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from itsm.periods import quarter_of, quarters_covering, today
 from kpi import figures, selectors
@@ -197,7 +198,7 @@ def build(params: DashboardParams) -> dict:
         target=f"≥ {pct_target(policy.satisfaction_target)}",
         ok=_at_least(t["satisfaction_rate"], policy.satisfaction_target),
         url=drill_url(params, "surveys_answered"),
-        detail=[_link(_("answers"), t["surveys_answered"],
+        detail=[_link(pgettext("surveys answered", "answers"), t["surveys_answered"],
                       drill_url(params, "surveys_answered")),
                 _link(_("dissatisfied"), t["surveys_answered"] - sums["surveys_satisfied"],
                       drill_url(params, "dissatisfied"))]))

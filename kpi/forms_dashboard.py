@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from itsm.periods import (
     month_bounds,
@@ -89,7 +90,8 @@ def default_period() -> Period:
 class DashboardForm(forms.Form):
     """The GET filters. Choices depend on the contract: its team and the service types."""
 
-    period = forms.ChoiceField(label=_("Period"), choices=PERIODS, required=False)
+    period = forms.ChoiceField(label=pgettext_lazy("reporting period", "Period"),
+                               choices=PERIODS, required=False)
     month = forms.CharField(label=_("Month"), required=False, max_length=7,
                             help_text=_("YYYY-MM"))
     quarter = forms.CharField(label=_("Quarter"), required=False, max_length=7,

@@ -25,8 +25,9 @@ def refresh_nightly() -> dict:
 
 @shared_task(name="kpi.tasks.reports_schedule")
 def reports_schedule() -> dict:
-    """Daily: on the 1st the monthly reports (quarterly, annual) of the period before; every
-    day the missing major-incident reports (kpi/reports/schedule.py)."""
+    """Daily: the monthly reports (quarterly, annual) of the period before that are not archived
+    yet — on the 1st, or caught up on the next run when the 1st was missed — and the missing
+    major-incident reports (kpi/reports/schedule.py)."""
     from kpi.reports.schedule import run_schedule
 
     return run_schedule()
@@ -43,8 +44,9 @@ def major_incident_report(ticket_id: int) -> int | None:
 
 @shared_task(name="kpi.tasks.scorecards_quarterly")
 def scorecards_quarterly() -> dict:
-    """First day of a quarter: every contract team's scorecards of the quarter before (the
-    objective part; ratings follow by hand), idempotent; computing re-checks the flag."""
+    """The first days of a quarter: every contract team's scorecards of the quarter before (the
+    objective part; ratings follow by hand), idempotent, so a missed 1st is caught up on the next
+    run; computing re-checks the flag."""
     from kpi.scorecards import compute_previous_quarter
 
     return compute_previous_quarter()

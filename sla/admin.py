@@ -1,10 +1,12 @@
+from django import forms
 from django.contrib import admin
-from django.utils.translation import ngettext
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from itsm.clock import now
 from sla.clocks import clocks_recompute
-from sla.holidays import calendar_days_clear
+from sla.holidays import calendar_days_clear, holiday_edits_lose_festivals, holiday_year_missing
 from sla.models import (
     Clock,
     Contract,
@@ -42,9 +44,39 @@ class ContractAdmin(SimpleHistoryAdmin):
     inlines = [ContractMemberInline]
 
 
+# Both holiday lists link to the page that enters a whole year from the notice.
+HOLIDAY_CHANGE_LIST = "admin/sla/holiday_change_list.html"
+
+
+def _lost_message(lost: dict[int, list[str]]) -> str:
+    return "; ".join(
+        gettext("%(year)s would lose %(festivals)s and no longer count as entered")
+        % {"year": year, "festivals": "、".join(festivals)} for year, festivals in lost.items())
+
+
+class HolidayYearForm(forms.ModelForm):
+    class Meta:
+        model = HolidayYear
+        fields = ["region", "year", "source"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("year") and cleaned.get("region"):
+            missing = holiday_year_missing(cleaned["year"], region=cleaned["region"])
+            if missing:
+                raise ValidationError(gettext(
+                    "%(year)s has no days of %(missing)s: a year counts as entered only with all "
+                    "seven statutory festivals. Enter it from the State Council's notice "
+                    "(Enter a holiday year).") % {"year": cleaned["year"],
+                                                 "missing": "、".join(missing)})
+        return cleaned
+
+
 @admin.register(HolidayYear)
 class HolidayYearAdmin(admin.ModelAdmin):
     list_display = ["region", "year", "source", "entered_at"]
+    form = HolidayYearForm
+    change_list_template = HOLIDAY_CHANGE_LIST
 
     def save_model(self, request, obj, form, change):
         """Marking a year entered makes its deadlines final: recompute the provisional ones."""
@@ -57,12 +89,40 @@ class HolidayYearAdmin(admin.ModelAdmin):
                 "%(n)d provisional deadlines recomputed.", changed) % {"n": changed})
 
 
+class HolidayDayForm(forms.ModelForm):
+    class Meta:
+        model = HolidayDay
+        fields = ["region", "day", "kind", "name"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is not None and all(cleaned.get(k) for k in ("region", "day", "kind")):
+            lost = holiday_edits_lose_festivals(
+                removed=[HolidayDay.objects.get(pk=self.instance.pk)],
+                added=[HolidayDay(region=cleaned["region"], day=cleaned["day"],
+                                  kind=cleaned["kind"], name=cleaned.get("name", ""))])
+            if lost:
+                raise ValidationError(_lost_message(lost))
+        return cleaned
+
+
 @admin.register(HolidayDay)
 class HolidayDayAdmin(SimpleHistoryAdmin):
     list_display = ["day", "kind", "name", "region"]
     list_filter = ["region", "kind"]
     date_hierarchy = "day"
     search_fields = ["name"]
+    form = HolidayDayForm
+    change_list_template = HOLIDAY_CHANGE_LIST
+
+    def get_deleted_objects(self, objs, request):
+        """Deleting the last days of a festival of an entered year is refused (listed as
+        protected), for one day and for the bulk action alike."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        lost = holiday_edits_lose_festivals(removed=list(objs))
+        if lost:
+            protected = [*protected, _lost_message(lost)]
+        return deleted, counts, perms_needed, protected
 
 
 @admin.register(Target)

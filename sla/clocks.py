@@ -99,6 +99,10 @@ def clocks_pause(*, ticket, moment: datetime) -> None:
     """Pending: the running clocks stop counting; the deadline is cleared until resume."""
     for clock in _running(ticket).filter(paused_since__isnull=True):
         calendar = calendar_for(clock.calendar)
+        if clock.breached_at is None and clock.due_at is not None and clock.due_at <= moment:
+            # Overdue before the minute job saw it: it breached at its deadline, not whenever
+            # it stops after resuming (the deadline is cleared here and moves on resume).
+            clock.breached_at = clock.due_at
         clock.consumed_seconds += calendar.between(clock.running_since, moment)
         clock.paused_since = moment
         clock.running_since = None

@@ -28,3 +28,13 @@ class PreviewForm(BootstrapForm):
 
     def clean_start(self):
         return self.cleaned_data.get("start") or now()
+
+
+class HolidayNoticeForm(BootstrapForm):
+    """A year and the State Council's notice (or a table of ranges) pasted as published."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2199)
+    text = forms.CharField(
+        label=_("Notice text or table"), strip=False,
+        widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "false"}),
+        help_text=_("Paste the whole notice; the title, preamble and closing lines are skipped."))

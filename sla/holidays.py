@@ -1,8 +1,11 @@
 """China's official holidays and make-up working days: loading them into the holiday tables from
-``chinesecalendar``, reading them back for the business calendars, and building calendars.
+``chinesecalendar`` or from the State Council's notice, reading them back for the business
+calendars, and building calendars.
 
 The tables (``HolidayDay``, ``HolidayYear``) are the source of truth: admins may edit them, and a
-year counts as entered only once it has a ``HolidayYear`` row.
+year counts as entered only once it has a ``HolidayYear`` row, which the write paths here and in
+the admin give only a year that has all seven statutory festivals (``holiday_year_missing``).
+Days are named in Chinese (元旦, 春节, …; ``sla.holiday_notice.festival_of``).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import threading
 import time
 from collections.abc import Iterable
 from datetime import date, timedelta
+from functools import cache
 from importlib.metadata import version
 
 import chinese_calendar
@@ -19,6 +23,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from sla.calendar import BusinessCalendar
+from sla.holiday_notice import festival_of, missing_festivals
 from sla.models import HolidayDay, HolidayYear
 
 REGION_CN = "CN"
@@ -29,6 +34,9 @@ FIRST_DEFAULT_YEAR = 2020
 CACHE_SECONDS = 60
 
 CalendarDays = tuple[frozenset[date], frozenset[date], frozenset[int]]
+COMBINED_NATIONAL_DAY = "国庆节、中秋节"
+# The seven festivals are statutory holidays from 2008 (清明节, 端午节, 中秋节 were added then).
+FIRST_SEVEN_FESTIVAL_YEAR = 2008
 
 
 # --------------------------------------------------------------------------------------------
@@ -40,6 +48,7 @@ def chinesecalendar_source() -> str:
     return f"chinesecalendar {version('chinesecalendar')}"
 
 
+@cache
 def china_years_covered() -> range:
     """The years ``chinesecalendar`` has official data for (it refuses the others)."""
     days = cn_constants.holidays.keys()
@@ -47,7 +56,8 @@ def china_years_covered() -> range:
 
 
 def china_days(year: int) -> tuple[dict[date, str], dict[date, str]]:
-    """``(closed, makeup)`` of one year as ``{day: holiday name}``.
+    """``(closed, makeup)`` of one year as ``{day: holiday name}``, names in Chinese (the
+    library's English names mapped by ``festival_of``: Tomb-sweeping Day → 清明节).
 
     Closed is every day of each official holiday period, weekend days inside it included. The
     library lists the weekend days inside a period, but not always those of a period announced
@@ -81,7 +91,7 @@ def china_days(year: int) -> tuple[dict[date, str], dict[date, str]]:
             runs.append([day])
     closed: dict[date, str] = {}
     for run in runs:
-        names = [str(listed[d]) if d in listed else None for d in run]
+        names = [festival_of(str(listed[d])) if d in listed else None for d in run]
         for i, day in enumerate(run):  # a filled weekend day takes the name before it
             closed[day] = names[i] or next(n for n in reversed(names[:i]) if n)
         if run[0].weekday() == 0:
@@ -95,7 +105,14 @@ def china_days(year: int) -> tuple[dict[date, str], dict[date, str]]:
                 closed[day] = names[-1]
                 day += one
     closed = {d: n for d, n in sorted(closed.items()) if d.year == year}
-    makeup = {d: str(n) for d, n in sorted(workdays.items()) if d.year == year}
+    makeup = {d: festival_of(str(n)) for d, n in sorted(workdays.items()) if d.year == year}
+    national = [d for d, n in closed.items() if n == "国庆节"]
+    if "中秋节" not in closed.values() and len(national) >= 8:
+        # Eight days of National Day are the combined 国庆节、中秋节 of the notice; the library
+        # names them National Day only (2020: 10月1日至8日, Mid-autumn on 10月1日).
+        for day in national:
+            closed[day] = COMBINED_NATIONAL_DAY
+        makeup = {d: COMBINED_NATIONAL_DAY if n == "国庆节" else n for d, n in makeup.items()}
     if not all(chinese_calendar.is_holiday(d) for d in closed) or not all(
             chinese_calendar.is_workday(d) for d in makeup):
         raise RuntimeError(f"chinesecalendar data for {year} is inconsistent")
@@ -128,6 +145,11 @@ def load_china_holidays_into(day_model, year_model, *, years: Iterable[int] | No
         years = [y for y in china_years_covered() if y >= FIRST_DEFAULT_YEAR]
     years = sorted({int(y) for y in years})
     data = {year: china_days(year) for year in years}  # raises before anything is written
+    for year, (closed, _makeup) in data.items():
+        missing = missing_festivals(closed.values())
+        if year >= FIRST_SEVEN_FESTIVAL_YEAR and missing:
+            raise ValueError(f"chinesecalendar's {year} lacks {'、'.join(missing)}; enter that "
+                             f"year from the State Council's notice (holidays_enter)")
     source = chinesecalendar_source()
     kinds = {"closed": 0, "makeup": 1}
     with transaction.atomic(using=using):
@@ -146,6 +168,55 @@ def load_china_holidays_into(day_model, year_model, *, years: Iterable[int] | No
             year_model.objects.using(using).update_or_create(
                 region=REGION_CN, year=year, defaults={"source": source})
     return years
+
+
+# --------------------------------------------------------------------------------------------
+# Complete years
+# --------------------------------------------------------------------------------------------
+
+
+def holiday_year_missing(year: int, *, region: str = REGION_CN) -> list[str]:
+    """The statutory festivals that none of ``year``'s closed days is named after (empty: the
+    year may be marked entered)."""
+    return missing_festivals(HolidayDay.objects.filter(
+        region=region, day__year=year, kind=HolidayDay.Kind.CLOSED).values_list("name", flat=True))
+
+
+def holiday_years_unentered(today: date, *, region: str = REGION_CN) -> list[int]:
+    """The years administrators must enter now: this year if it is not entered, and from
+    October next year too (deadlines reaching into them are provisional). One query."""
+    years = [today.year, today.year + 1] if today.month >= 10 else [today.year]
+    entered = set(HolidayYear.objects.filter(region=region, year__in=years)
+                  .values_list("year", flat=True))
+    return [y for y in years if y not in entered]
+
+
+def holiday_year_to_enter(today: date) -> int:
+    """The year the entry page offers first: the first one not entered, else next year."""
+    return next(iter(holiday_years_unentered(today)), today.year + 1)
+
+
+def holiday_edits_lose_festivals(*, removed: Iterable[HolidayDay] = (),
+                                 added: Iterable[HolidayDay] = ()) -> dict[int, list[str]]:
+    """``{year: festivals}`` of the entered years that would lose festivals they have now if the
+    ``removed`` rows were deleted and the unsaved ``added`` rows saved: an edit in the admin
+    must not leave a year that counts as entered without, say, its 清明节."""
+    removed, added = list(removed), list(added)
+    lost: dict[int, list[str]] = {}
+    for region, year in sorted({(r.region, r.day.year) for r in removed}):
+        if not HolidayYear.objects.filter(region=region, year=year).exists():
+            continue
+        rows = list(HolidayDay.objects.filter(region=region, day__year=year,
+                                              kind=HolidayDay.Kind.CLOSED))
+        gone = {r.pk for r in removed if r.pk is not None}
+        after = [r for r in rows if r.pk not in gone] + [
+            a for a in added
+            if a.region == region and a.day.year == year and a.kind == HolidayDay.Kind.CLOSED]
+        before = missing_festivals(r.name for r in rows)
+        now_missing = [f for f in missing_festivals(r.name for r in after) if f not in before]
+        if now_missing:
+            lost[year] = now_missing
+    return lost
 
 
 # --------------------------------------------------------------------------------------------

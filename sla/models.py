@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Organisation, Site
@@ -218,9 +219,10 @@ class HolidayDay(models.Model):
 
 
 class ClockKind(models.TextChoices):
-    RESPONSE = "response", _("Response")
-    ARRIVAL = "arrival", _("On-site arrival")
-    RESOLUTION = "resolution", _("Resolution")
+    # "Resolution" alone is also the resolution code (解决方式); a clock is 解决 (time to resolve).
+    RESPONSE = "response", pgettext_lazy("SLA clock", "Response")
+    ARRIVAL = "arrival", pgettext_lazy("SLA clock", "On-site arrival")
+    RESOLUTION = "resolution", pgettext_lazy("SLA clock", "Resolution")
 
 
 class Target(models.Model):

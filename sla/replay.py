@@ -38,6 +38,8 @@ class _Sim:
     def pause(self, moment):
         if self.stopped or self.paused_since or not self.running_since:
             return
+        if self.breached_at is None and self.due is not None and self.due <= moment:
+            self.breached_at = self.due  # overdue when paused (as clocks_pause records it)
         self.consumed += self.calendar.between(self.running_since, moment)
         self.running_since, self.paused_since, self.due = None, moment, None
 

@@ -4,7 +4,8 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.models import User
 from accounts.roles import Capability, Role, can
-from sla.models import Clock, Contract, ContractMember
+from sla.holiday_notice import missing_festivals
+from sla.models import Clock, Contract, ContractMember, HolidayDay, HolidayYear
 
 
 def contracts_visible_to(user) -> QuerySet[Contract]:
@@ -103,3 +104,16 @@ def sla_board(*, user, at, limit: int = 100) -> dict:
         "breached": list(breached.select_related(*related).order_by("due_at")[:limit]),
         "at_risk": list(at_risk.select_related(*related).order_by("due_at")[:limit]),
     }
+
+
+def holiday_year_stored(*, year: int, region: str = "CN") -> dict:
+    """What the tables hold for ``year``: ``closed`` and ``makeup`` as ``{day: name}``, the
+    ``HolidayYear`` row (``entered``, None when the year is not entered) and the statutory
+    festivals its days lack (``missing``). Two queries."""
+    closed, makeup = {}, {}
+    for day, kind, name in HolidayDay.objects.filter(region=region, day__year=year).values_list(
+            "day", "kind", "name"):
+        (closed if kind == HolidayDay.Kind.CLOSED else makeup)[day] = name
+    return {"year": year, "closed": closed, "makeup": makeup,
+            "entered": HolidayYear.objects.filter(region=region, year=year).first(),
+            "missing": missing_festivals(closed.values())}

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from itsm.periods import month_start
 from surveys.models import SurveyPolicy, TicketSurvey
@@ -210,7 +211,8 @@ def analysis_workbook(result: dict):
     ws.title = str(_("Figures"))[:31]
     ws.append([safe_cell(v) for v in (str(_("Contract")), result["contract"].code,
                                       result["contract"].name)])
-    ws.append([str(_("Period")), result["start"].isoformat(), result["end"].isoformat()])
+    ws.append([str(pgettext_lazy("reporting period", "Period")), result["start"].isoformat(),
+               result["end"].isoformat()])
     ws.append([str(_("Surveys sent")), result["sent"]])
     ws.append([str(_("Answered")), result["answered"]])
     ws.append([str(_("Really fixed (%)")), result["fixed_rate"]])

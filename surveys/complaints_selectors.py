@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import pgettext
 
 from accounts.roles import Capability, can
 from itsm.clock import now
@@ -16,6 +17,34 @@ from surveys.models import Complaint, SurveyPolicy
 
 LIST_RELATED = ("contract", "complainant", "ticket", "engineer")
 QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
+ESCALATED = re.compile(r"^escalated to level (\d+)$")
+HISTORY_LIMIT = 50
+
+
+def history_reason_label(reason: str | None) -> str:
+    """What the complaint's history shows for a change reason the services store as a key
+    (``registered``, ``answered``, ``resolved``, ``escalated to level N``); "" when none."""
+    labels = {"registered": pgettext("history", "Registered"),
+              "answered": pgettext("history", "Answered"),
+              "resolved": pgettext("history", "Resolved")}
+    if not reason:
+        return ""
+    if reason in labels:
+        return labels[reason]
+    escalated = ESCALATED.match(reason)
+    if escalated:
+        return (pgettext("history", "Escalated: answer overdue") if escalated[1] == "1"
+                else pgettext("history", "Escalated: solution overdue"))
+    return reason
+
+
+def complaint_history(complaint: Complaint) -> list:
+    """The newest history rows, each with ``reason_label`` to show."""
+    rows = list(complaint.history.select_related("history_user")
+                .order_by("-history_date")[:HISTORY_LIMIT])
+    for row in rows:
+        row.reason_label = history_reason_label(row.history_change_reason)
+    return rows
 
 
 def reads_register(user) -> bool:

@@ -28,6 +28,7 @@ from surveys.complaints import (
 from surveys.complaints_selectors import (
     ComplaintFilters,
     complaint_get,
+    complaint_history,
     complaint_list,
     quarter_counts,
     reads_register,
@@ -113,7 +114,7 @@ def detail(request, number: str):
         "complaint": complaint, "manages": manages, **_late(complaint),
         "answer_form": forms.AnswerForm(auto_id="id_answer_%s") if manages else None,
         "resolve_form": forms.ResolveForm(auto_id="id_resolve_%s") if manages else None,
-        "history": _history(complaint) if manages or reads_register(user) else [],
+        "history": complaint_history(complaint) if manages or reads_register(user) else [],
     })
 
 
@@ -122,10 +123,6 @@ def _late(complaint) -> dict:
     return {"answer_late": answer_overdue(complaint, moment),
             "solution_late": resolution_deadline_passed(complaint, moment),
             "due_estimated": resolution_due_is_estimate(complaint)}
-
-
-def _history(complaint):
-    return list(complaint.history.select_related("history_user").order_by("-history_date")[:50])
 
 
 def _act(request, number: str, form_class, service, field: str):

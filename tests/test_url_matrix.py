@@ -29,6 +29,7 @@ EXPECTED = {
     "/contracts/DEMO-DESKTOP/": (ALL, None, 302),
     "/contracts/DEMO-SERVER/": ({"admin", "desk", "engineer2", "pm", "delivery", "gm"}, 404, 302),
     "/healthz": (set(ROLES), None, 200),
+    "/favicon.ico": (set(), 301, 301),  # a redirect to the SVG icon, for everyone
     "/api/": (ALL, None, 401),
     "/api/me/": (ALL, None, 401),
     "/api/contracts/": (ALL, None, 401),

@@ -12,8 +12,8 @@ from django.urls import reverse
 from notifications.services import email_from_template
 
 
-def _send(event: str, ticket, recipient, **context) -> None:
-    email_from_template(recipient=recipient, event=f"ticket.{event}",
+def _send(event: str, ticket, recipient, *, dedupe_key: str | None = None, **context) -> None:
+    email_from_template(recipient=recipient, event=f"ticket.{event}", dedupe_key=dedupe_key,
                         template=f"tickets/email/{event}.txt", context={
                             "ticket": ticket,
                             "url": settings.SITE_URL + reverse("tickets:detail",
@@ -27,7 +27,10 @@ def urgent_ticket(ticket) -> None:
 
 
 def accepted(ticket) -> None:
-    _send("accepted", ticket, ticket.requester)
+    """The first response (accepted, claimed, dispatched or handed to second line) tells the
+    requester, once per ticket: the transitions call this only on the first response, and the
+    dedupe key keeps it to one whatever the path."""
+    _send("accepted", ticket, ticket.requester, dedupe_key=f"ticket.accepted:{ticket.pk}")
 
 
 def assigned(ticket) -> None:

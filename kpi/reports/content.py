@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.db.models import Count, Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from itsm.clock import now
@@ -39,9 +39,15 @@ from kpi.models.reports import ReportKind
 from kpi.reports import charts
 from kpi.reports.periods import period_of
 from kpi.reports.structure import Report, Section, V, verdict
+from sla.models import ClockKind
 from surveys.models import SurveyPolicy
 
 LIST_LIMIT = 200
+
+
+def clock_label(kind: str) -> str:
+    """An SLA clock's name (响应, 到场, 解决), not the resolution code's (解决方式)."""
+    return str(ClockKind(kind).label)
 
 
 # --- shared pieces ---------------------------------------------------------------------------
@@ -136,8 +142,7 @@ def kpi_section(rows: list[dict]) -> Section:
 
 def clocks_section(figures: dict, contract) -> tuple[Section, str]:
     t = targets_of(contract)
-    labels = {"response": _("Response"), "arrival": _("On-site arrival"),
-              "resolution": _("Resolution")}
+    labels = {kind: clock_label(kind) for kind in CLOCKS}
     rows = []
     for kind in CLOCKS:
         rows.append([labels[kind], figures[f"{kind}_met"], figures[f"{kind}_breached"],
@@ -170,7 +175,7 @@ def by_type_priority(contract, start: date, end: date) -> Section:
                      f["tickets_resolved"], *(f[f"{kind}_attainment"] for kind in CLOCKS)])
     return Section("by_type", _("SLA attainment per service type and priority"),
                    [_("Service type"), _("Priority"), _("Opened"), _("Resolved"),
-                    _("Response"), _("On-site arrival"), _("Resolution")],
+                    *(clock_label(kind) for kind in CLOCKS)],
                    ["text", "text", "int", "int", "pct", "pct", "pct"], rows)
 
 
@@ -208,7 +213,11 @@ def breached_section(contract, start: date, end: date) -> Section:
                    [_("Ticket"), _("Title"), _("Priority"), _("Clock"), _("Due"),
                     _("Breached at"), _("Stopped at"), _("Engineer")],
                    ["text", "text", "text", "text", "dt", "dt", "dt", "text"], rows,
-                   total=total, note=_("%(n)s breaches in the period.") % {"n": total})
+                   total=total,
+                   note=" ".join([_("%(n)s breaches in the period.") % {"n": total}, _(
+                       "Breached at: when the clock passed its deadline. Due: its deadline "
+                       "now, later than that when the ticket was reopened or came back from "
+                       "pending after the breach.")]))
 
 
 def p1_section(contract, start: date, end: date) -> Section:
@@ -258,7 +267,8 @@ def monthly_summary(contract, start: date, end: date, *, today: date) -> tuple[l
         [(_("Opened"), [p["tickets_opened"] for p in days]),
          (_("Resolved"), [p["tickets_resolved"] for p in days])])
     daily = Section("daily", _("Daily trend"),
-                    [_("Day"), _("Opened"), _("Resolved"), _("Response"), _("Resolution")],
+                    [_("Day"), _("Opened"), _("Resolved"), clock_label("response"),
+                     clock_label("resolution")],
                     ["date", "int", "int", "pct", "pct"],
                     [[p["period"], p["tickets_opened"], p["tickets_resolved"],
                       p["response_attainment"], p["resolution_attainment"]] for p in days],
@@ -432,8 +442,8 @@ def review(contract, start: date, end: date, *, today: date) -> tuple[list, dict
     labels = [f"{p['period']:%Y-%m}" for p in months]
     monthly = Section(
         "months", _("Figures per month"),
-        [_("Month"), _("Opened"), _("Resolved"), _("Response"), _("On-site arrival"),
-         _("Resolution"), _("Faults resolved in time"), _("First-line resolution"),
+        [_("Month"), _("Opened"), _("Resolved"), *(clock_label(kind) for kind in CLOCKS),
+         _("Faults resolved in time"), _("First-line resolution"),
          _("MTTR (minutes)"), _("Reopen rate"), _("Satisfaction"), _("Survey response rate"),
          _("Complaints")],
         ["text", "int", "int", "pct", "pct", "pct", "pct", "pct", "num", "pct", "pct", "pct",
@@ -448,8 +458,10 @@ def review(contract, start: date, end: date, *, today: date) -> tuple[list, dict
                              [(_("Opened"), [p["tickets_opened"] for p in months]),
                               (_("Resolved"), [p["tickets_resolved"] for p in months])]),
             charts.line_chart(_("SLA attainment per month"), labels,
-                              [(_("Response"), [p["response_attainment"] for p in months]),
-                               (_("Resolution"), [p["resolution_attainment"] for p in months]),
+                              [(clock_label("response"),
+                                [p["response_attainment"] for p in months]),
+                               (clock_label("resolution"),
+                                [p["resolution_attainment"] for p in months]),
                                (_("Satisfaction"), [p["satisfaction_rate"] for p in months])],
                               percent=True)])
     complaints = Section(
@@ -498,8 +510,9 @@ def major_incident(contract, ticket, *, at: datetime) -> tuple[list, dict]:
                  e.get_kind_display(), e.get_to_status_display() if e.to_status else "",
                  e.body or e.detail] for e in entries]
     states = clock_states(list(ticket.clocks.select_related("calendar").order_by("kind")), at=at)
-    state_labels = {"met": _("Met"), "breached": _("Breached"), "running": _("Running"),
-                    "paused": _("Paused"), "not_needed": _("Not needed")}
+    state_labels = {"met": _("Met"), "breached": _("Breached"),
+                    "running": pgettext("SLA clock", "Running"), "paused": _("Paused"),
+                    "not_needed": _("Not needed")}
     clock_rows = [[s["label"], s["target_minutes"], s["due_at"], s["stopped_at"],
                    state_labels.get(s["state"], s["state"])] for s in states]
     sections = [

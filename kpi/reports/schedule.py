@@ -1,14 +1,17 @@
 """The report schedule (seed 001), run by a daily beat job (kpi.tasks.reports_schedule):
 
-- on the 1st of every month: the monthly service summary (due the 5th) and the monthly repair
-  summary (due the 10th) of the month before, for every contract in force during that month;
-- on the 1st of January, April, July and October: the quarterly review of the quarter before;
-- on the 1st of January: the annual review of the year before (both due the 15th);
+- the monthly service summary (due the 5th) and the monthly repair summary (due the 10th) of the
+  month before, for every contract in force during that month;
+- in January, April, July and October: the quarterly review of the quarter before;
+- in January: the annual review of the year before (both due the 15th);
 - every day: a major-incident report for any P1 resolved in the last week that has none (the
   on-resolution task normally wrote it; this catches a lost broker message).
 
-Idempotent: a report that exists for its contract, kind and period is left alone (regenerating
-is a person's decision, from the reports page).
+The periodic reports are normally made on the 1st. Every later run of the month makes those
+still missing, so a 1st the worker or beat missed (downtime, a holiday shutdown) is caught up
+on the next run, once: a report that exists for its contract, kind and period is left alone
+(regenerating is a person's decision, from the reports page). A contract is only reported on
+for periods it was in force in (one that starts mid-month gets nothing for the month before).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import logging
 from datetime import date, timedelta
 
+from itsm.periods import month_start
 from kpi.models.reports import ReportKind, ServiceReport
 from kpi.reports.periods import period_of
 
@@ -23,10 +27,9 @@ logger = logging.getLogger(__name__)
 
 
 def due_reports(today: date) -> list[tuple[str, date, date]]:
-    """(kind, period start, period end) the schedule generates on `today`."""
-    if today.day != 1:
-        return []
-    month = (today - timedelta(days=1)).replace(day=1)
+    """(kind, period start, period end) of the periodic reports due in `today`'s month: the
+    schedule makes those not archived yet, on the 1st or on the first run after it."""
+    month = month_start(today, back=1)
     due = [(ReportKind.MONTHLY_SUMMARY, *period_of(ReportKind.MONTHLY_SUMMARY, month)),
            (ReportKind.MONTHLY_REPAIR, *period_of(ReportKind.MONTHLY_REPAIR, month))]
     if today.month in (1, 4, 7, 10):
@@ -85,6 +88,9 @@ def _periodic_reports(due: list[tuple]) -> tuple[list[int], list[str]]:
             failed += [f"{contract.code} {kind} {start}" for kind, start, _e in todo]
             continue
         for kind, start, _end in todo:
+            if ServiceReport.objects.filter(contract=contract, kind=kind, period_start=start,
+                                            ticket__isnull=True).exists():
+                continue  # another run made it meanwhile (a second scheduler, a slow refresh)
             try:
                 report = generate_report(contract, kind, start, refresh=False)
             except Exception:

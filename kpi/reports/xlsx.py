@@ -7,6 +7,7 @@ from io import BytesIO
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from itsm.spreadsheets import safe_cell
 
@@ -54,7 +55,7 @@ def render_xlsx(report) -> bytes:
         (_("Document"), report.doc_name),
         (_("Contract"), f"{report.contract.code} {report.contract.name}"),
         (_("Client"), str(report.contract.client)),
-        (_("Period"), report.period_label),
+        (pgettext("reporting period", "Period"), report.period_label),
         (_("Generated at"), timezone.localtime(report.generated_at).strftime("%Y-%m-%d %H:%M")),
         (_("Version"), report.version),
     ]:

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from sla.models import Contract
@@ -21,11 +22,13 @@ class Complaint(models.Model):
         SURVEY = "survey", _("Satisfaction survey")
 
     class Status(models.TextChoices):
-        RECEIVED = "received", _("Received")
+        # "Received" alone is stock received into a store (入库).
+        RECEIVED = "received", pgettext_lazy("complaint status", "Received")
         ANSWERED = "answered", _("Answered")
         RESOLVED = "resolved", _("Resolved")
 
-    number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
+    number = models.CharField(pgettext_lazy("complaint", "number"), max_length=20, unique=True,
+                              editable=False)
     contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="complaints",
                                  verbose_name=_("contract"))
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)

@@ -31,8 +31,13 @@ def test_the_committed_catalogue_is_compiled_from_the_po_file():
     """The .mo is committed so a machine without gettext still shows Chinese."""
     compiled = gettext.GNUTranslations(MO.open("rb"))
     for entry in polib.pofile(str(PO)).translated_entries():
-        if entry.msgid_plural:
+        if entry.msgid_plural and entry.msgctxt:
+            assert compiled.npgettext(entry.msgctxt, entry.msgid, entry.msgid_plural,
+                                      1) == entry.msgstr_plural[0]
+        elif entry.msgid_plural:
             assert compiled.ngettext(entry.msgid, entry.msgid_plural, 1) == entry.msgstr_plural[0]
+        elif entry.msgctxt:  # one English word with two meanings: each its own Chinese
+            assert compiled.pgettext(entry.msgctxt, entry.msgid) == entry.msgstr, entry.msgid
         else:
             assert compiled.gettext(entry.msgid) == entry.msgstr, entry.msgid
 
@@ -48,9 +53,10 @@ def test_the_catalogue_has_every_string_in_code_and_templates(tmp_path):
         cwd=copy, check=True, capture_output=True, timeout=120,
         env={**os.environ, "ITSM_VAR_DIR": str(tmp_path / "var")},
     )
-    wanted = {e.msgid for e in polib.pofile(str(copy / PO.relative_to(ROOT))) if e.msgid}
-    have = {e.msgid for e in polib.pofile(str(PO)) if e.translated()}
-    assert not wanted - have, sorted(wanted - have)
+    wanted = {(e.msgctxt, e.msgid) for e in polib.pofile(str(copy / PO.relative_to(ROOT)))
+              if e.msgid}
+    have = {(e.msgctxt, e.msgid) for e in polib.pofile(str(PO)) if e.translated()}
+    assert not wanted - have, sorted(wanted - have, key=str)
 
 
 def test_pages_are_chinese_by_default_even_for_an_english_browser(client, demo):

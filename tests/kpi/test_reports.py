@@ -190,7 +190,8 @@ def test_generate_archives_versions_and_emails_the_contacts(october, demo):
     assert mails.count() == 2 * len(recipients)
 
 
-def test_schedule_runs_on_the_first_once(october, monkeypatch):
+def test_schedule_runs_on_the_first_and_never_makes_a_report_twice(october, monkeypatch):
+    """Catching up when the 1st was missed: tests/kpi/test_report_schedule.py."""
     from kpi.reports import generate, schedule
 
     calls = []
@@ -203,12 +204,12 @@ def test_schedule_runs_on_the_first_once(october, monkeypatch):
 
     monkeypatch.setattr(generate, "generate_report", fake)
     monkeypatch.setattr(generate, "missing_major_incidents", lambda since: [])
-    assert schedule.run_schedule(date(2026, 11, 2))["generated"] == []
     made = schedule.run_schedule(date(2026, 11, 1))["generated"]
     contracts = Contract.objects.count()
     assert len(made) == 2 * contracts
     assert {c[1] for c in calls} == {ReportKind.MONTHLY_SUMMARY, ReportKind.MONTHLY_REPAIR}
     assert schedule.run_schedule(date(2026, 11, 1))["generated"] == []
+    assert schedule.run_schedule(date(2026, 11, 2))["generated"] == []  # made: not again
     assert len(calls) == 2 * contracts
     kinds = {k for k, _s, _e in schedule.due_reports(date(2027, 1, 1))}
     assert kinds == {ReportKind.MONTHLY_SUMMARY, ReportKind.MONTHLY_REPAIR,

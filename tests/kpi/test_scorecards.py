@@ -231,6 +231,20 @@ def test_quarterly_job_is_idempotent(demo, q1_data):
     assert not Scorecard.objects.filter(engineer=demo["delivery"]).exists()
 
 
+def test_quarterly_job_catches_up_when_the_first_was_missed(demo, q1_data, settings):
+    from kpi.tasks import scorecards_quarterly
+
+    # Beat runs it on the first ten days of a quarter, not only on the 1st...
+    schedule = settings.CELERY_BEAT_SCHEDULE["kpi-scorecards-quarterly"]["schedule"]
+    assert schedule.day_of_month == set(range(1, 11))
+    assert schedule.month_of_year == {1, 4, 7, 10}
+    # ...and a run on the 6th makes the quarter before's scorecards.
+    with time_machine.travel(datetime(2026, 4, 6, 3, tzinfo=SH), tick=False):
+        assert scorecards_quarterly()["quarter"] == "2026-Q1"
+    assert Scorecard.objects.filter(engineer=demo["engineer"], contract=q1_data, year=2026,
+                                    quarter=1).exists()
+
+
 # --- scheme -------------------------------------------------------------------------------------
 SCHEME = {"objective_weight": 60, "w_volume": 20, "w_on_time": 30, "w_satisfaction": 30,
           "w_reopen": 10, "w_complaints": 10, "volume_target": 100, "reopen_penalty": 5,

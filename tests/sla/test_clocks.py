@@ -281,6 +281,12 @@ def test_entering_a_year_in_the_admin_recomputes_provisional_deadlines(demo, log
             code="DEMO-DESKTOP"), service_type=ServiceType.objects.get(code="software"),
             title="跨年")
     assert clocks_of(ticket)["resolution"].provisional
+    # The admin marks a year entered only when its days have the seven statutory festivals.
+    from datetime import date
+
+    for day, name in [((1, 1), "元旦"), ((2, 6), "春节"), ((4, 5), "清明节"), ((5, 3), "劳动节"),
+                      ((6, 9), "端午节"), ((9, 15), "中秋节"), ((10, 4), "国庆节")]:
+        HolidayDay.objects.create(region="CN", day=date(2027, *day), kind="closed", name=name)
     response = login(demo["admin"]).post("/admin/sla/holidayyear/add/", {
         "region": "CN", "year": 2027, "source": "manual"})
     assert response.status_code == 302

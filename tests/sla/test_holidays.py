@@ -46,7 +46,7 @@ def test_it_closes_every_day_of_a_holiday_period_weekends_included(db):
     assert national_day <= closed
     # 2024 Dragon Boat Festival, "6月10日放假，与周末连休": the library lists only Monday.
     assert {date(2024, 6, 8), date(2024, 6, 9), date(2024, 6, 10)} <= closed
-    assert HolidayDay.objects.get(day=date(2024, 6, 8)).name == "Dragon Boat Festival"
+    assert HolidayDay.objects.get(day=date(2024, 6, 8)).name == "端午节"
 
 
 def test_it_derives_the_2026_days_from_chinesecalendar():
@@ -54,7 +54,7 @@ def test_it_derives_the_2026_days_from_chinesecalendar():
     assert len(closed) == 33
     assert sorted(makeup) == [date(2026, 1, 4), date(2026, 2, 14), date(2026, 2, 28),
                               date(2026, 5, 9), date(2026, 9, 20), date(2026, 10, 10)]
-    assert closed[date(2026, 2, 21)] == "Spring Festival"
+    assert closed[date(2026, 2, 21)] == "春节"
 
 
 def test_it_joins_a_holiday_period_across_the_year_end():

@@ -9,7 +9,9 @@ def test_contract_detail_shows_team_and_contacts(demo, login):
     assert "李娜" in page  # project manager
     assert "刘强" in page  # engineer on the team
     assert "周静" in page  # client IT contact
-    assert "mon-sat 09:00-21:00" in page
+    # The weekly hours in words, not the raw spec (mon-sat 09:00-21:00 … Asia/Shanghai).
+    assert "周一至周六 09:00–21:00，法定节假日休息，调休上班日照常" in page
+    assert "mon-sat" not in page and "Asia/Shanghai" not in page
 
 
 def test_contract_list_queries_do_not_grow_with_contracts(demo, login):

@@ -31,6 +31,9 @@ from tickets.services import transitions
 from tickets.services._common import _attach, _locked, _record, _save, _sync_due
 from tickets.workflow import TicketActionError, TicketPermissionError
 
+# The history reason of changes the system makes on its own (no person behind them).
+SYSTEM_CHANGE_REASON = "system"
+
 
 # --- creating ------------------------------------------------------------------------------
 def ticket_create(
@@ -151,7 +154,15 @@ def _flag_recurring_fault(ticket: Ticket) -> None:
     if not asset.recurring_fault:
         asset.recurring_fault = True
         asset.updated_at = ticket.created_at
-        asset.save(update_fields=["recurring_fault", "updated_at"])
+        # The system raised the flag: its own history row, by nobody (shown as "System"), so
+        # it is blamed neither on the person filing the ticket (the request's user) nor on
+        # whoever edits the asset next.
+        asset._history_user = None
+        asset._change_reason = SYSTEM_CHANGE_REASON
+        try:
+            asset.save(update_fields=["recurring_fault", "updated_at"])
+        finally:
+            del asset._history_user, asset._change_reason
 
 
 @transaction.atomic

@@ -43,7 +43,8 @@ def ticket_accept(*, actor: User, ticket: Ticket, note: str = "") -> Ticket:
         clocks.clock_stop(ticket=ticket, kind=ClockKind.RESPONSE, moment=moment)
         _sync_due(ticket)
     _record(ticket, actor, "accept", before, ticket.status, moment, body=note)
-    notify.accepted(ticket)
+    if first_response:  # an engineer acknowledging a dispatched ticket is not news to the user
+        notify.accepted(ticket)
     return ticket
 
 
@@ -69,7 +70,7 @@ def ticket_claim(*, actor: User, ticket: Ticket) -> Ticket:
         clocks.clock_stop(ticket=ticket, kind=ClockKind.RESPONSE, moment=moment)
         _sync_due(ticket)
     _record(ticket, actor, "claim", before, ticket.status, moment, detail=actor.display_name)
-    if before == Status.SUBMITTED:
+    if first_response:
         notify.accepted(ticket)
     return ticket
 
@@ -237,6 +238,8 @@ def ticket_escalate(*, actor: User, ticket: Ticket, target: str, note: str,
             detail=detail, internal=True)
     if target == EscalationTarget.SECOND_LINE:
         notify.assigned(ticket)
+        if first_response:  # handed straight to second line: that is its acceptance
+            notify.accepted(ticket)
     else:
         notify.escalated_to_manager(ticket, note.strip(), actor)
     return ticket

@@ -42,4 +42,12 @@ def sla_badge(ticket):
 
 @register.simple_tag
 def business_duration(seconds) -> str:
-    return _duration(seconds or 0)
+    # "23 小时 41 分钟" stays on one line (a narrow cell would break it between 小 and 时).
+    return format_html('<span class="text-nowrap">{}</span>', _duration(seconds or 0))
+
+
+@register.simple_tag
+def business_time_left(seconds) -> str:
+    """剩余 23 小时 41 分钟 / 23 h 41 min left: the word order is the language's."""
+    return format_html('<span class="text-nowrap">{}</span>',
+                       _("%(t)s left") % {"t": _duration(seconds or 0)})
