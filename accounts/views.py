@@ -118,7 +118,7 @@ def _glance(contracts) -> list[dict]:
     """This month's key figures per contract (kpi/glance.py), for the roles that read them."""
     from django.utils import timezone
 
-    from itsm.clock import now
+    from core.clock import now
     from kpi.glance import month_glance
 
     if not contracts:

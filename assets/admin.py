@@ -35,7 +35,7 @@ class AssetAdmin(SimpleHistoryAdmin):
     show_full_result_count = False
 
     def save_model(self, request, obj, form, change):
-        from itsm.clock import now
+        from core.clock import now
 
         moment = now()
         if not change:

@@ -4,7 +4,7 @@ read-only here: stock changes go through the store pages so every row has a who 
 from django.contrib import admin
 
 from assets.models import BadPart, Loan, Part, RestockRequest, StockLocation, StockMovement
-from itsm.admin_site import ReadOnlyAdminMixin
+from core.admin import ReadOnlyAdminMixin
 
 
 @admin.register(StockLocation)

@@ -21,9 +21,9 @@ from assets.selectors import (
     asset_reliability,
     assets_visible_to,
 )
+from core.errors import ActionRefused
 from sla.models import Contract
 from sla.selectors import contracts_visible_to
-from tickets.workflow import TicketActionError
 
 
 class ByTag(CursorPagination):
@@ -123,7 +123,7 @@ class AssetWriteSerializer(serializers.Serializer):
         return data
 
 
-def _error(exc: TicketActionError) -> Response:
+def _error(exc: ActionRefused) -> Response:
     return Response({"detail": exc.message}, status=exc.status_code)
 
 
@@ -167,7 +167,7 @@ class AssetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         contract = data.pop("contract")
         try:
             asset = services.asset_create(actor=request.user, contract=contract, **data)
-        except TicketActionError as exc:
+        except ActionRefused as exc:
             return _error(exc)
         return Response(AssetDetailSerializer(asset, context={"request": request}).data,
                         status=status.HTTP_201_CREATED)
@@ -181,7 +181,7 @@ class AssetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         try:
             asset = services.asset_update(actor=request.user, asset=asset,
                                           **form.validated_data)
-        except TicketActionError as exc:
+        except ActionRefused as exc:
             return _error(exc)
         return Response(AssetDetailSerializer(asset, context={"request": request}).data)
 
@@ -192,7 +192,7 @@ class AssetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         try:
             asset = services.asset_retire(actor=request.user, asset=asset,
                                           reason=str(request.data.get("reason", ""))[:500])
-        except TicketActionError as exc:
+        except ActionRefused as exc:
             return _error(exc)
         return Response(AssetDetailSerializer(asset, context={"request": request}).data)
 

@@ -27,7 +27,7 @@ from assets.models import (
     InspectionResult,
     InspectionRound,
 )
-from tickets.workflow import TicketActionError
+from core.errors import ActionRefused
 
 
 class ResultSerializer(serializers.ModelSerializer):
@@ -182,7 +182,7 @@ class InspectionRecordViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet
             if exc.errors:
                 body["results"] = {str(k): [str(v)] for k, v in exc.errors.items()}
             return Response(body, status=exc.status_code)
-        except TicketActionError as exc:
+        except ActionRefused as exc:
             return Response({"detail": exc.message}, status=exc.status_code)
         return Response(self.get_serializer(self.get_queryset().get(pk=record.pk)).data)
 

@@ -18,15 +18,15 @@ from accounts.models import User
 from assets import store_selectors as sel
 from assets import store_services as svc
 from assets.models import Asset, Loan, Part, StockLocation, StockMovement
-from itsm.clock import now
+from core.clock import now
+from core.errors import ActionRefused, PermissionRefused
 from tickets.models import Ticket
 from tickets.selectors import tickets_visible_to
-from tickets.workflow import TicketActionError, TicketPermissionError
 
 
-def _error(exc: TicketActionError) -> Response:
+def _error(exc: ActionRefused) -> Response:
     # A refused store change is a bad request (400) with the reason; a forbidden one 403.
-    code = 403 if isinstance(exc, TicketPermissionError) else 400
+    code = 403 if isinstance(exc, PermissionRefused) else 400
     body = {"detail": exc.message}
     if getattr(exc, "field", None):
         body[exc.field] = [exc.message]
@@ -191,7 +191,7 @@ class PartViewSet(viewsets.ReadOnlyModelViewSet):
                 movement = svc.stock_return_unused(ticket=data["ticket"], **common)
             else:
                 movement = svc.stock_write_off(**common)
-        except TicketActionError as exc:
+        except ActionRefused as exc:
             return _error(exc)
         return Response(MovementSerializer(sel.part_ledger(part).get(pk=movement.pk)).data,
                         status=status.HTTP_201_CREATED)
@@ -267,7 +267,7 @@ class LoanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         data["borrower"] = data.get("borrower") or data["ticket"].requester
         try:
             loan = svc.loan_lend(actor=request.user, **data)
-        except TicketActionError as exc:
+        except ActionRefused as exc:
             return _error(exc)
         return Response(self.get_serializer(self.get_queryset().get(pk=loan.pk)).data,
                         status=status.HTTP_201_CREATED)
@@ -280,7 +280,7 @@ class LoanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         form.is_valid(raise_exception=True)
         try:
             svc.loan_return(actor=request.user, loan=loan, **form.validated_data)
-        except TicketActionError as exc:
+        except ActionRefused as exc:
             return _error(exc)
         return Response(self.get_serializer(self.get_queryset().get(pk=loan.pk)).data)
 

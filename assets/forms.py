@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, Site, User
 from assets.models import AssetRelation, AssetStatus, AssetType, Criticality
-from itsm.forms import BootstrapForm
+from core.forms import BootstrapForm
 from sla.selectors import contracts_visible_to
 
 SPEC_PREFIX = "spec__"

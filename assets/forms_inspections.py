@@ -20,10 +20,9 @@ from assets.models import (
     InspectionResult,
     InspectionRound,
 )
-from itsm.forms import BootstrapForm
+from core.forms import BootstrapForm, MultipleFileField
 from sla.models import ContractMember
 from sla.selectors import contracts_visible_to
-from tickets.forms import MultipleFileField
 from tickets.selectors import assignable_engineers
 
 

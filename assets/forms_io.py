@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from itsm.forms import BootstrapForm
+from core.forms import BootstrapForm
 from sla.selectors import contracts_visible_to
 
 

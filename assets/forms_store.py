@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from assets.models import Asset, BadPart, StockLocation
-from itsm.clock import now
-from itsm.forms import BootstrapForm
+from core.clock import now
+from core.forms import BootstrapForm
 from tickets.models import Ticket
 from tickets.selectors import tickets_visible_to
 

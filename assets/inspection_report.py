@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from assets.inspections import HOLIDAY_LABELS, PENDING, with_progress
 from assets.models import Asset, InspectionRecord, InspectionRound
-from itsm.spreadsheets import safe_cell
+from core.spreadsheets import safe_cell
 
 DONE = ~Q(outcome=PENDING)
 FAILED = Q(outcome=InspectionRecord.Outcome.FAILED)

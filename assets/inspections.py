@@ -49,14 +49,14 @@ from assets.models import (
     InspectionRound,
 )
 from assets.selectors import visible_contract_ids
-from itsm.clock import now
-from itsm.periods import month_bounds, quarter_bounds, quarter_of
-from itsm.periods import today as local_today
+from core import uploads as files
+from core.clock import now
+from core.errors import ActionRefused, PermissionRefused
+from core.periods import month_bounds, quarter_bounds, quarter_of
+from core.periods import today as local_today
 from sla.models import HolidayDay, HolidayYear
 from sla.selectors import contracts_visible_to
-from tickets import attachments as files
 from tickets.models import Priority, ServiceType
-from tickets.workflow import TicketActionError, TicketPermissionError
 
 PENDING = InspectionRecord.Outcome.PENDING
 PHOTO_EXTENSIONS = {"jpg", "jpeg", "png", "gif", "webp", "heic"}
@@ -226,7 +226,7 @@ def rounds_generate(*, today=None) -> int:
 # --------------------------------------------------------------------------------------------
 
 
-class InspectionInputError(TicketActionError):
+class InspectionInputError(ActionRefused):
     """Answers missing or wrong: HTTP 400, nothing saved. ``errors`` maps item ids to messages."""
 
     status_code = 400
@@ -283,7 +283,7 @@ def _service_type_for(asset: Asset) -> ServiceType:
     service_type = (by_code.get(wanted) or by_code.get("hardware")
                     or ServiceType.objects.filter(active=True).order_by("ordering", "pk").first())
     if service_type is None:
-        raise TicketActionError(_("No service type is offered to file the finding under."))
+        raise ActionRefused(_("No service type is offered to file the finding under."))
     return service_type
 
 
@@ -319,11 +319,11 @@ def inspection_record_complete(*, actor, record: InspectionRecord, results: dict
     one ticket on the asset (inspection channel), linked to the record. When the round's last
     record is done, the round is done. All or nothing."""
     if not can(actor, Capability.INSPECT):
-        raise TicketPermissionError(_("Your role may not carry out inspections."))
+        raise PermissionRefused(_("Your role may not carry out inspections."))
     contract_id = InspectionRound.objects.filter(pk=record.round_id).values_list(
         "contract_id", flat=True).first()
     if not contracts_visible_to(actor).filter(pk=contract_id).exists():
-        raise TicketPermissionError(_("This inspection is not on one of your contracts."))
+        raise PermissionRefused(_("This inspection is not on one of your contracts."))
     # Lock the round first: completions of its records queue up, so exactly one of them sees
     # the round finished and closes it.
     round_ = (InspectionRound.objects.select_for_update().get(pk=record.round_id))
@@ -332,7 +332,7 @@ def inspection_record_complete(*, actor, record: InspectionRecord, results: dict
         who = record.inspected_by.display_name if record.inspected_by else "—"
         when = (timezone.localtime(record.inspected_at).strftime("%Y-%m-%d %H:%M")
                 if record.inspected_at else "—")
-        raise TicketActionError(
+        raise ActionRefused(
             _("This inspection was already recorded by %(who)s at %(when)s and cannot be "
               "submitted again.") % {"who": who, "when": when})
     items = list(round_.plan.template.items.all())
@@ -387,28 +387,28 @@ PLAN_FIELDS = {"name", "frequency", "template", "assignee", "asset_type", "criti
 
 def _plan_check(actor, contract) -> None:
     if not can(actor, Capability.PLAN_INSPECTIONS):
-        raise TicketPermissionError(_("Your role may not plan inspections."))
+        raise PermissionRefused(_("Your role may not plan inspections."))
     if not contracts_visible_to(actor).filter(pk=contract.pk).exists():
-        raise TicketPermissionError(_("You are not on this contract."))
+        raise PermissionRefused(_("You are not on this contract."))
 
 
 def _plan_apply(plan: InspectionPlan, fields: dict, assets) -> InspectionPlan:
     unknown = sorted(set(fields) - PLAN_FIELDS)
     if unknown:
-        raise TicketActionError(_("You may not change: %(fields)s.")
+        raise ActionRefused(_("You may not change: %(fields)s.")
                                 % {"fields": ", ".join(unknown)})
     for name, value in fields.items():
         setattr(plan, name, value)
     if plan.assignee is not None and not can(plan.assignee, Capability.INSPECT):
-        raise TicketActionError(_("%(name)s does not carry out inspections.")
+        raise ActionRefused(_("%(name)s does not carry out inspections.")
                                 % {"name": plan.assignee.display_name})
     if plan.site is not None and plan.site.organisation_id != plan.contract.client_id:
-        raise TicketActionError(_("The site is not one of the client's sites."))
+        raise ActionRefused(_("The site is not one of the client's sites."))
     plan.save()
     if assets is not None:
         if any(a.contract_id != plan.contract_id or a.status == AssetStatus.RETIRED
                for a in assets):
-            raise TicketActionError(_("Pick live assets of this contract only."))
+            raise ActionRefused(_("Pick live assets of this contract only."))
         plan.assets.set(assets)
     return plan
 

@@ -24,7 +24,7 @@ from accounts.models import Department, Site, User
 from accounts.roles import Capability, can
 from assets.io_read import FileRefused, parse_date, read_bytes, read_rows
 from assets.models import Asset, AssetStatus, AssetType, Criticality
-from itsm.clock import now
+from core.clock import now
 from sla.selectors import contracts_visible_to
 
 

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from itsm.spreadsheets import unquote_cell
+from core.spreadsheets import unquote_cell
 
 EXTENSIONS = (".xlsx", ".csv")
 # An xlsx is a zip of XML; a real register compresses about 5-10×. Far more than this is a zip

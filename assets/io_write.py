@@ -21,8 +21,8 @@ from openpyxl.utils import get_column_letter
 
 from assets.io import COLUMNS, SPEC_PREFIX, spec_keys_in_use
 from assets.models import Asset, AssetStatus, AssetType, Criticality
-from itsm.clock import now
-from itsm.spreadsheets import safe_cell
+from core.clock import now
+from core.spreadsheets import safe_cell
 
 FORMATS = ("xlsx", "csv")
 CHUNK = 2000

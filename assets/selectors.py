@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Capability, can
 from assets.models import Asset, AssetRelation, AssetStatus, AssetType
-from itsm.clock import now
+from core.clock import now
 from sla.models import Contract
 from sla.selectors import contracts_visible_to
 from tickets.models import Kind, Status, Ticket

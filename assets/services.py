@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.roles import Capability, can
 from assets.models import Asset, AssetRelation, AssetStatus
-from itsm.clock import now
+from core.clock import now
+from core.errors import ActionRefused, PermissionRefused
 from notifications.services import notification_enqueue
 from sla.models import Contract
 from sla.selectors import contracts_visible_to
-from tickets.workflow import TicketActionError, TicketPermissionError
 
 # What a form or the API may set; everything else (flags, timestamps) belongs to the services.
 EDITABLE = ("tag", "name", "asset_type", "manufacturer", "model", "serial", "part_number",
@@ -31,35 +31,35 @@ EDITABLE = ("tag", "name", "asset_type", "manufacturer", "model", "serial", "par
 
 def _require_edit(actor: User, contract: Contract) -> None:
     if not can(actor, Capability.EDIT_ASSETS) or actor.is_client_side:
-        raise TicketPermissionError(_("Your role may not change the asset register."))
+        raise PermissionRefused(_("Your role may not change the asset register."))
     if not contracts_visible_to(actor).filter(pk=contract.pk).exists():
-        raise TicketPermissionError(_("You are not on this contract."))
+        raise PermissionRefused(_("You are not on this contract."))
 
 
 def asset_validate(asset: Asset) -> None:
-    """The rules a form, the API and the importer share; raises TicketActionError."""
+    """The rules a form, the API and the importer share; raises ActionRefused."""
     client_id = asset.contract.client_id
     if not (asset.name or "").strip():
-        raise TicketActionError(_("Give the asset a name."))
+        raise ActionRefused(_("Give the asset a name."))
     if asset.site_id and asset.site.organisation_id != client_id:
-        raise TicketActionError(_("The site is not one of the client's sites."))
+        raise ActionRefused(_("The site is not one of the client's sites."))
     if asset.department_id and asset.department.organisation_id != client_id:
-        raise TicketActionError(_("The department is not one of the client's departments."))
+        raise ActionRefused(_("The department is not one of the client's departments."))
     if asset.custodian_id and asset.custodian.organisation_id != client_id:
-        raise TicketActionError(_("The custodian is not a person of the client."))
+        raise ActionRefused(_("The custodian is not a person of the client."))
     if asset.tag and Asset.objects.filter(tag=asset.tag).exclude(pk=asset.pk).exists():
-        raise TicketActionError(_("Asset tag %(tag)s is already in use.") % {"tag": asset.tag})
+        raise ActionRefused(_("Asset tag %(tag)s is already in use.") % {"tag": asset.tag})
     if asset.serial and Asset.objects.filter(contract_id=asset.contract_id,
                                              serial=asset.serial).exclude(pk=asset.pk).exists():
-        raise TicketActionError(_("Serial number %(serial)s is already registered.")
+        raise ActionRefused(_("Serial number %(serial)s is already registered.")
                                 % {"serial": asset.serial})
     if (asset.purchase_date and asset.warranty_end
             and asset.warranty_end < asset.purchase_date):
-        raise TicketActionError(_("The warranty cannot end before the purchase date."))
+        raise ActionRefused(_("The warranty cannot end before the purchase date."))
     allowed = set(asset.asset_type.spec_keys())
     unknown = sorted(set(asset.specs or {}) - allowed)
     if unknown:
-        raise TicketActionError(_("Unknown specification fields for %(type)s: %(keys)s.")
+        raise ActionRefused(_("Unknown specification fields for %(type)s: %(keys)s.")
                                 % {"type": asset.asset_type.label, "keys": ", ".join(unknown)})
 
 
@@ -67,7 +67,7 @@ def _clean(fields: dict) -> dict:
     cleaned = {}
     for key, value in fields.items():
         if key not in EDITABLE:
-            raise TicketPermissionError(_("You may not set: %(fields)s.") % {"fields": key})
+            raise PermissionRefused(_("You may not set: %(fields)s.") % {"fields": key})
         if isinstance(value, str) and key != "notes":
             value = value.strip()
         if key == "specs":
@@ -89,7 +89,7 @@ def asset_create(*, actor: User, contract: Contract, **fields) -> Asset:
         with transaction.atomic():
             asset.save()
     except IntegrityError:  # a concurrent registration took the tag or serial
-        raise TicketActionError(_("The asset tag or serial number is already in use.")) from None
+        raise ActionRefused(_("The asset tag or serial number is already in use.")) from None
     return asset
 
 
@@ -116,7 +116,7 @@ def asset_update(*, actor: User, asset: Asset, **fields) -> Asset:
         with transaction.atomic():
             asset.save()
     except IntegrityError:
-        raise TicketActionError(_("The asset tag or serial number is already in use.")) from None
+        raise ActionRefused(_("The asset tag or serial number is already in use.")) from None
     return asset
 
 
@@ -133,11 +133,11 @@ def asset_retire(*, actor: User, asset: Asset, reason: str = "") -> Asset:
 def relation_add(*, actor: User, source: Asset, kind: str, target: Asset) -> AssetRelation:
     _require_edit(actor, source.contract)
     if kind not in AssetRelation.Kind.values:
-        raise TicketActionError(_("Choose how the assets are related."))
+        raise ActionRefused(_("Choose how the assets are related."))
     if source.pk == target.pk:
-        raise TicketActionError(_("An asset cannot be related to itself."))
+        raise ActionRefused(_("An asset cannot be related to itself."))
     if target.contract_id != source.contract_id:
-        raise TicketActionError(_("Both assets must be on the same contract."))
+        raise ActionRefused(_("Both assets must be on the same contract."))
     relation, _created = AssetRelation.objects.get_or_create(source=source, kind=kind,
                                                              target=target)
     return relation

@@ -32,7 +32,7 @@ from assets.models import (
     StockLocation,
     StockMovement,
 )
-from itsm.clock import now
+from core.clock import now
 from sla.models import Contract
 from sla.selectors import contracts_visible_to
 

@@ -28,19 +28,19 @@ from assets.models import (
     StockLocation,
     StockMovement,
 )
-from itsm.clock import now
+from core.clock import now
+from core.errors import ActionRefused, PermissionRefused
 from notifications.services import notification_enqueue
 from sla.selectors import contracts_visible_to
 from tickets.models import OPEN_STATUSES
-from tickets.workflow import TicketActionError, TicketPermissionError
 
 Kind = StockMovement.Kind
 NOTE_MAX = StockMovement._meta.get_field("note").max_length
 
 
-def _error(message: str, field: str | None = None) -> TicketActionError:
+def _error(message: str, field: str | None = None) -> ActionRefused:
     """A refusal; `field` names the form field it is about, so a page can show it there."""
-    error = TicketActionError(message)
+    error = ActionRefused(message)
     error.field = field
     return error
 
@@ -48,9 +48,9 @@ def _error(message: str, field: str | None = None) -> TicketActionError:
 # --- checks --------------------------------------------------------------------------------------
 def _require(actor, contract) -> None:
     if not can(actor, Capability.MANAGE_STORE):
-        raise TicketPermissionError(_("You may not change the spare-part store."))
+        raise PermissionRefused(_("You may not change the spare-part store."))
     if not contracts_visible_to(actor).filter(pk=contract.pk).exists():
-        raise TicketPermissionError(_("Contract %(code)s is not one of yours.")
+        raise PermissionRefused(_("Contract %(code)s is not one of yours.")
                                     % {"code": contract.code})
 
 
@@ -238,22 +238,22 @@ def bad_part_record(*, actor, issue: StockMovement, serial: str, disposition: st
     part = issue.part
     _require(actor, part.contract)
     if issue.kind != Kind.ISSUE:
-        raise TicketActionError(_("A bad part is recorded against an issue to a ticket."))
+        raise ActionRefused(_("A bad part is recorded against an issue to a ticket."))
     if disposition not in BadPart.Disposition.values:
-        raise TicketActionError(_("Choose where the bad part went."))
+        raise ActionRefused(_("Choose where the bad part went."))
     if part.holds_data and disposition != BadPart.Disposition.KEPT_BY_CLIENT:
-        raise TicketActionError(
+        raise ActionRefused(
             _("%(code)s holds data: the replaced part stays with the client (disposition: "
               "kept by the client).") % {"code": part.code})
     if BadPart.objects.filter(issue=issue).exists():
-        raise TicketActionError(_("The bad part of this issue is already recorded."))
+        raise ActionRefused(_("The bad part of this issue is already recorded."))
     try:
         with transaction.atomic():
             return BadPart.objects.create(issue=issue, serial=(serial or "").strip()[:100],
                                           disposition=disposition, note=_note(note),
                                           actor=actor, created_at=now())
     except IntegrityError:
-        raise TicketActionError(_("The bad part of this issue is already recorded.")) from None
+        raise ActionRefused(_("The bad part of this issue is already recorded.")) from None
 
 
 # --- restock --------------------------------------------------------------------------------------
@@ -332,20 +332,20 @@ def loan_lend(*, actor, asset, ticket, borrower, due_back, note: str = "") -> Lo
     asset = Asset.objects.select_for_update().select_related("contract").get(pk=asset.pk)
     _require(actor, ticket.contract)
     if asset.contract_id != ticket.contract_id:
-        raise TicketActionError(_("Device %(asset)s belongs to another contract.")
+        raise ActionRefused(_("Device %(asset)s belongs to another contract.")
                                 % {"asset": asset.tag or asset.name})
     if asset.status != AssetStatus.SPARE:
-        raise TicketActionError(_("Device %(asset)s is not a spare; only spare devices are "
+        raise ActionRefused(_("Device %(asset)s is not a spare; only spare devices are "
                                   "lent.") % {"asset": asset.tag or asset.name})
     if ticket.status not in OPEN_STATUSES:
-        raise TicketActionError(_("Ticket %(number)s is not open.") % {"number": ticket.number})
+        raise ActionRefused(_("Ticket %(number)s is not open.") % {"number": ticket.number})
     if borrower is None or not borrower.is_active or (
             borrower.organisation_id != ticket.contract.client_id):
-        raise TicketActionError(_("The borrower must be a person of the contract's client."))
+        raise ActionRefused(_("The borrower must be a person of the contract's client."))
     if due_back < now().date():
-        raise TicketActionError(_("The return date is in the past."))
+        raise ActionRefused(_("The return date is in the past."))
     if Loan.objects.filter(asset=asset, returned_at__isnull=True).exists():
-        raise TicketActionError(_("Device %(asset)s is already on loan.")
+        raise ActionRefused(_("Device %(asset)s is already on loan.")
                                 % {"asset": asset.tag or asset.name})
     try:
         with transaction.atomic():
@@ -353,7 +353,7 @@ def loan_lend(*, actor, asset, ticket, borrower, due_back, note: str = "") -> Lo
                                        lent_by=actor, lent_at=now(), due_back=due_back,
                                        note=_note(note))
     except IntegrityError:
-        raise TicketActionError(_("Device %(asset)s is already on loan.")
+        raise ActionRefused(_("Device %(asset)s is already on loan.")
                                 % {"asset": asset.tag or asset.name}) from None
 
 
@@ -363,7 +363,7 @@ def loan_return(*, actor, loan: Loan, note: str = "") -> Loan:
         "asset__contract").get(pk=loan.pk)
     _require(actor, loan.asset.contract)
     if loan.returned_at is not None:
-        raise TicketActionError(_("This device was already returned."))
+        raise ActionRefused(_("This device was already returned."))
     loan.returned_at = now()
     loan.returned_to = actor
     if _note(note):

@@ -29,9 +29,9 @@ from assets.selectors import (
     assets_visible_to,
     warranty_state,
 )
-from itsm.paging import page_of, query_without_page
+from core.errors import ActionRefused
+from core.paging import page_of, query_without_page
 from sla.selectors import contracts_visible_to
-from tickets.workflow import TicketActionError
 
 LABELS_MAX = 240  # ten A4 sheets
 
@@ -123,7 +123,7 @@ def asset_new(request):
             asset = services.asset_create(actor=request.user,
                                           contract=form.cleaned_data["contract"],
                                           **form.asset_fields())
-        except TicketActionError as exc:
+        except ActionRefused as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("Asset %(asset)s registered.") % {"asset": asset})
@@ -141,7 +141,7 @@ def asset_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.asset_update(actor=request.user, asset=asset, **form.asset_fields())
-        except TicketActionError as exc:
+        except ActionRefused as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("Asset %(asset)s saved.") % {"asset": asset})
@@ -159,7 +159,7 @@ def asset_retire(request, pk: int):
         form.is_valid()
         services.asset_retire(actor=request.user, asset=asset,
                               reason=form.cleaned_data.get("reason", ""))
-    except TicketActionError as exc:
+    except ActionRefused as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Asset %(asset)s retired.") % {"asset": asset})
@@ -185,7 +185,7 @@ def relation_add(request, pk: int):
     try:
         services.relation_add(actor=request.user, source=asset,
                               kind=form.cleaned_data["kind"], target=target)
-    except TicketActionError as exc:
+    except ActionRefused as exc:
         messages.error(request, str(exc))
     return redirect("assets:detail", pk=asset.pk)
 
@@ -202,7 +202,7 @@ def relation_remove(request, pk: int, relation_pk: int):
         raise Http404
     try:
         services.relation_remove(actor=request.user, relation=relation)
-    except TicketActionError as exc:
+    except ActionRefused as exc:
         messages.error(request, str(exc))
     return redirect("assets:detail", pk=asset.pk)
 

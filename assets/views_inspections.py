@@ -43,11 +43,11 @@ from assets.models import (
     InspectionRecord,
     InspectionRound,
 )
-from itsm.paging import page_of, query_without_page
+from core import uploads as files
+from core.errors import ActionRefused
+from core.paging import page_of, query_without_page
 from sla.models import Contract
 from sla.selectors import contracts_visible_to
-from tickets import attachments as files
-from tickets.workflow import TicketActionError
 
 
 @login_required
@@ -137,7 +137,7 @@ def record(request, pk: int):
                 form.add_item_errors(exc.errors)
                 if not exc.errors:
                     form.add_error(None, exc.message)
-            except TicketActionError as exc:
+            except ActionRefused as exc:
                 form.add_error(None, exc.message)
             else:
                 if done.ticket_id:
@@ -224,7 +224,7 @@ def _plan_form(request, plan: InspectionPlan | None):
                 saved = inspection_plan_update(actor=user, plan=plan,
                                                assets=form.cleaned_data["assets"],
                                                **form.plan_fields())
-        except TicketActionError as exc:
+        except ActionRefused as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("Plan %(name)s saved.") % {"name": saved.name})

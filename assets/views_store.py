@@ -15,8 +15,8 @@ from assets import forms_store as forms
 from assets import store_selectors as sel
 from assets import store_services as svc
 from assets.models import Loan, Part, StockMovement
-from itsm.paging import page_of, query_without_page
-from tickets.workflow import TicketActionError, TicketPermissionError
+from core.errors import ActionRefused, PermissionRefused
+from core.paging import page_of, query_without_page
 
 PART_FORMS = {
     "receive": forms.ReceiveForm, "issue": forms.IssueForm, "return": forms.ReturnForm,
@@ -114,9 +114,9 @@ def part_action(request, pk: int, action: str):
         try:
             result = service(actor=request.user, part=part,
                              **{f: form.cleaned_data[f] for f in fields})
-        except TicketPermissionError:
+        except PermissionRefused:
             raise PermissionDenied from None
-        except TicketActionError as exc:
+        except ActionRefused as exc:
             field = getattr(exc, "field", None)
             form.add_error(field if field in form.fields else None, exc.message)
         else:
@@ -144,9 +144,9 @@ def bad_part(request, pk: int):
         return redirect("assets:part", movement.part_id)
     try:
         svc.bad_part_record(actor=request.user, issue=movement, **form.cleaned_data)
-    except TicketPermissionError:
+    except PermissionRefused:
         raise PermissionDenied from None
-    except TicketActionError as exc:
+    except ActionRefused as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Bad part recorded."))
@@ -188,9 +188,9 @@ def lend(request):
             loan = svc.loan_lend(actor=request.user, asset=data["asset"], ticket=data["ticket"],
                                  borrower=data["borrower"], due_back=data["due_back"],
                                  note=data["note"])
-        except TicketPermissionError:
+        except PermissionRefused:
             raise PermissionDenied from None
-        except TicketActionError as exc:
+        except ActionRefused as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("%(asset)s lent to %(name)s.") % {
@@ -210,9 +210,9 @@ def loan_return(request, pk: int):
     _manager(request)
     try:
         svc.loan_return(actor=request.user, loan=loan, note=request.POST.get("note", ""))
-    except TicketPermissionError:
+    except PermissionRefused:
         raise PermissionDenied from None
-    except TicketActionError as exc:
+    except ActionRefused as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Device returned."))

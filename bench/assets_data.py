@@ -35,7 +35,7 @@ def generate_assets(n: int, contract, *, seed: int = 0, batch: int = 5000) -> in
     """Create n assets on the contract; returns how many were created."""
     from accounts.models import Department, Site, User
     from assets.models import Asset, AssetType
-    from itsm.clock import now
+    from core.clock import now
 
     rng = random.Random(seed)
     types = list(AssetType.objects.all())

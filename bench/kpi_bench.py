@@ -320,7 +320,7 @@ def main() -> None:
     from rest_framework.authtoken.models import Token
 
     from accounts.models import User
-    from itsm.periods import today as local_today
+    from core.periods import today as local_today
 
     if {"api", "page"} & set(parts):  # DEBUG off: pages need the manifest of the current files
         call_command("collectstatic", interactive=False, verbosity=0)

@@ -15,19 +15,6 @@ class ItsmAdminSite(admin.AdminSite):
         return request.user.is_active and can(request.user, Capability.ADMINISTER)
 
 
-class ReadOnlyAdminMixin:
-    """Evidence (ledgers, answers, archived reports): shown, never added, changed or deleted in
-    the admin. Mixed in before a ModelAdmin class."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 class ItsmAdminConfig(AdminConfig):
     """Installs ItsmAdminSite as Django's admin.site."""

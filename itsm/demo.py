@@ -14,7 +14,7 @@ from accounts.models import Department, Organisation, Site, User
 from accounts.roles import Role
 from assets.inspections import rounds_generate
 from assets.models import Asset
-from itsm.clock import now
+from core.clock import now
 from itsm.demo_assets import load_assets
 from itsm.demo_sla import load_service_levels
 from itsm.demo_surveys import load_survey_policies

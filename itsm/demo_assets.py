@@ -19,7 +19,7 @@ from assets.models import (
     StockLocation,
     StockMovement,
 )
-from itsm.clock import now
+from core.clock import now
 from sla.models import Contract
 
 # code, Chinese, English, spec fields [(key, Chinese, English)]

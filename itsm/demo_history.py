@@ -40,8 +40,9 @@ from django.utils import timezone
 from accounts.models import Department, Organisation, Site, User
 from accounts.roles import Role
 from assets.models import Asset
-from itsm.clock import now
-from itsm.counters import next_in_year
+from core.clock import now
+from core.counters import next_in_year
+from core.periods import month_start, zone
 from itsm.demo import DEMO_PASSWORD
 from itsm.demo_history_data import (
     BAD_COMMENTS,
@@ -53,7 +54,6 @@ from itsm.demo_history_data import (
     SERVER_MIX,
 )
 from itsm.models import SystemState
-from itsm.periods import month_start, zone
 from kpi import rollup
 from sla import holidays
 from sla.clocks import calendar_for

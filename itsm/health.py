@@ -11,7 +11,7 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from itsm.clock import now
+from core.clock import now
 from itsm.env import mask_url
 from itsm.models import SystemState
 

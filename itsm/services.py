@@ -1,6 +1,6 @@
 from django.db import transaction
 
-from itsm.clock import now
+from core.clock import now
 from itsm.models import SystemState
 
 

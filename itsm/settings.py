@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_htmx",
     "template_partials",
+    "core",
     "itsm",
     "accounts",
     "notifications",

@@ -5,7 +5,7 @@ read-only."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from itsm.admin_site import ReadOnlyAdminMixin
+from core.admin import ReadOnlyAdminMixin
 from kpi.models import KpiTargets, Scorecard, ScorecardRating, ScorecardScheme, ServiceReport
 
 

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from itsm.periods import quarter_of, quarters_covering, today
+from core.periods import quarter_of, quarters_covering, today
 from kpi import figures, selectors
 from kpi.forms_dashboard import DashboardForm, DashboardParams
 from kpi.models import DailyRollup

@@ -15,8 +15,8 @@ from datetime import timedelta
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from itsm.clock import now
-from itsm.periods import day_bounds, day_start, quarters_covering, today
+from core.clock import now
+from core.periods import day_bounds, day_start, quarters_covering, today
 from kpi import figures
 from kpi.forms_dashboard import DashboardParams
 from kpi.rollup import open_at

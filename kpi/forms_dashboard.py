@@ -17,7 +17,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from itsm.periods import (
+from core.periods import (
     month_bounds,
     quarter_bounds,
     quarter_of,

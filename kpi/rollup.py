@@ -26,9 +26,9 @@ from django.db import connection, transaction
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import Coalesce, TruncDate
 
-from itsm.clock import now
-from itsm.periods import day_bounds, day_start, zone
-from itsm.periods import today as local_today
+from core.clock import now
+from core.periods import day_bounds, day_start, zone
+from core.periods import today as local_today
 from kpi.models import AssetFaultRollup, BacklogSnapshot, DailyRollup
 from kpi.models.rollup import MEASURES
 from sla.models import Clock, ClockKind

@@ -29,8 +29,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import CLIENT_ROLES, Capability, Role, can
-from itsm.clock import now
-from itsm.periods import Quarter
+from core.clock import now
+from core.periods import Quarter
 from kpi import figures as kpi_figures
 from kpi.figures import Scope
 from kpi.models import Scorecard, ScorecardRating, ScorecardScheme

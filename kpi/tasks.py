@@ -16,7 +16,7 @@ def refresh_recent() -> dict:
 @shared_task(name="kpi.tasks.refresh_nightly")
 def refresh_nightly() -> dict:
     """Late edits (a reassignment, a back-dated complaint) reach the older days overnight."""
-    from itsm.periods import today as local_today
+    from core.periods import today as local_today
     from kpi.rollup import refresh
 
     today = local_today()

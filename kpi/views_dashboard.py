@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Capability, Role, can
-from itsm.paging import page_of, query_without_page
-from itsm.periods import quarters_covering, today
+from core.paging import page_of, query_without_page
+from core.periods import quarters_covering, today
 from kpi import dashboard as board
 from kpi import drilldown, figures, selectors
 from kpi.forms_dashboard import KpiTargetsForm, SurveyTargetsForm

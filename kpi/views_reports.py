@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Capability, Role, can
-from itsm.paging import page_of, query_without_page
+from core.paging import page_of, query_without_page
 from kpi.models.reports import ReportKind, ServiceReport
 from kpi.selectors import dashboard_contracts, may_read_dashboards
 

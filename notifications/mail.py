@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
 
-from itsm.clock import now
+from core.clock import now
 
 logger = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from itsm.clock import now
+from core.clock import now
 
 
 class ChatWebhook(models.Model):

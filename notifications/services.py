@@ -17,8 +17,8 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from itsm.clock import now
-from itsm.publish import publish_quietly
+from core.clock import now
+from core.publish import publish_quietly
 from notifications import webhooks
 from notifications.models import ChatWebhook, Notification
 from notifications.sms import sms_backend

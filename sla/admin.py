@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext, ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from itsm.clock import now
+from core.clock import now
 from sla.clocks import clocks_recompute
 from sla.holidays import calendar_days_clear, holiday_edits_lose_festivals, holiday_year_missing
 from sla.models import (

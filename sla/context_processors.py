@@ -1,5 +1,5 @@
 from accounts.roles import Capability, can
-from itsm.clock import now
+from core.clock import now
 from sla.holidays import china_years_covered, holiday_years_unentered
 
 

@@ -25,7 +25,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 from accounts.roles import Role
-from itsm.clock import now as clock_now
+from core.clock import now as clock_now
 from notifications.models import Notification
 from notifications.services import notifications_enqueue_many
 from sla.clocks import calendar_for

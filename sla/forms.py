@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from itsm.clock import now
-from itsm.forms import BootstrapForm
+from core.clock import now
+from core.forms import BootstrapForm
 from sla.models import Target
 from sla.selectors import contracts_visible_to
 

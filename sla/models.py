@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import Organisation, Site
 from accounts.roles import Role
-from itsm.clock import now
+from core.clock import now
 
 
 def validate_timezone(value: str) -> None:

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from django.db import transaction
 
-from itsm.clock import now
+from core.clock import now
 from sla.clocks import clocks_recompute
 from sla.holiday_notice import Notice, festivals_named, parse_notice
 from sla.holidays import REGION_CN, calendar_days_clear

@@ -12,7 +12,7 @@ from django.utils.translation import ngettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Capability, can
-from itsm.clock import now
+from core.clock import now
 from sla.forms import HolidayNoticeForm, PreviewForm
 from sla.holiday_notice import NoticeError, month_grids, parse_notice
 from sla.holidays import holiday_year_to_enter

@@ -5,7 +5,7 @@ change has a who and a why in the history."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from itsm.admin_site import ReadOnlyAdminMixin
+from core.admin import ReadOnlyAdminMixin
 from surveys.models import Complaint, ComplaintAlert
 
 

@@ -3,7 +3,7 @@ here; survey answers are evidence and stay read-only; callbacks are worked on th
 
 from django.contrib import admin
 
-from itsm.admin_site import ReadOnlyAdminMixin
+from core.admin import ReadOnlyAdminMixin
 from surveys.models import CallbackTask, SurveyPolicy, TicketSurvey
 
 

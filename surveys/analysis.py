@@ -19,7 +19,7 @@ from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from itsm.periods import month_start
+from core.periods import month_start
 from surveys.models import SurveyPolicy, TicketSurvey
 
 CHINA = ZoneInfo("Asia/Shanghai")
@@ -204,7 +204,7 @@ def analysis_workbook(result: dict):
     """An openpyxl workbook with the figures and the monthly trend (cells through safe_cell)."""
     from openpyxl import Workbook
 
-    from itsm.spreadsheets import safe_cell
+    from core.spreadsheets import safe_cell
 
     wb = Workbook()
     ws = wb.active

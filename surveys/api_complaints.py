@@ -15,7 +15,8 @@ from rest_framework.response import Response
 from accounts.api import PersonRefSerializer
 from accounts.models import User
 from accounts.roles import Capability, can
-from itsm.clock import now
+from core.clock import now
+from core.errors import ActionRefused
 from sla.models import Contract
 from sla.selectors import contracts_visible_to
 from surveys.complaints import complaint_answer, complaint_register, complaint_resolve
@@ -23,7 +24,6 @@ from surveys.complaints_selectors import LIST_RELATED, complaints_visible_to
 from surveys.forms_complaints import REVIEWER_ROLES, STAFF_ROLES
 from surveys.models import Complaint
 from tickets.selectors import tickets_visible_to
-from tickets.workflow import TicketActionError
 
 
 class ComplaintSerializer(serializers.ModelSerializer):
@@ -128,7 +128,7 @@ class NewestFirst(CursorPagination):
     max_page_size = 200
 
 
-def _error(exc: TicketActionError) -> Response:
+def _error(exc: ActionRefused) -> Response:
     return Response({"detail": exc.message}, status=exc.status_code)
 
 
@@ -168,7 +168,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         form.is_valid(raise_exception=True)
         try:
             complaint = complaint_register(actor=request.user, **form.validated_data)
-        except TicketActionError as exc:
+        except ActionRefused as exc:
             return _error(exc)
         return Response(self.get_serializer(complaint).data, status=status.HTTP_201_CREATED)
 
@@ -178,7 +178,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         form.is_valid(raise_exception=True)
         try:
             service(actor=request.user, complaint=complaint, **form.validated_data)
-        except TicketActionError as exc:
+        except ActionRefused as exc:
             return _error(exc)
         return Response(self.get_serializer(self.get_queryset().get(pk=complaint.pk)).data)
 

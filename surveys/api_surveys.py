@@ -11,7 +11,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from itsm.clock import now
+from core.clock import now
 from surveys.ticket_surveys import (
     SurveyError,
     SurveyInvalid,

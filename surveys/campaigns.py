@@ -1,7 +1,7 @@
 """Questionnaire campaigns (公司级客户满意度调查, V2): selectors and services.
 
 Services are plain functions with keyword-only arguments, one transaction each; user-facing
-refusals raise TicketActionError (409, nothing changed) like the ticket services.
+refusals raise ActionRefused (409, nothing changed) like the ticket services.
 """
 
 from __future__ import annotations
@@ -19,12 +19,12 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import CLIENT_ROLES, Capability, can
-from itsm.clock import now
+from core.clock import now
+from core.errors import ActionRefused, PermissionRefused
 from notifications.services import notification_enqueue
 from sla.models import Contract
 from sla.selectors import contracts_visible_to
 from surveys.models import Answer, Campaign, Invitation, Question
-from tickets.workflow import TicketActionError, TicketPermissionError
 
 SCALE = range(1, 6)
 
@@ -122,18 +122,18 @@ def campaign_results(campaign: Campaign) -> dict:
 
 def _require(actor) -> None:
     if not can(actor, Capability.RUN_CAMPAIGNS):
-        raise TicketPermissionError(_("You may not run questionnaire campaigns."))
+        raise PermissionRefused(_("You may not run questionnaire campaigns."))
 
 
 def _check_contracts(actor, contracts) -> None:
     visible = set(contracts_visible_to(actor).values_list("pk", flat=True))
     if not contracts or any(c.pk not in visible for c in contracts):
-        raise TicketPermissionError(_("Choose contracts you look after."))
+        raise PermissionRefused(_("Choose contracts you look after."))
 
 
 def _check_dates(opens_on, closes_on) -> None:
     if closes_on < opens_on:
-        raise TicketActionError(_("The campaign cannot close before it opens."))
+        raise ActionRefused(_("The campaign cannot close before it opens."))
 
 
 @transaction.atomic
@@ -158,7 +158,7 @@ def _locked(campaign: Campaign) -> Campaign:
 
 def _editable(campaign: Campaign) -> None:
     if campaign.status != Campaign.Status.DRAFT:
-        raise TicketActionError(_("Only a draft campaign can be changed."))
+        raise ActionRefused(_("Only a draft campaign can be changed."))
 
 
 @transaction.atomic
@@ -182,15 +182,15 @@ def campaign_update(*, actor, campaign: Campaign, title: str, intro: str = "", c
 
 def _clean_question(kind: str, text: str, choices) -> list[str]:
     if kind not in Question.Kind.values:
-        raise TicketActionError(_("Unknown kind of question."))
+        raise ActionRefused(_("Unknown kind of question."))
     if not (text or "").strip():
-        raise TicketActionError(_("Write the question."))
+        raise ActionRefused(_("Write the question."))
     choices = [c.strip() for c in (choices or []) if c and c.strip()]
     if kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE):
         if len(choices) < 2:
-            raise TicketActionError(_("Give at least two choices, one per line."))
+            raise ActionRefused(_("Give at least two choices, one per line."))
         if len(set(choices)) != len(choices):
-            raise TicketActionError(_("The choices must differ from each other."))
+            raise ActionRefused(_("The choices must differ from each other."))
         return choices
     return []
 
@@ -207,7 +207,7 @@ def question_save(*, actor, campaign: Campaign, question: Question | None = None
         last = campaign.questions.order_by("-ordering").values_list("ordering", flat=True).first()
         question = Question(campaign=campaign, ordering=(last or 0) + 1)
     elif question.campaign_id != campaign.pk:
-        raise TicketPermissionError(_("That question belongs to another campaign."))
+        raise PermissionRefused(_("That question belongs to another campaign."))
     question.kind, question.text, question.choices = kind, text.strip(), clean
     question.required = required
     question.save()
@@ -231,7 +231,7 @@ def question_move(*, actor, campaign: Campaign, question: Question, up: bool) ->
     questions = list(campaign.questions.order_by("ordering", "pk"))
     index = next((i for i, q in enumerate(questions) if q.pk == question.pk), None)
     if index is None:
-        raise TicketPermissionError(_("That question belongs to another campaign."))
+        raise PermissionRefused(_("That question belongs to another campaign."))
     other = index - 1 if up else index + 1
     if 0 <= other < len(questions):
         questions[index], questions[other] = questions[other], questions[index]
@@ -281,11 +281,11 @@ def campaign_open(*, actor, campaign: Campaign) -> int:
     _require(actor)
     campaign = _locked(campaign)
     if campaign.status != Campaign.Status.DRAFT:
-        raise TicketActionError(_("The campaign is already open or closed."))
+        raise ActionRefused(_("The campaign is already open or closed."))
     if not campaign.questions.exists():
-        raise TicketActionError(_("Add at least one question before opening the campaign."))
+        raise ActionRefused(_("Add at least one question before opening the campaign."))
     if campaign.closes_on < timezone.localdate(now()):
-        raise TicketActionError(_("The closing date has passed."))
+        raise ActionRefused(_("The closing date has passed."))
     campaign.status = Campaign.Status.OPEN
     campaign.save(update_fields=["status"])
     return _invite(campaign)
@@ -297,7 +297,7 @@ def campaign_invite_new(*, actor, campaign: Campaign) -> int:
     _require(actor)
     campaign = _locked(campaign)
     if campaign.status != Campaign.Status.OPEN:
-        raise TicketActionError(_("Only an open campaign can invite people."))
+        raise ActionRefused(_("Only an open campaign can invite people."))
     return _invite(campaign)
 
 
@@ -306,7 +306,7 @@ def campaign_close(*, actor, campaign: Campaign) -> Campaign:
     _require(actor)
     campaign = _locked(campaign)
     if campaign.status != Campaign.Status.OPEN:
-        raise TicketActionError(_("Only an open campaign can be closed."))
+        raise ActionRefused(_("Only an open campaign can be closed."))
     campaign.status = Campaign.Status.CLOSED
     campaign.save(update_fields=["status"])
     return campaign
@@ -332,7 +332,7 @@ def _clean_answer(q: Question, value):
     empty = value in (None, "", [], ())
     if empty:
         if q.required:
-            raise TicketActionError(_("Answer the question “%(q)s”.") % {"q": q.text})
+            raise ActionRefused(_("Answer the question “%(q)s”.") % {"q": q.text})
         return None
     if q.kind == Question.Kind.SCALE:
         try:
@@ -340,16 +340,16 @@ def _clean_answer(q: Question, value):
         except (TypeError, ValueError):
             score = 0
         if score not in SCALE:
-            raise TicketActionError(_("Scores go from 1 to 5."))
+            raise ActionRefused(_("Scores go from 1 to 5."))
         return (score, [], "")
     if q.kind == Question.Kind.SINGLE:
         if value not in q.choices:
-            raise TicketActionError(_("Choose one of the offered answers."))
+            raise ActionRefused(_("Choose one of the offered answers."))
         return (None, [value], "")
     if q.kind == Question.Kind.MULTIPLE:
         values = [value] if isinstance(value, str) else list(value)
         if any(v not in q.choices for v in values):
-            raise TicketActionError(_("Choose among the offered answers."))
+            raise ActionRefused(_("Choose among the offered answers."))
         return (None, [c for c in q.choices if c in values], "")
     return (None, [], str(value).strip()[:5000])
 
@@ -360,9 +360,9 @@ def invitation_answer(*, invitation: Invitation, answers: dict) -> Invitation:
     invitation = Invitation.objects.select_for_update().select_related("campaign").get(
         pk=invitation.pk)
     if invitation.answered_at:
-        raise TicketActionError(_("This questionnaire has already been answered."))
+        raise ActionRefused(_("This questionnaire has already been answered."))
     if not campaign_accepting(invitation.campaign):
-        raise TicketActionError(_("This questionnaire is not open for answers."))
+        raise ActionRefused(_("This questionnaire is not open for answers."))
     rows = []
     for q in invitation.campaign.questions.all():
         cleaned = _clean_answer(q, answers.get(q.pk))

@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import Capability, Role, can
-from itsm.clock import now
-from itsm.counters import next_in_year
+from core.clock import now
+from core.counters import next_in_year
+from core.errors import ActionRefused, PermissionRefused
 from notifications.services import email_from_template
 from sla import holidays
 from sla.models import Contract, ContractMember
@@ -28,7 +29,6 @@ from sla.selectors import contracts_visible_to
 from surveys.models import Complaint, ComplaintAlert, SurveyPolicy
 from surveys.models.complaints import ComplaintCounter
 from tickets.selectors import tickets_visible_to
-from tickets.workflow import TicketActionError, TicketPermissionError
 
 ANSWER_WITHIN = timedelta(hours=24)
 RESOLVE_WITHIN_WORKING_DAYS = 7
@@ -116,38 +116,38 @@ def _check_register(*, actor, contract, channel, complainant, ticket, engineer, 
                     received_at, moment) -> str:
     """Who may register what; returns the actor's mode ("system", "staff" or "self")."""
     if channel not in Complaint.Channel.values:
-        raise TicketActionError(_("Unknown channel %(channel)s.") % {"channel": channel})
+        raise ActionRefused(_("Unknown channel %(channel)s.") % {"channel": channel})
     if actor is None:
         mode = "system"
     elif can(actor, Capability.MANAGE_COMPLAINTS):
         if not contracts_visible_to(actor).filter(pk=contract.pk).exists():
-            raise TicketPermissionError(_("You are not on this contract."))
+            raise PermissionRefused(_("You are not on this contract."))
         mode = "staff"
     elif can(actor, Capability.FILE_TICKETS):
         if major or engineer is not None or received_at is not None:
-            raise TicketPermissionError(
+            raise PermissionRefused(
                 _("Only the service desk sets the engineer, major and the time of receipt."))
         if complainant is not None and complainant.pk != actor.pk:
-            raise TicketPermissionError(_("You may only file a complaint of your own."))
+            raise PermissionRefused(_("You may only file a complaint of your own."))
         if channel != Complaint.Channel.PORTAL:
-            raise TicketPermissionError(_("Complaints filed in the portal have channel portal."))
+            raise PermissionRefused(_("Complaints filed in the portal have channel portal."))
         if (actor.organisation_id != contract.client_id
                 or not contracts_visible_to(actor).filter(pk=contract.pk).exists()):
-            raise TicketPermissionError(_("You are not on this contract."))
+            raise PermissionRefused(_("You are not on this contract."))
         mode = "self"
     else:
-        raise TicketPermissionError(_("Your role may not register complaints."))
+        raise PermissionRefused(_("Your role may not register complaints."))
     if received_at is not None and received_at > moment:
-        raise TicketActionError(_("The time of receipt cannot be in the future."))
+        raise ActionRefused(_("The time of receipt cannot be in the future."))
     if ticket is not None:
         if ticket.contract_id != contract.pk:
-            raise TicketActionError(_("Ticket %(number)s belongs to another contract.")
+            raise ActionRefused(_("Ticket %(number)s belongs to another contract.")
                                     % {"number": ticket.number})
         if actor is not None and not tickets_visible_to(actor).filter(pk=ticket.pk).exists():
-            raise TicketPermissionError(_("You cannot see ticket %(number)s.")
+            raise PermissionRefused(_("You cannot see ticket %(number)s.")
                                         % {"number": ticket.number})
     if complainant is not None and complainant.organisation_id != contract.client_id:
-        raise TicketActionError(_("%(name)s is not a person of %(client)s.")
+        raise ActionRefused(_("%(name)s is not a person of %(client)s.")
                                 % {"name": complainant.display_name, "client": contract.client})
     return mode
 
@@ -166,13 +166,13 @@ def complaint_register(*, actor, contract, channel, description, complainant=Non
         complainant = actor
     description = (description or "").strip()
     if not description:
-        raise TicketActionError(_("Say what the complaint is about."))
+        raise ActionRefused(_("Say what the complaint is about."))
     name = (complainant_name or "").strip() or (complainant.display_name if complainant else "")
     if not name:
-        raise TicketActionError(_("Give the complainant's name."))
+        raise ActionRefused(_("Give the complainant's name."))
     phone = (complainant_phone or "").strip() or (complainant.phone if complainant else "")
     if survey is not None and survey.contract_id != contract.pk:
-        raise TicketActionError(_("The survey belongs to another contract."))
+        raise ActionRefused(_("The survey belongs to another contract."))
     if engineer is None and ticket is not None:
         engineer = ticket.assignee
     received_at = received_at or moment
@@ -203,9 +203,9 @@ def _locked_for(actor, complaint: Complaint) -> Complaint:
     from surveys.complaints_selectors import complaints_visible_to
 
     if not can(actor, Capability.MANAGE_COMPLAINTS):
-        raise TicketPermissionError(_("Your role may not handle complaints."))
+        raise PermissionRefused(_("Your role may not handle complaints."))
     if not complaints_visible_to(actor).filter(pk=complaint.pk).exists():
-        raise TicketPermissionError(_("You are not on this contract."))
+        raise PermissionRefused(_("You are not on this contract."))
     return Complaint.objects.select_for_update().get(pk=complaint.pk)
 
 
@@ -214,11 +214,11 @@ def complaint_answer(*, actor, complaint: Complaint, answer: str) -> Complaint:
     """Record the first answer given to the complainant (due within 24 h of receipt)."""
     current = _locked_for(actor, complaint)
     if current.status != Complaint.Status.RECEIVED:
-        raise TicketActionError(_("Complaint %(number)s was already answered.")
+        raise ActionRefused(_("Complaint %(number)s was already answered.")
                                 % {"number": current.number})
     answer = (answer or "").strip()
     if not answer:
-        raise TicketActionError(_("Write the answer given to the complainant."))
+        raise ActionRefused(_("Write the answer given to the complainant."))
     current.answer, current.answered_at = answer, now()
     current.status = Complaint.Status.ANSWERED
     _save(current, actor, "answered")
@@ -231,16 +231,16 @@ def complaint_resolve(*, actor, complaint: Complaint, handling_opinion: str,
     """Close the complaint with a written handling opinion (处理意见), after it was answered."""
     current = _locked_for(actor, complaint)
     if current.status == Complaint.Status.RESOLVED:
-        raise TicketActionError(_("Complaint %(number)s is already resolved.")
+        raise ActionRefused(_("Complaint %(number)s is already resolved.")
                                 % {"number": current.number})
     if current.status != Complaint.Status.ANSWERED:
-        raise TicketActionError(_("Answer the complainant before resolving the complaint."))
+        raise ActionRefused(_("Answer the complainant before resolving the complaint."))
     opinion = (handling_opinion or "").strip()
     if not opinion:
-        raise TicketActionError(_("A written handling opinion is required."))
+        raise ActionRefused(_("A written handling opinion is required."))
     if reviewer is not None and (not reviewer.is_active or reviewer.role in (
             Role.END_USER, Role.CLIENT_CONTACT)):
-        raise TicketActionError(_("The reviewer must be a member of the provider's staff."))
+        raise ActionRefused(_("The reviewer must be a member of the provider's staff."))
     current.handling_opinion, current.resolved_at = opinion, now()
     current.reviewer = reviewer
     current.status = Complaint.Status.RESOLVED

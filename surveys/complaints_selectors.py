@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import pgettext
 
 from accounts.roles import Capability, can
-from itsm.clock import now
+from core.clock import now
 from sla.selectors import contracts_visible_to
 from surveys.complaints import quarter_bounds, quarter_of
 from surveys.models import Complaint, SurveyPolicy

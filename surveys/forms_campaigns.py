@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
 from accounts.roles import CLIENT_ROLES, Role
-from itsm.forms import BootstrapForm
+from core.forms import BootstrapForm
 from sla.selectors import contracts_visible_to
 from surveys.models import Question
 

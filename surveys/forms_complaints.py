@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import Role
-from itsm.clock import now
-from itsm.forms import BootstrapForm
+from core.clock import now
+from core.forms import BootstrapForm
 from sla.selectors import contracts_visible_to
 from surveys.models import Complaint
 from tickets.selectors import tickets_visible_to

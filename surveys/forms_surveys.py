@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from itsm.forms import BootstrapForm
+from core.forms import BootstrapForm
 from surveys.ticket_surveys import survey_validate
 
 SCORES = [(str(n), str(n)) for n in range(1, 6)]

@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.roles import Capability, can
-from itsm.clock import now
+from core.clock import now
 from notifications.services import email_from_template
 from sla.holidays import REGION_CN, calendar_days
 from sla.models import ContractMember
@@ -269,9 +269,9 @@ def survey_answer(*, survey: TicketSurvey, fixed, response_speed, attitude, abil
 
 
 def _reopen(survey: TicketSurvey) -> bool:
+    from core.errors import ActionRefused
     from tickets.models import Status
     from tickets.services import ticket_reopen
-    from tickets.workflow import TicketActionError
 
     ticket = survey.ticket
     if ticket.status != Status.RESOLVED:
@@ -281,7 +281,7 @@ def _reopen(survey: TicketSurvey) -> bool:
         reason = f"{reason}\n{survey.comment}"
     try:
         ticket_reopen(actor=survey.requester, ticket=ticket, reason=reason)
-    except TicketActionError:
+    except ActionRefused:
         # The workflow said no (e.g. confirmed meanwhile): the callback covers it.
         return False
     return True
@@ -354,15 +354,15 @@ def _seventh_working_day(contract, moment: datetime) -> date:
 @transaction.atomic
 def callback_done(*, actor, task: CallbackTask, outcome: str) -> CallbackTask:
     """The desk called the user back: record what came of it (once)."""
-    from tickets.workflow import TicketActionError, TicketPermissionError
+    from core.errors import ActionRefused, PermissionRefused
 
     if not can(actor, Capability.LOG_CALLS):
-        raise TicketPermissionError(_("You may not record callbacks."))
+        raise PermissionRefused(_("You may not record callbacks."))
     if not (outcome or "").strip():
-        raise TicketActionError(_("Say what came of the call."))
+        raise ActionRefused(_("Say what came of the call."))
     task = CallbackTask.objects.select_for_update().get(pk=task.pk)
     if task.done_at is not None:
-        raise TicketActionError(_("This callback has already been recorded."))
+        raise ActionRefused(_("This callback has already been recorded."))
     task.done_at = now()
     task.done_by = actor
     task.outcome = outcome.strip()

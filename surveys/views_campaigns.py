@@ -14,15 +14,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Capability, can
-from itsm.clock import now
-from itsm.periods import month_start
+from core.clock import now
+from core.errors import ActionRefused
+from core.periods import month_start
 from sla.models import Contract
 from sla.selectors import contracts_visible_to
 from surveys import campaigns as svc
 from surveys.analysis import analysis_json, analysis_workbook, satisfaction_analysis
 from surveys.forms_campaigns import AnalysisForm, AnswerForm, CampaignForm, QuestionForm
 from surveys.models import Campaign, Invitation, Question
-from tickets.workflow import TicketActionError
 
 
 def _runner(request) -> None:
@@ -60,7 +60,7 @@ def campaign_new(request):
     if request.method == "POST" and form.is_valid():
         try:
             campaign = svc.campaign_create(actor=request.user, **_fields(form))
-        except TicketActionError as exc:
+        except ActionRefused as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("Campaign created. Now add its questions."))
@@ -79,7 +79,7 @@ def campaign_detail(request, pk: int):
         if request.method == "POST" and form.is_valid():
             try:
                 svc.campaign_update(actor=request.user, campaign=campaign, **_fields(form))
-            except TicketActionError as exc:
+            except ActionRefused as exc:
                 form.add_error(None, exc.message)
             else:
                 messages.success(request, _("Campaign saved."))
@@ -114,7 +114,7 @@ def question_edit(request, pk: int, question_id: int | None = None):
             svc.question_save(actor=request.user, campaign=campaign, question=question,
                               kind=data["kind"], text=data["text"], choices=data["choice_list"],
                               required=data["required"])
-        except TicketActionError as exc:
+        except ActionRefused as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("Question saved."))
@@ -134,7 +134,7 @@ def _question_or_404(campaign: Campaign, question_id: int) -> Question:
 def _act(request, campaign: Campaign, call, success: str):
     try:
         result = call()
-    except TicketActionError as exc:
+    except ActionRefused as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, success % {"n": result} if "%(n)" in success else success)
@@ -213,7 +213,7 @@ def campaign_answer(request, token: str):
         if form.is_valid():
             try:
                 svc.invitation_answer(invitation=invitation, answers=form.answers())
-            except TicketActionError as exc:
+            except ActionRefused as exc:
                 form.add_error(None, exc.message)
             else:
                 return render(request, "surveys/campaigns/answer_done.html", context)

@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Capability, can
-from itsm.clock import now
-from itsm.paging import page_of, query_without_page
+from core.clock import now
+from core.errors import ActionRefused
+from core.paging import page_of, query_without_page
 from sla.selectors import contracts_visible_to
 from surveys import forms_complaints as forms
 from surveys.complaints import (
@@ -34,7 +35,6 @@ from surveys.complaints_selectors import (
     reads_register,
 )
 from surveys.models import Complaint
-from tickets.workflow import TicketActionError
 
 
 def _may_list(user) -> bool:
@@ -96,7 +96,7 @@ def new(request):
     if request.method == "POST" and form.is_valid():
         try:
             complaint = complaint_register(actor=user, **form.service_kwargs())
-        except TicketActionError as exc:
+        except ActionRefused as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("Complaint %(number)s registered.")
@@ -133,7 +133,7 @@ def _act(request, number: str, form_class, service, field: str):
     if form.is_valid():
         try:
             service(actor=request.user, complaint=complaint, **form.cleaned_data)
-        except TicketActionError as exc:
+        except ActionRefused as exc:
             messages.error(request, exc.message)
         else:
             messages.success(request, _("Complaint %(number)s updated.")

@@ -14,7 +14,7 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.roles import Capability, can
-from itsm.clock import now
+from core.clock import now
 from sla.selectors import contracts_visible_to
 from surveys.forms_surveys import CallbackDoneForm, SurveyAnswerForm
 from surveys.models import CallbackTask
@@ -114,11 +114,11 @@ def callback_mark_done(request, pk: int):
     if not form.is_valid():
         messages.error(request, _("Say what came of the call."))
         return redirect("surveys:callbacks")
-    from tickets.workflow import TicketActionError
+    from core.errors import ActionRefused
 
     try:
         callback_done(actor=request.user, task=task, outcome=form.cleaned_data["outcome"])
-    except TicketActionError as exc:
+    except ActionRefused as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Callback recorded."))

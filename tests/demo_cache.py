@@ -15,7 +15,7 @@ from django.apps import apps
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
 
-from itsm.clock import now
+from core.clock import now
 from itsm.demo import load_demo
 
 _recorded: dict[tuple, list] = {}

@@ -4,7 +4,7 @@ import factory
 
 from accounts.models import Department, Organisation, Site, User
 from accounts.roles import Role
-from itsm.clock import now
+from core.clock import now
 from sla.models import Contract, ContractMember, ServiceCalendar
 
 PASSWORD = "correct-horse-9"

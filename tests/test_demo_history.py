@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count, F, Q
 
-from itsm.clock import now
+from core.clock import now
 from itsm.demo_history import load_demo_history
 from kpi.figures import Scope, summary
 from kpi.models import DailyRollup

@@ -20,10 +20,11 @@ from accounts.roles import Capability, can
 from accounts.selectors import people_visible_to
 from assets.models import Asset
 from assets.selectors import assets_reportable_by
-from itsm.clock import now
+from core import uploads as files
+from core.clock import now
+from core.errors import ActionRefused
 from sla.models import Contract
 from sla.selectors import clock_states, contracts_visible_to
-from tickets import attachments as files
 from tickets.models import (
     Attachment,
     Category,
@@ -46,7 +47,7 @@ from tickets.selectors import (
     tickets_visible_to,
 )
 from tickets.services import ticket_act, ticket_comment, ticket_create, ticket_update
-from tickets.workflow import TicketActionError, allowed_actions
+from tickets.workflow import allowed_actions
 
 
 class TicketSerializer(serializers.ModelSerializer):
@@ -271,7 +272,7 @@ class TicketDetailSerializer(TicketSerializer):
         return survey_prompt(user=getattr(request, "user", None), ticket=ticket)
 
 
-def _error(exc: TicketActionError) -> Response:
+def _error(exc: ActionRefused) -> Response:
     return Response({"detail": exc.message}, status=exc.status_code)
 
 
@@ -302,7 +303,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         data = dict(form.validated_data)
         try:
             ticket = ticket_create(actor=request.user, **data)
-        except TicketActionError as exc:
+        except ActionRefused as exc:
             return _error(exc)
         # The ticket in hand already has its related rows loaded; no second read needed.
         return Response(TicketSerializer(ticket, context={"request": request}).data,
@@ -316,7 +317,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         form.is_valid(raise_exception=True)
         try:
             ticket_update(actor=request.user, ticket=ticket, **form.validated_data)
-        except TicketActionError as exc:
+        except ActionRefused as exc:
             return _error(exc)
         return Response(self.get_serializer(self.get_queryset().get(pk=ticket.pk)).data)
 
@@ -332,7 +333,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         form.is_valid(raise_exception=True)
         try:
             ticket_act(name, actor=request.user, ticket=ticket, **form.validated_data)
-        except TicketActionError as exc:
+        except ActionRefused as exc:
             return _error(exc)
         return Response(self.get_serializer(self.get_queryset().get(pk=ticket.pk)).data)
 
@@ -408,7 +409,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
             raise PermissionDenied(_("Only the service team writes internal notes."))
         try:
             entry = ticket_comment(actor=request.user, ticket=ticket, **form.validated_data)
-        except TicketActionError as exc:
+        except ActionRefused as exc:
             return _error(exc)
         return Response(CommentSerializer(entry).data, status=status.HTTP_201_CREATED)
 
@@ -429,7 +430,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         try:
             entry = ticket_comment(actor=request.user, ticket=ticket, body=data["note"],
                                    internal=data["internal"], uploads=[data["file"]])
-        except TicketActionError as exc:
+        except ActionRefused as exc:
             return _error(exc)
         return Response(AttachmentSerializer(entry.ticket.attachments.filter(entry=entry),
                                              many=True, context={"request": request}).data,

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Site, User
 from accounts.selectors import people_visible_to
-from itsm.clock import now
-from itsm.forms import BootstrapForm
+from core.clock import now
+from core.forms import BootstrapForm, MultipleFileField
 from sla.models import ContractMember
 from sla.selectors import contracts_visible_to
 from tickets.models import (
@@ -24,22 +24,6 @@ from tickets.models import (
     ServiceType,
 )
 from tickets.selectors import assignable_engineers, categories, second_line_engineers
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"multiple": True}))
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        if isinstance(data, list | tuple):
-            return [super(MultipleFileField, self).clean(item, initial) for item in data]
-        return [super().clean(data, initial)] if data else []
 
 
 class CategorySelect(forms.Select):

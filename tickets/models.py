@@ -7,31 +7,12 @@ declares the data and the database invariants.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Site
+from core.models import BilingualName
 from sla.models import Contract
-
-
-class BilingualName(models.Model):
-    """Reference data named in Chinese and English; `label` follows the active language."""
-
-    name = models.CharField(_("name (Chinese)"), max_length=100)
-    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
-
-    class Meta:
-        abstract = True
-
-    def __str__(self) -> str:
-        return self.label
-
-    @property
-    def label(self) -> str:
-        if translation.get_language() == "en" and self.name_en:
-            return self.name_en
-        return self.name
 
 
 class ServiceType(BilingualName):

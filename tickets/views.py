@@ -13,10 +13,11 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from accounts.roles import Capability, can
 from accounts.selectors import people_search
-from itsm.clock import now
-from itsm.paging import page_of, query_without_page
+from core import uploads as files
+from core.clock import now
+from core.errors import ActionRefused
+from core.paging import page_of, query_without_page
 from sla.selectors import clock_states, contracts_visible_to
-from tickets import attachments as files
 from tickets import forms
 from tickets.models import Attachment, Channel, ServiceType, Status, Ticket
 from tickets.selectors import (
@@ -30,13 +31,7 @@ from tickets.selectors import (
     ticket_timeline,
 )
 from tickets.services import ticket_act, ticket_comment, ticket_create, ticket_log_call
-from tickets.workflow import (
-    ACTION_LABELS,
-    TicketActionError,
-    allowed_actions,
-    may_see_queue,
-    may_write_internal,
-)
+from tickets.workflow import ACTION_LABELS, allowed_actions, may_see_queue, may_write_internal
 
 ACTION_FORMS = {
     # One tap on a phone for the common steps; notes go in a reply if needed.
@@ -80,7 +75,7 @@ def new(request):
     if request.method == "POST" and form.is_valid():
         try:
             ticket = ticket_create(actor=request.user, **form.ticket_fields())
-        except TicketActionError as exc:
+        except ActionRefused as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("Ticket %(number)s filed. We will be in touch soon.")
@@ -117,7 +112,7 @@ def log_call(request):
                     resolution_code=data["resolution_code"],
                     resolution_notes=data["resolution_notes"],
                     dispatch_to=data["dispatch_to"], **form.ticket_fields())
-            except TicketActionError as exc:
+            except ActionRefused as exc:
                 form.add_error(None, exc.message)
             else:
                 messages.success(request, _("Ticket %(number)s logged (%(status)s).")
@@ -229,7 +224,7 @@ def act(request, number: str, action: str):
         data = form.cleaned_data
     try:
         ticket_act(action, actor=request.user, ticket=ticket, **data)
-    except TicketActionError as exc:
+    except ActionRefused as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("%(action)s: done.") % {"action": ACTION_LABELS[action]})
@@ -250,7 +245,7 @@ def comment(request, number: str):
                        internal=data["internal"],
                        time_spent_minutes=data["time_spent_minutes"] or 0,
                        uploads=data["uploads"])
-    except TicketActionError as exc:
+    except ActionRefused as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Internal note added.") if data["internal"]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.roles import Capability, Role, can
+from core.errors import ActionRefused, PermissionRefused
 from tickets.models import Status
 
 S = Status
@@ -47,20 +48,6 @@ ACTION_LABELS = {
 ACTIONS = list(FROM_STATES)
 
 
-class TicketActionError(Exception):
-    """The action cannot happen now (wrong state, stale form): HTTP 409, nothing changed."""
-
-    status_code = 409
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-class TicketPermissionError(TicketActionError):
-    """The person may not do this to this ticket: HTTP 403, nothing changed."""
-
-    status_code = 403
 
 
 def _is_engineer(user) -> bool:
@@ -97,20 +84,20 @@ def _may(action: str, user, ticket) -> bool:
 def check(action: str, user, ticket) -> None:
     """Raise a clear error unless `user` may do `action` to `ticket` in its current state."""
     if action not in FROM_STATES:
-        raise TicketActionError(_("Unknown action."))
+        raise ActionRefused(_("Unknown action."))
     if not _may(action, user, ticket):
         if action == "claim" and ticket.assignee_id is not None:
-            raise TicketActionError(
+            raise ActionRefused(
                 _("Another engineer got there first: %(name)s has this ticket.")
                 % {"name": ticket.assignee.display_name})
         if action == "cancel" and ticket.requester_id == user.pk:
-            raise TicketActionError(
+            raise ActionRefused(
                 _("This ticket has been accepted already; ask the service desk to cancel it."))
-        raise TicketPermissionError(
+        raise PermissionRefused(
             _("You may not do this to this ticket: %(action)s.")
             % {"action": ACTION_LABELS[action]})
     if ticket.status not in FROM_STATES[action]:
-        raise TicketActionError(
+        raise ActionRefused(
             _("A ticket that is %(status)s cannot be %(action)s.")
             % {"status": ticket.get_status_display(), "action": _past(action)})
 

@@ -7,8 +7,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from assets.models.register import Asset, AssetType, Criticality
+from core.models import BilingualName
 from sla.models import Contract
-from tickets.models import BilingualName
 
 
 class Frequency(models.TextChoices):

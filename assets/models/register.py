@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Department, Site
+from core.models import BilingualName
 from sla.models import Contract
-from tickets.models import BilingualName
 
 
 class AssetType(BilingualName):

@@ -18,8 +18,8 @@ from django.db.models import Count, Q
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
-from itsm.clock import now
-from itsm.periods import day_bounds, quarter_bounds, quarter_of, zone
+from core.clock import now
+from core.periods import day_bounds, quarter_bounds, quarter_of, zone
 from kpi.figures import (
     CLOCKS,
     SERVER_TYPE_CODES,

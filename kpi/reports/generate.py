@@ -18,10 +18,10 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import translation
 
-from itsm.clock import now
-from itsm.periods import day_start, zone
-from itsm.periods import today as local_today
-from itsm.publish import publish_quietly
+from core.clock import now
+from core.periods import day_start, zone
+from core.periods import today as local_today
+from core.publish import publish_quietly
 from kpi.models.reports import ReportKind, ServiceReport
 from kpi.reports import content
 from kpi.reports.pdf import render_pdf

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from itsm.periods import month_bounds, quarter_bounds, quarter_of
+from core.periods import month_bounds, quarter_bounds, quarter_of
 from kpi.models.reports import ReportKind
 
 DUE_DAY = {ReportKind.MONTHLY_SUMMARY: 5, ReportKind.MONTHLY_REPAIR: 10,

@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 from datetime import date, timedelta
 
-from itsm.periods import month_start
+from core.periods import month_start
 from kpi.models.reports import ReportKind, ServiceReport
 from kpi.reports.periods import period_of
 
@@ -40,7 +40,7 @@ def due_reports(today: date) -> list[tuple[str, date, date]]:
 
 
 def run_schedule(today: date | None = None) -> dict:
-    from itsm.periods import today as local_today
+    from core.periods import today as local_today
     from kpi.reports.generate import (
         MISSED_INCIDENT_DAYS,
         major_incident_for,

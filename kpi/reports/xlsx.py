@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from itsm.spreadsheets import safe_cell
+from core.spreadsheets import safe_cell
 
 NUMBER_FORMATS = {"pct": "0.0%", "pct2": "0.00%", "num": "#,##0.0", "int": "#,##0",
                   "dt": "yyyy-mm-dd hh:mm", "date": "yyyy-mm-dd"}

@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import itsm.clock
+import core.clock
 from django.db import migrations, models
 
 
@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
                 ('url', models.URLField(help_text="The robot's webhook address as the chat app shows it; for WeCom it includes the robot's key.", max_length=500, validators=[django.core.validators.URLValidator(schemes=['http', 'https'])], verbose_name='webhook URL')),
                 ('secret', models.CharField(blank=True, help_text='DingTalk "加签" or Feishu "签名校验" secret; leave empty when signing is off. WeCom robots have none.', max_length=200, verbose_name='signing secret')),
                 ('active', models.BooleanField(default=True, help_text='Inactive robots are sent nothing.', verbose_name='active')),
-                ('created_at', models.DateTimeField(default=itsm.clock.now, editable=False, verbose_name='created at')),
+                ('created_at', models.DateTimeField(default=core.clock.now, editable=False, verbose_name='created at')),
             ],
             options={
                 'verbose_name': 'chat webhook',

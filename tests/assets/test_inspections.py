@@ -25,10 +25,10 @@ from assets.models import (
     InspectionResult,
     InspectionRound,
 )
+from core.errors import ActionRefused, PermissionRefused
 from sla.models import Contract, HolidayYear
 from tests.demo_cache import load_demo_cached as load_demo
 from tickets.models import Channel, Priority, Ticket
-from tickets.workflow import TicketActionError, TicketPermissionError
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 WEDNESDAY = date(2025, 9, 17)
@@ -246,10 +246,10 @@ def test_a_non_core_network_finding_is_p3_network(people):
 
 def test_an_engineer_off_the_contract_is_refused(people):
     record = record_of("核心服务器每日巡检", "HT-SV-0001")
-    with pytest.raises(TicketPermissionError):
+    with pytest.raises(PermissionRefused):
         inspection_record_complete(actor=people["engineer"], record=record,
                                    results=answers(record))
-    with pytest.raises(TicketPermissionError):  # the desk sees rounds but does not inspect
+    with pytest.raises(PermissionRefused):  # the desk sees rounds but does not inspect
         inspection_record_complete(actor=people["desk"], record=record, results=answers(record))
     record.refresh_from_db()
     assert record.outcome == "pending" and not record.results.exists()
@@ -291,7 +291,7 @@ def test_unknown_items_and_outcomes_are_refused(people):
 def test_submitting_again_is_refused(people):
     record = record_of("打印机月度巡检", "MY-PR-0301")
     inspection_record_complete(actor=people["engineer"], record=record, results=answers(record))
-    with pytest.raises(TicketActionError, match="already recorded"):
+    with pytest.raises(ActionRefused, match="already recorded"):
         inspection_record_complete(actor=people["engineer"], record=record,
                                    results=answers(record, fail={0}))
     assert not Ticket.objects.filter(channel=Channel.INSPECTION).exists()
@@ -312,7 +312,7 @@ def test_the_round_is_done_when_its_last_record_is(people):
 def test_photos_are_stored_and_non_photos_refused(people, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     record = record_of("打印机月度巡检", "MY-PR-0301")
-    with pytest.raises(TicketActionError):
+    with pytest.raises(ActionRefused):
         inspection_record_complete(actor=people["engineer"], record=record,
                                    results=answers(record),
                                    photos=[SimpleUploadedFile("report.pdf", b"%PDF-1.4")])
@@ -326,7 +326,7 @@ def test_photos_are_stored_and_non_photos_refused(people, settings, tmp_path):
 def test_a_finding_that_cannot_be_filed_saves_nothing(people):
     record = record_of("打印机月度巡检", "MY-PR-0301")
     Contract.objects.get(code="DEMO-DESKTOP").client_contacts.clear()
-    with pytest.raises(TicketActionError, match="client IT contact"):
+    with pytest.raises(ActionRefused, match="client IT contact"):
         inspection_record_complete(actor=people["engineer"], record=record,
                                    results=answers(record, fail={0}))
     record.refresh_from_db()

@@ -18,10 +18,10 @@ from assets.models import (
     StockLocation,
     StockMovement,
 )
-from itsm.clock import now
+from core.clock import now
+from core.errors import ActionRefused, PermissionRefused
 from notifications.models import Notification
 from tickets.models import Status, Ticket
-from tickets.workflow import TicketActionError, TicketPermissionError
 
 
 @pytest.fixture
@@ -74,7 +74,7 @@ def test_part_balances_is_one_query(store, django_assert_num_queries):
 
 def test_issuing_more_than_in_stock_is_refused_and_writes_nothing(store):
     before = StockMovement.objects.count()
-    with pytest.raises(TicketActionError) as refused:
+    with pytest.raises(ActionRefused) as refused:
         issue(store, quantity=7)
     assert "Only 6" in refused.value.message and refused.value.field == "quantity"
     assert StockMovement.objects.count() == before
@@ -83,25 +83,25 @@ def test_issuing_more_than_in_stock_is_refused_and_writes_nothing(store):
 
 @pytest.mark.parametrize("quantity", [0, -1, True, "1"])
 def test_a_quantity_must_be_positive(store, quantity):
-    with pytest.raises(TicketActionError):
+    with pytest.raises(ActionRefused):
         issue(store, quantity=quantity)
 
 
 def test_issue_goes_only_to_an_open_ticket_of_the_same_contract(store):
-    with pytest.raises(TicketActionError, match="open tickets"):
+    with pytest.raises(ActionRefused, match="open tickets"):
         issue(store, ticket="resolved")
     Ticket.objects.filter(pk=store["printer"].pk).update(status=Status.CLOSED,
                                                          resolution_code="fixed")
     store["printer"].refresh_from_db()
-    with pytest.raises(TicketActionError, match="open tickets"):
+    with pytest.raises(ActionRefused, match="open tickets"):
         issue(store)
-    with pytest.raises(TicketActionError, match="another contract"):
+    with pytest.raises(ActionRefused, match="another contract"):
         issue(store, ticket="server_ticket")
     assert not StockMovement.objects.filter(kind="issue").exists()
 
 
 def test_a_location_of_another_contract_is_refused(store):
-    with pytest.raises(TicketActionError, match="not a store"):
+    with pytest.raises(ActionRefused, match="not a store"):
         svc.stock_receive(actor=store["desk"], part=store["mem"], location=store["dc"],
                           quantity=1)
 
@@ -114,7 +114,7 @@ def test_issue_defaults_to_the_tickets_device(store):
 
 def test_only_store_keepers_of_the_contract_change_stock(store, demo):
     for who in ["engineer", "engineer2", "client", "user", "gm", "delivery"]:
-        with pytest.raises(TicketPermissionError):
+        with pytest.raises(PermissionRefused):
             svc.stock_receive(actor=demo[who], part=store["mem"], location=store["hq"],
                               quantity=1)
     # pm and admin do; the desk too (MANAGE_STORE).
@@ -126,7 +126,7 @@ def test_return_unused_is_limited_to_what_the_ticket_holds(store):
     issue(store, quantity=2)
     svc.stock_return_unused(actor=store["desk"], part=store["mem"], location=store["hq"],
                             quantity=1, ticket=store["printer"])
-    with pytest.raises(TicketActionError, match="holds 1"):
+    with pytest.raises(ActionRefused, match="holds 1"):
         svc.stock_return_unused(actor=store["desk"], part=store["mem"], location=store["hq"],
                                 quantity=2, ticket=store["printer"])
     assert svc.balance_at(store["mem"], store["hq"]) == 5
@@ -140,10 +140,10 @@ def test_transfer_writes_two_rows_and_keeps_the_total(store):
     assert svc.balance_at(store["mem"], store["hq"]) == 2
     assert svc.balance_at(store["mem"], other) == 4
     assert svc.balance_total(store["mem"]) == 6
-    with pytest.raises(TicketActionError, match="Only 2"):
+    with pytest.raises(ActionRefused, match="Only 2"):
         svc.stock_transfer(actor=store["desk"], part=store["mem"], source=store["hq"],
                            target=other, quantity=3)
-    with pytest.raises(TicketActionError, match="different"):
+    with pytest.raises(ActionRefused, match="different"):
         svc.stock_transfer(actor=store["desk"], part=store["mem"], source=other, target=other,
                            quantity=1)
 
@@ -157,16 +157,16 @@ def test_stock_take_records_the_difference_and_edits_nothing(store):
     assert svc.balance_at(store["mem"], store["hq"]) == 4
     assert svc.stock_count_correction(actor=store["desk"], part=store["mem"],
                                       location=store["hq"], counted=4, note="复盘") is None
-    with pytest.raises(TicketActionError):
+    with pytest.raises(ActionRefused):
         svc.stock_count_correction(actor=store["desk"], part=store["mem"],
                                    location=store["hq"], counted=5, note=" ")
 
 
 def test_write_off_needs_a_reason_and_stock(store):
-    with pytest.raises(TicketActionError, match="why"):
+    with pytest.raises(ActionRefused, match="why"):
         svc.stock_write_off(actor=store["desk"], part=store["mem"], location=store["hq"],
                             quantity=1, note="")
-    with pytest.raises(TicketActionError, match="Only 6"):
+    with pytest.raises(ActionRefused, match="Only 6"):
         svc.stock_write_off(actor=store["desk"], part=store["mem"], location=store["hq"],
                             quantity=7, note="丢失")
     row = svc.stock_write_off(actor=store["desk"], part=store["mem"], location=store["hq"],
@@ -178,14 +178,14 @@ def test_write_off_needs_a_reason_and_stock(store):
 def test_a_bad_disk_that_holds_data_stays_with_the_client(store):
     row = issue(store, part="ssd")
     for disposition in ["to_vendor", "scrapped"]:
-        with pytest.raises(TicketActionError, match="stays with the client"):
+        with pytest.raises(ActionRefused, match="stays with the client"):
             svc.bad_part_record(actor=store["desk"], issue=row, serial="S1",
                                 disposition=disposition, note="")
     assert not BadPart.objects.exists()
     bad = svc.bad_part_record(actor=store["desk"], issue=row, serial="S1",
                               disposition="kept_by_client", note="交给信息部")
     assert bad.disposition == BadPart.Disposition.KEPT_BY_CLIENT
-    with pytest.raises(TicketActionError, match="already"):
+    with pytest.raises(ActionRefused, match="already"):
         svc.bad_part_record(actor=store["desk"], issue=row, serial="S1",
                             disposition="kept_by_client", note="")
 
@@ -196,9 +196,9 @@ def test_a_bad_part_without_data_may_go_back_to_the_vendor(store):
                               disposition="to_vendor", note="")
     assert bad.issue == row
     receipt = StockMovement.objects.filter(kind="receive", part=store["mem"]).first()
-    with pytest.raises(TicketActionError, match="issue"):
+    with pytest.raises(ActionRefused, match="issue"):
         svc.bad_part_record(actor=store["desk"], issue=receipt, serial="", disposition="scrapped")
-    with pytest.raises(TicketPermissionError):
+    with pytest.raises(PermissionRefused):
         svc.bad_part_record(actor=store["engineer"], issue=issue(store), serial="",
                             disposition="scrapped")
 
@@ -267,11 +267,11 @@ def test_lend_and_return_a_spare(store):
     assert list(sel.loans_open(store["desk"])) == [loan]
     assert not sel.loans_open(store["desk"]).get().overdue
     assert not sel.spare_devices(store["desk"]).filter(pk=store["spare"].pk).exists()
-    with pytest.raises(TicketActionError, match="already on loan"):
+    with pytest.raises(ActionRefused, match="already on loan"):
         lend(store)
     returned = svc.loan_return(actor=store["desk"], loan=loan, note="完好")
     assert returned.returned_at is not None and returned.returned_to == store["desk"]
-    with pytest.raises(TicketActionError, match="already returned"):
+    with pytest.raises(ActionRefused, match="already returned"):
         svc.loan_return(actor=store["desk"], loan=loan)
     assert list(sel.loans_for_ticket(store["printer"])) == [loan]
     lend(store)  # lent again once back
@@ -287,17 +287,17 @@ def test_two_open_loans_of_one_device_are_a_database_rule(store):
 def test_only_a_spare_of_the_tickets_contract_is_lent(store):
     in_use = Asset.objects.get(tag="MY-PC-0001")
     store["in_use"] = in_use
-    with pytest.raises(TicketActionError, match="not a spare"):
+    with pytest.raises(ActionRefused, match="not a spare"):
         lend(store, asset="in_use")
     Asset.objects.filter(pk=store["spare"].pk).update(status=AssetStatus.SPARE)
     store["server_spare"] = Asset.objects.get(tag="HT-SV-0002")
-    with pytest.raises(TicketActionError, match="another contract"):
+    with pytest.raises(ActionRefused, match="another contract"):
         lend(store, asset="server_spare")
-    with pytest.raises(TicketActionError, match="not open"):
+    with pytest.raises(ActionRefused, match="not open"):
         lend(store, ticket="resolved")
-    with pytest.raises(TicketActionError, match="client"):
+    with pytest.raises(ActionRefused, match="client"):
         lend(store, borrower=store["engineer"])
-    with pytest.raises(TicketPermissionError):
+    with pytest.raises(PermissionRefused):
         svc.loan_lend(actor=store["engineer"], asset=store["spare"], ticket=store["printer"],
                       borrower=store["printer"].requester, due_back=now().date())
     assert not Loan.objects.exists()

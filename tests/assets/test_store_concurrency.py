@@ -11,8 +11,8 @@ from django.db import connection, connections
 
 from assets import store_services as svc
 from assets.models import Part, StockLocation, StockMovement
+from core.errors import ActionRefused
 from tickets.models import Ticket
-from tickets.workflow import TicketActionError
 
 THREADS = 10
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql",
@@ -37,7 +37,7 @@ def test_ten_issues_of_one_against_a_stock_of_five(demo):
                 svc.stock_issue(actor=demo["desk"], part=part, location=location, quantity=1,
                                 ticket=ticket)
                 outcome = "ok"
-            except TicketActionError:
+            except ActionRefused:
                 outcome = "refused"
             except Exception as exc:  # noqa: BLE001 — reported by the assertion below
                 outcome = f"error: {exc!r}"

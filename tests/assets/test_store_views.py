@@ -6,7 +6,7 @@ import pytest
 
 from assets import store_services as svc
 from assets.models import Asset, BadPart, Loan, Part, RestockRequest, StockLocation, StockMovement
-from itsm.clock import now
+from core.clock import now
 from tickets.models import Ticket
 
 

@@ -7,7 +7,7 @@ from django.conf import settings
 from assets import store_services as svc
 from assets.models import Part, RestockRequest, StockLocation
 from assets.tasks import restock_check_all
-from itsm.clock import now
+from core.clock import now
 from notifications.models import Notification
 
 

@@ -33,13 +33,13 @@ def main() -> None:
     from django.db import connection
 
     from accounts.roles import Role
-    from itsm.clock import now
+    from core.clock import now
+    from core.errors import ActionRefused
     from notifications.models import Notification
     from notifications.services import notification_enqueue, notifications_sweep
     from tests.factories import ContractFactory, MemberFactory, UserFactory
     from tickets.models import ServiceType, Ticket
     from tickets.services import ticket_claim, ticket_create
-    from tickets.workflow import TicketActionError
 
     call_command("migrate", interactive=False, verbosity=0)
     today = now().date()
@@ -65,7 +65,7 @@ def main() -> None:
             ticket_claim(actor=engineer, ticket=Ticket.objects.get(pk=ticket.pk))
             with lock:
                 winners.append(engineer.username)
-        except TicketActionError:
+        except ActionRefused:
             with lock:
                 refused.append(engineer.username)
         except Exception as exc:  # OperationalError "database is locked" is what this looks for

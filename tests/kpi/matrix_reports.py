@@ -26,7 +26,7 @@ def names() -> dict:
 
     from django.core.files.base import ContentFile
 
-    from itsm.clock import now
+    from core.clock import now
     from kpi.models.reports import ReportKind, ServiceReport
     from sla.models import Contract
 

@@ -9,8 +9,8 @@ import pytest
 import time_machine
 from django.utils import timezone, translation
 
-from itsm.clock import now
-from itsm.periods import month_bounds, zone
+from core.clock import now
+from core.periods import month_bounds, zone
 from kpi.models.reports import ReportKind
 from kpi.reports.content import breached_section, build
 from kpi.reports.pdf import render_html

@@ -7,9 +7,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from itsm.clock import now
-from itsm.periods import month_start
-from itsm.periods import today as local_today
+from core.clock import now
+from core.periods import month_start
+from core.periods import today as local_today
 from kpi.models.reports import ReportKind, ServiceReport
 from kpi.reports import generate, schedule
 from sla.models import Contract

@@ -7,7 +7,7 @@ import pytest
 from django.core.files.base import ContentFile
 from rest_framework.test import APIClient
 
-from itsm.clock import now
+from core.clock import now
 from kpi.models.reports import ReportKind, ServiceReport
 from sla.models import Contract
 

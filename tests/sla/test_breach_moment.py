@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import time_machine
 
-from itsm.clock import now
+from core.clock import now
 from sla.models import Clock, Contract
 from sla.replay import clocks_rebuild
 from tickets.models import Priority, ServiceType

@@ -11,11 +11,11 @@ from rest_framework.test import APIClient
 
 from accounts.models import Department, User
 from accounts.roles import Role
+from core.errors import ActionRefused, PermissionRefused
 from notifications.models import Notification
 from sla.models import Contract
 from surveys import campaigns as svc
 from surveys.models import Answer, Campaign, Invitation, Question
-from tickets.workflow import TicketActionError, TicketPermissionError
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOON = datetime(2026, 3, 10, 12, 0, tzinfo=SHANGHAI)
@@ -54,16 +54,16 @@ def _audience(contract):
 
 def test_builder_validation(demo, desktop, frozen):
     pm = demo["pm"]
-    with pytest.raises(TicketActionError):
+    with pytest.raises(ActionRefused):
         svc.campaign_create(actor=pm, title="x", contracts=[desktop], opens_on=date(2026, 3, 5),
                             closes_on=date(2026, 3, 1))
-    with pytest.raises(TicketPermissionError):
+    with pytest.raises(PermissionRefused):
         svc.campaign_create(actor=demo["desk"], title="x", contracts=[desktop],
                             opens_on=date(2026, 3, 1), closes_on=date(2026, 3, 5))
     campaign = _campaign(pm, desktop)
-    with pytest.raises(TicketActionError):
+    with pytest.raises(ActionRefused):
         svc.question_save(actor=pm, campaign=campaign, kind="single", text="q", choices=["a"])
-    with pytest.raises(TicketActionError):
+    with pytest.raises(ActionRefused):
         svc.question_save(actor=pm, campaign=campaign, kind="scale", text="  ")
     first, second = campaign.questions.order_by("ordering")[:2]
     svc.question_move(actor=pm, campaign=campaign, question=second, up=True)
@@ -83,7 +83,7 @@ def test_builder_validation(demo, desktop, frozen):
     assert response.status_code == 302
     assert campaign.questions.get(text="q").choices == ["a", "b"]
     svc.campaign_open(actor=pm, campaign=campaign)
-    with pytest.raises(TicketActionError):  # no edits once open
+    with pytest.raises(ActionRefused):  # no edits once open
         svc.question_save(actor=pm, campaign=campaign, kind="text", text="late")
 
 
@@ -173,7 +173,7 @@ def test_answer_page_rules(demo, desktop, frozen):
     again = anonymous.post(url, {f"q{scale.pk}": "1"})
     assert b'data-testid="answer-already"' in again.content
     assert Answer.objects.get(question=scale).score == 4
-    with pytest.raises(TicketActionError):
+    with pytest.raises(ActionRefused):
         svc.invitation_answer(invitation=invitation, answers={scale.pk: 2})
     # The invitee logged in may answer too (their own link).
     mine = campaign.invitations.get(person=demo["user2"])

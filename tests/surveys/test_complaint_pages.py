@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from itsm.clock import now
+from core.clock import now
 from sla.models import Contract
 from surveys.complaints import complaint_register
 from surveys.models import Complaint

@@ -9,6 +9,7 @@ import time_machine
 from django.db import connection
 from django.utils import translation
 
+from core.errors import ActionRefused, PermissionRefused
 from notifications.models import Notification
 from sla.models import Contract
 from surveys.complaints import (
@@ -24,7 +25,6 @@ from surveys.complaints_selectors import complaints_visible_to, quarter_counts
 from surveys.models import Complaint, ComplaintAlert
 from tickets.models import ServiceType
 from tickets.services import ticket_accept, ticket_create, ticket_dispatch
-from tickets.workflow import TicketActionError, TicketPermissionError
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -126,7 +126,7 @@ def test_staff_may_backdate_but_not_postdate(register):
     assert complaint.answer_due == earlier + timedelta(hours=24)
     # Sat 02-28 is a make-up working day (Spring Festival 2026): 28, Mar 2, 3, 4, 5, 6, 9.
     assert complaint.resolution_due == date(2026, 3, 9)
-    with pytest.raises(TicketActionError, match="future"):
+    with pytest.raises(ActionRefused, match="future"):
         register(received_at=datetime(2026, 3, 2, 11, 0, tzinfo=SHANGHAI))
     assert Complaint.objects.count() == 1
 
@@ -140,21 +140,21 @@ def test_end_user_files_their_own_and_nothing_more(demo, register, desktop):
                    {"received_at": datetime(2026, 1, 1, tzinfo=SHANGHAI)},
                    {"complainant": demo["user2"]}, {"channel": Complaint.Channel.PHONE}):
         fields.setdefault("channel", Complaint.Channel.PORTAL)
-        with pytest.raises(TicketPermissionError):
+        with pytest.raises(PermissionRefused):
             register(actor="user", **fields)
     assert Complaint.objects.count() == 1
 
 
 def test_who_may_register_where(demo, register, server, assigned_ticket):
-    with pytest.raises(TicketPermissionError):
+    with pytest.raises(PermissionRefused):
         register(actor="engineer")  # no capability
-    with pytest.raises(TicketPermissionError):
+    with pytest.raises(PermissionRefused):
         register(actor="user", channel="portal", contract=server)  # not their contract
-    with pytest.raises(TicketActionError, match="another contract"):
+    with pytest.raises(ActionRefused, match="another contract"):
         register(contract=server, ticket=assigned_ticket, complainant_name="x")
-    with pytest.raises(TicketActionError):
+    with pytest.raises(ActionRefused):
         register(description="  ")
-    with pytest.raises(TicketActionError):
+    with pytest.raises(ActionRefused):
         register(channel="pigeon")
     assert not Complaint.objects.exists()
 
@@ -168,25 +168,25 @@ def test_the_system_registers_from_a_survey(demo, register, assigned_ticket):
 # --- lifecycle -----------------------------------------------------------------------------------
 def test_received_answered_resolved(demo, register):
     complaint = register()
-    with pytest.raises(TicketActionError, match="Answer the complainant"):
+    with pytest.raises(ActionRefused, match="Answer the complainant"):
         complaint_resolve(actor=demo["pm"], complaint=complaint, handling_opinion="ok")
-    with pytest.raises(TicketActionError):
+    with pytest.raises(ActionRefused):
         complaint_answer(actor=demo["desk"], complaint=complaint, answer=" ")
-    with pytest.raises(TicketPermissionError):
+    with pytest.raises(PermissionRefused):
         complaint_answer(actor=demo["engineer"], complaint=complaint, answer="x")
     complaint = complaint_answer(actor=demo["desk"], complaint=complaint, answer="已致电道歉")
     assert complaint.status == "answered" and complaint.answered_at
-    with pytest.raises(TicketActionError, match="already answered"):
+    with pytest.raises(ActionRefused, match="already answered"):
         complaint_answer(actor=demo["desk"], complaint=complaint, answer="again")
-    with pytest.raises(TicketActionError, match="handling opinion"):
+    with pytest.raises(ActionRefused, match="handling opinion"):
         complaint_resolve(actor=demo["pm"], complaint=complaint, handling_opinion="")
-    with pytest.raises(TicketActionError, match="reviewer"):
+    with pytest.raises(ActionRefused, match="reviewer"):
         complaint_resolve(actor=demo["pm"], complaint=complaint, handling_opinion="x",
                           reviewer=demo["user"])
     complaint = complaint_resolve(actor=demo["pm"], complaint=complaint,
                                   handling_opinion="更换工程师，培训", reviewer=demo["delivery"])
     assert complaint.status == "resolved" and complaint.reviewer == demo["delivery"]
-    with pytest.raises(TicketActionError, match="already resolved"):
+    with pytest.raises(ActionRefused, match="already resolved"):
         complaint_resolve(actor=demo["pm"], complaint=complaint, handling_opinion="x")
     reasons = list(complaint.history.order_by("history_date")
                    .values_list("history_change_reason", flat=True))

@@ -87,8 +87,8 @@ def test_two_engineers_claiming_at_once_one_wins(demo, desktop):
     """Real concurrency: two threads, two database connections, one ticket."""
     import threading
 
+    from core.errors import ActionRefused
     from tickets.services import ticket_claim
-    from tickets.workflow import TicketActionError
 
     if connection.vendor != "postgresql":
         pytest.skip("row locks need PostgreSQL (SQLite serialises writers differently)")
@@ -104,7 +104,7 @@ def test_two_engineers_claiming_at_once_one_wins(demo, desktop):
             barrier.wait()
             ticket_claim(actor=demo[username], ticket=Ticket.objects.get(pk=ticket.pk))
             outcomes[username] = "won"
-        except TicketActionError as exc:
+        except ActionRefused as exc:
             outcomes[username] = exc.message
         finally:
             connections.close_all()

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from accounts.models import User
-from itsm.clock import now
+from core import uploads as files
+from core.clock import now
 from sla import clocks
-from tickets import attachments as files
 from tickets.models import (
     Attachment,
     Entry,

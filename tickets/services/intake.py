@@ -10,12 +10,13 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import Capability, can
-from itsm.clock import now
-from itsm.counters import next_in_year
+from core import uploads as files
+from core.clock import now
+from core.counters import next_in_year
+from core.errors import ActionRefused, PermissionRefused
 from sla import clocks
 from sla.models import Contract
 from sla.selectors import contracts_visible_to
-from tickets import attachments as files
 from tickets import notify
 from tickets.models import (
     Category,
@@ -29,7 +30,6 @@ from tickets.models import (
 )
 from tickets.services import transitions
 from tickets.services._common import _attach, _locked, _record, _save, _sync_due
-from tickets.workflow import TicketActionError, TicketPermissionError
 
 # The history reason of changes the system makes on its own (no person behind them).
 SYSTEM_CHANGE_REASON = "system"
@@ -62,10 +62,10 @@ def ticket_create(
     logs_calls = can(actor, Capability.LOG_CALLS)
     if not logs_calls:
         if requester.pk != actor.pk:
-            raise TicketPermissionError(_("You may only file tickets for yourself."))
+            raise PermissionRefused(_("You may only file tickets for yourself."))
         priority, channel = Priority.P3, Channel.PORTAL
     if not can(actor, Capability.FILE_TICKETS) and not logs_calls:
-        raise TicketPermissionError(_("Your role may not file tickets."))
+        raise PermissionRefused(_("Your role may not file tickets."))
     if submission_key is not None:
         existing = Ticket.objects.filter(requester=requester, submission_key=submission_key).first()
         if existing:
@@ -110,30 +110,30 @@ def ticket_create(
 
 def _validate_new(*, actor, requester, contract, service_type, category, site, title) -> None:
     if not title or not title.strip():
-        raise TicketActionError(_("Say in a few words what is wrong."))
+        raise ActionRefused(_("Say in a few words what is wrong."))
     if not contracts_visible_to(actor).filter(pk=contract.pk).exists():
-        raise TicketPermissionError(_("You are not on this contract."))
+        raise PermissionRefused(_("You are not on this contract."))
     if not contract.is_active_on(now().date()):
-        raise TicketActionError(_("Contract %(code)s is not in force today.")
+        raise ActionRefused(_("Contract %(code)s is not in force today.")
                                 % {"code": contract.code})
     if requester.organisation_id != contract.client_id:
-        raise TicketActionError(_("%(name)s is not a person of %(client)s.")
+        raise ActionRefused(_("%(name)s is not a person of %(client)s.")
                                 % {"name": requester.display_name, "client": contract.client})
     if not service_type.active:
-        raise TicketActionError(_("This service type is no longer offered."))
+        raise ActionRefused(_("This service type is no longer offered."))
     if category is not None and category.service_type_id != service_type.pk:
-        raise TicketActionError(_("The category does not belong to the service type."))
+        raise ActionRefused(_("The category does not belong to the service type."))
     if site is not None and site.organisation_id != contract.client_id:
-        raise TicketActionError(_("The site is not one of the client's sites."))
+        raise ActionRefused(_("The site is not one of the client's sites."))
 
 
 def _validate_asset(asset, contract) -> None:
     if asset is None:
         return
     if asset.contract_id != contract.pk:
-        raise TicketActionError(_("The asset is not covered by this contract."))
+        raise ActionRefused(_("The asset is not covered by this contract."))
     if asset.status == "retired":
-        raise TicketActionError(_("Asset %(asset)s is retired.") % {"asset": asset})
+        raise ActionRefused(_("Asset %(asset)s is retired.") % {"asset": asset})
 
 
 def _flag_recurring_fault(ticket: Ticket) -> None:
@@ -172,13 +172,13 @@ def ticket_file_finding(*, actor: User, asset, service_type: ServiceType, title:
     """A fault found by an engineer on an inspection round: filed on the asset, on behalf of the
     asset's custodian (or the contract's client contact), through the inspection channel."""
     if not can(actor, Capability.INSPECT):
-        raise TicketPermissionError(_("Your role may not record inspection findings."))
+        raise PermissionRefused(_("Your role may not record inspection findings."))
     contract = asset.contract
     requester = asset.custodian
     if requester is None or requester.organisation_id != contract.client_id:
         requester = contract.client_contacts.filter(is_active=True).order_by("pk").first()
     if requester is None:
-        raise TicketActionError(
+        raise ActionRefused(
             _("Contract %(code)s has no client IT contact to file the finding for; add one or "
               "give the asset a custodian.") % {"code": contract.code})
     _validate_new(actor=actor, requester=requester, contract=contract, service_type=service_type,
@@ -214,7 +214,7 @@ def ticket_log_call(*, actor: User, resolve_now: bool = False, resolution_code: 
     """The desk's phone form: file for a caller, then accept, and resolve on the spot (first-line
     resolution) or dispatch at once — all or nothing."""
     if not can(actor, Capability.LOG_CALLS):
-        raise TicketPermissionError(_("Your role may not log calls."))
+        raise PermissionRefused(_("Your role may not log calls."))
     ticket = ticket_create(actor=actor, **fields)
     if ticket.status != Status.SUBMITTED:  # a resubmitted form: leave the first ticket alone
         return ticket
@@ -245,24 +245,24 @@ def ticket_update(*, actor: User, ticket: Ticket, **changes) -> Ticket:
     elif ticket.requester_id == actor.pk and ticket.status == Status.SUBMITTED:
         allowed = REQUESTER_EDITABLE
     else:
-        raise TicketPermissionError(_("You may not edit this ticket now."))
+        raise PermissionRefused(_("You may not edit this ticket now."))
     refused = sorted(set(changes) - allowed)
     if refused:
-        raise TicketPermissionError(_("You may not change: %(fields)s.")
+        raise PermissionRefused(_("You may not change: %(fields)s.")
                                     % {"fields": ", ".join(refused)})
     if "title" in changes and not (changes["title"] or "").strip():
-        raise TicketActionError(_("Say in a few words what is wrong."))
+        raise ActionRefused(_("Say in a few words what is wrong."))
     service_type = changes.get("service_type", ticket.service_type)
     category = changes.get("category", ticket.category if "service_type" not in changes else None)
     if category is not None and category.service_type_id != service_type.pk:
-        raise TicketActionError(_("The category does not belong to the service type."))
+        raise ActionRefused(_("The category does not belong to the service type."))
     site = changes.get("site", ticket.site)
     if site is not None and site.organisation_id != ticket.contract.client_id:
-        raise TicketActionError(_("The site is not one of the client's sites."))
+        raise ActionRefused(_("The site is not one of the client's sites."))
     if changes.get("asset") is not None:
         _validate_asset(changes["asset"], ticket.contract)
     if "priority" in changes and changes["priority"] not in Priority.values:
-        raise TicketActionError(_("Choose a priority from P1 to P4."))
+        raise ActionRefused(_("Choose a priority from P1 to P4."))
     changed = [f for f, v in changes.items() if getattr(ticket, f) != v]
     if "service_type" in changes:
         changes["category"] = category

@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import Role
-from itsm.clock import now
+from core.clock import now
+from core.errors import ActionRefused
 from sla import clocks
 from sla.models import ClockKind
 from tickets import notify, signals
@@ -22,7 +23,7 @@ from tickets.models import (
 )
 from tickets.selectors import assignable_engineers, second_line_engineers
 from tickets.services._common import _locked, _record, _save, _sync_due
-from tickets.workflow import TicketActionError, _is_engineer, check
+from tickets.workflow import _is_engineer, check
 
 
 # --- transitions ----------------------------------------------------------------------------
@@ -81,10 +82,10 @@ def ticket_dispatch(*, actor: User, ticket: Ticket, assignee: User, note: str = 
     ticket = _locked(ticket)
     check("dispatch", actor, ticket)
     if not assignable_engineers(contract=ticket.contract).filter(pk=assignee.pk).exists():
-        raise TicketActionError(_("%(name)s is not on the team of contract %(code)s.")
+        raise ActionRefused(_("%(name)s is not on the team of contract %(code)s.")
                                 % {"name": assignee.display_name, "code": ticket.contract.code})
     if ticket.assignee_id == assignee.pk and ticket.status == Status.DISPATCHED:
-        raise TicketActionError(_("The ticket is already dispatched to %(name)s.")
+        raise ActionRefused(_("The ticket is already dispatched to %(name)s.")
                                 % {"name": assignee.display_name})
     moment = now()
     before = ticket.status
@@ -136,7 +137,7 @@ def ticket_check_in(*, actor: User, ticket: Ticket, note: str = "") -> Ticket:
 def ticket_pend(*, actor: User, ticket: Ticket, reason: str, note: str = "") -> Ticket:
     """Wait for the user, a vendor or a spare part (the SLA clocks pause)."""
     if reason not in PendingReason.values:
-        raise TicketActionError(_("Choose why the ticket waits."))
+        raise ActionRefused(_("Choose why the ticket waits."))
     ticket = _locked(ticket)
     check("pend", actor, ticket)
     moment = now()
@@ -176,9 +177,9 @@ def ticket_resolve(*, actor: User, ticket: Ticket, code: str, notes: str,
     """Record the fix; the requester is asked to confirm. Resolved by the desk without an engineer
     ever dispatched counts as first-line resolution."""
     if code not in ResolutionCode.values:
-        raise TicketActionError(_("Choose a resolution code."))
+        raise ActionRefused(_("Choose a resolution code."))
     if not notes or not notes.strip():
-        raise TicketActionError(_("Describe what was done."))
+        raise ActionRefused(_("Describe what was done."))
     ticket = _locked(ticket)
     check("resolve", actor, ticket)
     moment = now()
@@ -211,9 +212,9 @@ def ticket_escalate(*, actor: User, ticket: Ticket, target: str, note: str,
                     to: User | None = None) -> Ticket:
     """Technical escalation to a second-line engineer, or management escalation to the PM."""
     if target not in EscalationTarget.values:
-        raise TicketActionError(_("Choose whom to escalate to."))
+        raise ActionRefused(_("Choose whom to escalate to."))
     if not note or not note.strip():
-        raise TicketActionError(_("Say why the ticket is escalated."))
+        raise ActionRefused(_("Say why the ticket is escalated."))
     ticket = _locked(ticket)
     check("escalate", actor, ticket)
     moment = now()
@@ -224,7 +225,7 @@ def ticket_escalate(*, actor: User, ticket: Ticket, target: str, note: str,
         candidates = second_line_engineers(contract=ticket.contract)
         to = to or candidates.exclude(pk=actor.pk).first()
         if to is None or not candidates.filter(pk=to.pk).exists():
-            raise TicketActionError(_("Contract %(code)s has no second-line engineer to take it.")
+            raise ActionRefused(_("Contract %(code)s has no second-line engineer to take it.")
                                     % {"code": ticket.contract.code})
         _hand_over(ticket, to, moment)
         detail = f"{target}:{to.display_name}"
@@ -262,7 +263,7 @@ def ticket_confirm(*, actor: User, ticket: Ticket, note: str = "") -> Ticket:
 def ticket_reopen(*, actor: User, ticket: Ticket, reason: str) -> Ticket:
     """Not fixed: back to the engineer who had it, within the confirmation window."""
     if not reason or not reason.strip():
-        raise TicketActionError(_("Say what is still wrong."))
+        raise ActionRefused(_("Say what is still wrong."))
     ticket = _locked(ticket)
     check("reopen", actor, ticket)
     moment = now()
@@ -310,12 +311,12 @@ def ticket_act(action: str, *, actor: User, ticket: Ticket, **data) -> Ticket:
     Input the transition does not take is ignored; input it needs but lacks is a clear error."""
     function = _ACTIONS.get(action)
     if function is None:
-        raise TicketActionError(_("Unknown action."))
+        raise ActionRefused(_("Unknown action."))
     parameters = inspect.signature(function).parameters
     kwargs = {k: v for k, v in data.items()
               if k in parameters and k not in {"actor", "ticket"} and v is not None}
     missing = [name for name, p in parameters.items() if name not in {"actor", "ticket"}
                and p.default is inspect.Parameter.empty and name not in kwargs]
     if missing:
-        raise TicketActionError(_("Missing: %(fields)s.") % {"fields": ", ".join(missing)})
+        raise ActionRefused(_("Missing: %(fields)s.") % {"fields": ", ".join(missing)})
     return function(actor=actor, ticket=ticket, **kwargs)

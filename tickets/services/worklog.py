@@ -9,8 +9,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from itsm.clock import now
-from tickets import attachments as files
+from core import uploads as files
+from core.clock import now
+from core.errors import ActionRefused, PermissionRefused
 from tickets import notify
 from tickets.models import (
     Entry,
@@ -20,7 +21,6 @@ from tickets.models import (
 )
 from tickets.services import transitions
 from tickets.services._common import _attach, _locked, _record, _save
-from tickets.workflow import TicketActionError, TicketPermissionError
 
 
 # --- work log --------------------------------------------------------------------------------
@@ -32,17 +32,17 @@ def ticket_comment(*, actor: User, ticket: Ticket, body: str, internal: bool = F
 
     body = (body or "").strip()
     if not body and not uploads:
-        raise TicketActionError(_("Write something or attach a file."))
+        raise ActionRefused(_("Write something or attach a file."))
     if internal and not may_write_internal(actor):
-        raise TicketPermissionError(_("Only the service team writes internal notes."))
+        raise PermissionRefused(_("Only the service team writes internal notes."))
     if time_spent_minutes and actor.is_client_side:
-        raise TicketPermissionError(_("Only the service team records time spent."))
+        raise PermissionRefused(_("Only the service team records time spent."))
     if not 0 <= int(time_spent_minutes) <= 24 * 60:
-        raise TicketActionError(_("Time spent must be between 0 and 1440 minutes."))
+        raise ActionRefused(_("Time spent must be between 0 and 1440 minutes."))
     files.validate_uploads(uploads)
     ticket = _locked(ticket)
     if ticket.status in {Status.CLOSED, Status.CANCELLED} and actor.is_client_side:
-        raise TicketActionError(_("This ticket is closed; please file a new one."))
+        raise ActionRefused(_("This ticket is closed; please file a new one."))
     moment = now()
     entry = _record(ticket, actor, "", "", "", moment, body=body, internal=internal,
                     kind=Entry.Kind.NOTE if internal else Entry.Kind.REPLY,

@@ -8,7 +8,7 @@ from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
-from itsm.clock import now
+from core.clock import now
 
 register = template.Library()
 

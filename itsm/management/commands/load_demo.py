@@ -37,7 +37,7 @@ class Command(BaseCommand):
         """Last month's service summaries in the report archive, so it is not empty on the
         first visit. Not e-mailed. A machine without Pango or the CJK fonts (WeasyPrint cannot
         load) only gets a warning: the demo itself is complete without them."""
-        from itsm.periods import month_start, today
+        from core.periods import month_start, today
         from kpi.models.reports import ReportKind
         from kpi.reports.generate import generate_report
         from sla.models import Contract

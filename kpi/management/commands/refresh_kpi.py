@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from itsm.periods import today as local_today
+from core.periods import today as local_today
 from kpi.rollup import refresh
 from sla.models import Contract
 

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from itsm.clock import now
+from core.clock import now
 from sla.clocks import clocks_recompute
 from sla.models import Clock
 from sla.replay import clocks_rebuild

@@ -8,13 +8,16 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 
-from tickets.workflow import TicketActionError
+from core.errors import InvalidInput
 
 
-class AttachmentError(TicketActionError):
-    status_code = 400
+class AttachmentError(InvalidInput):
+    """A file that the limits refuse: HTTP 400 naming the file field."""
+
+    default_code = "invalid_file"
 
 
 def storage() -> FileSystemStorage:
@@ -69,8 +72,6 @@ def delete_stored(storage_names) -> None:
 
 def download_response(attachment):
     """The file as a download, never rendered by the browser (pages and API both use this)."""
-    from django.http import FileResponse, Http404
-
     files = storage()
     if not files.exists(attachment.storage_name):
         raise Http404

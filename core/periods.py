@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from itsm.clock import now
+from core.clock import now
 
 
 def zone() -> zoneinfo.ZoneInfo:
