@@ -29,8 +29,14 @@ test: $(STAMP)
 test-dates: $(STAMP)
 	PY=$(PY) bash scripts/test-dates.sh
 
+# ruff; the app layering of DESIGN.md (import-linter contracts in pyproject.toml); no import
+# cycle between files; every import inside a function says why; no model change without a
+# migration.
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+	$(PY) scripts/check_import_cycles.py --all
+	$(PY) scripts/check_local_imports.py
 	$(PY) manage.py makemigrations --check --dry-run
 
 # Refresh the translation catalogues after changing strings (needs GNU gettext), then edit

@@ -1,7 +1,8 @@
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers, status, viewsets
+from rest_framework import serializers, viewsets
 from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import ErrorDetail, Throttled
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -10,6 +11,7 @@ from accounts.models import User
 from accounts.roles import capabilities_of
 from accounts.selectors import people_visible_to
 from accounts.services import LoginThrottled, login_authenticate
+from core.errors import InvalidInput
 
 
 class PersonRefSerializer(serializers.Serializer):
@@ -42,11 +44,11 @@ class ObtainTokenView(APIView):
             user = login_authenticate(request=request, username=form.validated_data["username"],
                                       password=form.validated_data["password"])
         except LoginThrottled as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_429_TOO_MANY_REQUESTS,
-                            headers={"Retry-After": str(exc.seconds)})
+            throttled = Throttled(wait=exc.seconds)  # 429 with Retry-After (core/api.py)
+            throttled.detail = ErrorDetail(str(exc), code=throttled.default_code)
+            raise throttled from None
         if user is None or not user.is_active:
-            return Response({"detail": _("Wrong username or password.")},
-                            status=status.HTTP_400_BAD_REQUEST)
+            raise InvalidInput(_("Wrong username or password."), code="bad_credentials")
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 

@@ -79,17 +79,17 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
 # Roles held by people of the client organisation (甲方); every other role belongs to the provider.
 CLIENT_ROLES = frozenset({Role.END_USER, Role.CLIENT_CONTACT})
 
-# Where each role lands after login (URL names).
+# Where each role lands after login (URL names of the portal app's home pages).
 ROLE_HOME: dict[str, str] = {
-    Role.END_USER: "accounts:home_portal",
-    Role.CLIENT_CONTACT: "accounts:home_client",
-    Role.AGENT: "accounts:home_desk",
-    Role.ENGINEER: "accounts:home_engineer",
-    Role.SECOND_LINE: "accounts:home_engineer",
-    Role.PROJECT_MANAGER: "accounts:home_manager",
-    Role.DELIVERY_MANAGER: "accounts:home_manager",
-    Role.GENERAL_MANAGER: "accounts:home_manager",
-    Role.ADMIN: "accounts:home_admin",
+    Role.END_USER: "portal:home_portal",
+    Role.CLIENT_CONTACT: "portal:home_client",
+    Role.AGENT: "portal:home_desk",
+    Role.ENGINEER: "portal:home_engineer",
+    Role.SECOND_LINE: "portal:home_engineer",
+    Role.PROJECT_MANAGER: "portal:home_manager",
+    Role.DELIVERY_MANAGER: "portal:home_manager",
+    Role.GENERAL_MANAGER: "portal:home_manager",
+    Role.ADMIN: "portal:home_admin",
 }
 
 

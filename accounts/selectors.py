@@ -9,11 +9,10 @@ from django.db.models import Q, QuerySet
 
 from accounts.models import Site, User
 from accounts.roles import Capability, Role, can
+from sla.selectors import contract_team_q, contracts_visible_to
 
 
 def people_visible_to(user) -> QuerySet[User]:
-    from sla.selectors import contract_team_q, contracts_visible_to
-
     people = User.objects.all()
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return people.none()
@@ -47,8 +46,6 @@ def people_search(*, user, query: str = "", limit: int | None = None) -> QuerySe
 
 
 def sites_visible_to(user) -> QuerySet[Site]:
-    from sla.selectors import contracts_visible_to
-
     sites = Site.objects.select_related("organisation")
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return sites.none()

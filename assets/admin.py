@@ -6,6 +6,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from assets import admin_inspections, admin_store  # noqa: F401 - their registrations
 from assets.models import Asset, AssetRelation, AssetType
+from core.clock import now
 
 
 @admin.register(AssetType)
@@ -35,8 +36,6 @@ class AssetAdmin(SimpleHistoryAdmin):
     show_full_result_count = False
 
     def save_model(self, request, obj, form, change):
-        from core.clock import now
-
         moment = now()
         if not change:
             obj.created_at = moment

@@ -21,7 +21,6 @@ from assets.selectors import (
     asset_reliability,
     assets_visible_to,
 )
-from core.errors import ActionRefused
 from sla.models import Contract
 from sla.selectors import contracts_visible_to
 
@@ -123,10 +122,6 @@ class AssetWriteSerializer(serializers.Serializer):
         return data
 
 
-def _error(exc: ActionRefused) -> Response:
-    return Response({"detail": exc.message}, status=exc.status_code)
-
-
 class AssetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The register. Filters: contract, q (tag, serial, name, model), type, site, department,
     status (retired ones only when asked for), criticality, warranty (valid / expiring /
@@ -165,10 +160,7 @@ class AssetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         form.is_valid(raise_exception=True)
         data = dict(form.validated_data)
         contract = data.pop("contract")
-        try:
-            asset = services.asset_create(actor=request.user, contract=contract, **data)
-        except ActionRefused as exc:
-            return _error(exc)
+        asset = services.asset_create(actor=request.user, contract=contract, **data)
         return Response(AssetDetailSerializer(asset, context={"request": request}).data,
                         status=status.HTTP_201_CREATED)
 
@@ -178,22 +170,16 @@ class AssetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         form = AssetWriteSerializer(data=request.data, partial=True,
                                     context={"request": request})
         form.is_valid(raise_exception=True)
-        try:
-            asset = services.asset_update(actor=request.user, asset=asset,
-                                          **form.validated_data)
-        except ActionRefused as exc:
-            return _error(exc)
+        asset = services.asset_update(actor=request.user, asset=asset,
+                                      **form.validated_data)
         return Response(AssetDetailSerializer(asset, context={"request": request}).data)
 
     @extend_schema(request=None, responses=AssetDetailSerializer)
     @action(detail=True, methods=["post"])
     def retire(self, request, pk=None):
         asset = self.get_object()
-        try:
-            asset = services.asset_retire(actor=request.user, asset=asset,
-                                          reason=str(request.data.get("reason", ""))[:500])
-        except ActionRefused as exc:
-            return _error(exc)
+        asset = services.asset_retire(actor=request.user, asset=asset,
+                                      reason=str(request.data.get("reason", ""))[:500])
         return Response(AssetDetailSerializer(asset, context={"request": request}).data)
 
 

@@ -27,7 +27,7 @@ from assets.models import (
     InspectionResult,
     InspectionRound,
 )
-from core.errors import ActionRefused
+from core.errors import InvalidInput
 
 
 class ResultSerializer(serializers.ModelSerializer):
@@ -178,12 +178,10 @@ class InspectionRecordViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet
             inspection_record_complete(actor=request.user, record=record, results=results,
                                        notes=data["notes"])
         except InspectionInputError as exc:
-            body = {"detail": exc.message}
-            if exc.errors:
-                body["results"] = {str(k): [str(v)] for k, v in exc.errors.items()}
-            return Response(body, status=exc.status_code)
-        except ActionRefused as exc:
-            return Response({"detail": exc.message}, status=exc.status_code)
+            # Its errors are keyed by checklist item: under `results`, as a serializer nests them.
+            raise InvalidInput(exc.message, errors={"results": {
+                str(k): [str(v)] for k, v in exc.errors.items()}} if exc.errors else None,
+            ) from None
         return Response(self.get_serializer(self.get_queryset().get(pk=record.pk)).data)
 
 

@@ -19,18 +19,8 @@ from assets import store_selectors as sel
 from assets import store_services as svc
 from assets.models import Asset, Loan, Part, StockLocation, StockMovement
 from core.clock import now
-from core.errors import ActionRefused, PermissionRefused
 from tickets.models import Ticket
 from tickets.selectors import tickets_visible_to
-
-
-def _error(exc: ActionRefused) -> Response:
-    # A refused store change is a bad request (400) with the reason; a forbidden one 403.
-    code = 403 if isinstance(exc, PermissionRefused) else 400
-    body = {"detail": exc.message}
-    if getattr(exc, "field", None):
-        body[exc.field] = [exc.message]
-    return Response(body, status=code)
 
 
 class BalanceSerializer(serializers.Serializer):
@@ -182,17 +172,14 @@ class PartViewSet(viewsets.ReadOnlyModelViewSet):
         data = form.validated_data
         common = {"actor": request.user, "part": part, "location": data["location"],
                   "quantity": data["quantity"], "note": data["note"]}
-        try:
-            if data["kind"] == "receive":
-                movement = svc.stock_receive(**common)
-            elif data["kind"] == "issue":
-                movement = svc.stock_issue(ticket=data["ticket"], **common)
-            elif data["kind"] == "return_unused":
-                movement = svc.stock_return_unused(ticket=data["ticket"], **common)
-            else:
-                movement = svc.stock_write_off(**common)
-        except ActionRefused as exc:
-            return _error(exc)
+        if data["kind"] == "receive":
+            movement = svc.stock_receive(**common)
+        elif data["kind"] == "issue":
+            movement = svc.stock_issue(ticket=data["ticket"], **common)
+        elif data["kind"] == "return_unused":
+            movement = svc.stock_return_unused(ticket=data["ticket"], **common)
+        else:
+            movement = svc.stock_write_off(**common)
         return Response(MovementSerializer(sel.part_ledger(part).get(pk=movement.pk)).data,
                         status=status.HTTP_201_CREATED)
 
@@ -265,10 +252,7 @@ class LoanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         form.is_valid(raise_exception=True)
         data = dict(form.validated_data)
         data["borrower"] = data.get("borrower") or data["ticket"].requester
-        try:
-            loan = svc.loan_lend(actor=request.user, **data)
-        except ActionRefused as exc:
-            return _error(exc)
+        loan = svc.loan_lend(actor=request.user, **data)
         return Response(self.get_serializer(self.get_queryset().get(pk=loan.pk)).data,
                         status=status.HTTP_201_CREATED)
 
@@ -278,10 +262,7 @@ class LoanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         loan = self.get_object()
         form = ReturnSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        try:
-            svc.loan_return(actor=request.user, loan=loan, **form.validated_data)
-        except ActionRefused as exc:
-            return _error(exc)
+        svc.loan_return(actor=request.user, loan=loan, **form.validated_data)
         return Response(self.get_serializer(self.get_queryset().get(pk=loan.pk)).data)
 
 

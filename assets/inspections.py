@@ -57,6 +57,7 @@ from core.periods import today as local_today
 from sla.models import HolidayDay, HolidayYear
 from sla.selectors import contracts_visible_to
 from tickets.models import Priority, ServiceType
+from tickets.services import ticket_file_finding
 
 PENDING = InspectionRecord.Outcome.PENDING
 PHOTO_EXTENSIONS = {"jpg", "jpeg", "png", "gif", "webp", "heic"}
@@ -289,8 +290,6 @@ def _service_type_for(asset: Asset) -> ServiceType:
 
 def _file_finding(*, actor, record: InspectionRecord, round_: InspectionRound, failed: list,
                   notes: str):
-    from tickets.services import ticket_file_finding
-
     asset = record.asset
     # The ticket is a shared record the client reads: written in the site's language, not in
     # the language the engineer's browser happens to use.

@@ -19,7 +19,7 @@ from django.utils import translation
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
-from assets.io import COLUMNS, SPEC_PREFIX, spec_keys_in_use
+from assets.io_columns import COLUMNS, SPEC_PREFIX, spec_keys_in_use
 from assets.models import Asset, AssetStatus, AssetType, Criticality
 from core.clock import now
 from core.spreadsheets import safe_cell

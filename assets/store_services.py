@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Capability, can
 from assets.models import (
+    Asset,
     AssetStatus,
     BadPart,
     Loan,
@@ -29,20 +30,13 @@ from assets.models import (
     StockMovement,
 )
 from core.clock import now
-from core.errors import ActionRefused, PermissionRefused
+from core.errors import ActionRefused, InvalidInput, PermissionRefused
 from notifications.services import notification_enqueue
 from sla.selectors import contracts_visible_to
 from tickets.models import OPEN_STATUSES
 
 Kind = StockMovement.Kind
 NOTE_MAX = StockMovement._meta.get_field("note").max_length
-
-
-def _error(message: str, field: str | None = None) -> ActionRefused:
-    """A refusal; `field` names the form field it is about, so a page can show it there."""
-    error = ActionRefused(message)
-    error.field = field
-    return error
 
 
 # --- checks --------------------------------------------------------------------------------------
@@ -56,26 +50,28 @@ def _require(actor, contract) -> None:
 
 def _quantity(quantity) -> int:
     if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity < 1:
-        raise _error(_("The quantity must be a whole number of at least 1."), "quantity")
+        raise InvalidInput(_("The quantity must be a whole number of at least 1."),
+                           field="quantity")
     return quantity
 
 
 def _location(part: Part, location: StockLocation) -> None:
     if location.contract_id != part.contract_id:
-        raise _error(_("%(location)s is not a store of contract %(code)s.")
-                     % {"location": location.name, "code": part.contract.code})
+        raise InvalidInput(_("%(location)s is not a store of contract %(code)s.")
+                           % {"location": location.name, "code": part.contract.code},
+                           field="location")
 
 
 def _ticket_of_part(part: Part, ticket, *, must_be_open: bool) -> None:
     if ticket is None:
-        raise _error(_("Give the ticket the part is for."), "ticket")
+        raise InvalidInput(_("Give the ticket the part is for."), field="ticket")
     if ticket.contract_id != part.contract_id:
-        raise _error(_("Ticket %(number)s belongs to another contract.")
-                     % {"number": ticket.number}, "ticket")
+        raise InvalidInput(_("Ticket %(number)s belongs to another contract.")
+                           % {"number": ticket.number}, field="ticket")
     if must_be_open and ticket.status not in OPEN_STATUSES:
-        raise _error(_("Ticket %(number)s is %(status)s: parts go only to open tickets.")
-                     % {"number": ticket.number, "status": ticket.get_status_display()},
-                     "ticket")
+        raise InvalidInput(_("Ticket %(number)s is %(status)s: parts go only to open tickets.")
+                           % {"number": ticket.number, "status": ticket.get_status_display()},
+                           field="ticket")
 
 
 def _note(note: str) -> str:
@@ -102,10 +98,10 @@ def _take(part: Part, location: StockLocation, quantity: int) -> None:
     """Refuse when taking `quantity` would leave the location below zero (part row locked)."""
     have = balance_at(part, location)
     if have < quantity:
-        raise _error(
+        raise InvalidInput(
             _("Only %(have)d %(unit)s of %(code)s in %(location)s; cannot take %(want)d.")
             % {"have": have, "unit": part.unit, "code": part.code, "location": location.name,
-               "want": quantity}, "quantity")
+               "want": quantity}, field="quantity")
 
 
 def _move(part, location, kind, quantity, actor, *, ticket=None, asset_id=None, note="",
@@ -138,8 +134,8 @@ def stock_issue(*, actor, part: Part, location: StockLocation, quantity: int, ti
     quantity = _quantity(quantity)
     _ticket_of_part(part, ticket, must_be_open=True)
     if asset is not None and asset.contract_id != part.contract_id:
-        raise _error(_("Asset %(asset)s belongs to another contract.")
-                     % {"asset": asset.tag or asset.name}, "asset")
+        raise InvalidInput(_("Asset %(asset)s belongs to another contract.")
+                           % {"asset": asset.tag or asset.name}, field="asset")
     _take(part, location, quantity)
     # Without a device named, the part went into the ticket's own device, if it has one.
     movement = _move(part, location, Kind.ISSUE, -quantity, actor, ticket=ticket,
@@ -161,10 +157,10 @@ def stock_return_unused(*, actor, part: Part, location: StockLocation, quantity:
         part=part, ticket=ticket, kind__in=[Kind.ISSUE, Kind.RETURN_UNUSED]).aggregate(
         total=Coalesce(Sum("quantity"), 0))["total"]
     if quantity > held:
-        raise _error(
+        raise InvalidInput(
             _("Ticket %(number)s holds %(held)d of %(code)s; cannot return %(want)d.")
             % {"number": ticket.number, "held": held, "code": part.code, "want": quantity},
-            "quantity")
+            field="quantity")
     movement = _move(part, location, Kind.RETURN_UNUSED, quantity, actor, ticket=ticket,
                      note=note)
     _restock_close(part, received=False)
@@ -180,7 +176,7 @@ def stock_transfer(*, actor, part: Part, source: StockLocation, target: StockLoc
     _location(part, source)
     _location(part, target)
     if source.pk == target.pk:
-        raise _error(_("Choose two different stores."), "target")
+        raise InvalidInput(_("Choose two different stores."), field="target")
     quantity = _quantity(quantity)
     _take(part, source, quantity)
     moment = now()
@@ -198,7 +194,7 @@ def stock_write_off(*, actor, part: Part, location: StockLocation, quantity: int
     _location(part, location)
     quantity = _quantity(quantity)
     if not _note(note):
-        raise _error(_("Say why the stock is written off."), "note")
+        raise InvalidInput(_("Say why the stock is written off."), field="note")
     _take(part, location, quantity)
     movement = _move(part, location, Kind.WRITE_OFF, -quantity, actor, note=note)
     restock_check(part)
@@ -214,9 +210,10 @@ def stock_count_correction(*, actor, part: Part, location: StockLocation, counte
     _require(actor, part.contract)
     _location(part, location)
     if not isinstance(counted, int) or isinstance(counted, bool) or counted < 0:
-        raise _error(_("The counted quantity must be a whole number, 0 or more."), "counted")
+        raise InvalidInput(_("The counted quantity must be a whole number, 0 or more."),
+                           field="counted")
     if not _note(note):
-        raise _error(_("Say who counted and why the figures differ."), "note")
+        raise InvalidInput(_("Say who counted and why the figures differ."), field="note")
     difference = counted - balance_at(part, location)
     if difference == 0:
         return None
@@ -327,23 +324,23 @@ def _restock_close(part: Part, *, received: bool) -> None:
 def loan_lend(*, actor, asset, ticket, borrower, due_back, note: str = "") -> Loan:
     """Lend a spare device of the ticket's contract to a person of the client while theirs is
     repaired. One open loan per device (a database constraint backs the check)."""
-    from assets.models import Asset
-
     asset = Asset.objects.select_for_update().select_related("contract").get(pk=asset.pk)
     _require(actor, ticket.contract)
     if asset.contract_id != ticket.contract_id:
-        raise ActionRefused(_("Device %(asset)s belongs to another contract.")
-                                % {"asset": asset.tag or asset.name})
+        raise InvalidInput(_("Device %(asset)s belongs to another contract.")
+                           % {"asset": asset.tag or asset.name}, field="asset")
     if asset.status != AssetStatus.SPARE:
-        raise ActionRefused(_("Device %(asset)s is not a spare; only spare devices are "
-                                  "lent.") % {"asset": asset.tag or asset.name})
+        raise InvalidInput(_("Device %(asset)s is not a spare; only spare devices are "
+                             "lent.") % {"asset": asset.tag or asset.name}, field="asset")
     if ticket.status not in OPEN_STATUSES:
-        raise ActionRefused(_("Ticket %(number)s is not open.") % {"number": ticket.number})
+        raise InvalidInput(_("Ticket %(number)s is not open.") % {"number": ticket.number},
+                           field="ticket")
     if borrower is None or not borrower.is_active or (
             borrower.organisation_id != ticket.contract.client_id):
-        raise ActionRefused(_("The borrower must be a person of the contract's client."))
+        raise InvalidInput(_("The borrower must be a person of the contract's client."),
+                           field="borrower")
     if due_back < now().date():
-        raise ActionRefused(_("The return date is in the past."))
+        raise InvalidInput(_("The return date is in the past."), field="due_back")
     if Loan.objects.filter(asset=asset, returned_at__isnull=True).exists():
         raise ActionRefused(_("Device %(asset)s is already on loan.")
                                 % {"asset": asset.tag or asset.name})

@@ -2,18 +2,18 @@
 
 from celery import shared_task
 
+from assets.inspections import rounds_generate
+from assets.services import warranty_notices_send
+from assets.store_services import restock_sweep
+
 
 @shared_task(name="assets.tasks.inspections_generate")
 def inspections_generate() -> int:
-    from assets.inspections import rounds_generate
-
     return rounds_generate()
 
 
 @shared_task(name="assets.tasks.warranty_notices")
 def warranty_notices() -> int:
-    from assets.services import warranty_notices_send
-
     return warranty_notices_send()
 
 
@@ -21,6 +21,4 @@ def warranty_notices() -> int:
 def restock_check_all() -> int:
     """Nightly: restock requests for parts already below their minimum (not only after a
     movement)."""
-    from assets.store_services import restock_sweep
-
     return restock_sweep()

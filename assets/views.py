@@ -30,6 +30,7 @@ from assets.selectors import (
     warranty_state,
 )
 from core.errors import ActionRefused
+from core.forms import add_service_error
 from core.paging import page_of, query_without_page
 from sla.selectors import contracts_visible_to
 
@@ -124,7 +125,7 @@ def asset_new(request):
                                           contract=form.cleaned_data["contract"],
                                           **form.asset_fields())
         except ActionRefused as exc:
-            form.add_error(None, str(exc))
+            add_service_error(form, exc)
         else:
             messages.success(request, _("Asset %(asset)s registered.") % {"asset": asset})
             return redirect("assets:detail", pk=asset.pk)
@@ -142,7 +143,7 @@ def asset_edit(request, pk: int):
         try:
             services.asset_update(actor=request.user, asset=asset, **form.asset_fields())
         except ActionRefused as exc:
-            form.add_error(None, str(exc))
+            add_service_error(form, exc)
         else:
             messages.success(request, _("Asset %(asset)s saved.") % {"asset": asset})
             return redirect("assets:detail", pk=asset.pk)

@@ -45,6 +45,7 @@ from assets.models import (
 )
 from core import uploads as files
 from core.errors import ActionRefused
+from core.forms import add_service_error
 from core.paging import page_of, query_without_page
 from sla.models import Contract
 from sla.selectors import contracts_visible_to
@@ -138,7 +139,7 @@ def record(request, pk: int):
                 if not exc.errors:
                     form.add_error(None, exc.message)
             except ActionRefused as exc:
-                form.add_error(None, exc.message)
+                add_service_error(form, exc)
             else:
                 if done.ticket_id:
                     messages.warning(request, _("Recorded. Ticket %(number)s was opened for the "
@@ -225,7 +226,7 @@ def _plan_form(request, plan: InspectionPlan | None):
                                                assets=form.cleaned_data["assets"],
                                                **form.plan_fields())
         except ActionRefused as exc:
-            form.add_error(None, exc.message)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("Plan %(name)s saved.") % {"name": saved.name})
             return redirect(f"{_plans_url()}?contract={saved.contract.code}")

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Capability, can
 from assets.forms_io import ExportForm, ImportForm
-from assets.io import COLUMNS, SPEC_PREFIX, assets_import, spec_keys_in_use
+from assets.io import assets_import
+from assets.io_columns import COLUMNS, SPEC_PREFIX, spec_keys_in_use
 from assets.io_write import FORMATS, csv_chunks, export_file_name, write_template, write_xlsx
 from assets.selectors import assets_visible_to
 from sla.selectors import contracts_visible_to

@@ -16,6 +16,7 @@ from assets import store_selectors as sel
 from assets import store_services as svc
 from assets.models import Loan, Part, StockMovement
 from core.errors import ActionRefused, PermissionRefused
+from core.forms import add_service_error
 from core.paging import page_of, query_without_page
 
 PART_FORMS = {
@@ -117,8 +118,7 @@ def part_action(request, pk: int, action: str):
         except PermissionRefused:
             raise PermissionDenied from None
         except ActionRefused as exc:
-            field = getattr(exc, "field", None)
-            form.add_error(field if field in form.fields else None, exc.message)
+            add_service_error(form, exc)
         else:
             if action == "count" and result is None:
                 messages.info(request, _("The count matches the stock: nothing recorded."))
@@ -191,7 +191,7 @@ def lend(request):
         except PermissionRefused:
             raise PermissionDenied from None
         except ActionRefused as exc:
-            form.add_error(None, exc.message)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("%(asset)s lent to %(name)s.") % {
                 "asset": loan.asset.tag or loan.asset.name,

@@ -59,7 +59,7 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     if not User.objects.filter(username="desk").exists():
-        from itsm.demo import load_demo
+        from demo.data import load_demo
 
         load_demo()
     if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():

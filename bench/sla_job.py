@@ -117,7 +117,7 @@ def extra_reference_data(webhook: bool) -> None:
     """Three more contracts on the default ladder, and a chat robot on DEMO-SERVER (idempotent)."""
     from accounts.models import Department, Organisation, Site, User
     from accounts.roles import Role
-    from itsm.demo_sla import DESKTOP, SERVER
+    from demo.sla import DESKTOP, SERVER
     from notifications.models import ChatWebhook
     from sla.models import Contract, ContractMember, ServiceCalendar, Target
     from tickets.models import ServiceType

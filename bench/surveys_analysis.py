@@ -91,7 +91,7 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     if not User.objects.filter(username="pm").exists():
-        from itsm.demo import load_demo
+        from demo.data import load_demo
 
         load_demo()
     # Always: the shared manifest may predate the vendored Chart.js the page links to.

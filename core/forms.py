@@ -1,6 +1,10 @@
 """Form helpers shared by the apps."""
 
+from __future__ import annotations
+
 from django import forms
+
+from core.errors import ActionRefused
 
 
 class BootstrapForm(forms.Form):
@@ -35,3 +39,22 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, list | tuple):
             return [super(MultipleFileField, self).clean(item, initial) for item in data]
         return [super().clean(data, initial)] if data else []
+
+
+def add_service_error(form: forms.BaseForm, exc: ActionRefused,
+                      field_names: dict[str, str] | None = None) -> None:
+    """Show a service's refusal on the form that sent the input: the page side of the one
+    error path (the API's is core/api.py).
+
+    Messages about a field the form has go under that field (``field_names`` maps a service's
+    argument name to the form's field name where they differ); the rest, and a refusal about no
+    field, go on top of the form."""
+    field_names = field_names or {}
+    errors = exc.errors or {None: [exc.message]}
+    for name, messages in errors.items():
+        target = field_names.get(name, name)
+        if target not in form.fields:
+            target = None
+        for message in messages if isinstance(messages, list | tuple) else [messages]:
+            form.add_error(target, str(message))
+

@@ -1,4 +1,4 @@
-"""Abstract model parts shared by the apps (no tables of its own)."""
+"""Model parts shared by the apps, and the installation's own state."""
 
 from django.db import models
 from django.utils import translation
@@ -22,3 +22,26 @@ class BilingualName(models.Model):
         if translation.get_language() == "en" and self.name_en:
             return self.name_en
         return self.name
+
+
+class SystemState(models.Model):
+    """Facts about the installation itself: the last heartbeat, whether demo data is loaded.
+
+    Moved here from the project package (itsm/) so the apps that write it (the demo) and read
+    it (the system page, /healthz) need not import the project; the table keeps its name.
+    """
+
+    HEARTBEAT = "heartbeat"
+    DEMO_LOADED = "demo_loaded"
+
+    key = models.CharField(_("key"), max_length=64, primary_key=True)
+    value = models.JSONField(_("value"), default=dict, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        db_table = "itsm_systemstate"
+        verbose_name = _("system state")
+        verbose_name_plural = _("system state")
+
+    def __str__(self) -> str:
+        return self.key

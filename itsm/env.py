@@ -7,12 +7,13 @@ typo such as ``DEBUG=maybe`` stops start-up with one clear line instead of being
 from __future__ import annotations
 
 import os
-import re
 import zoneinfo
 from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+from core.redact import mask_url
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
@@ -128,9 +129,4 @@ def local_url(host: str, port: int | str) -> str:
     return f"http://{host}:{port}"
 
 
-def _mask(url: str) -> str:
-    """Hide the password part of a URL before it goes into an error message or a page."""
-    return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
-
-
-mask_url = _mask
+_mask = mask_url

@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "assets",
     "surveys",
     "kpi",
+    "portal",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -111,7 +113,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "accounts.context_processors.navigation",
+                "portal.context_processors.navigation",
                 "sla.context_processors.holiday_banner",
             ],
         },
@@ -158,7 +160,7 @@ else:
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["accounts.backends.RoleModelBackend"]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "accounts:home"
+LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -283,6 +285,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # One error body for every API error: {detail, code, errors?} (core/api.py).
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "ITSM Portal API",
@@ -296,6 +300,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "EscalationTargetEnum": "tickets.models.EscalationTarget",
         "ResolutionCodeEnum": "tickets.models.ResolutionCode",
+        "PendingReasonEnum": "tickets.models.PendingReason",
         "TicketStatusEnum": "tickets.models.Status",
         "TicketKindEnum": "tickets.models.Kind",
         "AssetStatusEnum": "assets.models.register.AssetStatus",
@@ -333,6 +338,9 @@ LOGGING = {
 
 # The demo logins are listed on the login page only when the demo data is loaded and this is on.
 SHOW_DEMO_LOGINS = env_bool("SHOW_DEMO_LOGINS", DEBUG)
+# Extra context for the login page, a callable(request) -> dict named by its dotted path: the demo
+# logins. accounts must not import demo (the demo builds on every app), so the project wires it.
+LOGIN_PAGE_CONTEXT = "demo.logins.login_page_context"
 
 # --- Tickets ------------------------------------------------------------------------------------
 # A resolved ticket nobody objects to closes itself after this many days (T5).

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from itsm.services import heartbeat_record
+from core.state import heartbeat_record
 
 
 @shared_task(name="itsm.tasks.heartbeat")

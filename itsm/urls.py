@@ -24,4 +24,5 @@ urlpatterns = [
     path("", include("surveys.urls")),
     path("", include("kpi.urls")),
     path("", include("accounts.urls")),
+    path("", include("portal.urls")),
 ]

@@ -7,6 +7,7 @@ from django.urls import reverse
 from rest_framework import mixins, serializers, viewsets
 
 from kpi.models.reports import ReportKind, ServiceReport
+from kpi.selectors import reports_visible_to
 
 
 class ServiceReportSerializer(serializers.ModelSerializer):
@@ -46,8 +47,6 @@ class ServiceReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     ordering_fields = []
 
     def get_queryset(self):
-        from kpi.views_reports import reports_visible_to
-
         rows = reports_visible_to(self.request.user)
         params = self.request.query_params
         if params.get("contract"):

@@ -7,8 +7,10 @@ class KpiConfig(AppConfig):
     verbose_name = _("KPI and reports")
 
     def ready(self):
-        # A resolved P1 ticket gets its major-incident report (tickets never imports kpi).
-        from kpi.reports.generate import on_ticket_resolved
-        from tickets.signals import ticket_resolved
+        # AppConfig.ready(): models are loaded, so signal receivers and tasks may be imported.
+        from kpi import tasks  # noqa: F401 - registers the tasks queued by name (core.publish)
+        from kpi.reports.generate import on_ticket_resolved  # ready(): wiring a signal
+        from tickets.signals import ticket_resolved  # ready(): tickets never imports kpi
 
+        # A resolved P1 ticket gets its major-incident report (tickets never imports kpi).
         ticket_resolved.connect(on_ticket_resolved, dispatch_uid="kpi.major_incident_report")

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db.models import Count, F, Max, Q, Sum
 from django.db.models.functions import TruncMonth
 
+from assets.models import Asset, AssetStatus, AssetType
 from kpi.models import AssetFaultRollup, BacklogSnapshot, DailyRollup, KpiTargets
 from kpi.models.rollup import MEASURES
 
@@ -140,8 +141,6 @@ def asset_figures(contract_ids, start: date, end: date) -> list[dict]:
     share of those devices that had a fault in the period), MTBF (device-hours in the period
     per fault) and availability (1 − the hours from creation to resolution of those faults ÷
     the device-hours; faults overlapping on one device count twice, so it errs low)."""
-    from assets.models import Asset, AssetStatus, AssetType
-
     hours = ((end - start).days + 1) * 24
     devices = dict(
         Asset.objects.filter(contract_id__in=contract_ids)

@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from accounts.models import User
 from accounts.roles import Capability, can
 from kpi.figures import Scope
+from kpi.models.reports import ServiceReport
 from sla.models import Contract, ContractMember
 from sla.selectors import contracts_visible_to
 
@@ -58,3 +59,9 @@ def scope_for(contract: Contract, *, engineer: User | None = None, team: str | N
         engineer_ids = tuple(team_members(contract, team).values_list("pk", flat=True))
     return Scope(contract_ids=(contract.pk,), engineer_ids=engineer_ids,
                  service_type_id=service_type_id)
+
+
+def reports_visible_to(user) -> QuerySet[ServiceReport]:
+    """The archived reports of the contracts whose dashboards the user reads."""
+    return (ServiceReport.objects.filter(contract__in=dashboard_contracts(user))
+            .select_related("contract", "ticket", "generated_by"))

@@ -1,26 +1,29 @@
-"""Celery entry points for the KPI rollup and the scheduled reports: thin wrappers."""
+"""Celery entry points for the KPI rollup and the scheduled reports: thin wrappers.
+
+Tasks import the services they run; services never import this module (they queue a task by
+its name through core.publish), so there is no cycle."""
 
 from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
 
+from core.periods import today as local_today
+from kpi import rollup, scorecards
+from kpi.reports import generate, schedule
+
 
 @shared_task(name="kpi.tasks.refresh_recent")
 def refresh_recent() -> dict:
-    from kpi.rollup import refresh_recent as run
-
-    return run()
+    return rollup.refresh_recent()
 
 
 @shared_task(name="kpi.tasks.refresh_nightly")
 def refresh_nightly() -> dict:
     """Late edits (a reassignment, a back-dated complaint) reach the older days overnight."""
-    from core.periods import today as local_today
-    from kpi.rollup import refresh
-
     today = local_today()
-    return refresh(today - timedelta(days=settings.KPI_NIGHTLY_DAYS - 1), today, backlog=False)
+    return rollup.refresh(today - timedelta(days=settings.KPI_NIGHTLY_DAYS - 1), today,
+                          backlog=False)
 
 
 @shared_task(name="kpi.tasks.reports_schedule")
@@ -28,17 +31,13 @@ def reports_schedule() -> dict:
     """Daily: the monthly reports (quarterly, annual) of the period before that are not archived
     yet — on the 1st, or caught up on the next run when the 1st was missed — and the missing
     major-incident reports (kpi/reports/schedule.py)."""
-    from kpi.reports.schedule import run_schedule
-
-    return run_schedule()
+    return schedule.run_schedule()
 
 
 @shared_task(name="kpi.tasks.major_incident_report")
 def major_incident_report(ticket_id: int) -> int | None:
     """The major-incident report of a resolved P1 ticket (once; queued on resolution)."""
-    from kpi.reports.generate import major_incident_for
-
-    report = major_incident_for(ticket_id)
+    report = generate.major_incident_for(ticket_id)
     return report.pk if report else None
 
 
@@ -47,6 +46,4 @@ def scorecards_quarterly() -> dict:
     """The first days of a quarter: every contract team's scorecards of the quarter before (the
     objective part; ratings follow by hand), idempotent, so a missed 1st is caught up on the next
     run; computing re-checks the flag."""
-    from kpi.scorecards import compute_previous_quarter
-
-    return compute_previous_quarter()
+    return scorecards.compute_previous_quarter()

@@ -19,8 +19,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import Capability, Role, can
 from core.paging import page_of, query_without_page
-from kpi.models.reports import ReportKind, ServiceReport
-from kpi.selectors import dashboard_contracts, may_read_dashboards
+from kpi.models.reports import ReportKind
+from kpi.reports.generate import generate_report
+from kpi.selectors import dashboard_contracts, may_read_dashboards, reports_visible_to
 
 PERIODIC_KINDS = [ReportKind.MONTHLY_SUMMARY, ReportKind.MONTHLY_REPAIR, ReportKind.QUARTERLY,
                   ReportKind.ANNUAL]
@@ -33,11 +34,6 @@ def may_generate(user, contract=None) -> bool:
     if user.role == Role.PROJECT_MANAGER:
         return contract is None or contract.project_manager_id == user.pk
     return False
-
-
-def reports_visible_to(user):
-    return (ServiceReport.objects.filter(contract__in=dashboard_contracts(user))
-            .select_related("contract", "ticket", "generated_by"))
 
 
 def parse_period(kind: str, text: str) -> date:
@@ -88,8 +84,6 @@ def reports(request):
 @login_required
 @require_POST
 def generate(request):
-    from kpi.reports.generate import generate_report
-
     user = request.user
     if not may_read_dashboards(user) or not may_generate(user):
         raise PermissionDenied

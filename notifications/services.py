@@ -137,22 +137,21 @@ def notifications_enqueue_many(rows: list[dict]) -> int:
 
 
 def _publish_many(dedupe_keys: list[str]) -> None:
-    from notifications.tasks import deliver_many  # tasks import this module
-
     ids = list(Notification.objects.filter(dedupe_key__in=dedupe_keys,
                                            status=Notification.Status.PENDING)
                .values_list("pk", flat=True))
     if not ids:
         return
-    publish_quietly(deliver_many, (ids,), fallback="the sweep will deliver them")
+    # By name: notifications.tasks imports this module, so this one does not import it.
+    publish_quietly("notifications.tasks.deliver_many", (ids,),
+                    fallback="the sweep will deliver them")
 
 
 def _publish(notification_id: int) -> None:
     """Hand the notification to a worker. Never raises and never waits on a dead broker: the
     row is committed, and the sweep delivers it if this message never arrives."""
-    from notifications.tasks import deliver  # tasks import this module
-
-    publish_quietly(deliver, (notification_id,), fallback="the sweep will deliver it")
+    publish_quietly("notifications.tasks.deliver", (notification_id,),
+                    fallback="the sweep will deliver it")
 
 
 def notification_deliver(notification_id: int) -> bool:

@@ -8,4 +8,4 @@ class SlaConfig(AppConfig):
 
     def ready(self):
         # Connects the signal receivers that drop cached holiday calendars when the tables change.
-        from sla import holidays  # noqa: F401
+        from sla import holidays  # noqa: F401 - ready(): connects its receivers

@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from accounts.models import Organisation, Site
 from accounts.roles import Role
 from core.clock import now
+from sla.calendar import HoursError, parse_hours
 
 
 def validate_timezone(value: str) -> None:
@@ -24,8 +25,6 @@ def validate_timezone(value: str) -> None:
 
 
 def validate_hours(value: str) -> None:
-    from sla.calendar import HoursError, parse_hours
-
     try:
         parse_hours(value)
     except HoursError as exc:

@@ -4,6 +4,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.models import User
 from accounts.roles import Capability, Role, can
+from sla.clocks import calendar_for
 from sla.holiday_notice import missing_festivals
 from sla.models import Clock, Contract, ContractMember, HolidayDay, HolidayYear
 
@@ -60,8 +61,6 @@ def contract_team_q(contracts: QuerySet[Contract]) -> Q:
 def clock_states(clocks, *, at) -> list[dict]:
     """What a ticket page and the API show of each clock: target, due, business time left or
     overrun, and whether it runs, waits, was met or breached."""
-    from sla.clocks import calendar_for
-
     rows = []
     for clock in clocks:
         calendar = calendar_for(clock.calendar)

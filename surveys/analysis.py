@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.periods import month_start
+from core.spreadsheets import safe_cell
 from surveys.models import SurveyPolicy, TicketSurvey
 
 CHINA = ZoneInfo("Asia/Shanghai")
@@ -202,9 +203,7 @@ def analysis_json(result: dict) -> dict:
 
 def analysis_workbook(result: dict):
     """An openpyxl workbook with the figures and the monthly trend (cells through safe_cell)."""
-    from openpyxl import Workbook
-
-    from core.spreadsheets import safe_cell
+    from openpyxl import Workbook  # openpyxl loads only when a workbook is asked for
 
     wb = Workbook()
     ws = wb.active

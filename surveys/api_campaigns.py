@@ -7,7 +7,7 @@ from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -15,6 +15,7 @@ from accounts.roles import Capability, can
 from surveys.analysis import analysis_json, satisfaction_analysis
 from surveys.campaigns import campaign_list, response_rate
 from surveys.models import Campaign
+from surveys.views_campaigns import analysis_params
 
 
 class CampaignSerializer(serializers.ModelSerializer):
@@ -56,13 +57,11 @@ class AnalysisView(APIView):
                     OpenApiParameter("to", str)],
         responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT})
     def get(self, request):
-        from surveys.views_campaigns import analysis_params
-
         if not can(request.user, Capability.READ_DASHBOARDS):
             raise PermissionDenied
         contract, start, end, form = analysis_params(request.user, request.query_params)
         if form.errors:
-            return Response({"errors": form.errors}, status=400)
+            raise ValidationError({name: list(errors) for name, errors in form.errors.items()})
         return Response(analysis_json(satisfaction_analysis(contract=contract, start=start,
                                                             end=end)))
 

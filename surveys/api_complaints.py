@@ -16,7 +16,6 @@ from accounts.api import PersonRefSerializer
 from accounts.models import User
 from accounts.roles import Capability, can
 from core.clock import now
-from core.errors import ActionRefused
 from sla.models import Contract
 from sla.selectors import contracts_visible_to
 from surveys.complaints import complaint_answer, complaint_register, complaint_resolve
@@ -128,10 +127,6 @@ class NewestFirst(CursorPagination):
     max_page_size = 200
 
 
-def _error(exc: ActionRefused) -> Response:
-    return Response({"detail": exc.message}, status=exc.status_code)
-
-
 class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
                        mixins.CreateModelMixin, viewsets.GenericViewSet):
     """Complaints the caller may see; one outside their scope answers 404 on every verb.
@@ -166,20 +161,14 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     def create(self, request, *args, **kwargs):
         form = ComplaintCreateSerializer(data=request.data, context={"request": request})
         form.is_valid(raise_exception=True)
-        try:
-            complaint = complaint_register(actor=request.user, **form.validated_data)
-        except ActionRefused as exc:
-            return _error(exc)
+        complaint = complaint_register(actor=request.user, **form.validated_data)
         return Response(self.get_serializer(complaint).data, status=status.HTTP_201_CREATED)
 
     def _act(self, request, form_class, service):
         complaint = self.get_object()
         form = form_class(data=request.data)
         form.is_valid(raise_exception=True)
-        try:
-            service(actor=request.user, complaint=complaint, **form.validated_data)
-        except ActionRefused as exc:
-            return _error(exc)
+        service(actor=request.user, complaint=complaint, **form.validated_data)
         return Response(self.get_serializer(self.get_queryset().get(pk=complaint.pk)).data)
 
     @extend_schema(request=ComplaintAnswerSerializer, responses=ComplaintSerializer)

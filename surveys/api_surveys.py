@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -13,8 +13,8 @@ from rest_framework.views import APIView
 
 from core.clock import now
 from surveys.ticket_surveys import (
-    SurveyError,
-    SurveyInvalid,
+    SurveyAnswered,
+    SurveyExpired,
     survey_answer,
     survey_by_token,
     survey_visible_to,
@@ -54,20 +54,14 @@ class SurveyAnswerView(APIView):
         if survey is None or not survey_visible_to(survey, request.user):
             raise NotFound
         if survey.answered_at is not None:
-            return Response({"detail": _("This survey has already been answered.")},
-                            status=status.HTTP_409_CONFLICT)
+            raise SurveyAnswered(_("This survey has already been answered."))
         if now() >= survey.expires_at:
-            return Response({"detail": _("This survey has expired.")}, status=status.HTTP_410_GONE)
+            raise SurveyExpired(_("This survey has expired."))
         form = SurveyAnswerSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        try:
-            outcome = survey_answer(survey=survey, actor=request.user, **form.validated_data)
-        except SurveyInvalid as exc:
-            return Response(exc.errors and {k: [v] for k, v in exc.errors.items()},
-                            status=status.HTTP_400_BAD_REQUEST)
-        except SurveyError as exc:
-            # Lost a race with another submit (409) or the clock (410).
-            return Response({"detail": exc.message}, status=exc.status_code)
+        # Bad values (400), a lost race with another submit (409) or the clock (410): the
+        # survey errors are core errors, answered by core/api.py.
+        outcome = survey_answer(survey=survey, actor=request.user, **form.validated_data)
         return Response({"answered_at": outcome.survey.answered_at, "reopened": outcome.reopened,
                          "callback": outcome.callback is not None,
                          "complaint": outcome.complaint is not None})

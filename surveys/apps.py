@@ -8,4 +8,10 @@ class SurveysConfig(AppConfig):
 
     def ready(self):
         # A resolved ticket sends its survey (tickets.signals; tickets never imports surveys).
-        from surveys import receivers  # noqa: F401
+        from surveys import receivers  # noqa: F401 - ready(): connects its receivers
+
+        # The ticket page and API show the open survey's link through tickets.hooks.
+        from surveys.ticket_surveys import survey_prompt  # ready(): app wiring
+        from tickets import hooks  # ready(): app wiring
+
+        hooks.survey_prompt.provide(survey_prompt)

@@ -26,8 +26,10 @@ from notifications.services import email_from_template
 from sla import holidays
 from sla.models import Contract, ContractMember
 from sla.selectors import contracts_visible_to
+from surveys.complaints_selectors import complaints_visible_to
 from surveys.models import Complaint, ComplaintAlert, SurveyPolicy
 from surveys.models.complaints import ComplaintCounter
+from surveys.quarters import quarter_bounds, quarter_of
 from tickets.selectors import tickets_visible_to
 
 ANSWER_WITHIN = timedelta(hours=24)
@@ -85,20 +87,6 @@ def resolution_deadline_passed(complaint: Complaint, moment: datetime | None = N
 def answer_overdue(complaint: Complaint, moment: datetime | None = None) -> bool:
     return (complaint.status == Complaint.Status.RECEIVED
             and (moment or now()) > complaint.answer_due)
-
-
-def quarter_of(moment: datetime) -> tuple[int, int]:
-    local = timezone.localtime(moment)
-    return local.year, (local.month - 1) // 3 + 1
-
-
-def quarter_bounds(year: int, quarter: int) -> tuple[datetime, datetime]:
-    """[start, end) of a calendar quarter in the portal's time zone."""
-    zone = timezone.get_current_timezone()
-    start = datetime(year, 3 * (quarter - 1) + 1, 1, tzinfo=zone)
-    end = (datetime(year + 1, 1, 1, tzinfo=zone) if quarter == 4
-           else datetime(year, 3 * quarter + 1, 1, tzinfo=zone))
-    return start, end
 
 
 def limits_of(contract: Contract) -> tuple[int, int]:
@@ -200,8 +188,6 @@ def _save(complaint: Complaint, actor, reason: str, update_fields=None) -> None:
 
 # --- answering and resolving ---------------------------------------------------------------------
 def _locked_for(actor, complaint: Complaint) -> Complaint:
-    from surveys.complaints_selectors import complaints_visible_to
-
     if not can(actor, Capability.MANAGE_COMPLAINTS):
         raise PermissionRefused(_("Your role may not handle complaints."))
     if not complaints_visible_to(actor).filter(pk=complaint.pk).exists():

@@ -12,8 +12,8 @@ from django.utils.translation import pgettext
 from accounts.roles import Capability, can
 from core.clock import now
 from sla.selectors import contracts_visible_to
-from surveys.complaints import quarter_bounds, quarter_of
 from surveys.models import Complaint, SurveyPolicy
+from surveys.quarters import quarter_bounds, quarter_of
 
 LIST_RELATED = ("contract", "complainant", "ticket", "engineer")
 QUARTER = re.compile(r"^(\d{4})Q([1-4])$")

@@ -2,12 +2,11 @@
 
 from django.dispatch import receiver
 
+from surveys.ticket_surveys import survey_send_for
 from tickets.signals import ticket_resolved
 
 
 @receiver(ticket_resolved, dispatch_uid="surveys.send_on_resolution")
 def send_survey_on_resolution(sender, ticket, actor=None, **kwargs):
     # Inside the resolving transaction: the survey and its e-mail commit with the resolution.
-    from surveys.ticket_surveys import survey_send_for
-
     survey_send_for(ticket=ticket)

@@ -2,16 +2,15 @@
 
 from celery import shared_task
 
+from surveys.campaigns import campaign_reminders_send
+from surveys.complaints import complaints_escalate_overdue
+
 
 @shared_task(name="surveys.tasks.complaints_escalate")
 def complaints_escalate() -> int:
-    from surveys.complaints import complaints_escalate_overdue
-
     return complaints_escalate_overdue()
 
 
 @shared_task(name="surveys.tasks.campaign_reminders")
 def campaign_reminders() -> int:
-    from surveys.campaigns import campaign_reminders_send
-
     return campaign_reminders_send()

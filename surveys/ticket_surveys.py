@@ -25,11 +25,16 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Capability, can
 from core.clock import now
+from core.errors import ActionRefused, PermissionRefused
 from notifications.services import email_from_template
 from sla.holidays import REGION_CN, calendar_days
 from sla.models import ContractMember
+from sla.selectors import contracts_visible_to
+from surveys.complaints import complaint_register
 from surveys.models import CallbackTask, SurveyPolicy, TicketSurvey
 from surveys.models.ticket_surveys import SCORE_FIELDS
+from tickets.models import Status
+from tickets.services import ticket_reopen
 
 log = logging.getLogger(__name__)
 
@@ -37,30 +42,30 @@ CALLBACK_CLOSING = time(18, 0)
 LOW_SCORE = 2
 
 
-class SurveyError(Exception):
+class SurveyError(ActionRefused):
     """A survey cannot be answered: already answered (409) or expired (410). Nothing changed."""
 
     status_code = 400
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
 
 class SurveyAnswered(SurveyError):
     status_code = 409
+    default_code = "answered"
 
 
 class SurveyExpired(SurveyError):
     status_code = 410
+    default_code = "expired"
 
 
 class SurveyInvalid(SurveyError):
     """Bad values: `errors` maps field names to messages."""
 
+    default_code = "invalid"
+
     def __init__(self, errors: dict[str, str]):
-        super().__init__(_("Please correct the marked answers."))
-        self.errors = errors
+        super().__init__(_("Please correct the marked answers."),
+                         errors={field: [message] for field, message in errors.items()})
 
 
 # --------------------------------------------------------------------------------------------
@@ -104,8 +109,6 @@ def survey_prompt(*, user, ticket, absolute: bool = True) -> str | None:
 
 def callbacks_open_for(user):
     """Open callback tasks of the contracts the desk person serves, overdue (earliest due) first."""
-    from sla.selectors import contracts_visible_to
-
     return (CallbackTask.objects.filter(done_at__isnull=True,
                                         contract__in=contracts_visible_to(user))
             .select_related("contract", "survey__ticket", "survey__requester",
@@ -269,10 +272,6 @@ def survey_answer(*, survey: TicketSurvey, fixed, response_speed, attitude, abil
 
 
 def _reopen(survey: TicketSurvey) -> bool:
-    from core.errors import ActionRefused
-    from tickets.models import Status
-    from tickets.services import ticket_reopen
-
     ticket = survey.ticket
     if ticket.status != Status.RESOLVED:
         return False
@@ -305,10 +304,6 @@ def _open_callback(survey: TicketSurvey, moment: datetime) -> CallbackTask:
 
 def _complaint_from_survey(survey: TicketSurvey):
     """Register the complaint ticked on the survey through the complaints register."""
-    try:
-        from surveys.complaints import complaint_register
-    except ImportError:  # the complaints register is not installed: keep a bare row
-        return _complaint_fallback(survey)
     return complaint_register(
         actor=None, contract=survey.contract, channel="survey", complainant=survey.requester,
         ticket=survey.ticket, engineer=survey.engineer, description=_complaint_text(survey),
@@ -320,32 +315,6 @@ def _complaint_text(survey: TicketSurvey) -> str:
         "n": survey.ticket.number}
 
 
-def _complaint_fallback(survey: TicketSurvey):
-    from surveys.models import Complaint
-
-    moment = now()
-    complaint = Complaint.objects.create(
-        number=f"TS-tmp-{survey.pk}", contract_id=survey.contract_id,
-        channel=Complaint.Channel.SURVEY, complainant=survey.requester,
-        complainant_name=survey.requester.display_name,
-        complainant_phone=getattr(survey.requester, "phone", "") or "",
-        ticket=survey.ticket, engineer_id=survey.engineer_id, survey=survey,
-        description=_complaint_text(survey), received_at=moment,
-        answer_due=moment + timedelta(hours=24),
-        resolution_due=_seventh_working_day(survey.contract, moment),
-        registered_by=survey.requester, created_at=moment)
-    complaint.number = f"TS-{complaint.pk}"
-    complaint.save(update_fields=["number"])
-    return complaint
-
-
-def _seventh_working_day(contract, moment: datetime) -> date:
-    day = callback_due(contract=contract, moment=moment)
-    for _n in range(6):
-        day = callback_due(contract=contract, moment=day)
-    return day.date()
-
-
 # --------------------------------------------------------------------------------------------
 # Callbacks
 # --------------------------------------------------------------------------------------------
@@ -354,8 +323,6 @@ def _seventh_working_day(contract, moment: datetime) -> date:
 @transaction.atomic
 def callback_done(*, actor, task: CallbackTask, outcome: str) -> CallbackTask:
     """The desk called the user back: record what came of it (once)."""
-    from core.errors import ActionRefused, PermissionRefused
-
     if not can(actor, Capability.LOG_CALLS):
         raise PermissionRefused(_("You may not record callbacks."))
     if not (outcome or "").strip():

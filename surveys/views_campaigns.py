@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.roles import Capability, can
 from core.clock import now
 from core.errors import ActionRefused
+from core.forms import add_service_error
 from core.periods import month_start
 from sla.models import Contract
 from sla.selectors import contracts_visible_to
@@ -61,7 +62,7 @@ def campaign_new(request):
         try:
             campaign = svc.campaign_create(actor=request.user, **_fields(form))
         except ActionRefused as exc:
-            form.add_error(None, exc.message)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("Campaign created. Now add its questions."))
             return redirect("surveys:campaign_detail", campaign.pk)
@@ -80,7 +81,7 @@ def campaign_detail(request, pk: int):
             try:
                 svc.campaign_update(actor=request.user, campaign=campaign, **_fields(form))
             except ActionRefused as exc:
-                form.add_error(None, exc.message)
+                add_service_error(form, exc)
             else:
                 messages.success(request, _("Campaign saved."))
                 return redirect("surveys:campaign_detail", campaign.pk)
@@ -115,7 +116,7 @@ def question_edit(request, pk: int, question_id: int | None = None):
                               kind=data["kind"], text=data["text"], choices=data["choice_list"],
                               required=data["required"])
         except ActionRefused as exc:
-            form.add_error(None, exc.message)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("Question saved."))
             return redirect("surveys:campaign_detail", campaign.pk)
@@ -214,7 +215,7 @@ def campaign_answer(request, token: str):
             try:
                 svc.invitation_answer(invitation=invitation, answers=form.answers())
             except ActionRefused as exc:
-                form.add_error(None, exc.message)
+                add_service_error(form, exc)
             else:
                 return render(request, "surveys/campaigns/answer_done.html", context)
         return render(request, "surveys/campaigns/answer.html", {**context, "form": form},

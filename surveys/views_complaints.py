@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts.roles import Capability, can
 from core.clock import now
 from core.errors import ActionRefused
+from core.forms import add_service_error
 from core.paging import page_of, query_without_page
 from sla.selectors import contracts_visible_to
 from surveys import forms_complaints as forms
@@ -97,7 +98,7 @@ def new(request):
         try:
             complaint = complaint_register(actor=user, **form.service_kwargs())
         except ActionRefused as exc:
-            form.add_error(None, exc.message)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("Complaint %(number)s registered.")
                              % {"number": complaint.number})

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.roles import Capability, can
 from core.clock import now
+from core.errors import ActionRefused
 from sla.selectors import contracts_visible_to
 from surveys.forms_surveys import CallbackDoneForm, SurveyAnswerForm
 from surveys.models import CallbackTask
@@ -114,8 +115,6 @@ def callback_mark_done(request, pk: int):
     if not form.is_valid():
         messages.error(request, _("Say what came of the call."))
         return redirect("surveys:callbacks")
-    from core.errors import ActionRefused
-
     try:
         callback_done(actor=request.user, task=task, outcome=form.cleaned_data["outcome"])
     except ActionRefused as exc:

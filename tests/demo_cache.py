@@ -16,7 +16,7 @@ from django.core.management.color import no_style
 from django.db import connection, models, transaction
 
 from core.clock import now
-from itsm.demo import load_demo
+from demo.data import load_demo
 
 _recorded: dict[tuple, list] = {}
 

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.db.models import Count, F, Q
 
 from core.clock import now
-from itsm.demo_history import load_demo_history
+from demo.history import load_demo_history
 from kpi.figures import Scope, summary
 from kpi.models import DailyRollup
 from kpi.rollup import zone
@@ -91,7 +91,7 @@ def test_load_demo_archives_last_months_summaries(demo, settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
     from io import StringIO
 
-    from itsm.management.commands.load_demo import Command
+    from demo.management.commands.load_demo import Command
     from kpi.models import ServiceReport
 
     out = StringIO()

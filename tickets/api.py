@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, parsers, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import MethodNotAllowed, PermissionDenied
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -18,14 +18,13 @@ from accounts.api import PersonRefSerializer
 from accounts.models import Site, User
 from accounts.roles import Capability, can
 from accounts.selectors import people_visible_to
-from assets.models import Asset
-from assets.selectors import assets_reportable_by
 from core import uploads as files
 from core.clock import now
-from core.errors import ActionRefused
 from sla.models import Contract
 from sla.selectors import clock_states, contracts_visible_to
+from tickets import hooks
 from tickets.models import (
+    OPEN_STATUSES,
     Attachment,
     Category,
     Channel,
@@ -98,7 +97,7 @@ class TicketCreateSerializer(serializers.Serializer):
     priority = serializers.ChoiceField(choices=Priority.choices, required=False)
     needs_on_site = serializers.BooleanField(required=False)
     asset = serializers.PrimaryKeyRelatedField(
-        queryset=Asset.objects.none(), required=False, allow_null=True,
+        queryset=hooks.no_assets(), required=False, allow_null=True,
         help_text="Id of the asset the fault is on (an asset of the same contract).")
 
     def __init__(self, *args, **kwargs):
@@ -107,7 +106,7 @@ class TicketCreateSerializer(serializers.Serializer):
         if request is None:  # schema generation
             return
         user = request.user
-        self.fields["asset"].queryset = assets_reportable_by(user)
+        self.fields["asset"].queryset = hooks.assets_reportable_by(user)
         self.fields["contract"].queryset = contracts_visible_to(user)
         self.fields["site"].queryset = Site.objects.filter(
             organisation_id__in=contracts_visible_to(user).values("client_id"))
@@ -140,14 +139,14 @@ class TicketUpdateSerializer(serializers.Serializer):
                                                   required=False, allow_null=True)
     needs_on_site = serializers.BooleanField(required=False)
     kind = serializers.ChoiceField(choices=Kind.choices, required=False)
-    asset = serializers.PrimaryKeyRelatedField(queryset=Asset.objects.none(), required=False,
+    asset = serializers.PrimaryKeyRelatedField(queryset=hooks.no_assets(), required=False,
                                                allow_null=True)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:
-            self.fields["asset"].queryset = assets_reportable_by(request.user)
+            self.fields["asset"].queryset = hooks.assets_reportable_by(request.user)
 
     def validate(self, data):
         unknown = sorted(set(self.initial_data) - set(self.fields))
@@ -157,28 +156,57 @@ class TicketUpdateSerializer(serializers.Serializer):
         return data
 
 
-class ActionSerializer(serializers.Serializer):
-    """Input of the transitions; each uses the fields it needs."""
+class TicketNoteSerializer(serializers.Serializer):
+    """Input of the transitions that take only an optional note (accept, check-in, resume,
+    confirm)."""
 
-    note = serializers.CharField(required=False, allow_blank=True, default="")
-    assignee = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True),
-                                                  required=False)
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
-    code = serializers.ChoiceField(choices=ResolutionCode.choices, required=False)
-    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="",
+                                 help_text="Shown on the ticket's timeline.")
+
+
+class TicketDispatchSerializer(TicketNoteSerializer):
+    assignee = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True),
+        help_text="Id of an engineer on the contract's team.")
+
+
+class TicketPendSerializer(TicketNoteSerializer):
+    reason = serializers.ChoiceField(choices=PendingReason.choices,
+                                     help_text="What the ticket waits for.")
+
+
+class TicketResolveSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=ResolutionCode.choices,
+                                   help_text="How it was resolved.")
+    notes = serializers.CharField(allow_blank=False, help_text="What was done.")
     time_spent_minutes = serializers.IntegerField(min_value=0, max_value=1440, required=False,
                                                   default=0)
-    target = serializers.ChoiceField(choices=EscalationTarget.choices, required=False)
-    to = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True),
-                                            required=False, allow_null=True)
 
-    def validate(self, data):
-        if (self.context.get("action") == "pend"
-                and self.initial_data.get("reason") not in PendingReason.values):
-            raise serializers.ValidationError(
-                {"reason": [_("One of: %(values)s.")
-                            % {"values": ", ".join(PendingReason.values)}]})
-        return data
+
+class TicketEscalateSerializer(serializers.Serializer):
+    target = serializers.ChoiceField(choices=EscalationTarget.choices)
+    note = serializers.CharField(allow_blank=False, help_text="Why the ticket is escalated.")
+    to = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), required=False, allow_null=True,
+        help_text="Second line only: the engineer to take it (default: one of the contract's).")
+
+
+class TicketReopenSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=False, help_text="What is still wrong.")
+
+
+class TicketCancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+# Each transition's input: validates the request and is its schema in the OpenAPI document.
+TRANSITION_INPUT: dict[str, type[serializers.Serializer] | None] = {
+    "accept": TicketNoteSerializer, "claim": None, "dispatch": TicketDispatchSerializer,
+    "check_in": TicketNoteSerializer, "pend": TicketPendSerializer,
+    "resume": TicketNoteSerializer, "resolve": TicketResolveSerializer,
+    "escalate": TicketEscalateSerializer, "confirm": TicketNoteSerializer,
+    "reopen": TicketReopenSerializer, "cancel": TicketCancelSerializer,
+}
 
 
 class CommentSerializer(serializers.Serializer):
@@ -221,8 +249,6 @@ class TicketFilter(django_filters.FilterSet):
         fields = ["status", "priority", "kind", "channel", "assignee", "requester", "site"]
 
     def filter_open(self, queryset, name, value):
-        from tickets.models import OPEN_STATUSES
-
         if value is None:
             return queryset
         if value:
@@ -266,14 +292,8 @@ class TicketDetailSerializer(TicketSerializer):
 
     def get_survey_url(self, ticket) -> str | None:
         """The open satisfaction survey's link, for the requester only (surveys app, V1)."""
-        from surveys.ticket_surveys import survey_prompt  # tickets never imports surveys early
-
         request = self.context.get("request")
-        return survey_prompt(user=getattr(request, "user", None), ticket=ticket)
-
-
-def _error(exc: ActionRefused) -> Response:
-    return Response({"detail": exc.message}, status=exc.status_code)
+        return hooks.survey_prompt(user=getattr(request, "user", None), ticket=ticket)
 
 
 class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
@@ -301,10 +321,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         form = TicketCreateSerializer(data=request.data, context={"request": request})
         form.is_valid(raise_exception=True)
         data = dict(form.validated_data)
-        try:
-            ticket = ticket_create(actor=request.user, **data)
-        except ActionRefused as exc:
-            return _error(exc)
+        ticket = ticket_create(actor=request.user, **data)
         # The ticket in hand already has its related rows loaded; no second read needed.
         return Response(TicketSerializer(ticket, context={"request": request}).data,
                         status=status.HTTP_201_CREATED)
@@ -315,29 +332,26 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         form = TicketUpdateSerializer(data=request.data, partial=True,
                                       context={"request": request})
         form.is_valid(raise_exception=True)
-        try:
-            ticket_update(actor=request.user, ticket=ticket, **form.validated_data)
-        except ActionRefused as exc:
-            return _error(exc)
+        ticket_update(actor=request.user, ticket=ticket, **form.validated_data)
         return Response(self.get_serializer(self.get_queryset().get(pk=ticket.pk)).data)
 
     def update(self, request, *args, **kwargs):
         if not kwargs.get("partial"):
-            return Response({"detail": _("Use PATCH to change some fields.")},
-                            status=status.HTTP_405_METHOD_NOT_ALLOWED)
+            raise MethodNotAllowed(request.method, detail=_("Use PATCH to change some fields."))
         return super().update(request, *args, **kwargs)
 
     def _transition(self, request, name: str):
         ticket = self.get_object()
-        form = ActionSerializer(data=request.data, context={"request": request, "action": name})
-        form.is_valid(raise_exception=True)
-        try:
-            ticket_act(name, actor=request.user, ticket=ticket, **form.validated_data)
-        except ActionRefused as exc:
-            return _error(exc)
+        data = {}
+        form_class = TRANSITION_INPUT[name]
+        if form_class is not None:
+            form = form_class(data=request.data, context={"request": request})
+            form.is_valid(raise_exception=True)
+            data = form.validated_data
+        ticket_act(name, actor=request.user, ticket=ticket, **data)
         return Response(self.get_serializer(self.get_queryset().get(pk=ticket.pk)).data)
 
-    @extend_schema(request=ActionSerializer, responses=TicketSerializer)
+    @extend_schema(request=TRANSITION_INPUT["accept"], responses=TicketSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         return self._transition(request, "accept")
@@ -347,47 +361,47 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     def claim(self, request, pk=None):
         return self._transition(request, "claim")
 
-    @extend_schema(request=ActionSerializer, responses=TicketSerializer)
+    @extend_schema(request=TRANSITION_INPUT["dispatch"], responses=TicketSerializer)
     @action(detail=True, methods=["post"], url_path="dispatch")
     def dispatch_ticket(self, request, pk=None):  # `dispatch` is APIView's own method
         return self._transition(request, "dispatch")
 
-    @extend_schema(request=ActionSerializer, responses=TicketSerializer)
+    @extend_schema(request=TRANSITION_INPUT["check_in"], responses=TicketSerializer)
     @action(detail=True, methods=["post"], url_path="check-in")
     def check_in(self, request, pk=None):
         return self._transition(request, "check_in")
 
-    @extend_schema(request=ActionSerializer, responses=TicketSerializer)
+    @extend_schema(request=TRANSITION_INPUT["pend"], responses=TicketSerializer)
     @action(detail=True, methods=["post"])
     def pend(self, request, pk=None):
         return self._transition(request, "pend")
 
-    @extend_schema(request=ActionSerializer, responses=TicketSerializer)
+    @extend_schema(request=TRANSITION_INPUT["resume"], responses=TicketSerializer)
     @action(detail=True, methods=["post"])
     def resume(self, request, pk=None):
         return self._transition(request, "resume")
 
-    @extend_schema(request=ActionSerializer, responses=TicketSerializer)
+    @extend_schema(request=TRANSITION_INPUT["resolve"], responses=TicketSerializer)
     @action(detail=True, methods=["post"])
     def resolve(self, request, pk=None):
         return self._transition(request, "resolve")
 
-    @extend_schema(request=ActionSerializer, responses=TicketSerializer)
+    @extend_schema(request=TRANSITION_INPUT["confirm"], responses=TicketSerializer)
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
         return self._transition(request, "confirm")
 
-    @extend_schema(request=ActionSerializer, responses=TicketSerializer)
+    @extend_schema(request=TRANSITION_INPUT["reopen"], responses=TicketSerializer)
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
         return self._transition(request, "reopen")
 
-    @extend_schema(request=ActionSerializer, responses=TicketSerializer)
+    @extend_schema(request=TRANSITION_INPUT["cancel"], responses=TicketSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         return self._transition(request, "cancel")
 
-    @extend_schema(request=ActionSerializer, responses=TicketSerializer)
+    @extend_schema(request=TRANSITION_INPUT["escalate"], responses=TicketSerializer)
     @action(detail=True, methods=["post"])
     def escalate(self, request, pk=None):
         return self._transition(request, "escalate")
@@ -407,10 +421,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         form.is_valid(raise_exception=True)
         if form.validated_data["internal"] and request.user.is_client_side:
             raise PermissionDenied(_("Only the service team writes internal notes."))
-        try:
-            entry = ticket_comment(actor=request.user, ticket=ticket, **form.validated_data)
-        except ActionRefused as exc:
-            return _error(exc)
+        entry = ticket_comment(actor=request.user, ticket=ticket, **form.validated_data)
         return Response(CommentSerializer(entry).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(methods=["GET"], responses=AttachmentSerializer(many=True))
@@ -427,11 +438,8 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         form = AttachmentUploadSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         data = form.validated_data
-        try:
-            entry = ticket_comment(actor=request.user, ticket=ticket, body=data["note"],
-                                   internal=data["internal"], uploads=[data["file"]])
-        except ActionRefused as exc:
-            return _error(exc)
+        entry = ticket_comment(actor=request.user, ticket=ticket, body=data["note"],
+                               internal=data["internal"], uploads=[data["file"]])
         return Response(AttachmentSerializer(entry.ticket.attachments.filter(entry=entry),
                                              many=True, context={"request": request}).data,
                         status=status.HTTP_201_CREATED)

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from tickets.models import EscalationTarget, PendingReason, ResolutionCode
+from tickets.choices import EscalationTarget, PendingReason, ResolutionCode
 
 
 def _label(choices, value: str) -> str:

@@ -14,6 +14,7 @@ from core.clock import now
 from core.forms import BootstrapForm, MultipleFileField
 from sla.models import ContractMember
 from sla.selectors import contracts_visible_to
+from tickets import hooks
 from tickets.models import (
     Channel,
     EscalationTarget,
@@ -111,11 +112,9 @@ class PortalTicketForm(TicketFormBase):
 
     def __init__(self, *args, user: User, scanned=None, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        from assets.selectors import assets_held_by, assets_reportable_by
-
-        choices = assets_held_by(user)
+        choices = hooks.assets_held_by(user)
         if scanned is not None:
-            choices = assets_reportable_by(user).filter(
+            choices = hooks.assets_reportable_by(user).filter(
                 Q(pk__in=choices.values("pk")) | Q(pk=scanned.pk))
         self.fields["asset"].queryset = choices.order_by("tag", "pk")
         self.scanned = scanned
@@ -186,9 +185,7 @@ class LogCallForm(TicketFormBase):
         data["asset"] = None
         reference = (data.get("asset_ref") or "").strip()
         if reference and contract:
-            from assets.selectors import assets_reportable_by
-
-            matches = list(assets_reportable_by(self.user).filter(contract=contract).filter(
+            matches = list(hooks.assets_reportable_by(self.user).filter(contract=contract).filter(
                 Q(tag=reference) | Q(serial=reference))[:2])
             if len(matches) == 1:
                 data["asset"] = matches[0]

@@ -12,13 +12,14 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from accounts.roles import Capability, can
-from accounts.selectors import people_search
+from accounts.selectors import people_search, people_visible_to
 from core import uploads as files
 from core.clock import now
 from core.errors import ActionRefused
+from core.forms import add_service_error
 from core.paging import page_of, query_without_page
 from sla.selectors import clock_states, contracts_visible_to
-from tickets import forms
+from tickets import forms, hooks
 from tickets.models import Attachment, Channel, ServiceType, Status, Ticket
 from tickets.selectors import (
     QueueFilters,
@@ -76,7 +77,7 @@ def new(request):
         try:
             ticket = ticket_create(actor=request.user, **form.ticket_fields())
         except ActionRefused as exc:
-            form.add_error(None, exc.message)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("Ticket %(number)s filed. We will be in touch soon.")
                              % {"number": ticket.number})
@@ -87,12 +88,10 @@ def new(request):
 def _scanned_asset(request):
     """The asset whose QR label brought the user here (/a/<tag> → ?asset=<tag>), if they may
     report on it; an unknown or foreign tag is ignored rather than revealed."""
-    from assets.selectors import assets_reportable_by
-
     tag = (request.GET.get("asset") or request.POST.get("scanned") or "").strip()[:64]
     if not tag:
         return None
-    return (assets_reportable_by(request.user).filter(tag=tag)
+    return (hooks.assets_reportable_by(request.user).filter(tag=tag)
             .select_related("contract", "asset_type", "site").first())
 
 
@@ -113,7 +112,9 @@ def log_call(request):
                     resolution_notes=data["resolution_notes"],
                     dispatch_to=data["dispatch_to"], **form.ticket_fields())
             except ActionRefused as exc:
-                form.add_error(None, exc.message)
+                add_service_error(form, exc, {"code": "resolution_code",
+                                              "notes": "resolution_notes",
+                                              "assignee": "dispatch_to"})
             else:
                 messages.success(request, _("Ticket %(number)s logged (%(status)s).")
                                  % {"number": ticket.number,
@@ -142,8 +143,6 @@ def caller_tickets(request, pk: int):
     """htmx: the chosen caller's open tickets, so a duplicate is caught before it is filed."""
     if not can(request.user, Capability.LOG_CALLS):
         raise PermissionDenied
-    from accounts.selectors import people_visible_to
-
     try:
         caller = people_visible_to(request.user).select_related("site", "department").get(pk=pk)
     except User.DoesNotExist:
@@ -187,16 +186,13 @@ def queue(request):
 
 @login_required
 def detail(request, number: str):
-    from assets.store_selectors import ticket_store_context
-    from surveys.ticket_surveys import survey_prompt
-
     ticket = _ticket_or_404(request.user, number)
     actions = allowed_actions(request.user, ticket)
     found_on = None
     if ticket.channel == Channel.INSPECTION and not request.user.is_client_side:
         found_on = ticket.inspection_records.select_related("round__plan").first()
     return render(request, "tickets/detail.html", {
-        **ticket_store_context(user=request.user, ticket=ticket),
+        **hooks.ticket_page_context(user=request.user, ticket=ticket),
         "found_on": found_on,
         "ticket": ticket,
         "clocks": clock_states(ticket.clocks.all(), at=now()),
@@ -206,7 +202,7 @@ def detail(request, number: str):
         "may_write_internal": may_write_internal(request.user),
         "may_comment": ticket.status not in {Status.CLOSED, Status.CANCELLED}
         or not request.user.is_client_side,
-        "survey_url": survey_prompt(user=request.user, ticket=ticket, absolute=False),
+        "survey_url": hooks.survey_prompt(user=request.user, ticket=ticket, absolute=False),
     })
 
 

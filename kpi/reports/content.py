@@ -18,6 +18,7 @@ from django.db.models import Count, Q
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
+from assets.models import Loan, StockMovement
 from core.clock import now
 from core.periods import day_bounds, quarter_bounds, quarter_of, zone
 from kpi.figures import (
@@ -39,8 +40,10 @@ from kpi.models.reports import ReportKind
 from kpi.reports import charts
 from kpi.reports.periods import period_of
 from kpi.reports.structure import Report, Section, V, verdict
-from sla.models import ClockKind
+from sla.models import Clock, ClockKind
+from sla.selectors import clock_states
 from surveys.models import SurveyPolicy
+from tickets.models import OPEN_STATUSES, Kind, PendingReason, Priority, ServiceType, Ticket
 
 LIST_LIMIT = 200
 
@@ -159,8 +162,6 @@ def clocks_section(figures: dict, contract) -> tuple[Section, str]:
 
 def by_type_priority(contract, start: date, end: date) -> Section:
     """The month's rollup grouped by service type × priority: one query."""
-    from tickets.models import ServiceType
-
     grouped = totals_by(Scope(contract_ids=(contract.pk,)), start, end,
                         "service_type_id", "priority")
     types = {st.pk: st for st in ServiceType.objects.filter(
@@ -196,8 +197,6 @@ TICKET_FORMATS = ["text", "text", "text", "text", "text", "dt", "dt", "text"]
 def breached_section(contract, start: date, end: date) -> Section:
     """SLA clocks of the contract that breached in the period: read through the partial index
     on breached_at (a month is a narrow range), cut at LIST_LIMIT, with the full count."""
-    from sla.models import Clock
-
     lo, hi = day_bounds(start, end)
     clocks = Clock.objects.filter(breached_at__gte=lo, breached_at__lt=hi,
                                   ticket__contract=contract)
@@ -221,8 +220,6 @@ def breached_section(contract, start: date, end: date) -> Section:
 
 
 def p1_section(contract, start: date, end: date) -> Section:
-    from tickets.models import Priority, Ticket
-
     lo, hi = day_bounds(start, end)
     tickets = Ticket.objects.filter(contract=contract, priority=Priority.P1,
                                     created_at__gte=lo, created_at__lt=hi)
@@ -321,9 +318,6 @@ def monthly_summary(contract, start: date, end: date, *, today: date) -> tuple[l
 
 
 def monthly_repair(contract, start: date, end: date, *, today: date) -> tuple[list, dict]:
-    from assets.models import Loan, StockMovement
-    from tickets.models import OPEN_STATUSES, Kind, PendingReason, Ticket
-
     lo, hi = day_bounds(start, end)
     repairs = Ticket.objects.filter(contract=contract, kind=Kind.FAULT, asset__isnull=False,
                                     created_at__gte=lo, created_at__lt=hi)
@@ -482,8 +476,6 @@ def review(contract, start: date, end: date, *, today: date) -> tuple[list, dict
 
 
 def major_incident(contract, ticket, *, at: datetime) -> tuple[list, dict]:
-    from sla.selectors import clock_states
-
     facts = [
         [_("Ticket"), ticket.number], [_("Title"), ticket.title],
         [_("Service type"), ticket.service_type.label if ticket.service_type_id else ""],

@@ -22,11 +22,14 @@ from core.clock import now
 from core.periods import day_start, zone
 from core.periods import today as local_today
 from core.publish import publish_quietly
+from kpi import rollup
 from kpi.models.reports import ReportKind, ServiceReport
 from kpi.reports import content
 from kpi.reports.pdf import render_pdf
 from kpi.reports.periods import due_on, period_of
 from kpi.reports.xlsx import render_xlsx
+from notifications.services import email_from_template
+from tickets.models import Priority, Ticket
 
 logger = logging.getLogger(__name__)
 
@@ -42,13 +45,11 @@ def language_for(contract, actor=None) -> str:
 
 def refresh_period(contract, start: date, end: date) -> None:
     """Make the rollup of the period exact for this contract before reading it."""
-    from kpi.rollup import refresh, refresh_backlog
-
     today = local_today()
-    refresh(start, end, contract_ids=[contract.pk], backlog=False)
+    rollup.refresh(start, end, contract_ids=[contract.pk], backlog=False)
     last = min(end, today)
     if last >= start:
-        refresh_backlog(last, last, contract_ids=[contract.pk])
+        rollup.refresh_backlog(last, last, contract_ids=[contract.pk])
 
 
 def render(contract, kind: str, period_start: date, fmt: str, *, ticket=None, version: int = 1,
@@ -153,8 +154,6 @@ def recipients(contract) -> list:
 
 def send_report(report_row: ServiceReport) -> int:
     """E-mail the client contacts and the PM the report page link (once per version)."""
-    from notifications.services import email_from_template
-
     url = (settings.SITE_URL + reverse("kpi:reports")
            + f"?contract={report_row.contract.code}&kind={report_row.kind}")
     sent = 0
@@ -176,8 +175,6 @@ def send_report(report_row: ServiceReport) -> int:
 def major_incident_for(ticket_id: int) -> ServiceReport | None:
     """The major-incident report of a resolved P1 ticket; None (nothing done) when it exists
     already or the ticket is not a resolved P1."""
-    from tickets.models import Priority, Ticket
-
     ticket = (Ticket.objects.select_related("contract", "contract__client", "service_type",
                                             "assignee", "requester", "asset")
               .filter(pk=ticket_id).first())
@@ -190,24 +187,18 @@ def major_incident_for(ticket_id: int) -> ServiceReport | None:
 
 def queue_major_incident(ticket_id: int) -> None:
     """Hand the report to a worker; never raises or waits on a dead broker (the daily schedule
-    catches P1 tickets whose report is missing)."""
-    from kpi.tasks import major_incident_report
-
-    publish_quietly(major_incident_report, (ticket_id,),
+    catches P1 tickets whose report is missing). By name: kpi.tasks imports this module."""
+    publish_quietly("kpi.tasks.major_incident_report", (ticket_id,),
                     fallback="the daily report schedule will make it")
 
 
 def on_ticket_resolved(sender, ticket, actor=None, **kwargs) -> None:
-    from tickets.models import Priority
-
     if ticket.priority == Priority.P1:
         transaction.on_commit(partial(queue_major_incident, ticket.pk))
 
 
 def missing_major_incidents(since: date) -> list[int]:
     """Resolved P1 tickets since `since` without a report (a lost broker message)."""
-    from tickets.models import Priority, Ticket
-
     return list(Ticket.objects.filter(priority=Priority.P1, resolved_at__gte=day_start(since),
                                       major_incident_reports__isnull=True)
                 .values_list("pk", flat=True)[:200])

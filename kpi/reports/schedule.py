@@ -20,8 +20,11 @@ import logging
 from datetime import date, timedelta
 
 from core.periods import month_start
+from core.periods import today as local_today
 from kpi.models.reports import ReportKind, ServiceReport
+from kpi.reports import generate
 from kpi.reports.periods import period_of
+from sla.models import Contract
 
 logger = logging.getLogger(__name__)
 
@@ -40,18 +43,12 @@ def due_reports(today: date) -> list[tuple[str, date, date]]:
 
 
 def run_schedule(today: date | None = None) -> dict:
-    from core.periods import today as local_today
-    from kpi.reports.generate import (
-        MISSED_INCIDENT_DAYS,
-        major_incident_for,
-        missing_major_incidents,
-    )
-
     today = today or local_today()
     made, failed = _periodic_reports(due_reports(today))
-    for ticket_id in missing_major_incidents(today - timedelta(days=MISSED_INCIDENT_DAYS)):
+    for ticket_id in generate.missing_major_incidents(
+            today - timedelta(days=generate.MISSED_INCIDENT_DAYS)):
         try:
-            report = major_incident_for(ticket_id)
+            report = generate.major_incident_for(ticket_id)
         except Exception:
             logger.exception("Could not generate the major-incident report of %s", ticket_id)
             failed.append(f"ticket {ticket_id}")
@@ -64,9 +61,6 @@ def run_schedule(today: date | None = None) -> dict:
 def _periodic_reports(due: list[tuple]) -> tuple[list[int], list[str]]:
     """Generate the due monthly, quarterly and annual reports missing for each contract in force
     in their period; the figures are refreshed once per contract for the widest period."""
-    from kpi.reports.generate import generate_report, refresh_period
-    from sla.models import Contract
-
     made, failed = [], []
     if not due:
         return made, failed
@@ -82,7 +76,8 @@ def _periodic_reports(due: list[tuple]) -> tuple[list[int], list[str]]:
         if not todo:
             continue
         try:  # the widest period once (on the 1st of January: the year covers the rest)
-            refresh_period(contract, min(s for _k, s, _e in todo), max(e for _k, _s, e in todo))
+            generate.refresh_period(contract, min(s for _k, s, _e in todo),
+                                    max(e for _k, _s, e in todo))
         except Exception:  # one contract's failure must not stop the others
             logger.exception("Could not refresh the figures of %s", contract.code)
             failed += [f"{contract.code} {kind} {start}" for kind, start, _e in todo]
@@ -92,7 +87,7 @@ def _periodic_reports(due: list[tuple]) -> tuple[list[int], list[str]]:
                                             ticket__isnull=True).exists():
                 continue  # another run made it meanwhile (a second scheduler, a slow refresh)
             try:
-                report = generate_report(contract, kind, start, refresh=False)
+                report = generate.generate_report(contract, kind, start, refresh=False)
             except Exception:
                 logger.exception("Could not generate %s %s for %s", kind, start, contract.code)
                 failed.append(f"{contract.code} {kind} {start}")

@@ -1,6 +1,6 @@
 from django.test import override_settings
 
-from itsm.demo import DEMO_PASSWORD
+from demo.data import DEMO_PASSWORD, load_demo
 
 
 def test_it_logs_in_with_the_demo_password_and_lands_home(client, demo):
@@ -79,8 +79,6 @@ def test_logout_is_post_only_and_protected_by_csrf(demo):
 def test_the_login_page_lists_the_demo_logins_only_on_a_demo_install(client, db, settings):
     settings.SHOW_DEMO_LOGINS = True
     assert b"demo-logins" not in client.get("/login/").content
-    from itsm.demo import load_demo
-
     load_demo()
     page = client.get("/login/").content.decode()
     assert "demo-logins" in page and "engineer2" in page and "demo12345" in page

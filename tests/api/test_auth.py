@@ -1,7 +1,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from itsm.demo import DEMO_PASSWORD
+from demo.data import DEMO_PASSWORD
 
 
 @pytest.fixture
@@ -32,13 +32,13 @@ def test_it_returns_the_same_token_on_a_second_login(api, demo):
 def test_it_refuses_a_wrong_password_with_a_clear_error(api, demo):
     response = api.post("/api/auth/token/", {"username": "pm", "password": "x"}, format="json")
     assert response.status_code == 400
-    assert "detail" in response.json()
+    assert response.json()["detail"] and response.json()["code"] == "bad_credentials"
 
 
 def test_it_reports_missing_fields(api, db):
     response = api.post("/api/auth/token/", {}, format="json")
     assert response.status_code == 400
-    assert set(response.json()) == {"username", "password"}
+    assert set(response.json()["errors"]) == {"username", "password"}
 
 
 def test_it_refuses_an_inactive_user(api, demo):

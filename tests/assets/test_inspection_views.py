@@ -327,7 +327,7 @@ def test_the_api_refuses_missing_answers(people):
     answer = api(people["engineer2"]).post(f"/api/inspection-records/{record.pk}/complete/",
                                            body, format="json")
     assert answer.status_code == 400
-    assert set(answer.json()["results"]) == {str(i.pk) for i in items}
+    assert set(answer.json()["errors"]["results"]) == {str(i.pk) for i in items}
     record.refresh_from_db()
     assert record.outcome == "pending"
 

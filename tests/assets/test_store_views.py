@@ -288,9 +288,10 @@ def test_api_movements(s, login):
     response = client.post(url, {"kind": "issue", "location": s["hq"].pk, "quantity": 5,
                                  "ticket": s["printer"].number}, content_type="application/json")
     assert response.status_code == 400 and "仅有 4 个" in response.json()["detail"]
+    assert response.json()["errors"]["quantity"] == [response.json()["detail"]]
     response = client.post(url, {"kind": "issue", "location": s["hq"].pk, "quantity": 1},
                            content_type="application/json")
-    assert response.status_code == 400 and "ticket" in response.json()
+    assert response.status_code == 400 and "ticket" in response.json()["errors"]
     ledger = client.get(url).json()["results"]
     assert [m["quantity"] for m in ledger] == [-2, 6]
     assert login(s["engineer"]).post(url, {
@@ -310,7 +311,9 @@ def test_api_loans(s, login):
     assert response.json()["borrower"]["id"] == s["printer"].requester_id
     again = client.post("/api/loans/", {"asset": s["spare"].pk, "ticket": s["printer"].number,
                                         "due_back": due}, content_type="application/json")
-    assert again.status_code == 400 and "已借出" in again.json()["detail"]
+    # Already lent: a refused action (409), not bad input.
+    assert again.status_code == 409 and "已借出" in again.json()["detail"]
+    assert again.json()["code"] == "refused"
     assert [r["id"] for r in client.get("/api/loans/", {"open": "true"}).json()["results"]] == [
         loan_id]
     assert login(s["engineer"]).post(f"/api/loans/{loan_id}/return/").status_code == 403

@@ -79,7 +79,7 @@ def screenshot():
 def demo_site(live_server, transactional_db, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SHOW_DEMO_LOGINS = True
-    from itsm.demo import load_demo
+    from demo.data import load_demo
 
     load_demo()
     return live_server.url

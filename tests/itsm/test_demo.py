@@ -1,6 +1,6 @@
 from accounts.models import Organisation, User
 from accounts.roles import Role
-from itsm.demo import load_demo
+from demo.data import load_demo
 from sla.models import Contract
 
 LOGINS = {"admin": Role.ADMIN, "desk": Role.AGENT, "engineer": Role.ENGINEER,

@@ -23,7 +23,7 @@ def test_it_answers_503_when_the_broker_is_down(client, db, settings, dead_broke
 
 
 def test_it_answers_503_when_the_database_is_down(client, db, monkeypatch):
-    from itsm import health
+    from core import health
 
     monkeypatch.setattr(health, "check_database",
                         lambda: {"ok": False, "vendor": "x", "error": "OperationalError: gone"})

@@ -10,8 +10,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from itsm.health import heartbeat_status
-from itsm.models import SystemState
+from core.health import heartbeat_status
+from core.models import SystemState
 from itsm.tasks import heartbeat
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -78,7 +78,7 @@ def test_no_data_gives_zero_counts_and_null_rates(api):
 def test_bad_parameters_are_400_with_the_field(api, params, field):
     response = api("pm").get(URL, params)
     assert response.status_code == 400
-    assert field in response.json()
+    assert field in response.json()["errors"]
 
 
 def test_engineer_outside_the_team_is_400(api, demo):

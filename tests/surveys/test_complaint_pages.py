@@ -184,7 +184,7 @@ def test_api_create_rules(demo):
     assert response.status_code == 400
     response = api(demo["user"]).post("/api/complaints/", {
         "contract": "DEMO-DESKTOP", "description": "x", "received_at": past}, format="json")
-    assert response.status_code == 400 and "received_at" in response.json()
+    assert response.status_code == 400 and "received_at" in response.json()["errors"]
     response = api(demo["user"]).post("/api/complaints/", {
         "contract": "DEMO-DESKTOP", "description": "服务太慢"}, format="json")
     assert response.status_code == 201

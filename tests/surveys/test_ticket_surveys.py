@@ -285,9 +285,9 @@ def test_api_refuses_bad_values_with_field_errors(demo, resolved):
     survey = _survey(resolved())
     response = _post(survey.token, {**GOOD, "overall": 6, "attitude": 0})
     assert response.status_code == 400
-    assert {"overall", "attitude"} <= set(response.json())
+    assert {"overall", "attitude"} <= set(response.json()["errors"])
     response = _post(survey.token, {**GOOD, "overall": 2})
-    assert response.status_code == 400 and "comment" in response.json()
+    assert response.status_code == 400 and "comment" in response.json()["errors"]
     survey.refresh_from_db()
     assert survey.answered_at is None
 

@@ -38,7 +38,8 @@ def test_an_end_user_cannot_set_desk_fields(demo, api):
         "contract": "DEMO-DESKTOP", "service_type": "hardware", "title": "x",
         "priority": 1, "requester": demo["user2"].pk, "channel": "phone"}, format="json")
     assert response.status_code == 400
-    assert set(response.json()) == {"priority", "requester", "channel"}
+    assert response.json()["code"] == "invalid"
+    assert set(response.json()["errors"]) == {"priority", "requester", "channel"}
     assert not Ticket.objects.filter(title="x").exists()
 
 
@@ -54,7 +55,7 @@ def test_an_end_user_cannot_file_on_another_clients_contract(demo, api):
     response = api(demo["user"]).post("/api/tickets/", {
         "contract": "DEMO-SERVER", "service_type": "hardware", "title": "z"}, format="json")
     assert response.status_code == 400
-    assert "contract" in response.json()
+    assert "contract" in response.json()["errors"]
 
 
 def test_the_desk_logs_for_a_caller_with_priority(demo, api):
@@ -86,7 +87,7 @@ def test_transitions_by_post_and_409_with_a_reason(demo, api, file_ticket):
     assert response.status_code == 403
     response = api(demo["user"]).post(f"/api/tickets/{ticket.pk}/confirm/")
     assert response.status_code == 409
-    assert response.json()["detail"]
+    assert response.json()["detail"] and response.json()["code"] == "refused"
     response = engineer.post(f"/api/tickets/{ticket.pk}/resolve/",
                              {"code": "fixed", "notes": "换了电源"}, format="json")
     assert response.json()["status"] == "resolved"
@@ -97,8 +98,8 @@ def test_transitions_by_post_and_409_with_a_reason(demo, api, file_ticket):
 def test_a_transition_missing_input_is_a_clear_error(demo, api, file_ticket):
     ticket = file_ticket()
     response = api(demo["desk"]).post(f"/api/tickets/{ticket.pk}/dispatch/", {}, format="json")
-    assert response.status_code == 409
-    assert "assignee" in response.json()["detail"]
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["assignee"]
     response = api(demo["desk"]).post(f"/api/tickets/{ticket.pk}/pend/", {"reason": "nap"},
                                       format="json")
     assert response.status_code == 400

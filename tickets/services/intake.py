@@ -13,7 +13,7 @@ from accounts.roles import Capability, can
 from core import uploads as files
 from core.clock import now
 from core.counters import next_in_year
-from core.errors import ActionRefused, PermissionRefused
+from core.errors import ActionRefused, InvalidInput, PermissionRefused
 from sla import clocks
 from sla.models import Contract
 from sla.selectors import contracts_visible_to
@@ -28,8 +28,8 @@ from tickets.models import (
     Ticket,
     TicketCounter,
 )
-from tickets.services import transitions
 from tickets.services._common import _attach, _locked, _record, _save, _sync_due
+from tickets.services.transitions import ticket_accept, ticket_dispatch, ticket_resolve
 
 # The history reason of changes the system makes on its own (no person behind them).
 SYSTEM_CHANGE_REASON = "system"
@@ -110,30 +110,32 @@ def ticket_create(
 
 def _validate_new(*, actor, requester, contract, service_type, category, site, title) -> None:
     if not title or not title.strip():
-        raise ActionRefused(_("Say in a few words what is wrong."))
+        raise InvalidInput(_("Say in a few words what is wrong."), field="title")
     if not contracts_visible_to(actor).filter(pk=contract.pk).exists():
         raise PermissionRefused(_("You are not on this contract."))
     if not contract.is_active_on(now().date()):
         raise ActionRefused(_("Contract %(code)s is not in force today.")
                                 % {"code": contract.code})
     if requester.organisation_id != contract.client_id:
-        raise ActionRefused(_("%(name)s is not a person of %(client)s.")
-                                % {"name": requester.display_name, "client": contract.client})
+        raise InvalidInput(_("%(name)s is not a person of %(client)s.")
+                           % {"name": requester.display_name, "client": contract.client},
+                           field="requester")
     if not service_type.active:
-        raise ActionRefused(_("This service type is no longer offered."))
+        raise InvalidInput(_("This service type is no longer offered."), field="service_type")
     if category is not None and category.service_type_id != service_type.pk:
-        raise ActionRefused(_("The category does not belong to the service type."))
+        raise InvalidInput(_("The category does not belong to the service type."),
+                           field="category")
     if site is not None and site.organisation_id != contract.client_id:
-        raise ActionRefused(_("The site is not one of the client's sites."))
+        raise InvalidInput(_("The site is not one of the client's sites."), field="site")
 
 
 def _validate_asset(asset, contract) -> None:
     if asset is None:
         return
     if asset.contract_id != contract.pk:
-        raise ActionRefused(_("The asset is not covered by this contract."))
+        raise InvalidInput(_("The asset is not covered by this contract."), field="asset")
     if asset.status == "retired":
-        raise ActionRefused(_("Asset %(asset)s is retired.") % {"asset": asset})
+        raise InvalidInput(_("Asset %(asset)s is retired.") % {"asset": asset}, field="asset")
 
 
 def _flag_recurring_fault(ticket: Ticket) -> None:
@@ -218,12 +220,12 @@ def ticket_log_call(*, actor: User, resolve_now: bool = False, resolution_code: 
     ticket = ticket_create(actor=actor, **fields)
     if ticket.status != Status.SUBMITTED:  # a resubmitted form: leave the first ticket alone
         return ticket
-    ticket = transitions.ticket_accept(actor=actor, ticket=ticket)
+    ticket = ticket_accept(actor=actor, ticket=ticket)
     if resolve_now:
-        ticket = transitions.ticket_resolve(actor=actor, ticket=ticket, code=resolution_code,
+        ticket = ticket_resolve(actor=actor, ticket=ticket, code=resolution_code,
                                             notes=resolution_notes)
     elif dispatch_to is not None:
-        ticket = transitions.ticket_dispatch(actor=actor, ticket=ticket,
+        ticket = ticket_dispatch(actor=actor, ticket=ticket,
                                              assignee=dispatch_to)
     return ticket
 
@@ -251,18 +253,19 @@ def ticket_update(*, actor: User, ticket: Ticket, **changes) -> Ticket:
         raise PermissionRefused(_("You may not change: %(fields)s.")
                                     % {"fields": ", ".join(refused)})
     if "title" in changes and not (changes["title"] or "").strip():
-        raise ActionRefused(_("Say in a few words what is wrong."))
+        raise InvalidInput(_("Say in a few words what is wrong."), field="title")
     service_type = changes.get("service_type", ticket.service_type)
     category = changes.get("category", ticket.category if "service_type" not in changes else None)
     if category is not None and category.service_type_id != service_type.pk:
-        raise ActionRefused(_("The category does not belong to the service type."))
+        raise InvalidInput(_("The category does not belong to the service type."),
+                           field="category")
     site = changes.get("site", ticket.site)
     if site is not None and site.organisation_id != ticket.contract.client_id:
-        raise ActionRefused(_("The site is not one of the client's sites."))
+        raise InvalidInput(_("The site is not one of the client's sites."), field="site")
     if changes.get("asset") is not None:
         _validate_asset(changes["asset"], ticket.contract)
     if "priority" in changes and changes["priority"] not in Priority.values:
-        raise ActionRefused(_("Choose a priority from P1 to P4."))
+        raise InvalidInput(_("Choose a priority from P1 to P4."), field="priority")
     changed = [f for f, v in changes.items() if getattr(ticket, f) != v]
     if "service_type" in changes:
         changes["category"] = category

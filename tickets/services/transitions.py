@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.roles import Role
 from core.clock import now
-from core.errors import ActionRefused
+from core.errors import ActionRefused, InvalidInput
 from sla import clocks
 from sla.models import ClockKind
 from tickets import notify, signals
@@ -137,7 +137,7 @@ def ticket_check_in(*, actor: User, ticket: Ticket, note: str = "") -> Ticket:
 def ticket_pend(*, actor: User, ticket: Ticket, reason: str, note: str = "") -> Ticket:
     """Wait for the user, a vendor or a spare part (the SLA clocks pause)."""
     if reason not in PendingReason.values:
-        raise ActionRefused(_("Choose why the ticket waits."))
+        raise InvalidInput(_("Choose why the ticket waits."), field="reason")
     ticket = _locked(ticket)
     check("pend", actor, ticket)
     moment = now()
@@ -177,9 +177,9 @@ def ticket_resolve(*, actor: User, ticket: Ticket, code: str, notes: str,
     """Record the fix; the requester is asked to confirm. Resolved by the desk without an engineer
     ever dispatched counts as first-line resolution."""
     if code not in ResolutionCode.values:
-        raise ActionRefused(_("Choose a resolution code."))
+        raise InvalidInput(_("Choose a resolution code."), field="code")
     if not notes or not notes.strip():
-        raise ActionRefused(_("Describe what was done."))
+        raise InvalidInput(_("Describe what was done."), field="notes")
     ticket = _locked(ticket)
     check("resolve", actor, ticket)
     moment = now()
@@ -212,9 +212,9 @@ def ticket_escalate(*, actor: User, ticket: Ticket, target: str, note: str,
                     to: User | None = None) -> Ticket:
     """Technical escalation to a second-line engineer, or management escalation to the PM."""
     if target not in EscalationTarget.values:
-        raise ActionRefused(_("Choose whom to escalate to."))
+        raise InvalidInput(_("Choose whom to escalate to."), field="target")
     if not note or not note.strip():
-        raise ActionRefused(_("Say why the ticket is escalated."))
+        raise InvalidInput(_("Say why the ticket is escalated."), field="note")
     ticket = _locked(ticket)
     check("escalate", actor, ticket)
     moment = now()
@@ -263,7 +263,7 @@ def ticket_confirm(*, actor: User, ticket: Ticket, note: str = "") -> Ticket:
 def ticket_reopen(*, actor: User, ticket: Ticket, reason: str) -> Ticket:
     """Not fixed: back to the engineer who had it, within the confirmation window."""
     if not reason or not reason.strip():
-        raise ActionRefused(_("Say what is still wrong."))
+        raise InvalidInput(_("Say what is still wrong."), field="reason")
     ticket = _locked(ticket)
     check("reopen", actor, ticket)
     moment = now()
@@ -318,5 +318,6 @@ def ticket_act(action: str, *, actor: User, ticket: Ticket, **data) -> Ticket:
     missing = [name for name, p in parameters.items() if name not in {"actor", "ticket"}
                and p.default is inspect.Parameter.empty and name not in kwargs]
     if missing:
-        raise ActionRefused(_("Missing: %(fields)s.") % {"fields": ", ".join(missing)})
+        raise InvalidInput(_("Missing: %(fields)s.") % {"fields": ", ".join(missing)},
+                           errors={name: [_("This field is required.")] for name in missing})
     return function(actor=actor, ticket=ticket, **kwargs)

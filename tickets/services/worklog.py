@@ -19,8 +19,9 @@ from tickets.models import (
     Status,
     Ticket,
 )
-from tickets.services import transitions
 from tickets.services._common import _attach, _locked, _record, _save
+from tickets.services.transitions import _resume
+from tickets.workflow import may_write_internal
 
 
 # --- work log --------------------------------------------------------------------------------
@@ -28,8 +29,6 @@ from tickets.services._common import _attach, _locked, _record, _save
 def ticket_comment(*, actor: User, ticket: Ticket, body: str, internal: bool = False,
                    time_spent_minutes: int = 0, uploads=()) -> Entry:
     """A public reply or an internal note, with time spent and attachments."""
-    from tickets.workflow import may_write_internal
-
     body = (body or "").strip()
     if not body and not uploads:
         raise ActionRefused(_("Write something or attach a file."))
@@ -55,7 +54,7 @@ def ticket_comment(*, actor: User, ticket: Ticket, body: str, internal: bool = F
     if not internal:
         if actor.pk == ticket.requester_id:
             if ticket.status == Status.PENDING and ticket.pending_reason == PendingReason.USER:
-                transitions._resume(ticket, actor)
+                _resume(ticket, actor)
             if ticket.assignee_id:
                 notify.reply_to_engineer(ticket, entry)
         else:

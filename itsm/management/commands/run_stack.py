@@ -23,7 +23,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from itsm.demo import DEMO_PASSWORD, PEOPLE
+from demo.data import DEMO_PASSWORD, PEOPLE
 from itsm.env import env_str, local_url, mask_url
 
 # Seconds the children get to shut down cleanly (a Celery task in progress finishes first).

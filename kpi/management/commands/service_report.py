@@ -10,6 +10,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from kpi.models.reports import ReportKind
+from kpi.reports.generate import render
+from kpi.reports.periods import parse_month
+from sla.models import Contract
 
 KINDS = [ReportKind.MONTHLY_SUMMARY.value, ReportKind.MONTHLY_REPAIR.value]
 
@@ -27,10 +30,6 @@ class Command(BaseCommand):
                             help="zh-hans or en (default: the client contacts' language).")
 
     def handle(self, *args, contract, month, fmt, out, kind, language, **options):
-        from kpi.reports.generate import render
-        from kpi.reports.periods import parse_month
-        from sla.models import Contract
-
         try:
             first = parse_month(month)
         except ValueError:

@@ -1,7 +1,12 @@
 
 from django.core.management.base import BaseCommand
 
-from itsm.demo import DEMO_PASSWORD, PEOPLE, load_demo
+from core.periods import month_start, today
+from demo.data import DEMO_PASSWORD, PEOPLE, load_demo
+from demo.history import load_demo_history
+from kpi.models.reports import ReportKind
+from kpi.reports.generate import generate_report
+from sla.models import Contract
 
 
 class Command(BaseCommand):
@@ -19,8 +24,6 @@ class Command(BaseCommand):
             "Demo data ready: {organisations} organisations, {people} people, "
             "{contracts} contracts, {tickets} tickets.".format(**counts)))
         if history:
-            from itsm.demo_history import load_demo_history
-
             added = load_demo_history()
             if added:
                 self.stdout.write(self.style.SUCCESS(
@@ -37,11 +40,6 @@ class Command(BaseCommand):
         """Last month's service summaries in the report archive, so it is not empty on the
         first visit. Not e-mailed. A machine without Pango or the CJK fonts (WeasyPrint cannot
         load) only gets a warning: the demo itself is complete without them."""
-        from core.periods import month_start, today
-        from kpi.models.reports import ReportKind
-        from kpi.reports.generate import generate_report
-        from sla.models import Contract
-
         first = month_start(today(), back=1)
         for contract in Contract.objects.filter(code__in=["DEMO-DESKTOP", "DEMO-SERVER"]):
             try:

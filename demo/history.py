@@ -1,7 +1,7 @@
 """Six months of demo service history, so the KPI dashboards, scorecards and reports (issue 7)
 show real figures on a fresh install (`make run`, `manage.py load_demo --history`).
 
-Not part of `itsm.demo.load_demo()` (the tests replay that small demo): `load_demo_history()`
+Not part of `demo.data.load_demo()` (the tests replay that small demo): `load_demo_history()`
 writes a few thousand rows straight into the tables with bulk_create — tickets with their
 timeline entries and SLA clocks, surveys (and the callbacks of low scores), a few complaints —
 then rebuilds the KPI rollup for the whole period. The data is made up from a seeded random
@@ -42,9 +42,10 @@ from accounts.roles import Role
 from assets.models import Asset
 from core.clock import now
 from core.counters import next_in_year
+from core.models import SystemState
 from core.periods import month_start, zone
-from itsm.demo import DEMO_PASSWORD
-from itsm.demo_history_data import (
+from demo.data import DEMO_PASSWORD
+from demo.history_data import (
     BAD_COMMENTS,
     COMPLAINTS,
     DESKTOP_MIX,
@@ -53,7 +54,6 @@ from itsm.demo_history_data import (
     NOTES,
     SERVER_MIX,
 )
-from itsm.models import SystemState
 from kpi import rollup
 from sla import holidays
 from sla.clocks import calendar_for

@@ -1,4 +1,4 @@
-"""What the demo's service history is made of (itsm/demo_history.py): the extra requesters, the
+"""What the demo's service history is made of (demo/history.py): the extra requesters, the
 mix of faults and requests per contract with their weights, resolution notes, survey comments and
 complaints. Plain data, Chinese as the client's people write it."""
 

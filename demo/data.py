@@ -15,11 +15,11 @@ from accounts.roles import Role
 from assets.inspections import rounds_generate
 from assets.models import Asset
 from core.clock import now
-from itsm.demo_assets import load_assets
-from itsm.demo_sla import load_service_levels
-from itsm.demo_surveys import load_survey_policies
-from itsm.demo_tickets import load_catalogue, load_tickets
-from itsm.services import demo_mark_loaded
+from core.state import demo_mark_loaded
+from demo.assets import load_assets
+from demo.sla import load_service_levels
+from demo.surveys import load_survey_policies
+from demo.tickets import load_catalogue, load_tickets
 from sla.models import Contract, ContractMember, ServiceCalendar
 from tickets.models import Ticket
 

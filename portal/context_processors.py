@@ -1,8 +1,14 @@
+"""The menu bar: each entry shown to the people who may open it (the portal reads every app)."""
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.roles import Capability, capabilities_of, home_url_name
+from assets.inspections import may_read_report, may_see_inspections
+from assets.store_selectors import may_read_store
+from kpi.scorecards import has_own_scorecards, is_manager
+from tickets.workflow import may_see_queue
 
 # (label, url name, capability needed or None for everyone logged in, or a special rule below);
 # a (label, [entries]) pair is a drop-down menu, shown when any of its entries is.
@@ -44,11 +50,6 @@ def navigation(request):
         return {}
     held = capabilities_of(user)
     items = [{"label": _("Home"), "url": reverse(home_url_name(user)), "name": "home"}]
-    from assets.inspections import may_read_report, may_see_inspections
-    from assets.store_selectors import may_read_store
-    from kpi.scorecards import has_own_scorecards, is_manager
-    from tickets.workflow import may_see_queue
-
     special = {"client_side": user.is_client_side, "queue": may_see_queue(user),
                "levels": Capability.READ_DASHBOARDS in held or Capability.DISPATCH in held,
                "inspections": may_see_inspections(user),

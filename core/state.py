@@ -1,7 +1,9 @@
+"""The installation's own state: the worker's heartbeat and whether the demo is loaded."""
+
 from django.db import transaction
 
 from core.clock import now
-from itsm.models import SystemState
+from core.models import SystemState
 
 
 def heartbeat_record() -> SystemState:

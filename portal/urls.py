@@ -1,0 +1,15 @@
+from django.urls import path
+
+from portal import views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("portal/", views.home_portal, name="home_portal"),
+    path("client/", views.home_client, name="home_client"),
+    path("desk/", views.home_desk, name="home_desk"),
+    path("engineer/", views.home_engineer, name="home_engineer"),
+    path("manage/", views.home_manager, name="home_manager"),
+    path("system/", views.home_admin, name="home_admin"),
+]
