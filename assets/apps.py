@@ -9,8 +9,11 @@ class AssetsConfig(AppConfig):
     def ready(self):
         # Ticket screens list devices and show the store panel through tickets.hooks (tickets
         # builds below assets and never imports it). Imported here: models are ready only now.
-        from assets.selectors import assets_held_by, assets_reportable_by  # ready(): app wiring
-        from assets.store_selectors import ticket_store_context  # ready(): app wiring
+        from assets.selectors.register import (  # ready(): app wiring
+            assets_held_by,
+            assets_reportable_by,
+        )
+        from assets.selectors.store import ticket_store_context  # ready(): app wiring
         from tickets import hooks  # ready(): app wiring
 
         hooks.assets_held_by.provide(assets_held_by)

@@ -20,8 +20,8 @@ from django.db.models import Count, F, Min, Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from assets.inspections import HOLIDAY_LABELS, PENDING, with_progress
 from assets.models import Asset, InspectionRecord, InspectionRound
+from assets.selectors.inspections import HOLIDAY_LABELS, PENDING, with_progress
 from core.spreadsheets import safe_cell
 
 DONE = ~Q(outcome=PENDING)

@@ -2,9 +2,9 @@
 
 from celery import shared_task
 
-from assets.inspections import rounds_generate
-from assets.services import warranty_notices_send
-from assets.store_services import restock_sweep
+from assets.services.inspections import rounds_generate
+from assets.services.register import warranty_notices_send
+from assets.services.store import restock_sweep
 
 
 @shared_task(name="assets.tasks.inspections_generate")

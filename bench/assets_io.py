@@ -64,7 +64,7 @@ def import_file(rows: int, edit: bool = False) -> bytes:
     string table like the files Excel and WPS save."""
     from openpyxl import Workbook
 
-    from assets.io_write import headers
+    from assets.io.write import headers
 
     workbook = Workbook()
     sheet = workbook.active
@@ -84,7 +84,7 @@ def import_file(rows: int, edit: bool = False) -> bytes:
 
 
 def run_imports(rows: int) -> list[tuple[str, float, str]]:
-    from assets.io import assets_import
+    from assets.io.importer import assets_import
     from assets.models import Asset
 
     contract = bench_contract("BENCH-IMPORT")
@@ -107,7 +107,7 @@ def run_imports(rows: int) -> list[tuple[str, float, str]]:
 def _export_child(fmt: str, limit: int | None, queue) -> None:
     from django.db import connections
 
-    from assets.io import assets_export
+    from assets.io.importer import assets_export
     from assets.models import Asset
     from sla.models import Contract
 

@@ -16,7 +16,7 @@ Parts (--parts, default all), each skipped with a note when its URL or command d
         in-process p50/p95 and queries, then wrk against gunicorn.
 - report: `manage.py service_report --contract … --month YYYY-MM --kind monthly_summary|
           monthly_repair --format pdf|xlsx`, timed (a new process each time, as cron would).
-- jobs: kpi.rollup.refresh_recent() (the 10-minute beat job) and the nightly 45-day refresh.
+- jobs: kpi.services.rollup.refresh_recent() (the 10-minute beat job) and the nightly 45-day refresh.
 - explain: EXPLAIN (ANALYZE, BUFFERS) of the slowest SELECTs of both jobs (run rolled back).
 
 In-process: django.test.Client with the bench settings (DEBUG off), one warm-up, then --runs
@@ -243,7 +243,7 @@ def bench_reports(ctx: dict, repeat: int) -> dict:
 def bench_jobs(repeat: int) -> dict:
     from django.conf import settings
 
-    from kpi import rollup
+    from kpi.services import rollup
     from kpi.tasks import refresh_nightly
 
     out = {}
@@ -265,7 +265,7 @@ def explain_jobs(top: int = 4) -> dict:
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
 
-    from kpi import rollup
+    from kpi.services import rollup
     from kpi.tasks import refresh_nightly
 
     out = {}

@@ -12,8 +12,8 @@ from django.db import transaction
 
 from accounts.models import Department, Organisation, Site, User
 from accounts.roles import Role
-from assets.inspections import rounds_generate
 from assets.models import Asset
+from assets.services.inspections import rounds_generate
 from core.clock import now
 from core.state import demo_mark_loaded
 from demo.assets import load_assets

@@ -54,13 +54,13 @@ from demo.history_data import (
     NOTES,
     SERVER_MIX,
 )
-from kpi import rollup
+from kpi.services import rollup
 from sla import holidays
 from sla.clocks import calendar_for
 from sla.models import Clock, ClockKind, Contract, Target
-from surveys.complaints import ANSWER_WITHIN, seventh_working_day
 from surveys.models import CallbackTask, Complaint, TicketSurvey
 from surveys.models.complaints import ComplaintCounter
+from surveys.services.complaints import ANSWER_WITHIN, seventh_working_day
 from tickets.models import (
     Category,
     Channel,

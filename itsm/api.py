@@ -5,11 +5,16 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import MeView, ObtainTokenView, PersonViewSet
-from assets import api as assets_api
-from assets import api_inspections, api_store
-from kpi import api_reports, api_scorecards, api_summary
+from assets.api import inspections as api_inspections
+from assets.api import register as assets_api
+from assets.api import store as api_store
+from kpi.api import reports as api_reports
+from kpi.api import scorecards as api_scorecards
+from kpi.api import summary as api_summary
 from sla.api import ContractViewSet
-from surveys import api_campaigns, api_complaints, api_surveys
+from surveys.api import campaigns as api_campaigns
+from surveys.api import complaints as api_complaints
+from surveys.api import ticket_surveys as api_surveys
 from tickets.api import AttachmentDownloadView, CatalogueView, TicketViewSet
 
 router = DefaultRouter()

@@ -429,7 +429,7 @@ CELERY_BEAT_SCHEDULE["kpi-refresh-nightly"] = {
 }
 # Service reports (K3): the monthly (quarterly, annual) reports of the period before on the 1st,
 # or on the next run when the 1st was missed; daily the missing major-incident reports;
-# idempotent: a report that exists is never made again (kpi/reports/schedule.py).
+# idempotent: a report that exists is never made again (kpi/services/schedule.py).
 CELERY_BEAT_SCHEDULE["kpi-reports-schedule"] = {
     "task": "kpi.tasks.reports_schedule",
     "schedule": crontab(hour=6, minute=10),

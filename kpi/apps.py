@@ -9,7 +9,7 @@ class KpiConfig(AppConfig):
     def ready(self):
         # AppConfig.ready(): models are loaded, so signal receivers and tasks may be imported.
         from kpi import tasks  # noqa: F401 - registers the tasks queued by name (core.publish)
-        from kpi.reports.generate import on_ticket_resolved  # ready(): wiring a signal
+        from kpi.services.reports import on_ticket_resolved  # ready(): wiring a signal
         from tickets.signals import ticket_resolved  # ready(): tickets never imports kpi
 
         # A resolved P1 ticket gets its major-incident report (tickets never imports kpi).

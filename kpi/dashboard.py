@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from core.periods import quarter_of, quarters_covering, today
-from kpi import figures, selectors
-from kpi.forms_dashboard import DashboardForm, DashboardParams
+from kpi import figures
+from kpi.forms.dashboard import DashboardForm, DashboardParams
 from kpi.models import DailyRollup
+from kpi.selectors import dashboard as selectors
 from surveys.models import SurveyPolicy
 from tickets.models import ServiceType
 

@@ -1,11 +1,11 @@
 """The records behind each dashboard number (K1): the only place the KPI pages read raw tickets.
 
-Each measure selects exactly what kpi/rollup.py counted for the same scope and period (see its
-docstring): opened by `created_at`, resolved by `resolved_at`, a clock's verdict by
+Each measure selects exactly what kpi/services/rollup.py counted for the same scope and period
+(see its docstring): opened by `created_at`, resolved by `resolved_at`, a clock's verdict by
 COALESCE(breached_at, stopped_at) — breached when `breached_at` is set or `met` is False — the
 engineer being the ticket's assignee (the survey's or complaint's engineer for those), surveys by
 `sent_at`, complaints by `received_at` over the quarters covering the period, the backlog as in
-kpi.rollup.open_at. Tickets are further limited to tickets_visible_to(user).
+kpi.services.rollup.open_at. Tickets are further limited to tickets_visible_to(user).
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from core.clock import now
 from core.periods import day_bounds, day_start, quarters_covering, today
 from kpi import figures
-from kpi.forms_dashboard import DashboardParams
-from kpi.rollup import open_at
+from kpi.forms.dashboard import DashboardParams
+from kpi.services.rollup import open_at
 from sla.models import Clock
 from surveys.models import Complaint, TicketSurvey
 from tickets.models import Kind

@@ -9,8 +9,7 @@ from celery import shared_task
 from django.conf import settings
 
 from core.periods import today as local_today
-from kpi import rollup, scorecards
-from kpi.reports import generate, schedule
+from kpi.services import reports, rollup, schedule, scorecards
 
 
 @shared_task(name="kpi.tasks.refresh_recent")
@@ -30,14 +29,14 @@ def refresh_nightly() -> dict:
 def reports_schedule() -> dict:
     """Daily: the monthly reports (quarterly, annual) of the period before that are not archived
     yet — on the 1st, or caught up on the next run when the 1st was missed — and the missing
-    major-incident reports (kpi/reports/schedule.py)."""
+    major-incident reports (kpi/services/schedule.py)."""
     return schedule.run_schedule()
 
 
 @shared_task(name="kpi.tasks.major_incident_report")
 def major_incident_report(ticket_id: int) -> int | None:
     """The major-incident report of a resolved P1 ticket (once; queued on resolution)."""
-    report = generate.major_incident_for(ticket_id)
+    report = reports.major_incident_for(ticket_id)
     return report.pk if report else None
 
 

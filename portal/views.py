@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.forms import PeopleSearchForm
 from accounts.models import Organisation, User
 from accounts.roles import ROLE_HOME, Capability, Role, can, home_url_name
-from assets.selectors import warranty_expiring
+from assets.selectors.register import warranty_expiring
 from core.clock import now
 from core.health import system_status
 from kpi.glance import month_glance

@@ -12,8 +12,8 @@ from sla.models import Clock, ClockKind
 
 def _outcomes(clocks: QuerySet[Clock], start: datetime, end: datetime) -> QuerySet[Clock]:
     """Clocks whose verdict falls in [start, end): a breach counts when it happened, a clock that
-    never breached when it stopped with a verdict — the rule the KPI rollup uses (kpi/rollup.py),
-    so a breach is counted once, in one period."""
+    never breached when it stopped with a verdict — the rule the KPI rollup uses
+    (kpi/services/rollup.py), so a breach is counted once, in one period."""
     return clocks.filter(
         Q(breached_at__gte=start, breached_at__lt=end)
         | Q(breached_at__isnull=True, met__isnull=False, stopped_at__gte=start, stopped_at__lt=end))

@@ -11,7 +11,7 @@ class SurveysConfig(AppConfig):
         from surveys import receivers  # noqa: F401 - ready(): connects its receivers
 
         # The ticket page and API show the open survey's link through tickets.hooks.
-        from surveys.ticket_surveys import survey_prompt  # ready(): app wiring
+        from surveys.selectors.ticket_surveys import survey_prompt  # ready(): app wiring
         from tickets import hooks  # ready(): app wiring
 
         hooks.survey_prompt.provide(survey_prompt)

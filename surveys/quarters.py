@@ -1,7 +1,7 @@
 """Calendar quarters of complaint receipt, in the portal's time zone (the quarter limits).
 
-Its own small module so the complaint services (surveys.complaints) and selectors
-(surveys.complaints_selectors) both use it without importing each other."""
+Its own small module so the complaint services (surveys.services.complaints) and selectors
+(surveys.selectors.complaints) both use it without importing each other."""
 
 from __future__ import annotations
 

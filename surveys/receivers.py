@@ -2,7 +2,7 @@
 
 from django.dispatch import receiver
 
-from surveys.ticket_surveys import survey_send_for
+from surveys.services.ticket_surveys import survey_send_for
 from tickets.signals import ticket_resolved
 
 

@@ -2,8 +2,8 @@
 
 from celery import shared_task
 
-from surveys.campaigns import campaign_reminders_send
-from surveys.complaints import complaints_escalate_overdue
+from surveys.services.campaigns import campaign_reminders_send
+from surveys.services.complaints import complaints_escalate_overdue
 
 
 @shared_task(name="surveys.tasks.complaints_escalate")

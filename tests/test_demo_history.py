@@ -12,7 +12,7 @@ from core.clock import now
 from demo.history import load_demo_history
 from kpi.figures import Scope, summary
 from kpi.models import DailyRollup
-from kpi.rollup import zone
+from kpi.services.rollup import zone
 from sla.models import Clock, Contract
 from surveys.models import Complaint, TicketSurvey
 from tickets.models import OPEN_STATUSES, Ticket, TicketCounter
@@ -164,7 +164,7 @@ def test_history_flags_recurring_faults_as_the_system(history):
     """Every asset flagged as a recurring fault has the flag in a history row of its own, by
     nobody and with reason "system", so the asset page never shows it in a person's change."""
     from assets.models import Asset
-    from assets.selectors import asset_history
+    from assets.selectors.register import asset_history
 
     flagged = list(Asset.objects.filter(recurring_fault=True))
     assert flagged

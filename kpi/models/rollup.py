@@ -1,12 +1,12 @@
 """The daily rollup (K1): what happened per contract × day × service type × priority × engineer.
 
 Every dashboard, the summary API, the scorecards and the reports read these rows, never the raw
-tickets. `kpi/rollup.py` rebuilds them from the tickets, SLA clocks, surveys and complaints (a beat
-job every few minutes for the recent days, and on demand for any range). Each event is counted on
-the day (Asia/Shanghai, settings.TIME_ZONE) it happened: a ticket is "opened" on the day it was
-created and "resolved" on the day it was resolved; a clock's outcome on the day it stopped or
-breached; a survey on the day it was sent; a complaint on the day it was received. The engineer is
-the ticket's assignee (the survey's and complaint's engineer for those counts).
+tickets. `kpi/services/rollup.py` rebuilds them from the tickets, SLA clocks, surveys and
+complaints (a beat job every few minutes for the recent days, and on demand for any range). Each
+event is counted on the day (Asia/Shanghai, settings.TIME_ZONE) it happened: a ticket is "opened"
+on the day it was created and "resolved" on the day it was resolved; a clock's outcome on the day
+it stopped or breached; a survey on the day it was sent; a complaint on the day it was received.
+The engineer is the ticket's assignee (the survey's and complaint's engineer for those counts).
 """
 
 from django.conf import settings

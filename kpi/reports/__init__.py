@@ -1,2 +1,3 @@
-"""Service reports (K3): content.py gathers, pdf.py and xlsx.py render, generate.py archives and
-e-mails, schedule.py runs the monthly/quarterly/annual schedule, charts.py draws inline SVG."""
+"""Service reports (K3): content.py gathers, pdf.py and xlsx.py render, charts.py draws inline
+SVG; kpi/services/reports.py archives and e-mails, kpi/services/schedule.py runs the
+monthly/quarterly/annual schedule."""

@@ -7,9 +7,9 @@ import re
 import pytest
 from django.utils import translation
 
-from assets import services
 from assets.models import Asset, AssetType
-from assets.selectors import asset_history
+from assets.selectors.register import asset_history
+from assets.services import register as services
 from sla.models import Contract
 from tickets.models import Category, ServiceType
 

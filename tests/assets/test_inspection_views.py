@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from assets.inspections import inspection_record_complete, rounds_generate
 from assets.models import InspectionPhoto, InspectionPlan, InspectionRecord, InspectionRound
+from assets.services.inspections import inspection_record_complete, rounds_generate
 from tests.demo_cache import load_demo_cached as load_demo
 from tickets.models import Channel, Ticket
 

@@ -8,14 +8,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import User
 from assets.inspection_report import inspection_report, report_xlsx
-from assets.inspections import (
-    InspectionInputError,
-    holiday_breaks_ahead,
-    inspection_record_complete,
-    period_of,
-    plan_assets,
-    rounds_generate,
-)
 from assets.models import (
     Asset,
     AssetStatus,
@@ -24,6 +16,12 @@ from assets.models import (
     InspectionRecord,
     InspectionResult,
     InspectionRound,
+)
+from assets.selectors.inspections import holiday_breaks_ahead, period_of, plan_assets
+from assets.services.inspections import (
+    InspectionInputError,
+    inspection_record_complete,
+    rounds_generate,
 )
 from core.errors import ActionRefused, PermissionRefused
 from sla.models import Contract, HolidayYear

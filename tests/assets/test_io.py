@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from assets.io import assets_export, assets_import
+from assets.io.importer import assets_export, assets_import
 from assets.models import Asset, AssetType
 from sla.models import Contract
 

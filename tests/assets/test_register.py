@@ -8,9 +8,9 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from assets import services
 from assets.models import Asset, AssetStatus, AssetType
-from assets.selectors import asset_reliability
+from assets.selectors.register import asset_reliability
+from assets.services import register as services
 from core.clock import now
 from core.errors import ActionRefused, PermissionRefused
 from notifications.models import Notification

@@ -6,8 +6,6 @@ import pytest
 import time_machine
 from django.db import IntegrityError, transaction
 
-from assets import store_selectors as sel
-from assets import store_services as svc
 from assets.models import (
     Asset,
     AssetStatus,
@@ -18,6 +16,8 @@ from assets.models import (
     StockLocation,
     StockMovement,
 )
+from assets.selectors import store as sel
+from assets.services import store as svc
 from core.clock import now
 from core.errors import ActionRefused, PermissionRefused
 from notifications.models import Notification

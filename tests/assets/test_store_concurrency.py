@@ -9,8 +9,8 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from assets import store_services as svc
 from assets.models import Part, StockLocation, StockMovement
+from assets.services import store as svc
 from core.errors import ActionRefused
 from tickets.models import Ticket
 

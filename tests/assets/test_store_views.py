@@ -4,8 +4,8 @@ from datetime import timedelta
 
 import pytest
 
-from assets import store_services as svc
 from assets.models import Asset, BadPart, Loan, Part, RestockRequest, StockLocation, StockMovement
+from assets.services import store as svc
 from core.clock import now
 from tickets.models import Ticket
 
@@ -213,7 +213,7 @@ def test_lend_to_a_named_borrower_of_the_client_only(s, login):
 def test_the_ticket_partial_renders_parts_and_loans(s, login):
     from django.template.loader import render_to_string
 
-    from assets.store_selectors import ticket_store_context
+    from assets.selectors.store import ticket_store_context
 
     row = svc.stock_issue(actor=s["desk"], part=s["ssd"], location=s["hq"], quantity=1,
                           ticket=s["printer"])

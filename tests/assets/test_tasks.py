@@ -4,8 +4,8 @@ from datetime import timedelta
 
 from django.conf import settings
 
-from assets import store_services as svc
 from assets.models import Part, RestockRequest, StockLocation
+from assets.services import store as svc
 from assets.tasks import restock_check_all
 from core.clock import now
 from notifications.models import Notification

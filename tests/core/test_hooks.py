@@ -27,9 +27,9 @@ def test_it_refuses_a_second_different_provider():
 
 def test_the_upper_apps_provide_the_ticket_hooks():
     """assets and surveys are installed: their functions answer, not the empty defaults."""
-    from assets.selectors import assets_held_by, assets_reportable_by
-    from assets.store_selectors import ticket_store_context
-    from surveys.ticket_surveys import survey_prompt
+    from assets.selectors.register import assets_held_by, assets_reportable_by
+    from assets.selectors.store import ticket_store_context
+    from surveys.selectors.ticket_surveys import survey_prompt
 
     assert hooks.assets_held_by.provider is assets_held_by
     assert hooks.assets_reportable_by.provider is assets_reportable_by

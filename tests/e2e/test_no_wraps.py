@@ -50,7 +50,7 @@ MENU_ROWS = r"""() => {
 def _complaint():
     from accounts.models import User
     from sla.models import Contract
-    from surveys.complaints import complaint_register
+    from surveys.services.complaints import complaint_register
 
     return complaint_register(actor=User.objects.get(username="desk"),
                               contract=Contract.objects.get(code="DEMO-DESKTOP"),

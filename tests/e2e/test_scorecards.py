@@ -15,8 +15,8 @@ SHOTS = Path("/tmp/shots")
 
 def _quarter_data():
     from accounts.models import User
-    from kpi import rollup
     from kpi.models import ScorecardScheme
+    from kpi.services import rollup
     from sla.models import ClockKind, Contract
     from tests.kpi.test_scorecards import SH, _clock, _complaint, _survey, _ticket
 

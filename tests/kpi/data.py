@@ -2,7 +2,7 @@
 database (no services), so each test can build hundreds of tickets with known outcomes fast.
 
 `raw_figures()` computes the dashboard figures again directly from those raw rows, in plain
-Python, independently of kpi/rollup.py: the tests compare the two.
+Python, independently of kpi/services/rollup.py: the tests compare the two.
 """
 
 from __future__ import annotations

@@ -28,8 +28,8 @@ POST_ONLY: set = set()
 
 def names() -> dict:
     from accounts.models import User
+    from core.periods import Quarter
     from kpi.models import Scorecard
-    from kpi.scorecards import Quarter
     from sla.models import Contract
 
     q = Quarter.current()

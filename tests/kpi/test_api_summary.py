@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from rest_framework.test import APIClient
 
-from kpi.rollup import refresh
+from kpi.services.rollup import refresh
 from sla.models import ClockKind, Contract
 from tests.kpi.data import at, generate, make_clock, make_ticket, raw_figures
 

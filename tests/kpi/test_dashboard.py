@@ -12,9 +12,9 @@ import pytest
 import time_machine
 
 from kpi import figures
-from kpi.forms_dashboard import today
-from kpi.rollup import refresh, refresh_backlog
-from kpi.selectors import scope_for
+from kpi.forms.dashboard import today
+from kpi.selectors.dashboard import scope_for
+from kpi.services.rollup import refresh, refresh_backlog
 from sla.models import Clock, Contract
 from surveys.models import Complaint, TicketSurvey
 from tickets.models import Priority, ServiceType, Status, Ticket

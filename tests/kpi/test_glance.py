@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 import time_machine
 
-from kpi.rollup import refresh
+from kpi.services.rollup import refresh
 from sla.models import ClockKind, Contract
 from tests.kpi.data import at, make_clock, make_ticket
 

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from kpi import figures
-from kpi.selectors import scope_for
+from kpi.selectors.dashboard import scope_for
 from sla.models import Contract
 from tests.kpi.data import at, make_ticket
 

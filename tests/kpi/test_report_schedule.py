@@ -1,4 +1,4 @@
-"""The report schedule (kpi/reports/schedule.py): the periodic reports of the period before are
+"""The report schedule (kpi/services/schedule.py): the periodic reports of the period before are
 made on the 1st, or on the next daily run when the 1st was missed — once, never again while the
 archived report exists — and only for contracts in force in that period. Dates are taken from
 the clock the test runs at (the demo contracts started seven months before it)."""
@@ -11,7 +11,7 @@ from core.clock import now
 from core.periods import month_start
 from core.periods import today as local_today
 from kpi.models.reports import ReportKind, ServiceReport
-from kpi.reports import generate, schedule
+from kpi.services import reports, schedule
 from sla.models import Contract
 
 MONTHLY = {ReportKind.MONTHLY_SUMMARY, ReportKind.MONTHLY_REPAIR}
@@ -28,8 +28,8 @@ def calls(demo, monkeypatch):
         return ServiceReport.objects.create(contract=contract, kind=kind, period_start=start,
                                             period_end=end, generated_at=now())
 
-    monkeypatch.setattr(generate, "generate_report", fake)
-    monkeypatch.setattr(generate, "missing_major_incidents", lambda since: [])
+    monkeypatch.setattr(reports, "generate_report", fake)
+    monkeypatch.setattr(reports, "missing_major_incidents", lambda since: [])
     return made
 
 

@@ -171,7 +171,7 @@ def test_command_line_exit_status_for_a_bad_contract(db, tmp_path):
 
 
 def test_generate_archives_versions_and_emails_the_contacts(october, demo):
-    from kpi.reports.generate import generate_report
+    from kpi.services.reports import generate_report
     from notifications.models import Notification
 
     desktop = october["contract"]
@@ -192,7 +192,7 @@ def test_generate_archives_versions_and_emails_the_contacts(october, demo):
 
 def test_schedule_runs_on_the_first_and_never_makes_a_report_twice(october, monkeypatch):
     """Catching up when the 1st was missed: tests/kpi/test_report_schedule.py."""
-    from kpi.reports import generate, schedule
+    from kpi.services import reports, schedule
 
     calls = []
 
@@ -202,8 +202,8 @@ def test_schedule_runs_on_the_first_and_never_makes_a_report_twice(october, monk
             contract=contract, kind=kind, period_start=start, period_end=start,
             generated_at=datetime(2026, 11, 1, 6, tzinfo=SH))
 
-    monkeypatch.setattr(generate, "generate_report", fake)
-    monkeypatch.setattr(generate, "missing_major_incidents", lambda since: [])
+    monkeypatch.setattr(reports, "generate_report", fake)
+    monkeypatch.setattr(reports, "missing_major_incidents", lambda since: [])
     made = schedule.run_schedule(date(2026, 11, 1))["generated"]
     contracts = Contract.objects.count()
     assert len(made) == 2 * contracts
@@ -219,7 +219,7 @@ def test_schedule_runs_on_the_first_and_never_makes_a_report_twice(october, monk
 
 
 def test_schedule_generates_real_files(october):
-    from kpi.reports.schedule import run_schedule
+    from kpi.services.schedule import run_schedule
 
     Contract.objects.exclude(code="DEMO-DESKTOP").update(ends_on=date(2026, 9, 30))
     result = run_schedule(date(2026, 11, 1))
@@ -248,6 +248,6 @@ def test_p1_resolution_creates_a_major_incident_report(demo, settings, tmp_path,
     text = "\n".join(p.extract_text() for p in pypdf.PdfReader(report.pdf.path).pages)
     flat = "".join(text.split())
     assert "重大事件报告" in flat and ticket.number in flat and "更换交换机" in flat
-    from kpi.reports.generate import major_incident_for
+    from kpi.services.reports import major_incident_for
 
     assert major_incident_for(ticket.pk) is None  # once only

@@ -8,8 +8,8 @@ import time_machine
 
 from kpi import figures
 from kpi.models import BacklogSnapshot, DailyRollup
-from kpi.rollup import day_start, refresh, refresh_recent
-from kpi.selectors import scope_for
+from kpi.selectors.dashboard import scope_for
+from kpi.services.rollup import day_start, refresh, refresh_recent
 from sla.models import ClockKind, Contract
 from tests.kpi.data import (
     at,
@@ -209,7 +209,7 @@ def test_the_postgresql_backlog_sweep_equals_one_query_per_day(generated):
     """The one-pass sweep of past days gives exactly the rows of the per-day query."""
     from django.db import connection
 
-    from kpi.rollup import _backlog, _backlog_sweep
+    from kpi.services.rollup import _backlog, _backlog_sweep
 
     if connection.vendor != "postgresql":
         pytest.skip("the sweep is PostgreSQL SQL")

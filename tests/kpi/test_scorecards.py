@@ -12,17 +12,20 @@ import time_machine
 from django.test import Client
 from rest_framework.test import APIClient
 
-from kpi import rollup
-from kpi import scorecards as sc
+from core.periods import Quarter
 from kpi.models import Scorecard, ScorecardRating, ScorecardScheme
+from kpi.models.rollup import MEASURES
 from kpi.models.scorecards import RATING_ITEMS
+from kpi.selectors import scorecards as selectors
+from kpi.services import rollup
+from kpi.services import scorecards as services
 from notifications.models import Notification
 from sla.models import Clock, ClockKind, Contract, ContractMember, ServiceCalendar
 from surveys.models import Complaint, TicketSurvey
 from tickets.models import ResolutionCode, ServiceType, Status, Ticket
 
 SH = ZoneInfo("Asia/Shanghai")
-Q1 = sc.Quarter(2026, 1)
+Q1 = Quarter(2026, 1)
 ITEMS = [code for _d, _l, items in RATING_ITEMS for code, _lbl in items]
 _numbers = itertools.count(1)
 EVENT = "kpi.scorecard_below_standard"
@@ -99,11 +102,11 @@ def q1_data(demo, desktop):
 
 
 def _rate(card, actor, score_of=lambda code: 90):
-    return sc.scorecard_rate(actor=actor, card=card, scores={c: score_of(c) for c in ITEMS})
+    return services.scorecard_rate(actor=actor, card=card, scores={c: score_of(c) for c in ITEMS})
 
 
 def _card(demo, contract, who="engineer", q=Q1):
-    cards = sc.quarter_open(contract, q)
+    cards = services.quarter_open(contract, q)
     return next(c for c in cards if c.engineer_id == demo[who].pk)
 
 
@@ -121,15 +124,15 @@ def test_objective_scores_by_hand(demo, q1_data):
     assert card.objective_score == Decimal("69.50")
     assert card.rating_score is None and card.composite is None and not card.below_standard
     # The grouped team query gives exactly figures.totals per engineer.
-    assert sc.team_totals(q1_data, [demo["engineer"].pk], Q1)[demo["engineer"].pk] == \
-        sc.engineer_totals(q1_data, demo["engineer"].pk, Q1)
+    assert selectors.team_totals(q1_data, [demo["engineer"].pk], Q1)[demo["engineer"].pk] == \
+        selectors.engineer_totals(q1_data, demo["engineer"].pk, Q1)
 
 
 def test_ratings_composite_and_flag_mailed_once(demo, q1_data):
     card = _card(demo, q1_data)
     pm = demo["pm"]
     # 11 of 12 rated: no rating score, no composite.
-    sc.scorecard_rate(actor=pm, card=card, scores={c: 90 for c in ITEMS[:-1]})
+    services.scorecard_rate(actor=pm, card=card, scores={c: 90 for c in ITEMS[:-1]})
     card.refresh_from_db()
     assert card.rating_score is None and card.composite is None
     _rate(card, pm)
@@ -144,8 +147,8 @@ def test_ratings_composite_and_flag_mailed_once(demo, q1_data):
     rating = card.ratings.get(item=ITEMS[0])
     assert rating.rated_by == pm and rating.rated_at is not None
     # Recomputing and re-rating (still below) do not mail again.
-    sc.quarter_open(q1_data, Q1)
-    sc.scorecard_rate(actor=demo["delivery"], card=card, scores={ITEMS[0]: 60})
+    services.quarter_open(q1_data, Q1)
+    services.scorecard_rate(actor=demo["delivery"], card=card, scores={ITEMS[0]: 60})
     card.refresh_from_db()
     assert card.composite < 80 and mails.count() == 1
     # Better ratings lift the flag; the e-mail stays one.
@@ -160,16 +163,16 @@ def test_pass_mark_boundary():
     scheme = ScorecardScheme(objective_weight=100, w_volume=100, w_on_time=0, w_satisfaction=0,
                              w_reopen=0, w_complaints=0, volume_target=10000)
     ratings = [ScorecardRating(item=code, score=50) for code in ITEMS]
-    totals = dict.fromkeys(sc.MEASURES, 0)
+    totals = dict.fromkeys(MEASURES, 0)
     card = Scorecard(year=2026, quarter=1)
-    sc._apply(card, {**totals, "resolved": 7999}, scheme, ratings)
+    services._apply(card, {**totals, "resolved": 7999}, scheme, ratings)
     assert card.composite == Decimal("79.99") and card.below_standard
-    sc._apply(card, {**totals, "resolved": 8000}, scheme, ratings)
+    services._apply(card, {**totals, "resolved": 8000}, scheme, ratings)
     assert card.composite == Decimal("80.00") and not card.below_standard
-    assert sc.composite_of(Decimal("69.50"), Decimal("90.48"), scheme) == Decimal("69.50")
+    assert selectors.composite_of(Decimal("69.50"), Decimal("90.48"), scheme) == Decimal("69.50")
     scheme.objective_weight = 50
-    assert sc.composite_of(Decimal("69.50"), Decimal("90.48"), scheme) == Decimal("79.99")
-    assert sc.composite_of(Decimal("69.50"), None, scheme) is None
+    assert selectors.composite_of(Decimal("69.50"), Decimal("90.48"), scheme) == Decimal("79.99")
+    assert selectors.composite_of(Decimal("69.50"), None, scheme) is None
 
 
 def test_composite_at_pass_mark_not_flagged(demo, q1_data):
@@ -204,10 +207,10 @@ def test_renormalised_when_nothing_measured(demo, desktop):
 
 def test_bad_score_refused(demo, q1_data):
     card = _card(demo, q1_data)
-    with pytest.raises(sc.ScorecardError):
-        sc.scorecard_rate(actor=demo["pm"], card=card, scores={ITEMS[0]: 101})
-    with pytest.raises(sc.ScorecardError):
-        sc.scorecard_rate(actor=demo["gm"], card=card, scores={ITEMS[0]: 50})
+    with pytest.raises(services.ScorecardError):
+        services.scorecard_rate(actor=demo["pm"], card=card, scores={ITEMS[0]: 101})
+    with pytest.raises(services.ScorecardError):
+        services.scorecard_rate(actor=demo["gm"], card=card, scores={ITEMS[0]: 50})
     assert not card.ratings.exists()
 
 
@@ -218,7 +221,7 @@ def test_quarterly_job_is_idempotent(demo, q1_data):
         result = scorecards_quarterly()
         assert result["quarter"] == "2026-Q1"
         count = Scorecard.objects.filter(year=2026, quarter=1).count()
-        team = sc.scored_people(q1_data).count()
+        team = selectors.scored_people(q1_data).count()
         assert result["scorecards"]["DEMO-DESKTOP"] == team
         history = Scorecard.history.count()
         scorecards_quarterly()
@@ -269,8 +272,8 @@ def test_scheme_page_validates_and_saves(demo, desktop):
     scheme = ScorecardScheme.objects.get(contract=desktop)
     assert scheme.objective_weight == 60 and scheme.volume_target == 100
     assert scheme.history.count() == 1
-    assert sc.scheme_for(desktop) == scheme
-    assert sc.scheme_for(Contract.objects.get(code="DEMO-SERVER")).contract is None
+    assert services.scheme_for(desktop) == scheme
+    assert services.scheme_for(Contract.objects.get(code="DEMO-SERVER")).contract is None
     # The general manager reads the scheme and may not change it.
     client.force_login(demo["gm"])
     assert client.get(url).status_code == 200
@@ -413,7 +416,7 @@ def test_detail_and_mine_query_counts(demo, q1_data, django_assert_max_num_queri
     with django_assert_max_num_queries(16):
         assert client.get(f"/kpi/scorecards/{card.pk}/").status_code == 200
     # engineer2 is on both contracts: "mine" lists both, in constant queries.
-    sc.quarter_open(Contract.objects.get(code="DEMO-SERVER"), Q1)
+    services.quarter_open(Contract.objects.get(code="DEMO-SERVER"), Q1)
     client.force_login(demo["engineer2"])
     with django_assert_max_num_queries(8):
         html = client.get("/kpi/scorecards/mine/").content.decode()
@@ -422,7 +425,7 @@ def test_detail_and_mine_query_counts(demo, q1_data, django_assert_max_num_queri
 
 def test_only_the_engineers_of_the_contract_are_scored(demo, desktop):
     """Seed 000 scores the on-site engineers: the desk and the managers on the team are not."""
-    from kpi.scorecards import scored_people
+    from kpi.selectors.scorecards import scored_people
     from sla.models import ContractMember
 
     people = set(scored_people(desktop))

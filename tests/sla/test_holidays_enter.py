@@ -17,7 +17,7 @@ import time_machine
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from assets.inspections import holiday_breaks_ahead
+from assets.selectors.inspections import holiday_breaks_ahead
 from sla.holiday_notice import NoticeError, missing_festivals
 from sla.holidays import (
     FIRST_SEVEN_FESTIVAL_YEAR,

@@ -30,8 +30,8 @@ def names() -> dict:
     """One complaint per demo contract, registered here when the demo has none."""
     from accounts.models import User
     from sla.models import Contract
-    from surveys.complaints import complaint_register
     from surveys.models import Complaint
+    from surveys.services.complaints import complaint_register
 
     desktop = Complaint.objects.filter(contract__code="DEMO-DESKTOP",
                                        complainant__username="user").order_by("pk").first()

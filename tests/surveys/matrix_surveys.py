@@ -23,7 +23,7 @@ def names() -> dict:
     survey = (TicketSurvey.objects.exclude(requester__username__in=ROLE_LOGINS)
               .order_by("pk").first())
     if survey is None:  # a demo recorded without surveys: send one for a resolved ticket
-        from surveys.ticket_surveys import survey_send_for
+        from surveys.services.ticket_surveys import survey_send_for
         from tickets.models import Status, Ticket
 
         ticket = (Ticket.objects.filter(status=Status.RESOLVED, requester__role__in=[

@@ -14,8 +14,9 @@ from accounts.roles import Role
 from core.errors import ActionRefused, PermissionRefused
 from notifications.models import Notification
 from sla.models import Contract
-from surveys import campaigns as svc
 from surveys.models import Answer, Campaign, Invitation, Question
+from surveys.selectors import campaigns as sel
+from surveys.services import campaigns as svc
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOON = datetime(2026, 3, 10, 12, 0, tzinfo=SHANGHAI)
@@ -222,7 +223,7 @@ def test_results_and_anonymity(demo, desktop, frozen):
         scale.pk: 5, single.pk: "电话", multiple.pk: ["态度"], text.pk: "保密意见"})
     other = campaign.invitations.get(person=demo["user2"])
     svc.invitation_answer(invitation=other, answers={scale.pk: 2})
-    results = svc.campaign_results(campaign)
+    results = sel.campaign_results(campaign)
     assert results["answered"] == 2
     assert results["response_rate"] == round(200 / results["invited"], 1)
     row = results["questions"][0]

@@ -10,8 +10,8 @@ from rest_framework.test import APIClient
 
 from core.clock import now
 from sla.models import Contract
-from surveys.complaints import complaint_register
 from surveys.models import Complaint
+from surveys.services.complaints import complaint_register
 from tickets.models import ServiceType
 from tickets.services import ticket_create
 

@@ -12,7 +12,9 @@ from django.utils import translation
 from core.errors import ActionRefused, PermissionRefused
 from notifications.models import Notification
 from sla.models import Contract
-from surveys.complaints import (
+from surveys.models import Complaint, ComplaintAlert
+from surveys.selectors.complaints import complaints_visible_to, quarter_counts
+from surveys.services.complaints import (
     complaint_answer,
     complaint_register,
     complaint_resolve,
@@ -21,8 +23,6 @@ from surveys.complaints import (
     seventh_working_day,
     working_day_deadline,
 )
-from surveys.complaints_selectors import complaints_visible_to, quarter_counts
-from surveys.models import Complaint, ComplaintAlert
 from tickets.models import ServiceType
 from tickets.services import ticket_accept, ticket_create, ticket_dispatch
 

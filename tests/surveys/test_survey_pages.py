@@ -6,7 +6,7 @@ import pytest
 import time_machine
 
 from surveys.models import CallbackTask, TicketSurvey
-from surveys.ticket_surveys import survey_answer
+from surveys.services.ticket_surveys import survey_answer
 from tests.surveys.test_ticket_surveys import GOOD, desktop, resolved  # noqa: F401 - fixtures
 from tickets.models import Status
 

@@ -11,13 +11,12 @@ from rest_framework.test import APIClient
 from notifications.models import Notification
 from sla.models import Contract
 from surveys.models import CallbackTask, SurveyPolicy, TicketSurvey
-from surveys.ticket_surveys import (
+from surveys.selectors.ticket_surveys import callback_due, survey_prompt
+from surveys.services.ticket_surveys import (
     SurveyAnswered,
     SurveyExpired,
     SurveyInvalid,
-    callback_due,
     survey_answer,
-    survey_prompt,
     survey_sampled,
 )
 from tickets.models import ServiceType, Status

@@ -7,8 +7,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from assets.io import assets_export
-from assets.io_write import FORMATS
+from assets.io.importer import assets_export
+from assets.io.write import FORMATS
 from sla.models import Contract
 
 

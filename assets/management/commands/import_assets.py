@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from assets.io import assets_import
+from assets.io.importer import assets_import
 from sla.models import Contract
 
 

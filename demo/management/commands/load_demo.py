@@ -5,7 +5,7 @@ from core.periods import month_start, today
 from demo.data import DEMO_PASSWORD, PEOPLE, load_demo
 from demo.history import load_demo_history
 from kpi.models.reports import ReportKind
-from kpi.reports.generate import generate_report
+from kpi.services.reports import generate_report
 from sla.models import Contract
 
 

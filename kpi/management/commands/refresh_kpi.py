@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from core.periods import today as local_today
-from kpi.rollup import refresh
+from kpi.services.rollup import refresh
 from sla.models import Contract
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from kpi.models.reports import ReportKind
-from kpi.reports.generate import render
 from kpi.reports.periods import parse_month
+from kpi.services.reports import render
 from sla.models import Contract
 
 KINDS = [ReportKind.MONTHLY_SUMMARY.value, ReportKind.MONTHLY_REPAIR.value]

@@ -1,0 +1,99 @@
+"""Import and export pages of the asset register: thin adapters over assets/io/."""
+
+from __future__ import annotations
+
+import io
+import tempfile
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpResponseBadRequest, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from accounts.roles import Capability, can
+from assets.forms.io import ExportForm, ImportForm
+from assets.io.columns import COLUMNS, SPEC_PREFIX, spec_keys_in_use
+from assets.io.importer import assets_import
+from assets.io.write import FORMATS, csv_chunks, export_file_name, write_template, write_xlsx
+from assets.selectors.register import assets_visible_to
+from sla.selectors import contracts_visible_to
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# A page listing tens of thousands of errors helps nobody; the first ones show what is wrong.
+ERRORS_SHOWN = 500
+
+
+@login_required
+def import_page(request):
+    """GET: the form and the column help. POST: import, then the counts or every error."""
+    if not can(request.user, Capability.IMPORT_ASSETS):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        result = assets_import(actor=request.user, contract=form.cleaned_data["contract"],
+                               file_name=upload.name, data=upload,
+                               dry_run=form.cleaned_data["dry_run"])
+    return render(request, "assets/io/import.html", {
+        "form": form, "result": result, "columns": COLUMNS,
+        "errors_shown": result.errors[:ERRORS_SHOWN] if result else [],
+        "errors_hidden": max(0, len(result.errors) - ERRORS_SHOWN) if result else 0,
+        "spec_columns": [SPEC_PREFIX + key for key in spec_keys_in_use()],
+    })
+
+
+@login_required
+def import_template(request):
+    if not can(request.user, Capability.IMPORT_ASSETS):
+        raise PermissionDenied
+    buffer = io.BytesIO()
+    write_template(buffer)
+    buffer.seek(0)
+    return FileResponse(buffer, as_attachment=True, filename="asset-import-template.xlsx",
+                        content_type=XLSX)
+
+
+@login_required
+def export(request):
+    """?contract=CODE&format=xlsx|csv (and the register's q, type, status filters) downloads;
+    without a contract, a small form to choose one."""
+    if not can(request.user, Capability.SEE_ASSETS):
+        raise PermissionDenied
+    code = request.GET.get("contract")
+    if not code:
+        form = ExportForm(user=request.user)
+        return render(request, "assets/io/export.html", {"form": form})
+    contract = contracts_visible_to(request.user).filter(code=code).first()
+    if contract is None:
+        raise Http404
+    fmt = request.GET.get("format", "xlsx")
+    if fmt not in FORMATS:
+        return HttpResponseBadRequest(_("Unknown format."))
+    assets = _filtered(assets_visible_to(request.user), request.GET)
+    name = export_file_name(contract, fmt)
+    if fmt == "csv":
+        response = StreamingHttpResponse(csv_chunks(contract=contract, assets=assets),
+                                         content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    # The workbook is spooled to a temporary file (deleted on close), then streamed from it.
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
+    write_xlsx(contract=contract, out=spool, assets=assets)
+    spool.seek(0)
+    return FileResponse(spool, as_attachment=True, filename=name, content_type=XLSX)
+
+
+def _filtered(assets, params):
+    """The register list's filters, so "export" downloads what the list shows."""
+    q = (params.get("q") or "").strip()
+    if q:
+        assets = assets.filter(Q(tag__icontains=q) | Q(name__icontains=q)
+                               | Q(serial__icontains=q) | Q(model__icontains=q))
+    if params.get("type"):
+        assets = assets.filter(asset_type__code=params["type"])
+    if params.get("status"):
+        assets = assets.filter(status=params["status"])
+    return assets
