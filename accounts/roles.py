@@ -76,8 +76,25 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.ADMIN: frozenset(set(Capability)),
 }
 
+# Role groups: the one place that names sets of roles. Rules that must ask "which kind of person
+# is this" (rather than "may they do X", which is a capability) use these, never a hand-made set.
+
 # Roles held by people of the client organisation (甲方); every other role belongs to the provider.
 CLIENT_ROLES = frozenset({Role.END_USER, Role.CLIENT_CONTACT})
+# The provider's people (乙方), administrators included: who may be named engineer on a complaint,
+# who opens "my scorecards".
+STAFF_ROLES = frozenset(set(Role) - CLIENT_ROLES)
+# Engineers (on-site and second line): pick up tickets they are sent, own scorecards.
+ENGINEER_ROLES = frozenset({Role.ENGINEER, Role.SECOND_LINE})
+# The provider's managers: refresh the KPI figures on demand, land on the manager home page.
+# Who manages one *contract* (its targets, ratings and reports) is sla.permissions.
+# may_manage_contract, which is narrower: the general manager reads, he does not run contracts.
+PROVIDER_MANAGER_ROLES = frozenset(
+    {Role.PROJECT_MANAGER, Role.DELIVERY_MANAGER, Role.GENERAL_MANAGER})
+# Who may be named reviewer of a resolved complaint: the desk and the managers (and admin), the
+# same list on the page, in the API and in the service.
+REVIEWER_ROLES = frozenset(
+    {Role.AGENT, Role.PROJECT_MANAGER, Role.DELIVERY_MANAGER, Role.GENERAL_MANAGER, Role.ADMIN})
 
 # Where each role lands after login (URL names of the portal app's home pages).
 ROLE_HOME: dict[str, str] = {

@@ -167,7 +167,7 @@ def extra_reference_data(webhook: bool) -> None:
 def generation_config(anchor: int) -> dict:
     """Plain data the generator processes need (they run without Django)."""
     from accounts.models import User
-    from accounts.roles import Role
+    from accounts.roles import CLIENT_ROLES
     from sla.holidays import calendar_days
     from sla.models import Contract, ContractMember, ServiceCalendar, Target
     from tickets.models import Category, ServiceType
@@ -181,7 +181,7 @@ def generation_config(anchor: int) -> dict:
         engineers = [m.user_id for m in members
                      if m.duty in (ContractMember.Duty.ENGINEER, ContractMember.Duty.SECOND_LINE)]
         requesters = [(u.pk, u.site_id or 0, u.phone) for u in User.objects.filter(
-            organisation_id=contract.client_id, role__in=[Role.END_USER, Role.CLIENT_CONTACT])]
+            organisation_id=contract.client_id, role__in=CLIENT_ROLES)]
         contracts.append({"id": contract.pk, "code": contract.code,
                           "weight": CONTRACT_WEIGHTS[contract.code],
                           "server": contract.code.endswith("SERVER")

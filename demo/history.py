@@ -38,7 +38,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Department, Organisation, Site, User
-from accounts.roles import Role
+from accounts.roles import CLIENT_ROLES, Role
 from assets.models import Asset
 from core.clock import now
 from core.counters import next_in_year
@@ -141,7 +141,7 @@ class _Builder:
     def requesters(self, contract: Contract) -> list[User]:
         people = [u for u in self.users.values()
                   if u.organisation_id == contract.client_id and u.is_active
-                  and u.role in (Role.END_USER, Role.CLIENT_CONTACT)]
+                  and u.role in CLIENT_ROLES]
         weighted = []
         for person in sorted(people, key=lambda u: u.username):
             weighted += [person] * (3 if person.username in DEMO_LOGINS else 1)

@@ -5,10 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.roles import Capability, capabilities_of, home_url_name
-from assets.selectors.inspections import may_read_report, may_see_inspections
-from assets.selectors.store import may_read_store
-from kpi.selectors.scorecards import has_own_scorecards, is_manager
-from tickets.workflow import may_see_queue
+from assets.permissions import may_read_report, may_read_store, may_see_inspections
+from kpi.permissions import has_own_scorecards, is_manager
+from tickets.permissions import may_see_queue
 
 # (label, url name, capability needed or None for everyone logged in, or a special rule below);
 # a (label, [entries]) pair is a drop-down menu, shown when any of its entries is.

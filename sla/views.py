@@ -17,6 +17,7 @@ from sla.forms import HolidayNoticeForm, PreviewForm
 from sla.holiday_notice import NoticeError, month_grids, parse_notice
 from sla.holidays import holiday_year_to_enter
 from sla.models import Contract
+from sla.permissions import may_read_levels
 from sla.preview import deadline_preview
 from sla.selectors import clock_states, holiday_year_stored, sla_board
 from sla.selectors import contract_detail as select_contract_detail
@@ -44,14 +45,10 @@ def contract_detail(request, code: str):
     return render(request, "sla/contract_detail.html", {"contract": contract})
 
 
-def _may_read_levels(user) -> bool:
-    return can(user, Capability.READ_DASHBOARDS) or can(user, Capability.DISPATCH)
-
-
 @login_required
 def board(request):
     """Breach and at-risk board per contract, for managers (and the desk)."""
-    if not _may_read_levels(request.user):
+    if not may_read_levels(request.user):
         raise PermissionDenied
     moment = now()
     data = sla_board(user=request.user, at=moment)
@@ -67,7 +64,7 @@ def board(request):
 @login_required
 def preview(request):
     """"A P2 hardware fault filed now would be due at …": the targets and calendars at work."""
-    if not _may_read_levels(request.user):
+    if not may_read_levels(request.user):
         raise PermissionDenied
     form = PreviewForm(request.GET or None, user=request.user)
     result = None

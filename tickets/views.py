@@ -21,6 +21,7 @@ from core.paging import page_of, query_without_page
 from sla.selectors import clock_states, contracts_visible_to
 from tickets import forms, hooks
 from tickets.models import Attachment, Channel, ServiceType, Status, Ticket
+from tickets.permissions import may_see_queue, may_write_internal
 from tickets.selectors import (
     QueueFilters,
     attachment_get,
@@ -32,7 +33,7 @@ from tickets.selectors import (
     ticket_timeline,
 )
 from tickets.services import ticket_act, ticket_comment, ticket_create, ticket_log_call
-from tickets.workflow import ACTION_LABELS, allowed_actions, may_see_queue, may_write_internal
+from tickets.workflow import ACTION_LABELS, allowed_actions
 
 ACTION_FORMS = {
     # One tap on a phone for the common steps; notes go in a reply if needed.

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.roles import Capability, Role, can
+from accounts.roles import Capability, can
 from core.errors import ActionRefused, PermissionRefused
 from tickets.models import Status
 
@@ -46,12 +46,6 @@ ACTION_LABELS = {
     "cancel": gettext_lazy("Cancel ticket"),
 }
 ACTIONS = list(FROM_STATES)
-
-
-
-
-def _is_engineer(user) -> bool:
-    return user.role in {Role.ENGINEER, Role.SECOND_LINE}
 
 
 def _may(action: str, user, ticket) -> bool:
@@ -106,18 +100,6 @@ def allowed_actions(user, ticket) -> list[str]:
     return [a for a in ACTIONS if ticket.status in FROM_STATES[a] and _may(a, user, ticket)]
 
 
-def may_write_internal(user) -> bool:
-    return not user.is_client_side and (
-        can(user, Capability.WORK_TICKETS) or can(user, Capability.DISPATCH)
-        or can(user, Capability.RECEIVE_ESCALATIONS))
-
-
-def may_see_queue(user) -> bool:
-    return not user.is_client_side and (
-        can(user, Capability.WORK_TICKETS) or can(user, Capability.DISPATCH)
-        or can(user, Capability.READ_DASHBOARDS))
-
-
 def _past(action: str) -> str:
     return {
         "accept": _("accepted"), "claim": _("claimed"), "dispatch": _("dispatched"),
@@ -125,5 +107,3 @@ def _past(action: str) -> str:
         "resolve": _("resolved"), "escalate": _("escalated"), "confirm": _("confirmed"),
         "reopen": _("reopened"), "cancel": _("cancelled"),
     }[action]
-
-

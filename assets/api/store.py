@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from accounts.api import PersonRefSerializer
 from accounts.models import User
 from assets.models import Asset, Loan, Part, StockLocation, StockMovement
+from assets.permissions import may_manage_store
 from assets.selectors import store as sel
 from assets.services import store as svc
 from core.clock import now
@@ -164,7 +165,7 @@ class PartViewSet(viewsets.ReadOnlyModelViewSet):
         if request.method == "GET":
             page = self.paginate_queryset(sel.part_ledger(part))
             return self.get_paginated_response(MovementSerializer(page, many=True).data)
-        if not sel.may_manage_store(request.user):
+        if not may_manage_store(request.user):
             raise PermissionDenied(_("You may not change the spare-part store."))
         form = MovementCreateSerializer(data=request.data, part=part,
                                         context={"request": request})
@@ -246,7 +247,7 @@ class LoanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
 
     @extend_schema(request=LendSerializer, responses={201: LoanSerializer})
     def create(self, request, *args, **kwargs):
-        if not sel.may_manage_store(request.user):
+        if not may_manage_store(request.user):
             raise PermissionDenied(_("You may not change the spare-part store."))
         form = LendSerializer(data=request.data, context={"request": request})
         form.is_valid(raise_exception=True)

@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.models import Department, Site, User
-from accounts.roles import Capability, can
 from assets.io.columns import (
     COLUMNS,
     COLUMNS_BY_KEY,
@@ -32,8 +31,8 @@ from assets.io.columns import (
 from assets.io.read import FileRefused, parse_date, read_bytes, read_rows
 from assets.io.write import write_export
 from assets.models import Asset, AssetStatus, AssetType, Criticality
+from assets.permissions import may_import
 from core.clock import now
-from sla.selectors import contracts_visible_to
 
 # Attribute each lookup column sets on Asset.
 ATTRIBUTES = {"asset_type": "asset_type_id", "site": "site_id", "department": "department_id",
@@ -105,11 +104,6 @@ class ImportResult:
 class _Record:
     row: int
     values: dict  # column key or ("spec", key) → cleaned value (str, date or None)
-
-
-def may_import(user, contract) -> bool:
-    return can(user, Capability.IMPORT_ASSETS) and contracts_visible_to(user).filter(
-        pk=contract.pk).exists()
 
 
 def assets_import(*, actor, contract, file_name: str, data, dry_run: bool = False

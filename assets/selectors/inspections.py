@@ -22,7 +22,6 @@ from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy
 
-from accounts.roles import Capability, can
 from assets.models import (
     Asset,
     AssetStatus,
@@ -32,6 +31,7 @@ from assets.models import (
     InspectionRecord,
     InspectionRound,
 )
+from assets.permissions import may_see_inspections, may_see_plans
 from assets.selectors.register import visible_contract_ids
 from core.periods import month_bounds, quarter_bounds, quarter_of
 from sla.models import HolidayDay, HolidayYear
@@ -153,21 +153,6 @@ def plan_assets(plan: InspectionPlan) -> QuerySet[Asset]:
 # --------------------------------------------------------------------------------------------
 # Reads, scoped by role and contract (pages and API share them)
 # --------------------------------------------------------------------------------------------
-
-
-def may_see_inspections(user) -> bool:
-    """Provider staff who inspect, plan or look after the register (desk, PM, managers)."""
-    return can(user, Capability.INSPECT) or can(user, Capability.PLAN_INSPECTIONS) or (
-        can(user, Capability.SEE_ASSETS) and not user.is_client_side)
-
-
-def may_read_report(user) -> bool:
-    """Also the client's IT contact, for their own contract (REQUIREMENTS A6: the report)."""
-    return can(user, Capability.PLAN_INSPECTIONS) or can(user, Capability.SEE_ASSETS)
-
-
-def may_see_plans(user) -> bool:
-    return can(user, Capability.INSPECT) or can(user, Capability.PLAN_INSPECTIONS)
 
 
 def rounds_visible_to(user) -> QuerySet[InspectionRound]:

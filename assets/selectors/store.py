@@ -22,7 +22,6 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from accounts.roles import Capability, can
 from assets.models import (
     Asset,
     AssetStatus,
@@ -32,23 +31,10 @@ from assets.models import (
     StockLocation,
     StockMovement,
 )
+from assets.permissions import may_manage_store, may_read_store
 from core.clock import now
 from sla.models import Contract
 from sla.selectors import contracts_visible_to
-
-READ_CAPABILITIES = (Capability.MANAGE_STORE, Capability.WORK_TICKETS, Capability.SEE_ASSETS)
-
-
-def may_read_store(user) -> bool:
-    """The provider's staff; the store and its ledger are the provider's own business, so the
-    client's people (even their IT contact, who reads the register) do not see it."""
-    if not getattr(user, "is_authenticated", False) or user.is_client_side:
-        return False
-    return any(can(user, capability) for capability in READ_CAPABILITIES)
-
-
-def may_manage_store(user) -> bool:
-    return can(user, Capability.MANAGE_STORE)
 
 
 def store_contracts(user) -> QuerySet[Contract]:

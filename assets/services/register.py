@@ -15,8 +15,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.roles import Capability, can
 from assets.models import Asset, AssetRelation, AssetStatus
+from assets.permissions import may_edit_assets
 from core.clock import now
 from core.errors import ActionRefused, PermissionRefused
 from notifications.services import notification_enqueue
@@ -30,7 +30,7 @@ EDITABLE = ("tag", "name", "asset_type", "manufacturer", "model", "serial", "par
 
 
 def _require_edit(actor: User, contract: Contract) -> None:
-    if not can(actor, Capability.EDIT_ASSETS) or actor.is_client_side:
+    if not may_edit_assets(actor):
         raise PermissionRefused(_("Your role may not change the asset register."))
     if not contracts_visible_to(actor).filter(pk=contract.pk).exists():
         raise PermissionRefused(_("You are not on this contract."))

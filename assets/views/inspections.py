@@ -24,13 +24,11 @@ from assets.models import (
     InspectionRecord,
     InspectionRound,
 )
+from assets.permissions import may_read_report, may_see_inspections, may_see_plans
 from assets.selectors.inspections import (
     HOLIDAY_LABELS,
     PENDING,
     RoundFilters,
-    may_read_report,
-    may_see_inspections,
-    may_see_plans,
     period_of,
     photo_get,
     plans_visible_to,

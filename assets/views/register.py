@@ -18,6 +18,7 @@ from accounts.roles import Capability, can
 from assets import labels
 from assets.forms import register as forms
 from assets.models import Asset, AssetRelation, AssetStatus, AssetType
+from assets.permissions import may_edit_assets
 from assets.selectors.register import (
     AssetFilters,
     asset_get,
@@ -76,7 +77,7 @@ def asset_list_view(request):
         "departments": Department.objects.filter(organisation_id__in=clients).order_by("name"),
         "statuses": AssetStatus.choices, "criticalities": forms.Criticality.choices,
         "warranty_choices": form.fields["warranty"].choices[1:],
-        "may_edit": can(request.user, Capability.EDIT_ASSETS) and not request.user.is_client_side,
+        "may_edit": may_edit_assets(request.user),
         "may_import": can(request.user, Capability.IMPORT_ASSETS),
     })
 
@@ -86,7 +87,7 @@ def asset_detail(request, pk: int):
     _require(request.user, Capability.SEE_ASSETS)
     asset = _asset_or_404(request.user, pk)
     tickets = list(asset_tickets(user=request.user, asset=asset)[:51])
-    may_edit = can(request.user, Capability.EDIT_ASSETS) and not request.user.is_client_side
+    may_edit = may_edit_assets(request.user)
     return render(request, "assets/detail.html", {
         "asset": asset, "specs": _spec_rows(asset), "relations": asset_relations(asset),
         "tickets": tickets[:50], "more_tickets": len(tickets) > 50,

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from assets.forms import store as forms
 from assets.models import Loan, Part, StockMovement
+from assets.permissions import may_manage_store, may_read_store
 from assets.selectors import store as sel
 from assets.services import store as svc
 from core.errors import ActionRefused, PermissionRefused
@@ -26,12 +27,12 @@ PART_FORMS = {
 
 
 def _reader(request) -> None:
-    if not sel.may_read_store(request.user):
+    if not may_read_store(request.user):
         raise PermissionDenied
 
 
 def _manager(request) -> None:
-    if not sel.may_manage_store(request.user):
+    if not may_manage_store(request.user):
         raise PermissionDenied
 
 
@@ -61,13 +62,13 @@ def store(request):
         "contract_code": contract_code,
         "below": request.GET.get("below") == "1",
         "contracts": sel.store_contracts(request.user).order_by("code"),
-        "may_manage": sel.may_manage_store(request.user),
+        "may_manage": may_manage_store(request.user),
     })
 
 
 def _part_page(request, part: Part, bound: dict | None = None):
     """The part page; `bound` carries a submitted form with its errors back into the page."""
-    manage = sel.may_manage_store(request.user)
+    manage = may_manage_store(request.user)
     page = page_of(sel.part_ledger(part), request.GET.get("page"), per_page=50)
     context = {"part": part, "page": page, "may_manage": manage,
                "restock": part.restock_requests.filter(status="open").first()}
@@ -161,7 +162,7 @@ def restock(request):
 
 
 def _loans_page(request, lend_form=None):
-    manage = sel.may_manage_store(request.user)
+    manage = may_manage_store(request.user)
     page = page_of(sel.loans_open(request.user), request.GET.get("page"), per_page=100)
     if manage and lend_form is None:
         lend_form = forms.LendForm(user=request.user, spares=sel.spare_devices(request.user))

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from accounts.api import PersonRefSerializer
 from core.periods import Quarter
 from kpi.models import Scorecard, ScorecardRating
+from kpi.permissions import has_own_scorecards, is_manager
 from kpi.selectors import scorecards as selectors
 from kpi.services import scorecards as services
 from sla.models import Contract
@@ -71,7 +72,7 @@ class ScorecardViewSet(viewsets.ReadOnlyModelViewSet):
 
     def list(self, request, *args, **kwargs):
         user = request.user
-        if not (selectors.is_manager(user) or selectors.has_own_scorecards(user)):
+        if not (is_manager(user) or has_own_scorecards(user)):
             raise PermissionDenied(_("You may not read scorecards."))
         quarter = None
         if request.query_params.get("quarter"):
@@ -82,7 +83,7 @@ class ScorecardViewSet(viewsets.ReadOnlyModelViewSet):
         code = request.query_params.get("contract")
         if code:
             contract = None
-            if selectors.is_manager(user):
+            if is_manager(user):
                 try:
                     contract = selectors.scorecard_contract(user, code)
                 except Contract.DoesNotExist:

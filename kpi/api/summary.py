@@ -20,10 +20,10 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from kpi import figures
+from kpi.permissions import may_read_dashboards
 from kpi.selectors.dashboard import (
     contract_engineers,
     dashboard_contract,
-    may_read_dashboards,
     scope_for,
 )
 from sla.models import Contract

@@ -11,17 +11,13 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from accounts.models import User
-from accounts.roles import Capability, can
 from kpi.figures import Scope
+from kpi.permissions import may_read_dashboards
 from sla.models import Contract, ContractMember
 from sla.selectors import contracts_visible_to
 
 TEAM_DUTIES = [ContractMember.Duty.AGENT, ContractMember.Duty.ENGINEER,
                ContractMember.Duty.SECOND_LINE]
-
-
-def may_read_dashboards(user) -> bool:
-    return can(user, Capability.READ_DASHBOARDS)
 
 
 def dashboard_contracts(user) -> QuerySet[Contract]:

@@ -25,13 +25,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
-from accounts.roles import CLIENT_ROLES, Capability, Role, can
+from accounts.roles import CLIENT_ROLES
 from core.periods import Quarter
 from kpi import figures as kpi_figures
 from kpi.figures import Scope
 from kpi.models import Scorecard, ScorecardScheme
 from kpi.models.rollup import MEASURES
 from kpi.models.scorecards import RATING_ITEMS
+from kpi.permissions import is_manager
 from kpi.selectors.dashboard import contract_engineers, dashboard_contracts
 from sla.models import Contract, ContractMember
 
@@ -40,7 +41,6 @@ HUNDRED = Decimal(100)
 OBJECTIVE_PARTS = ("volume", "on_time", "satisfaction", "reopen", "complaints")
 DIMENSIONS = tuple(dim for dim, _label, _items in RATING_ITEMS)
 ITEM_CODES = tuple(code for _dim, _label, items in RATING_ITEMS for code, _l in items)
-ENGINEER_ROLES = (Role.ENGINEER, Role.SECOND_LINE)
 
 
 def cents(value) -> Decimal:
@@ -53,26 +53,6 @@ def quarter_of(card: Scorecard) -> Quarter:
 
 
 # --- selectors: who sees what --------------------------------------------------------------------
-def is_manager(user) -> bool:
-    """PMs, delivery and general managers and admins read scorecards of their contracts (the
-    client's IT contact reads dashboards, never people's scorecards)."""
-    if not can(user, Capability.READ_DASHBOARDS):
-        return False
-    return user.is_superuser or user.role not in CLIENT_ROLES
-
-
-def has_own_scorecards(user) -> bool:
-    """Engineers (on-site and second line) look at their own scorecards on the list page."""
-    return getattr(user, "is_authenticated", False) and user.is_active \
-        and user.role in ENGINEER_ROLES
-
-
-def reads_own(user) -> bool:
-    """Any provider person may open "my scorecards" (a page empty for those never scored)."""
-    return getattr(user, "is_authenticated", False) and user.is_active and (
-        user.is_superuser or user.role not in CLIENT_ROLES)
-
-
 def scorecard_contracts(user) -> QuerySet[Contract]:
     """Contracts whose scorecards the user manages or reads (none for anyone else)."""
     if not is_manager(user):
@@ -83,14 +63,6 @@ def scorecard_contracts(user) -> QuerySet[Contract]:
 def scorecard_contract(user, code: str) -> Contract:
     """Contract.DoesNotExist (→ 404) unless the user reads that contract's scorecards."""
     return scorecard_contracts(user).select_related("project_manager").get(code=code)
-
-
-def may_rate(user, contract: Contract) -> bool:
-    """The contract's PM, a delivery manager or an admin rate and edit the scheme."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    return (can(user, Capability.ADMINISTER) or user.role == Role.DELIVERY_MANAGER
-            or contract.project_manager_id == user.pk)
 
 
 def scorecards_visible_to(user) -> QuerySet[Scorecard]:

@@ -21,7 +21,6 @@ from kpi.selectors.scorecards import (
     ITEM_CODES,
     composite_of,
     engineer_totals,
-    may_rate,
     objective_part,
     quarter_of,
     rating_score,
@@ -30,6 +29,7 @@ from kpi.selectors.scorecards import (
 )
 from notifications.services import email_from_template
 from sla.models import Contract
+from sla.permissions import may_manage_contract
 
 
 # --- scheme --------------------------------------------------------------------------------------
@@ -163,7 +163,7 @@ def scorecard_rate(*, actor, card: Scorecard, scores: dict[str, int | None],
                    notes: dict[str, str] | None = None, comment: str | None = None,
                    ) -> Scorecard:
     """Store the rater's scores (0–100; None removes a rating) and recompute the card."""
-    if not may_rate(actor, card.contract):
+    if not may_manage_contract(actor, card.contract):
         raise ScorecardError(_("Only the contract's project manager, a delivery manager or an "
                                "administrator may rate."))
     notes = notes or {}
@@ -198,7 +198,7 @@ def scorecard_rate(*, actor, card: Scorecard, scores: dict[str, int | None],
 @transaction.atomic
 def scheme_save(*, actor, contract: Contract, values: dict) -> ScorecardScheme:
     """Save the contract's own scheme (created from the values when it had none)."""
-    if not may_rate(actor, contract):
+    if not may_manage_contract(actor, contract):
         raise ScorecardError(_("Only the contract's project manager, a delivery manager or an "
                                "administrator may change the scheme."))
     scheme = ScorecardScheme.objects.select_for_update().filter(contract=contract).first()

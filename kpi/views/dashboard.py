@@ -12,43 +12,29 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.roles import Capability, Role, can
 from core.paging import page_of, query_without_page
 from core.periods import quarters_covering, today
 from kpi import dashboard as board
 from kpi import drilldown, figures
 from kpi.forms.dashboard import KpiTargetsForm, SurveyTargetsForm
+from kpi.permissions import may_read_dashboards, may_refresh
 from kpi.selectors import dashboard as selectors
 from kpi.services.rollup import refresh as rollup_refresh
 from kpi.services.rollup import refresh_backlog
 from kpi.services.targets import targets_save
-from sla.models import Contract, ContractMember
+from sla.models import Contract
+from sla.permissions import may_manage_contract
 from surveys.models import SurveyPolicy
-from surveys.selectors.complaints import reads_register
+from surveys.permissions import reads_register
 
-PROVIDER_MANAGERS = {Role.PROJECT_MANAGER, Role.DELIVERY_MANAGER, Role.GENERAL_MANAGER}
 # On demand, daily backlog snapshots are retaken for periods up to a quarter; longer periods
 # keep the stored ones (the beat job takes them every day) and retake the last day only.
 BACKLOG_REFRESH_DAYS = 92
 
 
 def _reader(request) -> None:
-    if not selectors.may_read_dashboards(request.user):
+    if not may_read_dashboards(request.user):
         raise PermissionDenied
-
-
-def may_refresh(user) -> bool:
-    return can(user, Capability.ADMINISTER) or user.role in PROVIDER_MANAGERS
-
-
-def may_edit_targets(user, contract: Contract) -> bool:
-    """The contract's PM, a delivery manager (on the contract or by role) and the admin."""
-    if can(user, Capability.ADMINISTER) or contract.project_manager_id == user.pk:
-        return True
-    if user.role == Role.DELIVERY_MANAGER:
-        return True
-    return ContractMember.objects.filter(contract=contract, user=user,
-                                         duty=ContractMember.Duty.DELIVERY_MANAGER).exists()
 
 
 def _nav(params) -> dict:
@@ -67,7 +53,7 @@ def dashboard(request):
         **context, "params": params, "form": params.form, "contracts": contracts,
         "nav": _nav(params), "query": params.query(),
         "may_refresh": may_refresh(request.user),
-        "may_edit_targets": may_edit_targets(request.user, params.contract),
+        "may_edit_targets": may_manage_contract(request.user, params.contract),
     })
 
 
@@ -115,7 +101,7 @@ def _contract_or_404(user, code: str) -> Contract:
 def targets(request, code: str):
     _reader(request)
     contract = _contract_or_404(request.user, code)
-    if not may_edit_targets(request.user, contract):
+    if not may_manage_contract(request.user, contract):
         raise PermissionDenied
     kpi_targets = figures.targets_of(contract)
     policy = SurveyPolicy.for_contract(contract)

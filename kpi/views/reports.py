@@ -17,24 +17,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.roles import Capability, Role, can
 from core.paging import page_of, query_without_page
 from kpi.models.reports import ReportKind
-from kpi.selectors.dashboard import dashboard_contracts, may_read_dashboards
+from kpi.permissions import may_read_dashboards
+from kpi.selectors.dashboard import dashboard_contracts
 from kpi.selectors.reports import reports_visible_to
 from kpi.services.reports import generate_report
+from sla.permissions import contracts_managed, may_manage_contract, may_manage_some_contract
 
 PERIODIC_KINDS = [ReportKind.MONTHLY_SUMMARY, ReportKind.MONTHLY_REPAIR, ReportKind.QUARTERLY,
                   ReportKind.ANNUAL]
-
-
-def may_generate(user, contract=None) -> bool:
-    """Provider managers generate: the contract's PM, the delivery manager, an administrator."""
-    if can(user, Capability.ADMINISTER) or user.role == Role.DELIVERY_MANAGER:
-        return True
-    if user.role == Role.PROJECT_MANAGER:
-        return contract is None or contract.project_manager_id == user.pk
-    return False
 
 
 def parse_period(kind: str, text: str) -> date:
@@ -73,7 +65,7 @@ def reports(request):
         rows = rows.filter(kind=kind)
     page = page_of(rows.order_by("-period_start", "contract__code", "kind", "-pk"),
                    request.GET.get("page"))
-    generatable = [c for c in contracts if may_generate(user, c)]
+    generatable = contracts_managed(user, contracts)
     return render(request, "kpi/reports/list.html", {
         "page": page, "contracts": contracts, "contract_code": contract_code, "kind": kind,
         "kinds": ReportKind.choices, "periodic_kinds": [(k.value, k.label)
@@ -86,12 +78,12 @@ def reports(request):
 @require_POST
 def generate(request):
     user = request.user
-    if not may_read_dashboards(user) or not may_generate(user):
+    if not may_read_dashboards(user) or not may_manage_some_contract(user):
         raise PermissionDenied
     contract = dashboard_contracts(user).filter(code=request.POST.get("contract", "")).first()
     if contract is None:
         raise Http404
-    if not may_generate(user, contract):
+    if not may_manage_contract(user, contract):
         raise PermissionDenied
     kind = request.POST.get("kind", "")
     back = reverse("kpi:reports") + f"?contract={contract.code}"

@@ -15,9 +15,11 @@ from core.periods import Quarter
 from kpi.forms.scorecards import OBJECTIVE_WEIGHTS, RATING_WEIGHTS, RatingForm, SchemeForm
 from kpi.models import Scorecard
 from kpi.models.scorecards import RATING_ITEMS
+from kpi.permissions import has_own_scorecards, is_manager, reads_own
 from kpi.selectors import scorecards as selectors
 from kpi.services import scorecards as services
 from sla.models import Contract
+from sla.permissions import may_manage_contract
 
 QUARTERS_SHOWN = 8
 
@@ -64,8 +66,8 @@ def _figure_rows(card: Scorecard) -> list[tuple[str, str]]:
 def scorecards(request):
     """Managers: one contract × quarter, every engineer of its team. Engineers: their own."""
     user = request.user
-    if not selectors.is_manager(user):
-        if selectors.has_own_scorecards(user):
+    if not is_manager(user):
+        if has_own_scorecards(user):
             return mine(request)
         raise PermissionDenied
     contracts = list(selectors.scorecard_contracts(user).only("code", "name"))
@@ -89,7 +91,7 @@ def scorecards(request):
     return render(request, "kpi/scorecards/list.html", {
         "contract": contract, "contracts": contracts, "quarter": quarter,
         "quarters": choices, "cards": [{"card": c, "parts": _parts(c)} for c in cards],
-        "future": future, "may_rate": selectors.may_rate(user, contract),
+        "future": future, "may_rate": may_manage_contract(user, contract),
         "renormalised": any((c.figures or {}).get("renormalised") for c in cards),
     })
 
@@ -98,7 +100,7 @@ def scorecards(request):
 def mine(request):
     """The logged-in person's own scorecards on every contract, last quarters, read-only."""
     user = request.user
-    if not selectors.reads_own(user):
+    if not reads_own(user):
         raise PermissionDenied
     oldest = _quarter_choices()[-1]
     cards = list(Scorecard.objects.filter(engineer=user, year__gte=oldest.year)
@@ -121,7 +123,7 @@ def detail(request, pk: int):
     the composite and the engineer's last four quarters on the contract."""
     user = request.user
     card = _card_or_404(user, pk)
-    rater = selectors.may_rate(user, card.contract) and selectors.is_manager(user) \
+    rater = may_manage_contract(user, card.contract) and is_manager(user) \
         and card.engineer_id != user.pk
     form = None
     if request.method == "POST":
@@ -155,7 +157,7 @@ def detail(request, pk: int):
     return render(request, "kpi/scorecards/detail.html", {
         "card": card, "quarter": selectors.quarter_of(card), "parts": parts,
         "figure_rows": _figure_rows(card), "dimensions": dimensions, "form": form,
-        "rater": rater, "manager": selectors.is_manager(user), "history": history,
+        "rater": rater, "manager": is_manager(user), "history": history,
         "rated": len(ratings), "items_total": len(selectors.ITEM_CODES),
         "renormalised": stored.get("renormalised"),
         "left_out": [p for p in parts if p["score"] is None],
@@ -168,13 +170,13 @@ def detail(request, pk: int):
 def scheme(request, code: str):
     """The contract's weights and scales; raters edit, the general manager reads."""
     user = request.user
-    if not selectors.is_manager(user):
+    if not is_manager(user):
         raise PermissionDenied
     try:
         contract = selectors.scorecard_contract(user, code)
     except Contract.DoesNotExist:
         raise Http404 from None
-    editable = selectors.may_rate(user, contract)
+    editable = may_manage_contract(user, contract)
     current = services.scheme_for(contract)
     own = current.contract_id == contract.pk
     if request.method == "POST":

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from accounts.roles import Capability, can
 from surveys.analysis import analysis_json, satisfaction_analysis
 from surveys.models import Campaign
+from surveys.permissions import may_read_campaigns
 from surveys.selectors.campaigns import campaign_list, response_rate
 from surveys.views.campaigns import analysis_params
 
@@ -33,10 +34,6 @@ class CampaignSerializer(serializers.ModelSerializer):
         return response_rate(obj.answered, obj.invited)
 
 
-def _may_read(user) -> bool:
-    return can(user, Capability.RUN_CAMPAIGNS) or can(user, Capability.READ_DASHBOARDS)
-
-
 class CampaignViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Campaigns of the caller's contracts with invited/answered counts and the response rate."""
 
@@ -44,7 +41,7 @@ class CampaignViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     filter_backends: list = []
 
     def get_queryset(self):
-        if not _may_read(self.request.user):
+        if not may_read_campaigns(self.request.user):
             raise PermissionDenied
         return campaign_list(user=self.request.user).prefetch_related("contracts")
 

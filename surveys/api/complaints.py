@@ -18,9 +18,13 @@ from accounts.roles import Capability, can
 from core.clock import now
 from sla.models import Contract
 from sla.selectors import contracts_visible_to
-from surveys.forms.complaints import REVIEWER_ROLES, STAFF_ROLES
 from surveys.models import Complaint
-from surveys.selectors.complaints import LIST_RELATED, complaints_visible_to
+from surveys.selectors.complaints import (
+    LIST_RELATED,
+    complaints_visible_to,
+    engineer_choices,
+    reviewer_choices,
+)
 from surveys.services.complaints import complaint_answer, complaint_register, complaint_resolve
 from tickets.selectors import tickets_visible_to
 
@@ -57,7 +61,7 @@ class ComplaintCreateSerializer(serializers.Serializer):
     complainant_phone = serializers.CharField(max_length=40, required=False, allow_blank=True,
                                               default="")
     engineer = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.filter(is_active=True, role__in=STAFF_ROLES), required=False,
+        queryset=engineer_choices(), required=False,
         allow_null=True)
     major = serializers.BooleanField(required=False, default=False)
     received_at = serializers.DateTimeField(required=False, allow_null=True,
@@ -116,7 +120,7 @@ class ComplaintAnswerSerializer(serializers.Serializer):
 class ResolveSerializer(serializers.Serializer):
     handling_opinion = serializers.CharField(max_length=10000)
     reviewer = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.filter(is_active=True, role__in=REVIEWER_ROLES), required=False,
+        queryset=reviewer_choices(), required=False,
         allow_null=True)
 
 

@@ -7,17 +7,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.roles import Role
 from core.clock import now
 from core.forms import BootstrapForm
 from sla.selectors import contracts_visible_to
 from surveys.models import Complaint
+from surveys.selectors.complaints import engineer_choices, reviewer_choices
 from tickets.selectors import tickets_visible_to
 
-STAFF_ROLES = [Role.AGENT, Role.ENGINEER, Role.SECOND_LINE, Role.PROJECT_MANAGER,
-               Role.DELIVERY_MANAGER, Role.GENERAL_MANAGER, Role.ADMIN]
-REVIEWER_ROLES = [Role.AGENT, Role.PROJECT_MANAGER, Role.DELIVERY_MANAGER,
-                  Role.GENERAL_MANAGER, Role.ADMIN]
 # A survey complaint is registered by the system from the survey answer, never by hand.
 HAND_CHANNELS = [c for c in Complaint.Channel.choices if c[0] != Complaint.Channel.SURVEY]
 
@@ -52,8 +48,7 @@ class StaffComplaintForm(BootstrapForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["contract"].queryset = contracts_visible_to(user).order_by("code")
-        self.fields["engineer"].queryset = User.objects.filter(
-            is_active=True, role__in=STAFF_ROLES).order_by("name")
+        self.fields["engineer"].queryset = engineer_choices()
 
     def clean_received_at(self):
         value = self.cleaned_data.get("received_at")
@@ -157,5 +152,4 @@ class ResolveForm(BootstrapForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reviewer"].queryset = User.objects.filter(
-            is_active=True, role__in=REVIEWER_ROLES).order_by("name")
+        self.fields["reviewer"].queryset = reviewer_choices()

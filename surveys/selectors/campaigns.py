@@ -10,17 +10,18 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.roles import CLIENT_ROLES, Capability, can
+from accounts.roles import CLIENT_ROLES
 from core.clock import now
 from sla.models import Contract
 from sla.selectors import contracts_visible_to
 from surveys.models import Answer, Campaign, Invitation, Question
+from surveys.permissions import may_read_campaigns
 
 
 def campaigns_visible_to(user) -> QuerySet[Campaign]:
     """Campaigns all of whose contracts the person sees (a campaign spanning a contract they do
     not see stays hidden: its audience and answers are not theirs)."""
-    if not (can(user, Capability.RUN_CAMPAIGNS) or can(user, Capability.READ_DASHBOARDS)):
+    if not may_read_campaigns(user):
         return Campaign.objects.none()
     visible = contracts_visible_to(user)
     hidden = Contract.objects.exclude(pk__in=visible.values("pk"))

@@ -9,10 +9,12 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import pgettext
 
-from accounts.roles import Capability, can
+from accounts.models import User
+from accounts.roles import REVIEWER_ROLES, STAFF_ROLES, Capability, can
 from core.clock import now
 from sla.selectors import contracts_visible_to
 from surveys.models import Complaint, SurveyPolicy
+from surveys.permissions import reads_register
 from surveys.quarters import quarter_bounds, quarter_of
 
 LIST_RELATED = ("contract", "complainant", "ticket", "engineer")
@@ -47,9 +49,15 @@ def complaint_history(complaint: Complaint) -> list:
     return rows
 
 
-def reads_register(user) -> bool:
-    """Desk, PM, delivery, GM, the client's IT contact, admin: the contract's whole register."""
-    return can(user, Capability.MANAGE_COMPLAINTS) or can(user, Capability.READ_DASHBOARDS)
+def reviewer_choices() -> QuerySet[User]:
+    """The people a resolved complaint may name as reviewer (surveys.permissions.
+    may_review_complaints), for the page's and the API's choices."""
+    return User.objects.filter(is_active=True, role__in=REVIEWER_ROLES).order_by("name")
+
+
+def engineer_choices() -> QuerySet[User]:
+    """The provider's people, who may be named as the engineer a complaint is about."""
+    return User.objects.filter(is_active=True, role__in=STAFF_ROLES).order_by("name")
 
 
 def complaints_visible_to(user) -> QuerySet[Complaint]:

@@ -29,6 +29,7 @@ from sla.models import Contract, ContractMember
 from sla.selectors import contracts_visible_to
 from surveys.models import Complaint, ComplaintAlert, SurveyPolicy
 from surveys.models.complaints import ComplaintCounter
+from surveys.permissions import may_review_complaints
 from surveys.quarters import quarter_bounds, quarter_of
 from surveys.selectors.complaints import complaints_visible_to
 from tickets.selectors import tickets_visible_to
@@ -225,8 +226,7 @@ def complaint_resolve(*, actor, complaint: Complaint, handling_opinion: str,
     opinion = (handling_opinion or "").strip()
     if not opinion:
         raise ActionRefused(_("A written handling opinion is required."))
-    if reviewer is not None and (not reviewer.is_active or reviewer.role in (
-            Role.END_USER, Role.CLIENT_CONTACT)):
+    if reviewer is not None and not may_review_complaints(reviewer):
         raise ActionRefused(_("The reviewer must be a member of the provider's staff."))
     current.handling_opinion, current.resolved_at = opinion, now()
     current.reviewer = reviewer

@@ -19,13 +19,13 @@ from core.paging import page_of, query_without_page
 from sla.selectors import contracts_visible_to
 from surveys.forms import complaints as forms
 from surveys.models import Complaint
+from surveys.permissions import may_list_complaints, reads_register
 from surveys.selectors.complaints import (
     ComplaintFilters,
     complaint_get,
     complaint_history,
     complaint_list,
     quarter_counts,
-    reads_register,
 )
 from surveys.services.complaints import (
     answer_overdue,
@@ -36,10 +36,6 @@ from surveys.services.complaints import (
     resolution_deadline_passed,
     resolution_due_is_estimate,
 )
-
-
-def _may_list(user) -> bool:
-    return reads_register(user) or can(user, Capability.FILE_TICKETS)
 
 
 def _complaint_or_404(user, number: str) -> Complaint:
@@ -60,7 +56,7 @@ def complaints(request):
     """The register: register readers see their contracts' complaints with the quarter's
     counter; an end user sees the complaints they filed."""
     user = request.user
-    if not _may_list(user):
+    if not may_list_complaints(user):
         raise PermissionDenied
     filters = ComplaintFilters.from_query(request.GET)
     page = page_of(complaint_list(user=user, filters=filters), request.GET.get("page"))

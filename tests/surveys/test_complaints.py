@@ -12,8 +12,10 @@ from django.utils import translation
 from core.errors import ActionRefused, PermissionRefused
 from notifications.models import Notification
 from sla.models import Contract
+from surveys.api.complaints import ResolveSerializer
+from surveys.forms.complaints import ResolveForm
 from surveys.models import Complaint, ComplaintAlert
-from surveys.selectors.complaints import complaints_visible_to, quarter_counts
+from surveys.selectors.complaints import complaints_visible_to, quarter_counts, reviewer_choices
 from surveys.services.complaints import (
     complaint_answer,
     complaint_register,
@@ -166,6 +168,24 @@ def test_the_system_registers_from_a_survey(demo, register, assigned_ticket):
 
 
 # --- lifecycle -----------------------------------------------------------------------------------
+def test_it_refuses_an_engineer_as_reviewer(demo, register):
+    """One reviewer rule (REVIEWER_ROLES) for page, API and service; the service used to take
+    any provider person, engineers included, while both doors offered only the desk and
+    managers."""
+    complaint = complaint_answer(actor=demo["desk"], complaint=register(), answer="已致电道歉")
+    with pytest.raises(ActionRefused, match="reviewer"):
+        complaint_resolve(actor=demo["pm"], complaint=complaint, handling_opinion="x",
+                          reviewer=demo["engineer"])
+
+
+def test_page_and_api_offer_the_same_reviewers(demo):
+    api_choices = ResolveSerializer().fields["reviewer"].get_queryset()
+    page_choices = ResolveForm().fields["reviewer"].queryset
+    assert set(api_choices) == set(page_choices) == set(reviewer_choices())
+    assert {p.username for p in page_choices} >= {"desk", "pm", "delivery", "gm", "admin"}
+    assert not {p.username for p in page_choices} & {"engineer", "engineer2", "client", "user"}
+
+
 def test_received_answered_resolved(demo, register):
     complaint = register()
     with pytest.raises(ActionRefused, match="Answer the complainant"):

@@ -21,9 +21,10 @@ from tickets.models import (
     Status,
     Ticket,
 )
+from tickets.permissions import is_engineer
 from tickets.selectors import assignable_engineers, second_line_engineers
 from tickets.services._common import _locked, _record, _save, _sync_due
-from tickets.workflow import _is_engineer, check
+from tickets.workflow import check
 
 
 # --- transitions ----------------------------------------------------------------------------
@@ -37,7 +38,7 @@ def ticket_accept(*, actor: User, ticket: Ticket, note: str = "") -> Ticket:
     first_response = ticket.accepted_at is None
     ticket.status = Status.ACCEPTED
     ticket.accepted_at = ticket.accepted_at or moment
-    if _is_engineer(actor) and ticket.assignee_id is None:
+    if is_engineer(actor) and ticket.assignee_id is None:
         ticket.assignee = actor
     _save(ticket, actor, "accept", moment)
     if first_response:

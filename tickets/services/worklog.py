@@ -19,9 +19,9 @@ from tickets.models import (
     Status,
     Ticket,
 )
+from tickets.permissions import may_write_internal
 from tickets.services._common import _attach, _locked, _record, _save
 from tickets.services.transitions import _resume
-from tickets.workflow import may_write_internal
 
 
 # --- work log --------------------------------------------------------------------------------

@@ -1,0 +1,28 @@
+"""Who may see and write what on tickets, apart from the transitions.
+
+The transitions' rules (which role or relationship may do which action from which state) stay
+with their table in tickets/workflow.py: ``_may`` and ``FROM_STATES`` are read together and
+``check`` explains a refusal from both, so splitting them would spread one rule over two files.
+"""
+
+from __future__ import annotations
+
+from accounts.roles import ENGINEER_ROLES, Capability, can
+
+
+def is_engineer(user) -> bool:
+    """An on-site or second-line engineer (claiming an unassigned ticket makes it theirs)."""
+    return user.role in ENGINEER_ROLES
+
+
+def may_write_internal(user) -> bool:
+    """Internal notes: provider people who work, dispatch or receive escalations."""
+    return not user.is_client_side and (
+        can(user, Capability.WORK_TICKETS) or can(user, Capability.DISPATCH)
+        or can(user, Capability.RECEIVE_ESCALATIONS))
+
+
+def may_see_queue(user) -> bool:
+    return not user.is_client_side and (
+        can(user, Capability.WORK_TICKETS) or can(user, Capability.DISPATCH)
+        or can(user, Capability.READ_DASHBOARDS))
