@@ -8,29 +8,19 @@ another contract is a bad value: the API answers 400 naming the parameter, the p
 from __future__ import annotations
 
 import django_filters
-from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, Site
 from assets.models import Asset, AssetStatus, AssetType, Criticality
 from assets.selectors.register import warranty_q
+from core.filters import Flag
 from sla.models import Contract
 from sla.selectors import contracts_visible_to
 
 SEARCH_MAX = 100
 WARRANTY_CHOICES = [("valid", _("In warranty")), ("expiring", _("Warranty ending soon")),
                     ("expired", _("Out of warranty")), ("unknown", _("Warranty unknown"))]
-
-
-class Flag(forms.CheckboxInput):
-    """A checkbox that also reads the API's spellings: on/1/true/yes, and 0/false/no/off."""
-
-    def value_from_datadict(self, data, files, name):
-        value = data.get(name)
-        if isinstance(value, str):
-            return value.strip().lower() in {"on", "1", "true", "yes"}
-        return bool(value)
 
 
 def _contracts(request) -> QuerySet[Contract]:
