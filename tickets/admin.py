@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ReadOnlyAdminMixin
 from tickets.models import Attachment, Category, Entry, ServiceType, Ticket
 
 
@@ -30,8 +31,9 @@ class EntryInline(admin.TabularInline):
 
 
 @admin.register(Ticket)
-class TicketAdmin(SimpleHistoryAdmin):
-    """Read-mostly: state changes go through the portal so the rules and the timeline hold."""
+class TicketAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    """Read-only: every change goes through the portal (tickets/services/) so the rules and the
+    timeline hold; a ticket is never deleted."""
 
     list_display = ["number", "title", "contract", "priority", "status", "requester", "assignee",
                     "created_at"]
@@ -42,9 +44,6 @@ class TicketAdmin(SimpleHistoryAdmin):
     readonly_fields = [f.name for f in Ticket._meta.fields]
     inlines = [EntryInline]
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(Attachment)

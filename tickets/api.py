@@ -3,7 +3,6 @@ attachments. Same selectors and services as the pages (X4)."""
 
 from __future__ import annotations
 
-import django_filters
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
@@ -23,8 +22,8 @@ from core.clock import now
 from sla.models import Contract
 from sla.selectors import clock_states, contracts_visible_to
 from tickets import hooks
+from tickets.filters import TicketFilterSet
 from tickets.models import (
-    OPEN_STATUSES,
     Attachment,
     Category,
     Channel,
@@ -237,25 +236,6 @@ class AttachmentUploadSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class TicketFilter(django_filters.FilterSet):
-    contract = django_filters.CharFilter(field_name="contract__code")
-    service_type = django_filters.CharFilter(field_name="service_type__code")
-    open = django_filters.BooleanFilter(method="filter_open", label="open")
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
-
-    class Meta:
-        model = Ticket
-        fields = ["status", "priority", "kind", "channel", "assignee", "requester", "site"]
-
-    def filter_open(self, queryset, name, value):
-        if value is None:
-            return queryset
-        if value:
-            return queryset.filter(status__in=OPEN_STATUSES)
-        return queryset.exclude(status__in=OPEN_STATUSES)
-
-
 class NewestFirst(CursorPagination):
     """No COUNT(*) over a million rows: a cursor over the (partial) created_at indexes."""
 
@@ -301,7 +281,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     """Tickets the caller may see. A ticket outside their scope answers 404 on every verb."""
 
     serializer_class = TicketSerializer
-    filterset_class = TicketFilter
+    filterset_class = TicketFilterSet
     pagination_class = NewestFirst
     search_fields = ["number", "title"]
     ordering_fields = []

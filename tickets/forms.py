@@ -15,6 +15,7 @@ from core.forms import BootstrapForm, MultipleFileField
 from sla.models import ContractMember
 from sla.selectors import contracts_visible_to
 from tickets import hooks
+from tickets.filters import SORT_CHOICES, VIEW_CHOICES
 from tickets.models import (
     Channel,
     EscalationTarget,
@@ -262,9 +263,9 @@ class CommentForm(BootstrapForm):
 
 
 class QueueFilterForm(BootstrapForm):
-    view = forms.ChoiceField(required=False, choices=[
-        ("open", _("All open")), ("unassigned", _("Unassigned")), ("mine", _("Mine")),
-        ("team", _("My team")), ("closed", _("Resolved and closed"))])
+    """Renders the queue page's filter bar; tickets/filters.py does the filtering."""
+
+    view = forms.ChoiceField(required=False, choices=VIEW_CHOICES)
     contract = forms.CharField(required=False)
     site = forms.IntegerField(required=False)
     service_type = forms.CharField(required=False)
@@ -272,8 +273,5 @@ class QueueFilterForm(BootstrapForm):
                                       choices=[("", _("Any priority")), *Priority.choices])
     status = forms.CharField(required=False)
     q = forms.CharField(required=False, max_length=100)
-    sort = forms.ChoiceField(required=False, choices=[
-        ("-created_at", _("Newest first")), ("sla_due_at", _("Next SLA deadline first")),
-        ("created_at", _("Oldest first")),
-        ("priority", _("Most urgent first")), ("-updated_at", _("Recently changed"))])
+    sort = forms.ChoiceField(required=False, choices=SORT_CHOICES)
 

@@ -102,20 +102,16 @@ TICKET_NUMBER = re.compile(r"\d{4}-\d{6}")
 QUEUE_SORTS = {"-created_at", "created_at", "priority", "-priority", "-updated_at", "sla_due_at"}
 
 
+def ticket_list(*, user) -> QuerySet[Ticket]:
+    """The tickets the queue page and the API list: scoped, with what a row shows. Their filters
+    are tickets/filters.py's TicketFilterSet."""
+    return for_list(tickets_visible_to(user))
+
+
 def ticket_queue(*, user, filters: QueueFilters) -> QuerySet[Ticket]:
-    tickets = tickets_visible_to(user)
-    if filters.view == "closed":
-        tickets = tickets.exclude(status__in=OPEN_STATUSES)
-    else:
-        tickets = tickets.filter(status__in=OPEN_STATUSES)
-    if filters.view == "unassigned":
-        tickets = tickets.filter(assignee__isnull=True)
-    elif filters.view == "mine":
-        tickets = tickets.filter(assignee=user)
-    elif filters.view == "team":
-        team = ContractMember.objects.filter(
-            contract__in=contracts_visible_to(user)).values("user_id")
-        tickets = tickets.filter(assignee__in=team)
+    """A queue view for the home pages (the queue page and the API filter with
+    tickets/filters.py, which uses the same pieces below)."""
+    tickets = queue_view(tickets_visible_to(user), user=user, view=filters.view)
     if filters.contract:
         tickets = tickets.filter(contract__code=filters.contract)
     if filters.site:
@@ -127,15 +123,40 @@ def ticket_queue(*, user, filters: QueueFilters) -> QuerySet[Ticket]:
     if filters.status:
         tickets = tickets.filter(status=filters.status)
     if filters.q:
-        q = filters.q.strip()
-        if TICKET_NUMBER.fullmatch(q):  # an exact number: one unique-index lookup, no scan
-            tickets = tickets.filter(number=q)
-        else:
-            tickets = tickets.filter(Q(title__icontains=q) | Q(requester__name__icontains=q)
-                                     | Q(requester__phone=q))
-    sort = filters.sort if filters.sort in QUEUE_SORTS else "-created_at"
+        tickets = ticket_search(tickets, filters.q)
+    return queue_order(for_list(tickets), filters.sort)
+
+
+def queue_view(tickets: QuerySet[Ticket], *, user, view: str) -> QuerySet[Ticket]:
+    """open (the default) | unassigned | mine | team (open ones) | closed (resolved and closed)."""
+    if view == "closed":
+        return tickets.exclude(status__in=OPEN_STATUSES)
+    tickets = tickets.filter(status__in=OPEN_STATUSES)
+    if view == "unassigned":
+        tickets = tickets.filter(assignee__isnull=True)
+    elif view == "mine":
+        tickets = tickets.filter(assignee=user)
+    elif view == "team":
+        team = ContractMember.objects.filter(
+            contract__in=contracts_visible_to(user)).values("user_id")
+        tickets = tickets.filter(assignee__in=team)
+    return tickets
+
+
+def ticket_search(tickets: QuerySet[Ticket], text: str) -> QuerySet[Ticket]:
+    q = text.strip()
+    if not q:
+        return tickets
+    if TICKET_NUMBER.fullmatch(q):  # an exact number: one unique-index lookup, no scan
+        return tickets.filter(number=q)
+    return tickets.filter(Q(title__icontains=q) | Q(requester__name__icontains=q)
+                          | Q(requester__phone=q))
+
+
+def queue_order(tickets: QuerySet[Ticket], sort: str) -> QuerySet[Ticket]:
+    sort = sort if sort in QUEUE_SORTS else "-created_at"
     order = F("sla_due_at").asc(nulls_last=True) if sort == "sla_due_at" else sort
-    return for_list(tickets).order_by(order, "-pk")
+    return tickets.order_by(order, "-pk")
 
 
 def open_tickets_of(*, user, requester: User, limit: int = 10) -> list[Ticket]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -20,6 +22,7 @@ from core.forms import add_service_error
 from core.paging import page_of, query_without_page
 from sla.selectors import clock_states, contracts_visible_to
 from tickets import forms, hooks
+from tickets.filters import TicketFilterSet
 from tickets.models import Attachment, Channel, ServiceType, Status, Ticket
 from tickets.permissions import may_see_queue, may_write_internal
 from tickets.selectors import (
@@ -29,7 +32,7 @@ from tickets.selectors import (
     my_tickets,
     open_tickets_of,
     ticket_get,
-    ticket_queue,
+    ticket_list,
     ticket_timeline,
 )
 from tickets.services import ticket_act, ticket_comment, ticket_create, ticket_log_call
@@ -168,10 +171,17 @@ def queue(request):
     user = request.user
     if not may_see_queue(user):
         raise PermissionDenied
-    filter_form = forms.QueueFilterForm(request.GET or None)
-    data = filter_form.cleaned_data if filter_form.is_valid() else {}
-    filters = QueueFilters(**{k: v for k, v in data.items() if v not in (None, "")})
-    page = page_of(ticket_queue(user=user, filters=filters), request.GET.get("page"))
+    data = request.GET.copy()
+    if not data.get("view"):
+        data["view"] = "open"  # the page opens on the open tickets; the API lists them all
+    filterset = TicketFilterSet(data, queryset=ticket_list(user=user),
+                                request=request)
+    page = page_of(filterset.qs, request.GET.get("page"))
+    filterset.form.is_valid()  # cleaned_data keeps the valid fields of an invalid form
+    accepted = filterset.form.cleaned_data
+    filters = QueueFilters(**{f.name: accepted[f.name] for f in fields(QueueFilters)
+                              if accepted.get(f.name) not in (None, "")})
+    filter_form = forms.QueueFilterForm(request.GET or None)  # renders the choices, as before
     context = {"page": page, "filters": filters, "filter_form": filter_form,
                "query": query_without_page(request)}
     if request.htmx:

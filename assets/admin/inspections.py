@@ -1,5 +1,6 @@
-"""Admin for inspections: checklist templates (with their items) and plans. Rounds, records and
-results are made by generation and recording, so the admin shows them read-only."""
+"""Admin for inspections: checklist templates (with their items). Plans are made and changed on the
+plan pages (inspection_plan_create / inspection_plan_update check them); rounds, records and
+results are made by generation and recording; so the admin shows those read-only."""
 
 from django.contrib import admin
 
@@ -10,6 +11,7 @@ from assets.models import (
     InspectionRecord,
     InspectionRound,
 )
+from core.admin import ReadOnlyAdminMixin
 
 
 class ChecklistItemInline(admin.TabularInline):
@@ -27,7 +29,7 @@ class ChecklistTemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(InspectionPlan)
-class InspectionPlanAdmin(admin.ModelAdmin):
+class InspectionPlanAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["name", "contract", "frequency", "template", "assignee", "pre_holiday",
                     "starts_on", "active"]
     list_filter = ["contract", "frequency", "active", "pre_holiday"]
@@ -36,16 +38,8 @@ class InspectionPlanAdmin(admin.ModelAdmin):
     raw_id_fields = ["assignee", "assets"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(InspectionRound)
-class InspectionRoundAdmin(ReadOnlyAdmin):
+class InspectionRoundAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["plan", "contract", "kind", "period_start", "due_on", "assignee", "status"]
     list_filter = ["status", "kind", "contract"]
     list_select_related = ["plan", "contract", "assignee"]
@@ -54,7 +48,7 @@ class InspectionRoundAdmin(ReadOnlyAdmin):
 
 
 @admin.register(InspectionRecord)
-class InspectionRecordAdmin(ReadOnlyAdmin):
+class InspectionRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["round", "asset", "outcome", "inspected_by", "inspected_at", "ticket"]
     list_filter = ["outcome"]
     list_select_related = ["round__plan", "asset", "inspected_by", "ticket"]

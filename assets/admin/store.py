@@ -64,16 +64,12 @@ class RestockRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(Loan)
-class LoanAdmin(admin.ModelAdmin):
+class LoanAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Lent and returned through the store pages: the checks live in loan_lend / loan_return."""
+
     list_display = ["asset", "borrower", "ticket", "lent_at", "due_back", "returned_at"]
     list_filter = ["asset__contract"]
     search_fields = ["asset__tag", "ticket__number", "borrower__name"]
     list_select_related = ["asset", "borrower", "ticket"]
     raw_id_fields = ["asset", "ticket", "borrower", "returned_to"]
     readonly_fields = ["lent_by", "lent_at"]
-
-    def has_add_permission(self, request):
-        return False  # lend through the store page: the checks live in the service
-
-    def has_delete_permission(self, request, obj=None):
-        return False

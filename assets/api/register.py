@@ -4,6 +4,7 @@ answers 404 on every verb; changes go through assets/services/register.py."""
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -12,10 +13,9 @@ from rest_framework.response import Response
 
 from accounts.models import Department, Site, User
 from accounts.roles import Capability, can
+from assets.filters import AssetFilterSet
 from assets.models import Asset, AssetRelation, AssetStatus, AssetType, Criticality
 from assets.selectors.register import (
-    WARRANTY_STATES,
-    AssetFilters,
     asset_list,
     asset_reliability,
     assets_visible_to,
@@ -129,7 +129,8 @@ class AssetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
     serializer_class = AssetSerializer
     pagination_class = ByTag
-    filter_backends = []
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = AssetFilterSet
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
@@ -140,16 +141,14 @@ class AssetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         if self.action != "list":
             return assets_visible_to(user).select_related("contract", "asset_type",
                                                           "custodian")
-        params = self.request.query_params
-        warranty = params.get("warranty", "")
-        filters = AssetFilters(
-            contract=params.get("contract", ""), q=params.get("q", "")[:100],
-            asset_type=params.get("type", ""), site=_int(params.get("site")),
-            department=_int(params.get("department")), status=params.get("status", ""),
-            criticality=params.get("criticality", ""),
-            warranty=warranty if warranty in WARRANTY_STATES else "",
-            recurring=params.get("recurring") in {"1", "true", "yes"})
-        return asset_list(user=user, filters=filters)
+        return asset_list(user=user)
+
+    def filter_queryset(self, queryset):
+        # The filters are the register list's; a single asset is found by id alone (a retired
+        # one too), and an end user's own devices are listed unfiltered.
+        if self.action != "list" or not can(self.request.user, Capability.SEE_ASSETS):
+            return queryset
+        return super().filter_queryset(queryset)
 
     def get_serializer_class(self):
         return AssetDetailSerializer if self.action == "retrieve" else AssetSerializer
@@ -181,13 +180,6 @@ class AssetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         asset = services.asset_retire(actor=request.user, asset=asset,
                                       reason=str(request.data.get("reason", ""))[:500])
         return Response(AssetDetailSerializer(asset, context={"request": request}).data)
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value) if value else None
-    except (TypeError, ValueError):
-        return None
 
 
 def register_routes(router) -> None:

@@ -14,23 +14,6 @@ from sla.selectors import contracts_visible_to
 SPEC_PREFIX = "spec__"
 
 
-class AssetFilterForm(BootstrapForm):
-    contract = forms.CharField(required=False)
-    q = forms.CharField(required=False, max_length=100)
-    type = forms.CharField(required=False, max_length=32)
-    site = forms.IntegerField(required=False)
-    department = forms.IntegerField(required=False)
-    status = forms.ChoiceField(required=False, choices=[("", _("Any status but retired")),
-                                                        *AssetStatus.choices])
-    criticality = forms.ChoiceField(required=False, choices=[("", _("Any criticality")),
-                                                             *Criticality.choices])
-    warranty = forms.ChoiceField(required=False, choices=[
-        ("", _("Any warranty")), ("valid", _("In warranty")),
-        ("expiring", _("Warranty ending soon")), ("expired", _("Out of warranty")),
-        ("unknown", _("Warranty unknown"))])
-    recurring = forms.BooleanField(required=False, label=_("Recurring faults only"))
-
-
 class AssetForm(BootstrapForm):
     """Create and edit. Specification inputs are generated for every type (the page shows the
     chosen type's); only the chosen type's keys are kept."""

@@ -10,9 +10,8 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Capability, can
-from assets.models import Asset, AssetRelation, AssetStatus, AssetType
+from assets.models import Asset, AssetRelation, AssetStatus
 from core.clock import now
-from sla.models import Contract
 from sla.selectors import contracts_visible_to
 from tickets.models import Kind, Status, Ticket
 from tickets.selectors import tickets_visible_to
@@ -73,58 +72,14 @@ def warranty_state(asset: Asset, *, today=None) -> str:
 
 
 # --- the register list --------------------------------------------------------------------------
-@dataclass
-class AssetFilters:
-    contract: str = ""
-    q: str = ""
-    asset_type: str = ""
-    site: int | None = None
-    department: int | None = None
-    status: str = ""
-    criticality: str = ""
-    warranty: str = ""
-    recurring: bool = False
-
-
 LIST_RELATED = ("contract", "asset_type", "site", "department", "custodian")
 
 
-def asset_list(*, user, filters: AssetFilters) -> QuerySet[Asset]:
-    """The register as a list page and the API read it: scoped, filtered, in tag order.
-
-    Search: an exact tag or serial is one index lookup; other text matches tag, serial, name and
-    model anywhere (trigram indexes serve these on PostgreSQL, migration 0002)."""
-    assets = assets_visible_to(user).select_related(*LIST_RELATED)
-    if filters.contract:
-        contract = Contract.objects.filter(code=filters.contract).values_list("pk", flat=True)
-        assets = assets.filter(contract_id=next(iter(contract), None))
-    if filters.asset_type:
-        asset_type = AssetType.objects.filter(code=filters.asset_type).values_list("pk",
-                                                                                    flat=True)
-        assets = assets.filter(asset_type_id=next(iter(asset_type), None))
-    if filters.site:
-        assets = assets.filter(site_id=filters.site)
-    if filters.department:
-        assets = assets.filter(department_id=filters.department)
-    if filters.status:
-        assets = assets.filter(status=filters.status)
-    else:
-        assets = assets.exclude(status=AssetStatus.RETIRED)
-    if filters.criticality:
-        assets = assets.filter(criticality=filters.criticality)
-    if filters.warranty in WARRANTY_STATES:
-        assets = assets.filter(warranty_q(filters.warranty))
-    if filters.recurring:
-        assets = assets.filter(recurring_fault=True)
-    q = filters.q.strip()
-    if q:
-        exact = list(assets.filter(Q(tag=q) | Q(serial=q)).values_list("pk", flat=True)[:51])
-        if exact:
-            assets = assets.filter(pk__in=exact)
-        else:
-            assets = assets.filter(Q(tag__icontains=q) | Q(serial__icontains=q)
-                                   | Q(name__icontains=q) | Q(model__icontains=q))
-    return assets.order_by("contract_id", "tag", "id")
+def asset_list(*, user) -> QuerySet[Asset]:
+    """The register as the list page and the API read it: scoped, with what a row shows, in
+    register order. Their filters are assets/filters.py's AssetFilterSet."""
+    return assets_visible_to(user).select_related(*LIST_RELATED).order_by("contract_id", "tag",
+                                                                           "id")
 
 
 WARRANTY_STATES = ("valid", "expiring", "expired", "unknown")

@@ -16,11 +16,11 @@ from django.views.decorators.http import require_POST
 from accounts.models import Department, Site
 from accounts.roles import Capability, can
 from assets import labels
+from assets.filters import WARRANTY_CHOICES, AssetFilterSet
 from assets.forms import register as forms
 from assets.models import Asset, AssetRelation, AssetStatus, AssetType
 from assets.permissions import may_edit_assets
 from assets.selectors.register import (
-    AssetFilters,
     asset_get,
     asset_history,
     asset_list,
@@ -52,31 +52,21 @@ def _asset_or_404(user, pk: int) -> Asset:
         raise Http404 from None
 
 
-def _filters(form: forms.AssetFilterForm) -> AssetFilters:
-    data = form.cleaned_data if form.is_valid() else {}
-    return AssetFilters(
-        contract=data.get("contract") or "", q=data.get("q") or "",
-        asset_type=data.get("type") or "", site=data.get("site"),
-        department=data.get("department"), status=data.get("status") or "",
-        criticality=data.get("criticality") or "", warranty=data.get("warranty") or "",
-        recurring=bool(data.get("recurring")))
-
-
 @login_required
 def asset_list_view(request):
     _require(request.user, Capability.SEE_ASSETS)
-    form = forms.AssetFilterForm(request.GET or None)
-    filters = _filters(form)
-    page = page_of(asset_list(user=request.user, filters=filters), request.GET.get("page"))
+    filterset = AssetFilterSet(request.GET, queryset=asset_list(user=request.user),
+                               request=request)
+    page = page_of(filterset.qs, request.GET.get("page"))
     contracts = list(contracts_visible_to(request.user).order_by("code"))
     clients = [c.client_id for c in contracts]
     return render(request, "assets/list.html", {
-        "page": page, "filters": filters, "filter_form": form, "contracts": contracts,
+        "page": page, "filters": filterset.values, "contracts": contracts,
         "types": AssetType.objects.all(), "query": query_without_page(request),
         "sites": Site.objects.filter(organisation_id__in=clients).order_by("name"),
         "departments": Department.objects.filter(organisation_id__in=clients).order_by("name"),
         "statuses": AssetStatus.choices, "criticalities": forms.Criticality.choices,
-        "warranty_choices": form.fields["warranty"].choices[1:],
+        "warranty_choices": WARRANTY_CHOICES,
         "may_edit": may_edit_assets(request.user),
         "may_import": can(request.user, Capability.IMPORT_ASSETS),
     })
@@ -220,9 +210,8 @@ def asset_labels(request):
         assets = assets_visible_to(request.user).filter(pk__in=ids).select_related(
             "contract__client").order_by("tag", "pk")
     else:
-        filters = _filters(forms.AssetFilterForm(request.GET))
-        assets = asset_list(user=request.user, filters=filters).select_related(
-            "contract__client")
+        assets = AssetFilterSet(request.GET, queryset=asset_list(user=request.user),
+                                request=request).qs.select_related("contract__client")
     assets = list(assets[:LABELS_MAX])
     return render(request, "assets/labels.html", {
         "labels": [{"asset": a, "url": labels.label_url(request, a),

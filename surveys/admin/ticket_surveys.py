@@ -27,7 +27,9 @@ class TicketSurveyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(CallbackTask)
-class CallbackTaskAdmin(admin.ModelAdmin):
+class CallbackTaskAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Done from the callback list (callback_done records who and the outcome)."""
+
     list_display = ["survey", "contract", "due_at", "done_at", "done_by"]
     list_filter = ["contract"]
     list_select_related = ["survey", "contract", "done_by"]

@@ -18,6 +18,7 @@ from accounts.roles import Capability, can
 from core.clock import now
 from sla.models import Contract
 from sla.selectors import contracts_visible_to
+from surveys.filters import ComplaintFilterSet
 from surveys.models import Complaint
 from surveys.selectors.complaints import (
     LIST_RELATED,
@@ -140,16 +141,12 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     pagination_class = NewestFirst
     lookup_field = "number"
     lookup_value_regex = "[^/]+"
-    filterset_fields = ["status", "channel", "major"]
+    filterset_class = ComplaintFilterSet
     search_fields = ["number", "complainant_name"]
     ordering_fields = []
 
     def get_queryset(self):
-        complaints = complaints_visible_to(self.request.user).select_related(*LIST_RELATED)
-        contract = self.request.query_params.get("contract")
-        if self.action == "list" and contract:
-            complaints = complaints.filter(contract__code=contract)
-        return complaints
+        return complaints_visible_to(self.request.user).select_related(*LIST_RELATED)
 
     def get_object(self):
         value = self.kwargs["number"]

@@ -82,19 +82,12 @@ def complaint_get(*, user, number: str | None = None, pk: int | None = None) -> 
 
 @dataclass
 class ComplaintFilters:
+    """The register's accepted filters, as its page shows them (surveys/filters.py parses)."""
+
     status: str = ""
     contract: str = ""
     quarter: str = ""  # "2026Q4"
     overdue: bool = False
-
-    @classmethod
-    def from_query(cls, query) -> ComplaintFilters:
-        status = query.get("status", "")
-        quarter = query.get("quarter", "").strip().upper()
-        return cls(status=status if status in Complaint.Status.values else "",
-                   contract=query.get("contract", "").strip()[:40],
-                   quarter=quarter if QUARTER.match(quarter) else "",
-                   overdue=query.get("overdue") in ("1", "true", "on"))
 
     def year_quarter(self) -> tuple[int, int] | None:
         match = QUARTER.match(self.quarter)
@@ -109,20 +102,11 @@ def overdue_q(moment=None) -> Q:
                & ~Q(status=Complaint.Status.RESOLVED)))
 
 
-def complaint_list(*, user, filters: ComplaintFilters | None = None) -> QuerySet[Complaint]:
-    filters = filters or ComplaintFilters()
-    complaints = complaints_visible_to(user).select_related(*LIST_RELATED)
-    if filters.status:
-        complaints = complaints.filter(status=filters.status)
-    if filters.contract:
-        complaints = complaints.filter(contract__code=filters.contract)
-    period = filters.year_quarter()
-    if period:
-        start, end = quarter_bounds(*period)
-        complaints = complaints.filter(received_at__gte=start, received_at__lt=end)
-    if filters.overdue:
-        complaints = complaints.filter(overdue_q())
-    return complaints.order_by("-received_at", "-pk")
+def complaint_list(*, user) -> QuerySet[Complaint]:
+    """The register as its page and the API list it: scoped, newest first. Their filters are
+    surveys/filters.py's ComplaintFilterSet."""
+    return complaints_visible_to(user).select_related(*LIST_RELATED).order_by("-received_at",
+                                                                               "-pk")
 
 
 @dataclass

@@ -17,11 +17,11 @@ from core.errors import ActionRefused
 from core.forms import add_service_error
 from core.paging import page_of, query_without_page
 from sla.selectors import contracts_visible_to
+from surveys.filters import ComplaintFilterSet
 from surveys.forms import complaints as forms
 from surveys.models import Complaint
 from surveys.permissions import may_list_complaints, reads_register
 from surveys.selectors.complaints import (
-    ComplaintFilters,
     complaint_get,
     complaint_history,
     complaint_list,
@@ -58,8 +58,10 @@ def complaints(request):
     user = request.user
     if not may_list_complaints(user):
         raise PermissionDenied
-    filters = ComplaintFilters.from_query(request.GET)
-    page = page_of(complaint_list(user=user, filters=filters), request.GET.get("page"))
+    filterset = ComplaintFilterSet(request.GET, queryset=complaint_list(user=user),
+                                   request=request)
+    page = page_of(filterset.qs, request.GET.get("page"))
+    filters = filterset.values
     moment = now()
     _mark(page.object_list, moment)
     register = reads_register(user)

@@ -1,0 +1,45 @@
+"""The ticket list's one FilterSet (tickets/filters.py), as the queue page and the API use it."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def _page_numbers(client, query: str) -> list[str]:
+    response = client.get(f"/tickets/queue/?{query}")
+    assert response.status_code == 200
+    return sorted(t.number for t in response.context["page"].object_list)
+
+
+def _api_numbers(client, query: str) -> list[str]:
+    response = client.get(f"/api/tickets/?page_size=200&{query}")
+    assert response.status_code == 200, response.json()
+    return sorted(t["number"] for t in response.json()["results"])
+
+
+def test_it_filters_the_page_and_the_api_alike(demo, client):
+    client.force_login(demo["desk"])
+    for query in ("view=open", "view=unassigned", "view=closed", "view=open&priority=1",
+                  "view=open&contract=DEMO-SERVER", "view=open&q=打印机",
+                  "view=open&status=submitted", "view=open&service_type=hardware"):
+        assert _page_numbers(client, query) == _api_numbers(client, query), query
+
+
+def test_it_opens_the_page_on_open_tickets_but_the_api_on_all(demo, client):
+    client.force_login(demo["desk"])
+    assert _page_numbers(client, "") == _api_numbers(client, "view=open")
+    assert set(_api_numbers(client, "view=closed")) <= set(_api_numbers(client, ""))
+
+
+def test_it_answers_400_naming_a_bad_api_value(demo, client):
+    client.force_login(demo["desk"])
+    for name, value in (("view", "everything"), ("sort", "title"), ("priority", "9"),
+                        ("site", "abc"), ("assignee", "me")):
+        response = client.get(f"/api/tickets/?{name}={value}")
+        assert response.status_code == 400, name
+        assert name in response.json()["errors"], response.json()
+
+
+def test_it_ignores_a_bad_value_on_the_page(demo, client):
+    client.force_login(demo["desk"])
+    assert _page_numbers(client, "priority=9&site=abc&sort=title") == _page_numbers(client, "")
