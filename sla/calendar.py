@@ -83,15 +83,15 @@ def _normalise_day(name: str, intervals: list[tuple[int, int]]) -> tuple[tuple[i
         if not (isinstance(start, int) and isinstance(end, int)):
             raise HoursError(f"{name}: interval bounds must be whole minutes")
         if not 0 <= start < MINUTES_PER_DAY or not 0 < end <= MINUTES_PER_DAY:
-            raise HoursError(f"{name}: {_hhmm(start)}-{_hhmm(end)} is outside 00:00-24:00")
+            raise HoursError(f"{name}: {hhmm(start)}-{hhmm(end)} is outside 00:00-24:00")
         if end <= start:
-            raise HoursError(f"{name}: {_hhmm(start)}-{_hhmm(end)} ends before it starts")
+            raise HoursError(f"{name}: {hhmm(start)}-{hhmm(end)} ends before it starts")
     merged: list[tuple[int, int]] = []
     for start, end in sorted(intervals):
         if merged and start < merged[-1][1]:
             prev = merged[-1]
-            raise HoursError(f"{name}: {_hhmm(prev[0])}-{_hhmm(prev[1])} and "
-                             f"{_hhmm(start)}-{_hhmm(end)} overlap")
+            raise HoursError(f"{name}: {hhmm(prev[0])}-{hhmm(prev[1])} and "
+                             f"{hhmm(start)}-{hhmm(end)} overlap")
         if merged and start == merged[-1][1]:
             merged[-1] = (merged[-1][0], end)
         else:
@@ -186,8 +186,30 @@ def parse_hours(spec: str) -> WeeklyHours:
         raise HoursError(f"{exc} (in {spec.strip()!r})") from None
 
 
-def _hhmm(minutes: int) -> str:
+def hhmm(minutes: int) -> str:
+    """Minutes after midnight as ``HH:MM``."""
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def day_groups(hours: WeeklyHours) -> dict[tuple[tuple[int, int], ...], list[int]]:
+    """The open days grouped by their intervals, in weekday order (0 = Monday)."""
+    groups: dict[tuple[tuple[int, int], ...], list[int]] = {}
+    for day, intervals in enumerate(hours.days):
+        if intervals:
+            groups.setdefault(intervals, []).append(day)
+    return groups
+
+
+def consecutive_runs(days: list[int]) -> list[list[int]]:
+    """Ascending weekday numbers cut into runs of consecutive days ([0, 1, 2, 5] → [[0, 1, 2],
+    [5]])."""
+    runs: list[list[int]] = []
+    for day in days:
+        if runs and runs[-1][-1] == day - 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    return runs
 
 
 def format_hours(hours: WeeklyHours) -> str:
@@ -198,21 +220,12 @@ def format_hours(hours: WeeklyHours) -> str:
     """
     if hours.always_open:
         return "24x7"
-    groups: dict[tuple[tuple[int, int], ...], list[int]] = {}
-    for day, intervals in enumerate(hours.days):
-        if intervals:
-            groups.setdefault(intervals, []).append(day)
     parts = []
-    for intervals, days in groups.items():
-        runs: list[list[int]] = []
-        for day in days:
-            if runs and runs[-1][-1] == day - 1:
-                runs[-1].append(day)
-            else:
-                runs.append([day])
+    for intervals, days in day_groups(hours).items():
         day_text = ",".join(DAY_NAMES[r[0]] if len(r) == 1 else
-                            f"{DAY_NAMES[r[0]]}-{DAY_NAMES[r[-1]]}" for r in runs)
-        times = ",".join(f"{_hhmm(a)}-{_hhmm(b)}" for a, b in intervals)
+                            f"{DAY_NAMES[r[0]]}-{DAY_NAMES[r[-1]]}"
+                            for r in consecutive_runs(days))
+        times = ",".join(f"{hhmm(a)}-{hhmm(b)}" for a, b in intervals)
         parts.append(f"{day_text} {times}")
     return "; ".join(parts)
 

@@ -184,10 +184,9 @@ def holiday_year_missing(year: int, *, region: str = REGION_CN) -> list[str]:
 
 def holiday_years_unentered(today: date, *, region: str = REGION_CN) -> list[int]:
     """The years administrators must enter now: this year if it is not entered, and from
-    October next year too (deadlines reaching into them are provisional). One query."""
+    October next year too (deadlines reaching into them are provisional)."""
     years = [today.year, today.year + 1] if today.month >= 10 else [today.year]
-    entered = set(HolidayYear.objects.filter(region=region, year__in=years)
-                  .values_list("year", flat=True))
+    entered = calendar_days(region)[2]  # cached: the banner asks on every administrator page
     return [y for y in years if y not in entered]
 
 

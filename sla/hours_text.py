@@ -10,7 +10,14 @@ the caller's to add (``sla.templatetags.service_hours``).
 
 from __future__ import annotations
 
-from sla.calendar import MINUTES_PER_DAY, WeeklyHours, parse_hours
+from sla.calendar import (
+    MINUTES_PER_DAY,
+    WeeklyHours,
+    consecutive_runs,
+    day_groups,
+    hhmm,
+    parse_hours,
+)
 
 __all__ = ["describe_hours"]
 
@@ -28,22 +35,12 @@ def _words(language: str) -> dict:
     return _WORDS["zh" if (language or "").lower().startswith("zh") else "en"]
 
 
-def _hhmm(minutes: int) -> str:
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
-
-
 def _days_text(days: list[int], words: dict) -> str:
     if len(days) == 7:
         return words["daily"]
-    runs: list[list[int]] = []
-    for day in days:
-        if runs and runs[-1][-1] == day - 1:
-            runs[-1].append(day)
-        else:
-            runs.append([day])
     names = words["days"]
     parts = []
-    for run in runs:
+    for run in consecutive_runs(days):
         if len(run) >= 3:
             parts.append(f"{names[run[0]]}{words['range']}{names[run[-1]]}")
         else:
@@ -54,7 +51,7 @@ def _days_text(days: list[int], words: dict) -> str:
 def _times_text(intervals: tuple[tuple[int, int], ...], words: dict) -> str:
     if intervals == ((0, MINUTES_PER_DAY),):
         return words["all_day"]
-    return words["times"].join(f"{_hhmm(a)}–{_hhmm(b)}" for a, b in intervals)
+    return words["times"].join(f"{hhmm(a)}–{hhmm(b)}" for a, b in intervals)
 
 
 def describe_hours(hours: WeeklyHours | str, language: str = "zh-hans") -> str:
@@ -66,9 +63,5 @@ def describe_hours(hours: WeeklyHours | str, language: str = "zh-hans") -> str:
     words = _words(language)
     if hours.always_open:
         return words["always"]
-    groups: dict[tuple[tuple[int, int], ...], list[int]] = {}
-    for day, intervals in enumerate(hours.days):
-        if intervals:
-            groups.setdefault(intervals, []).append(day)
     return words["groups"].join(f"{_days_text(days, words)} {_times_text(intervals, words)}"
-                                for intervals, days in groups.items())
+                                for intervals, days in day_groups(hours).items())

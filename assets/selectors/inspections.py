@@ -34,16 +34,14 @@ from assets.models import (
 from assets.permissions import may_see_inspections, may_see_plans
 from assets.selectors.register import visible_contract_ids
 from core.periods import month_bounds, quarter_bounds, quarter_of
+from sla.holiday_notice import festivals_named
 from sla.models import HolidayDay, HolidayYear
 
 PENDING = InspectionRecord.Outcome.PENDING
-# The holidays that get an extra round (seed 003 1.1.8.2), by the names the holiday tables use:
-# Chinese (a combined holiday is "国庆节、中秋节"), or chinesecalendar's English ones in old rows.
-PRE_HOLIDAY_NAMES = {
-    "National Day": "National Day", "国庆节": "National Day", "国庆": "National Day",
-    "New Year's Day": "New Year's Day", "元旦": "New Year's Day",
-    "Spring Festival": "Spring Festival", "春节": "Spring Festival",
-}
+# The holidays that get an extra round (seed 003 1.1.8.2), by festival: day names are read with
+# sla.holiday_notice.festivals_named (a combined "国庆节、中秋节", short forms and the English
+# names of old rows all count).
+PRE_HOLIDAYS = {"国庆节": "National Day", "元旦": "New Year's Day", "春节": "Spring Festival"}
 HOLIDAY_LABELS = {
     "National Day": gettext_lazy("National Day"),
     "New Year's Day": gettext_lazy("New Year's Day"),
@@ -117,8 +115,8 @@ def holiday_breaks_ahead(today: date, *, working_days: int) -> list[HolidayBreak
         start = run[0]
         if start <= today or start.year not in confirmed:
             continue
-        wanted = [PRE_HOLIDAY_NAMES[part] for d in run for part in names.get(d, "").split("、")
-                  if part in PRE_HOLIDAY_NAMES]
+        wanted = [PRE_HOLIDAYS[f] for d in run for f in sorted(festivals_named([names.get(d)]))
+                  if f in PRE_HOLIDAYS]
         if not wanted:
             continue
         worked = [today + timedelta(days=k) for k in range((start - today).days)

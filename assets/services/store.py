@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.roles import Capability, can
@@ -31,6 +31,7 @@ from assets.models import (
 )
 from core.clock import now
 from core.errors import ActionRefused, InvalidInput, PermissionRefused
+from core.periods import today as local_today
 from notifications.services import notification_enqueue
 from sla.selectors import contracts_visible_to
 from tickets.models import OPEN_STATUSES
@@ -282,7 +283,7 @@ def restock_sweep() -> int:
     whose stock just moved. Each goes through restock_check (part locked, checked again), so a
     part never has two open requests and a second run raises nothing. Returns how many."""
     below = (Part.objects.filter(active=True, min_level__gt=0,
-                                 contract__ends_on__gte=timezone.localdate(now()))
+                                 contract__ends_on__gte=local_today())
              .exclude(restock_requests__status=RestockRequest.Status.OPEN)
              .annotate(stock=Coalesce(Sum("movements__quantity"), 0))
              .filter(stock__lt=F("min_level"))
