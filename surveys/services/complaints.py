@@ -24,9 +24,9 @@ from core.clock import now
 from core.counters import next_in_year
 from core.errors import ActionRefused, PermissionRefused
 from notifications.services import email_from_template
-from sla import holidays
 from sla.models import Contract, ContractMember
 from sla.selectors import contracts_visible_to
+from sla.working_days import WorkingDays, working_days
 from surveys.models import Complaint, ComplaintAlert, SurveyPolicy
 from surveys.models.complaints import ComplaintCounter
 from surveys.permissions import may_review_complaints
@@ -40,14 +40,6 @@ ESCALATION_BATCH = 500
 
 
 # --- deadlines -----------------------------------------------------------------------------------
-def _is_working_day(day: date, closed, makeup, confirmed) -> bool:
-    if day.year not in confirmed:
-        return day.weekday() < 5  # no official data: plain Monday to Friday
-    if day in makeup:
-        return True
-    return day.weekday() < 5 and day not in closed
-
-
 def working_day_deadline(received_on: date, days: int = RESOLVE_WITHIN_WORKING_DAYS, *,
                          calendar=None) -> tuple[date, bool]:
     """``(the days-th working day after received_on, estimated)``.
@@ -55,16 +47,11 @@ def working_day_deadline(received_on: date, days: int = RESOLVE_WITHIN_WORKING_D
     The day of receipt itself never counts. ``estimated`` is True when a year on the way has no
     official holiday data in the tables (its days were counted as plain Monday to Friday), so the
     date may move once that year is entered. ``calendar`` is ``(closed, makeup, confirmed_years)``
-    as ``sla.holidays.calendar_days`` gives it (read from the tables when omitted)."""
-    closed, makeup, confirmed = calendar if calendar is not None else holidays.calendar_days(
-        holidays.REGION_CN)
-    day, counted, estimated = received_on, 0, False
-    while counted < days:
-        day += timedelta(days=1)
-        estimated = estimated or day.year not in confirmed
-        if _is_working_day(day, closed, makeup, confirmed):
-            counted += 1
-    return day, estimated
+    as ``sla.holidays.calendar_days`` gives it (read from the tables when omitted); the counting
+    is sla.working_days' (core.periods)."""
+    working = WorkingDays(*calendar) if calendar is not None else working_days()
+    due = working.after(received_on, days)
+    return due, working.estimated(received_on + timedelta(days=1), due)
 
 
 def seventh_working_day(received_on: date, days: int = RESOLVE_WITHIN_WORKING_DAYS, *,
