@@ -179,33 +179,12 @@ def rounds_due_for(*, user) -> QuerySet[InspectionRound]:
         .select_related("plan", "contract", "assignee").order_by("due_on", "pk"))
 
 
-@dataclass
-class RoundFilters:
-    contract: str = ""
-    status: str = ""
-    kind: str = ""
-    due_from: date | None = None
-    due_to: date | None = None
-    assignee: int | None = None
-
-
-def round_list(*, user, filters: RoundFilters) -> QuerySet[InspectionRound]:
-    rounds = rounds_visible_to(user)
-    if filters.contract:
-        rounds = rounds.filter(contract__code=filters.contract)
-    if filters.status:
-        rounds = rounds.filter(status=filters.status)
-    if filters.kind:
-        rounds = rounds.filter(kind=filters.kind)
-    if filters.due_from:
-        rounds = rounds.filter(due_on__gte=filters.due_from)
-    if filters.due_to:
-        rounds = rounds.filter(due_on__lte=filters.due_to)
-    if filters.assignee:
-        rounds = rounds.filter(assignee_id=filters.assignee)
-    order = ("due_on", "pk") if filters.status == InspectionRound.Status.OPEN else ("-due_on",
-                                                                                   "-pk")
-    return (with_progress(rounds).select_related("plan", "contract", "assignee")
+def round_list(*, user, status: str = "") -> QuerySet[InspectionRound]:
+    """Every visible round with its progress, for the rounds page's "all rounds" view (its
+    filters are assets.filters.RoundFilterSet): the open ones earliest due first, else newest
+    due first."""
+    order = ("due_on", "pk") if status == InspectionRound.Status.OPEN else ("-due_on", "-pk")
+    return (with_progress(rounds_visible_to(user)).select_related("plan", "contract", "assignee")
             .order_by(*order))
 
 
