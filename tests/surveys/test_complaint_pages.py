@@ -12,8 +12,8 @@ from core.clock import now
 from core.errors import InvalidInput
 from sla.models import Contract
 from surveys.models import Complaint
-from surveys.views import complaints as complaint_views
 from surveys.services.complaints import complaint_register
+from surveys.views import complaints as complaint_views
 from tickets.models import ServiceType
 from tickets.services import ticket_create
 
