@@ -1,5 +1,6 @@
-"""The asset register's list filters: one FilterSet for the register page, its label sheet and the
-API (``GET /api/.../assets/``), so the query-string contract is parsed in one place.
+"""The asset register's list filters: one FilterSet for the register page, its label sheet, its
+export and the API (``GET /api/.../assets/``), so the query-string contract is parsed in one
+place; and the inspection rounds' (``/inspections/?view=all`` and ``GET /api/inspection-rounds/``).
 
 It filters a queryset the selectors have already scoped (assets/selectors/register.py); the
 choices it accepts (contracts, sites, departments) are scoped to the caller too, so a value from
@@ -8,13 +9,15 @@ another contract is a bad value: the API answers 400 naming the parameter, the p
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, Site
-from assets.models import Asset, AssetStatus, AssetType, Criticality
+from assets.models import Asset, AssetStatus, AssetType, Criticality, InspectionRound
 from assets.selectors.register import warranty_q
 from core.filters import Flag
+from core.forms import BootstrapForm
 from sla.models import Contract
 from sla.selectors import contracts_visible_to
 
@@ -102,3 +105,42 @@ class AssetFilterSet(django_filters.FilterSet):
             "status": data.get("status") or "", "criticality": data.get("criticality") or "",
             "warranty": data.get("warranty") or "", "recurring": bool(data.get("recurring")),
         }
+
+
+class RoundFilterSet(django_filters.FilterSet):
+    """The inspection rounds' filters, for the rounds page (its "all rounds" view) and
+    ``GET /api/inspection-rounds/``: contract (code), status, kind, due_from / due_to (due on or
+    after / on or before; the API's older spellings due_after / due_before too), due_on, plan and
+    assignee (ids), mine (assigned to the caller)."""
+
+    contract = django_filters.CharFilter(field_name="contract__code", max_length=40,
+                                         label=_("Contract"))
+    status = django_filters.ChoiceFilter(choices=InspectionRound.Status.choices,
+                                         empty_label=_("Any status"), label=_("Status"))
+    kind = django_filters.ChoiceFilter(choices=InspectionRound.Kind.choices,
+                                       empty_label=_("Any kind"), label=_("Kind"))
+    due_from = django_filters.DateFilter(field_name="due_on", lookup_expr="gte",
+                                         label=_("Due from"),
+                                         widget=forms.DateInput(attrs={"type": "date"}))
+    due_to = django_filters.DateFilter(field_name="due_on", lookup_expr="lte",
+                                       label=_("Due to"),
+                                       widget=forms.DateInput(attrs={"type": "date"}))
+    due_after = django_filters.DateFilter(field_name="due_on", lookup_expr="gte",
+                                          label=_("Due from"))
+    due_before = django_filters.DateFilter(field_name="due_on", lookup_expr="lte",
+                                           label=_("Due to"))
+    due_on = django_filters.DateFilter(field_name="due_on", label=_("Due on"))
+    # Asked for by id (the rows are scoped already), so no unscoped choice list is built.
+    plan = django_filters.NumberFilter(field_name="plan_id", label=_("Plan"))
+    assignee = django_filters.NumberFilter(field_name="assignee_id", label=_("Assignee"))
+    mine = django_filters.BooleanFilter(method="only_mine", widget=Flag,
+                                        label=_("Assigned to me"))
+
+    class Meta:
+        model = InspectionRound
+        fields: list[str] = []
+        form = BootstrapForm
+
+    def only_mine(self, queryset, name, value):
+        user = getattr(self.request, "user", None)
+        return queryset.filter(assignee_id=user.pk) if value and user is not None else queryset

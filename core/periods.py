@@ -3,11 +3,16 @@ today, the instants that bound a range of days, months and quarters.
 
 Figures, reports, scorecards, surveys and the demo all count by local day; they ask here so a
 day, a month and a quarter mean the same everywhere.
+
+Official working days (China: Monday to Friday, less the statutory holidays, plus the make-up
+working days 调休) are counted here too, as pure functions of the closed and make-up days; the
+days themselves are read from the SLA holiday tables by ``sla.working_days``.
 """
 
 from __future__ import annotations
 
 import zoneinfo
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -107,3 +112,61 @@ class Quarter:
 
     def __str__(self) -> str:
         return f"{self.year}-Q{self.quarter}"
+
+
+# --------------------------------------------------------------------------------------------
+# Official working days
+# --------------------------------------------------------------------------------------------
+# ``closed``: the official holidays (weekend days inside a holiday period included); ``makeup``:
+# the make-up working days (调休, a Saturday or Sunday that is worked). ``entered``: the years
+# whose official days are entered; a day of any other year counts as plain Monday to Friday, so
+# stray rows of an unannounced year (a New Year's Eve entered with the next year's notice) do
+# not count until that year is entered. ``entered=None`` trusts ``closed`` and ``makeup`` for
+# every year.
+
+ONE_DAY = timedelta(days=1)
+
+
+def is_working_day(day: date, *, closed: Collection[date], makeup: Collection[date],
+                   entered: Collection[int] | None = None) -> bool:
+    """True when ``day`` is an official working day."""
+    if entered is not None and day.year not in entered:
+        return day.weekday() < 5
+    if day in makeup:
+        return True
+    return day.weekday() < 5 and day not in closed
+
+
+def working_days_from(day: date, *, closed: Collection[date], makeup: Collection[date],
+                      entered: Collection[int] | None = None) -> Iterator[date]:
+    """The working days after ``day`` (``day`` itself never counts), in order, without end."""
+    while True:
+        day += ONE_DAY
+        if is_working_day(day, closed=closed, makeup=makeup, entered=entered):
+            yield day
+
+
+def working_day_after(day: date, n: int = 1, *, closed: Collection[date],
+                      makeup: Collection[date], entered: Collection[int] | None = None) -> date:
+    """The ``n``-th working day after ``day`` (n >= 1; ``day`` itself never counts): the 7th
+    after the day a complaint is received is its solution date."""
+    if n < 1:
+        raise ValueError("n must be at least 1")
+    days = working_days_from(day, closed=closed, makeup=makeup, entered=entered)
+    for _k in range(n - 1):
+        next(days)
+    return next(days)
+
+
+def working_days_between(start: date, end: date, *, closed: Collection[date],
+                         makeup: Collection[date],
+                         entered: Collection[int] | None = None) -> list[date]:
+    """The working days in ``[start, end)``."""
+    return [start + k * ONE_DAY for k in range((end - start).days)
+            if is_working_day(start + k * ONE_DAY, closed=closed, makeup=makeup, entered=entered)]
+
+
+def years_unentered(start: date, end: date, entered: Collection[int]) -> list[int]:
+    """The years of ``[start, end]`` without entered official days: a count across them is an
+    estimate that may move once they are entered."""
+    return [y for y in range(start.year, end.year + 1) if y not in entered]

@@ -33,6 +33,12 @@ class AssetAdminForm(forms.ModelForm):
     """Checks the asset with the service's own rules before anything is saved, so a refusal
     shows on the form with what was typed still in it."""
 
+    def _get_validation_exclusions(self):
+        # The tag and the serial are unique (model constraints): the service checks them and
+        # says so on the field ("Asset tag … is already in use."), where the model's own check
+        # would put "Constraint “asset_unique_tag” is violated." on top of the form.
+        return {*super()._get_validation_exclusions(), "tag", "serial"}
+
     def _post_clean(self):
         super()._post_clean()
         asset = self.instance

@@ -4,7 +4,6 @@ the caller's contracts (or role) is 404."""
 
 from __future__ import annotations
 
-import django_filters
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
@@ -13,6 +12,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from accounts.api import PersonRefSerializer
+from assets.filters import RoundFilterSet
 from assets.models import (
     InspectionPlan,
     InspectionRecord,
@@ -116,22 +116,6 @@ class CompleteSerializer(serializers.Serializer):
         return value
 
 
-class RoundFilter(django_filters.FilterSet):
-    contract = django_filters.CharFilter(field_name="contract__code")
-    due_after = django_filters.DateFilter(field_name="due_on", lookup_expr="gte")
-    due_before = django_filters.DateFilter(field_name="due_on", lookup_expr="lte")
-    mine = django_filters.BooleanFilter(method="filter_mine", label="mine")
-
-    class Meta:
-        model = InspectionRound
-        fields = ["status", "kind", "due_on", "plan", "assignee"]
-
-    def filter_mine(self, queryset, name, value):
-        if value:
-            return queryset.filter(assignee=self.request.user)
-        return queryset
-
-
 class DueFirst(CursorPagination):
     ordering = ("due_on", "id")
     page_size = 50
@@ -142,7 +126,7 @@ class DueFirst(CursorPagination):
 class InspectionRoundViewSet(viewsets.ReadOnlyModelViewSet):
     """Rounds of the caller's contracts; the detail lists every record with its results."""
 
-    filterset_class = RoundFilter
+    filterset_class = RoundFilterSet
     pagination_class = DueFirst
     search_fields = []
     ordering_fields = []

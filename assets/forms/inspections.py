@@ -17,27 +17,12 @@ from assets.models import (
     Criticality,
     Frequency,
     InspectionResult,
-    InspectionRound,
 )
 from core.forms import BootstrapForm, MultipleFileField
 from core.periods import today as local_today
 from sla.models import ContractMember
 from sla.selectors import contracts_visible_to
 from tickets.selectors import assignable_engineers
-
-
-class RoundFilterForm(BootstrapForm):
-    view = forms.ChoiceField(required=False, choices=[("mine", _("Due for me")),
-                                                      ("all", _("All rounds"))])
-    contract = forms.CharField(required=False, max_length=32)
-    status = forms.ChoiceField(required=False, choices=[("", _("Any status")),
-                                                        *InspectionRound.Status.choices])
-    kind = forms.ChoiceField(required=False, choices=[("", _("Any kind")),
-                                                      *InspectionRound.Kind.choices])
-    due_from = forms.DateField(required=False, label=_("Due from"),
-                               widget=forms.DateInput(attrs={"type": "date"}))
-    due_to = forms.DateField(required=False, label=_("Due to"),
-                             widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class RecordForm(forms.Form):

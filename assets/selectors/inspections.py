@@ -35,7 +35,8 @@ from assets.permissions import may_see_inspections, may_see_plans
 from assets.selectors.register import visible_contract_ids
 from core.periods import month_bounds, quarter_bounds, quarter_of
 from sla.holiday_notice import festivals_named
-from sla.models import HolidayDay, HolidayYear
+from sla.working_days import closed_day_names
+from sla.working_days import working_days as official_working_days
 
 PENDING = InspectionRecord.Outcome.PENDING
 # The holidays that get an extra round (seed 003 1.1.8.2), by festival: day names are read with
@@ -84,28 +85,19 @@ class HolidayBreak:
     due_on: date       # the last working day before it
 
 
-def _is_working(day: date, closed: set[date], makeup: set[date]) -> bool:
-    return day in makeup or (day.weekday() < 5 and day not in closed)
-
-
 def holiday_breaks_ahead(today: date, *, working_days: int) -> list[HolidayBreak]:
     """National Day, New Year and Spring Festival breaks starting within the next
-    ``working_days`` working days, from the SLA holiday tables (sla.models.HolidayDay).
+    ``working_days`` working days, from the SLA holiday tables (sla.working_days).
 
     A break counts only when the holiday years involved are entered (a HolidayYear row): without
     the official days we cannot tell when the holiday starts or which days are worked."""
     horizon = today + timedelta(days=working_days * 3 + 21)
-    rows = list(HolidayDay.objects.filter(region="CN", day__gte=today, day__lte=horizon)
-                .values_list("day", "kind", "name"))
-    confirmed = set(HolidayYear.objects.filter(region="CN", year__in={today.year, horizon.year})
-                    .values_list("year", flat=True))
-    if today.year not in confirmed:
+    official = official_working_days()
+    if today.year not in official.entered:
         return []
-    closed = {d for d, kind, _n in rows if kind == HolidayDay.Kind.CLOSED}
-    makeup = {d for d, kind, _n in rows if kind == HolidayDay.Kind.MAKEUP}
-    names = {d: n for d, kind, n in rows if kind == HolidayDay.Kind.CLOSED}
+    names = closed_day_names(today, horizon)
     runs: list[list[date]] = []
-    for day in sorted(closed):
+    for day in sorted(names):
         if runs and day - runs[-1][-1] == timedelta(days=1):
             runs[-1].append(day)
         else:
@@ -113,14 +105,13 @@ def holiday_breaks_ahead(today: date, *, working_days: int) -> list[HolidayBreak
     breaks = []
     for run in runs:
         start = run[0]
-        if start <= today or start.year not in confirmed:
+        if start <= today or start.year not in official.entered:
             continue
         wanted = [PRE_HOLIDAYS[f] for d in run for f in sorted(festivals_named([names.get(d)]))
                   if f in PRE_HOLIDAYS]
         if not wanted:
             continue
-        worked = [today + timedelta(days=k) for k in range((start - today).days)
-                  if _is_working(today + timedelta(days=k), closed, makeup)]
+        worked = official.between(today, start)
         if 1 <= len(worked) <= working_days:
             breaks.append(HolidayBreak(name=wanted[0], starts_on=start, due_on=worked[-1]))
     return breaks
@@ -188,33 +179,12 @@ def rounds_due_for(*, user) -> QuerySet[InspectionRound]:
         .select_related("plan", "contract", "assignee").order_by("due_on", "pk"))
 
 
-@dataclass
-class RoundFilters:
-    contract: str = ""
-    status: str = ""
-    kind: str = ""
-    due_from: date | None = None
-    due_to: date | None = None
-    assignee: int | None = None
-
-
-def round_list(*, user, filters: RoundFilters) -> QuerySet[InspectionRound]:
-    rounds = rounds_visible_to(user)
-    if filters.contract:
-        rounds = rounds.filter(contract__code=filters.contract)
-    if filters.status:
-        rounds = rounds.filter(status=filters.status)
-    if filters.kind:
-        rounds = rounds.filter(kind=filters.kind)
-    if filters.due_from:
-        rounds = rounds.filter(due_on__gte=filters.due_from)
-    if filters.due_to:
-        rounds = rounds.filter(due_on__lte=filters.due_to)
-    if filters.assignee:
-        rounds = rounds.filter(assignee_id=filters.assignee)
-    order = ("due_on", "pk") if filters.status == InspectionRound.Status.OPEN else ("-due_on",
-                                                                                   "-pk")
-    return (with_progress(rounds).select_related("plan", "contract", "assignee")
+def round_list(*, user, status: str = "") -> QuerySet[InspectionRound]:
+    """Every visible round with its progress, for the rounds page's "all rounds" view (its
+    filters are assets.filters.RoundFilterSet): the open ones earliest due first, else newest
+    due first."""
+    order = ("due_on", "pk") if status == InspectionRound.Status.OPEN else ("-due_on", "-pk")
+    return (with_progress(rounds_visible_to(user)).select_related("plan", "contract", "assignee")
             .order_by(*order))
 
 

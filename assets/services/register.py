@@ -18,7 +18,7 @@ from accounts.models import User
 from assets.models import Asset, AssetRelation, AssetStatus
 from assets.permissions import may_edit_assets
 from core.clock import now
-from core.errors import ActionRefused, PermissionRefused
+from core.errors import ActionRefused, InvalidInput, PermissionRefused
 from notifications.services import notification_enqueue
 from sla.models import Contract
 from sla.selectors import contracts_visible_to
@@ -37,30 +37,35 @@ def _require_edit(actor: User, contract: Contract) -> None:
 
 
 def asset_validate(asset: Asset) -> None:
-    """The rules a form, the API and the importer share; raises ActionRefused."""
+    """The rules a form, the API and the importer share; raises InvalidInput naming the field."""
     client_id = asset.contract.client_id
     if not (asset.name or "").strip():
-        raise ActionRefused(_("Give the asset a name."))
+        raise InvalidInput(_("Give the asset a name."), field="name")
     if asset.site_id and asset.site.organisation_id != client_id:
-        raise ActionRefused(_("The site is not one of the client's sites."))
+        raise InvalidInput(_("The site is not one of the client's sites."), field="site")
     if asset.department_id and asset.department.organisation_id != client_id:
-        raise ActionRefused(_("The department is not one of the client's departments."))
+        raise InvalidInput(_("The department is not one of the client's departments."),
+                           field="department")
     if asset.custodian_id and asset.custodian.organisation_id != client_id:
-        raise ActionRefused(_("The custodian is not a person of the client."))
+        raise InvalidInput(_("The custodian is not a person of the client."),
+                           field="custodian")
     if asset.tag and Asset.objects.filter(tag=asset.tag).exclude(pk=asset.pk).exists():
-        raise ActionRefused(_("Asset tag %(tag)s is already in use.") % {"tag": asset.tag})
+        raise InvalidInput(_("Asset tag %(tag)s is already in use.") % {"tag": asset.tag},
+                           field="tag")
     if asset.serial and Asset.objects.filter(contract_id=asset.contract_id,
                                              serial=asset.serial).exclude(pk=asset.pk).exists():
-        raise ActionRefused(_("Serial number %(serial)s is already registered.")
-                                % {"serial": asset.serial})
+        raise InvalidInput(_("Serial number %(serial)s is already registered.")
+                           % {"serial": asset.serial}, field="serial")
     if (asset.purchase_date and asset.warranty_end
             and asset.warranty_end < asset.purchase_date):
-        raise ActionRefused(_("The warranty cannot end before the purchase date."))
+        raise InvalidInput(_("The warranty cannot end before the purchase date."),
+                           field="warranty_end")
     allowed = set(asset.asset_type.spec_keys())
     unknown = sorted(set(asset.specs or {}) - allowed)
     if unknown:
-        raise ActionRefused(_("Unknown specification fields for %(type)s: %(keys)s.")
-                                % {"type": asset.asset_type.label, "keys": ", ".join(unknown)})
+        raise InvalidInput(_("Unknown specification fields for %(type)s: %(keys)s.")
+                           % {"type": asset.asset_type.label, "keys": ", ".join(unknown)},
+                           field="specs")
 
 
 def _clean(fields: dict) -> dict:
@@ -133,11 +138,11 @@ def asset_retire(*, actor: User, asset: Asset, reason: str = "") -> Asset:
 def relation_add(*, actor: User, source: Asset, kind: str, target: Asset) -> AssetRelation:
     _require_edit(actor, source.contract)
     if kind not in AssetRelation.Kind.values:
-        raise ActionRefused(_("Choose how the assets are related."))
+        raise InvalidInput(_("Choose how the assets are related."), field="kind")
     if source.pk == target.pk:
-        raise ActionRefused(_("An asset cannot be related to itself."))
+        raise InvalidInput(_("An asset cannot be related to itself."), field="target")
     if target.contract_id != source.contract_id:
-        raise ActionRefused(_("Both assets must be on the same contract."))
+        raise InvalidInput(_("Both assets must be on the same contract."), field="target")
     relation, _created = AssetRelation.objects.get_or_create(source=source, kind=kind,
                                                              target=target)
     return relation

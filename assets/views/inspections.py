@@ -16,7 +16,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.roles import Capability, can
-from assets.forms.inspections import PlanForm, RecordForm, ReportForm, RoundFilterForm
+from assets.filters import RoundFilterSet
+from assets.forms.inspections import PlanForm, RecordForm, ReportForm
 from assets.inspection_report import inspection_report, report_xlsx
 from assets.models import (
     InspectionPhoto,
@@ -28,7 +29,6 @@ from assets.permissions import may_read_report, may_see_inspections, may_see_pla
 from assets.selectors.inspections import (
     HOLIDAY_LABELS,
     PENDING,
-    RoundFilters,
     period_of,
     photo_get,
     plans_visible_to,
@@ -51,6 +51,8 @@ from core.periods import today as local_today
 from sla.models import Contract
 from sla.selectors import contracts_visible_to
 
+VIEWS = ("mine", "all")
+
 
 @login_required
 def inspections(request):
@@ -59,21 +61,16 @@ def inspections(request):
     user = request.user
     if not may_see_inspections(user):
         raise PermissionDenied
-    form = RoundFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
     default_view = ("mine" if can(user, Capability.INSPECT)
                     and not can(user, Capability.PLAN_INSPECTIONS) else "all")
-    view = data.get("view") or default_view
-    if view == "mine":
-        rounds = rounds_due_for(user=user)
-    else:
-        rounds = round_list(user=user, filters=RoundFilters(
-            contract=data.get("contract") or "", status=data.get("status") or "",
-            kind=data.get("kind") or "", due_from=data.get("due_from"),
-            due_to=data.get("due_to")))
+    view = request.GET.get("view") if request.GET.get("view") in VIEWS else default_view
+    filterset = RoundFilterSet(request.GET or None, request=request,
+                               queryset=round_list(user=user, status=request.GET.get("status")))
+    # A bad value (a malformed date) is ignored on the page: the valid filters still apply.
+    rounds = rounds_due_for(user=user) if view == "mine" else filterset.qs
     page = page_of(rounds, request.GET.get("page"), per_page=50)
     return render(request, "assets/inspections/today.html", {
-        "page": page, "view": view, "form": form, "today": local_today(),
+        "page": page, "view": view, "form": filterset.form, "today": local_today(),
         "contracts": contracts_visible_to(user).order_by("code"),
         "may_inspect": can(user, Capability.INSPECT), "may_plan": may_see_plans(user),
         "may_report": may_read_report(user), "holiday_labels": HOLIDAY_LABELS,

@@ -7,12 +7,12 @@ import tempfile
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from accounts.roles import Capability, can
+from assets.filters import AssetFilterSet
 from assets.forms.io import ExportForm, ImportForm
 from assets.io.columns import COLUMNS, SPEC_PREFIX, spec_keys_in_use
 from assets.io.importer import assets_import
@@ -58,7 +58,7 @@ def import_template(request):
 
 @login_required
 def export(request):
-    """?contract=CODE&format=xlsx|csv (and the register's q, type, status filters) downloads;
+    """?contract=CODE&format=xlsx|csv (and the register list's other filters) downloads;
     without a contract, a small form to choose one."""
     if not can(request.user, Capability.SEE_ASSETS):
         raise PermissionDenied
@@ -72,7 +72,10 @@ def export(request):
     fmt = request.GET.get("format", "xlsx")
     if fmt not in FORMATS:
         return HttpResponseBadRequest(_("Unknown format."))
-    assets = _filtered(assets_visible_to(request.user), request.GET)
+    # The register list's own FilterSet, so "export" downloads exactly what the list shows
+    # (retired assets only when the list is filtered to them).
+    assets = AssetFilterSet(request.GET, queryset=assets_visible_to(request.user),
+                            request=request).qs
     name = export_file_name(contract, fmt)
     if fmt == "csv":
         response = StreamingHttpResponse(csv_chunks(contract=contract, assets=assets),
@@ -84,16 +87,3 @@ def export(request):
     write_xlsx(contract=contract, out=spool, assets=assets)
     spool.seek(0)
     return FileResponse(spool, as_attachment=True, filename=name, content_type=XLSX)
-
-
-def _filtered(assets, params):
-    """The register list's filters, so "export" downloads what the list shows."""
-    q = (params.get("q") or "").strip()
-    if q:
-        assets = assets.filter(Q(tag__icontains=q) | Q(name__icontains=q)
-                               | Q(serial__icontains=q) | Q(model__icontains=q))
-    if params.get("type"):
-        assets = assets.filter(asset_type__code=params["type"])
-    if params.get("status"):
-        assets = assets.filter(status=params["status"])
-    return assets

@@ -11,15 +11,15 @@ day a "working day" for a desk that works office hours.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.urls import reverse
 
 from core.clock import now
-from sla.holidays import REGION_CN, calendar_days
 from sla.selectors import contracts_visible_to
+from sla.working_days import working_days_of
 from surveys.models import CallbackTask, TicketSurvey
 
 CALLBACK_CLOSING = time(18, 0)
@@ -73,21 +73,9 @@ def callbacks_open_for(user):
 # --------------------------------------------------------------------------------------------
 
 
-def _working_day(day: date, closed: frozenset, makeup: frozenset) -> bool:
-    if day in makeup:
-        return True
-    return day.weekday() < 5 and day not in closed
-
-
 def callback_due(*, contract, moment: datetime) -> datetime:
     """18:00 local on the first official working day after `moment`'s local date."""
     calendar = contract.calendar
     zone = ZoneInfo(calendar.time_zone or settings.TIME_ZONE)
-    closed: frozenset = frozenset()
-    makeup: frozenset = frozenset()
-    if (calendar.holidays or "").upper() == REGION_CN:
-        closed, makeup, _years = calendar_days(REGION_CN)
-    day = moment.astimezone(zone).date() + timedelta(days=1)
-    while not _working_day(day, closed, makeup):
-        day += timedelta(days=1)
+    day = working_days_of(calendar).after(moment.astimezone(zone).date())
     return datetime.combine(day, CALLBACK_CLOSING, tzinfo=zone)

@@ -1,8 +1,9 @@
 """Questionnaire campaigns (公司级客户满意度调查, V2): services. The reads are in
 surveys/selectors/campaigns.py.
 
-Services are plain functions with keyword-only arguments, one transaction each; user-facing
-refusals raise ActionRefused (409, nothing changed) like the ticket services.
+Services are plain functions with keyword-only arguments, one transaction each; bad input
+raises InvalidInput naming the field (400), a refused step ActionRefused (409), nothing changed,
+like the ticket services.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Capability, can
 from core.clock import now
-from core.errors import ActionRefused, PermissionRefused
+from core.errors import ActionRefused, InvalidInput, PermissionRefused
 from notifications.services import notification_enqueue
 from sla.selectors import contracts_visible_to
 from surveys.models import Answer, Campaign, Invitation, Question
@@ -41,7 +42,7 @@ def _check_contracts(actor, contracts) -> None:
 
 def _check_dates(opens_on, closes_on) -> None:
     if closes_on < opens_on:
-        raise ActionRefused(_("The campaign cannot close before it opens."))
+        raise InvalidInput(_("The campaign cannot close before it opens."), field="closes_on")
 
 
 @transaction.atomic
@@ -90,15 +91,15 @@ def campaign_update(*, actor, campaign: Campaign, title: str, intro: str = "", c
 
 def _clean_question(kind: str, text: str, choices) -> list[str]:
     if kind not in Question.Kind.values:
-        raise ActionRefused(_("Unknown kind of question."))
+        raise InvalidInput(_("Unknown kind of question."), field="kind")
     if not (text or "").strip():
-        raise ActionRefused(_("Write the question."))
+        raise InvalidInput(_("Write the question."), field="text")
     choices = [c.strip() for c in (choices or []) if c and c.strip()]
     if kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE):
         if len(choices) < 2:
-            raise ActionRefused(_("Give at least two choices, one per line."))
+            raise InvalidInput(_("Give at least two choices, one per line."), field="choices")
         if len(set(choices)) != len(choices):
-            raise ActionRefused(_("The choices must differ from each other."))
+            raise InvalidInput(_("The choices must differ from each other."), field="choices")
         return choices
     return []
 
@@ -221,11 +222,13 @@ def campaign_close(*, actor, campaign: Campaign) -> Campaign:
 
 
 def _clean_answer(q: Question, value):
-    """(score, choices, text) for a question's raw value; raises on a bad value."""
+    """(score, choices, text) for a question's raw value; InvalidInput naming the answer
+    form's field (q<id>) on a bad value."""
     empty = value in (None, "", [], ())
     if empty:
         if q.required:
-            raise ActionRefused(_("Answer the question “%(q)s”.") % {"q": q.text})
+            raise InvalidInput(_("Answer the question “%(q)s”.") % {"q": q.text},
+                               field=f"q{q.pk}")
         return None
     if q.kind == Question.Kind.SCALE:
         try:
@@ -233,16 +236,16 @@ def _clean_answer(q: Question, value):
         except (TypeError, ValueError):
             score = 0
         if score not in SCALE:
-            raise ActionRefused(_("Scores go from 1 to 5."))
+            raise InvalidInput(_("Scores go from 1 to 5."), field=f"q{q.pk}")
         return (score, [], "")
     if q.kind == Question.Kind.SINGLE:
         if value not in q.choices:
-            raise ActionRefused(_("Choose one of the offered answers."))
+            raise InvalidInput(_("Choose one of the offered answers."), field=f"q{q.pk}")
         return (None, [value], "")
     if q.kind == Question.Kind.MULTIPLE:
         values = [value] if isinstance(value, str) else list(value)
         if any(v not in q.choices for v in values):
-            raise ActionRefused(_("Choose among the offered answers."))
+            raise InvalidInput(_("Choose among the offered answers."), field=f"q{q.pk}")
         return (None, [c for c in q.choices if c in values], "")
     return (None, [], str(value).strip()[:5000])
 

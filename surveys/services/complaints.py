@@ -22,11 +22,11 @@ from accounts.models import User
 from accounts.roles import Capability, Role, can
 from core.clock import now
 from core.counters import next_in_year
-from core.errors import ActionRefused, PermissionRefused
+from core.errors import ActionRefused, InvalidInput, PermissionRefused
 from notifications.services import email_from_template
-from sla import holidays
 from sla.models import Contract, ContractMember
 from sla.selectors import contracts_visible_to
+from sla.working_days import WorkingDays, working_days
 from surveys.models import Complaint, ComplaintAlert, SurveyPolicy
 from surveys.models.complaints import ComplaintCounter
 from surveys.permissions import may_review_complaints
@@ -40,14 +40,6 @@ ESCALATION_BATCH = 500
 
 
 # --- deadlines -----------------------------------------------------------------------------------
-def _is_working_day(day: date, closed, makeup, confirmed) -> bool:
-    if day.year not in confirmed:
-        return day.weekday() < 5  # no official data: plain Monday to Friday
-    if day in makeup:
-        return True
-    return day.weekday() < 5 and day not in closed
-
-
 def working_day_deadline(received_on: date, days: int = RESOLVE_WITHIN_WORKING_DAYS, *,
                          calendar=None) -> tuple[date, bool]:
     """``(the days-th working day after received_on, estimated)``.
@@ -55,16 +47,11 @@ def working_day_deadline(received_on: date, days: int = RESOLVE_WITHIN_WORKING_D
     The day of receipt itself never counts. ``estimated`` is True when a year on the way has no
     official holiday data in the tables (its days were counted as plain Monday to Friday), so the
     date may move once that year is entered. ``calendar`` is ``(closed, makeup, confirmed_years)``
-    as ``sla.holidays.calendar_days`` gives it (read from the tables when omitted)."""
-    closed, makeup, confirmed = calendar if calendar is not None else holidays.calendar_days(
-        holidays.REGION_CN)
-    day, counted, estimated = received_on, 0, False
-    while counted < days:
-        day += timedelta(days=1)
-        estimated = estimated or day.year not in confirmed
-        if _is_working_day(day, closed, makeup, confirmed):
-            counted += 1
-    return day, estimated
+    as ``sla.holidays.calendar_days`` gives it (read from the tables when omitted); the counting
+    is sla.working_days' (core.periods)."""
+    working = WorkingDays(*calendar) if calendar is not None else working_days()
+    due = working.after(received_on, days)
+    return due, working.estimated(received_on + timedelta(days=1), due)
 
 
 def seventh_working_day(received_on: date, days: int = RESOLVE_WITHIN_WORKING_DAYS, *,
@@ -106,7 +93,8 @@ def _check_register(*, actor, contract, channel, complainant, ticket, engineer, 
                     received_at, moment) -> str:
     """Who may register what; returns the actor's mode ("system", "staff" or "self")."""
     if channel not in Complaint.Channel.values:
-        raise ActionRefused(_("Unknown channel %(channel)s.") % {"channel": channel})
+        raise InvalidInput(_("Unknown channel %(channel)s.") % {"channel": channel},
+                           field="channel")
     if actor is None:
         mode = "system"
     elif can(actor, Capability.MANAGE_COMPLAINTS):
@@ -128,17 +116,19 @@ def _check_register(*, actor, contract, channel, complainant, ticket, engineer, 
     else:
         raise PermissionRefused(_("Your role may not register complaints."))
     if received_at is not None and received_at > moment:
-        raise ActionRefused(_("The time of receipt cannot be in the future."))
+        raise InvalidInput(_("The time of receipt cannot be in the future."),
+                           field="received_at")
     if ticket is not None:
         if ticket.contract_id != contract.pk:
-            raise ActionRefused(_("Ticket %(number)s belongs to another contract.")
-                                    % {"number": ticket.number})
+            raise InvalidInput(_("Ticket %(number)s belongs to another contract.")
+                               % {"number": ticket.number}, field="ticket")
         if actor is not None and not tickets_visible_to(actor).filter(pk=ticket.pk).exists():
             raise PermissionRefused(_("You cannot see ticket %(number)s.")
                                         % {"number": ticket.number})
     if complainant is not None and complainant.organisation_id != contract.client_id:
-        raise ActionRefused(_("%(name)s is not a person of %(client)s.")
-                                % {"name": complainant.display_name, "client": contract.client})
+        raise InvalidInput(_("%(name)s is not a person of %(client)s.")
+                           % {"name": complainant.display_name, "client": contract.client},
+                           field="complainant")
     return mode
 
 
@@ -156,13 +146,13 @@ def complaint_register(*, actor, contract, channel, description, complainant=Non
         complainant = actor
     description = (description or "").strip()
     if not description:
-        raise ActionRefused(_("Say what the complaint is about."))
+        raise InvalidInput(_("Say what the complaint is about."), field="description")
     name = (complainant_name or "").strip() or (complainant.display_name if complainant else "")
     if not name:
-        raise ActionRefused(_("Give the complainant's name."))
+        raise InvalidInput(_("Give the complainant's name."), field="complainant_name")
     phone = (complainant_phone or "").strip() or (complainant.phone if complainant else "")
     if survey is not None and survey.contract_id != contract.pk:
-        raise ActionRefused(_("The survey belongs to another contract."))
+        raise InvalidInput(_("The survey belongs to another contract."), field="survey")
     if engineer is None and ticket is not None:
         engineer = ticket.assignee
     received_at = received_at or moment
@@ -206,7 +196,7 @@ def complaint_answer(*, actor, complaint: Complaint, answer: str) -> Complaint:
                                 % {"number": current.number})
     answer = (answer or "").strip()
     if not answer:
-        raise ActionRefused(_("Write the answer given to the complainant."))
+        raise InvalidInput(_("Write the answer given to the complainant."), field="answer")
     current.answer, current.answered_at = answer, now()
     current.status = Complaint.Status.ANSWERED
     _save(current, actor, "answered")
@@ -225,9 +215,11 @@ def complaint_resolve(*, actor, complaint: Complaint, handling_opinion: str,
         raise ActionRefused(_("Answer the complainant before resolving the complaint."))
     opinion = (handling_opinion or "").strip()
     if not opinion:
-        raise ActionRefused(_("A written handling opinion is required."))
+        raise InvalidInput(_("A written handling opinion is required."),
+                           field="handling_opinion")
     if reviewer is not None and not may_review_complaints(reviewer):
-        raise ActionRefused(_("The reviewer must be a member of the provider's staff."))
+        raise InvalidInput(_("The reviewer must be a member of the provider's staff."),
+                           field="reviewer")
     current.handling_opinion, current.resolved_at = opinion, now()
     current.reviewer = reviewer
     current.status = Complaint.Status.RESOLVED

@@ -36,7 +36,8 @@ def test_it_refuses_an_invalid_asset_with_the_services_message(demo, client):
     foreign_site = Contract.objects.get(code="DEMO-SERVER").client.sites.first()
     response = client.post("/admin/assets/asset/add/", _form(contract, site=foreign_site.pk))
     assert response.status_code == 200
-    assert _errors(response) == [_said(response, "The site is not one of the client's sites.")]
+    form = response.context["adminform"].form
+    assert form.errors["site"] == [_said(response, "The site is not one of the client's sites.")]
     assert not Asset.objects.filter(tag="MY-PC-5001").exists()
 
 
@@ -63,8 +64,9 @@ def test_it_refuses_an_edit_the_service_refuses(demo, client):
                  warranty_end="2024-04-30")
     response = client.post(f"/admin/assets/asset/{printer.pk}/change/", form)
     assert response.status_code == 200
-    assert _errors(response) == [
+    assert response.context["adminform"].form.errors["warranty_end"] == [
         _said(response, "The warranty cannot end before the purchase date.")]
+    assert not _errors(response)
     assert Asset.objects.get(pk=printer.pk).purchase_date != date(2024, 5, 1)
 
 
@@ -72,3 +74,32 @@ def test_it_offers_no_delete(demo, client):
     client.force_login(demo["admin"])
     printer = Asset.objects.get(tag="MY-PR-0301")
     assert client.get(f"/admin/assets/asset/{printer.pk}/delete/").status_code == 403
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_taken_asset_tag_is_a_clear_error_on_the_tag_field(demo, client, language):
+    client.force_login(demo["admin"])
+    contract = Contract.objects.get(code="DEMO-DESKTOP")
+    client.cookies["itsm_language"] = language
+    response = client.post("/admin/assets/asset/add/", _form(contract, tag="MY-PR-0301"))
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert response.context["LANGUAGE_CODE"] == language
+    with translation.override(response.context["LANGUAGE_CODE"]):
+        expected = gettext("Asset tag %(tag)s is already in use.") % {"tag": "MY-PR-0301"}
+    assert form.errors["tag"] == [expected]
+    assert ("已被使用" in expected) == (language == "zh-hans")
+    assert not form.non_field_errors()
+    assert Asset.objects.filter(tag="MY-PR-0301").count() == 1
+
+
+def test_a_serial_taken_on_the_contract_is_an_error_on_the_serial_field(demo, client):
+    client.force_login(demo["admin"])
+    printer = Asset.objects.get(tag="MY-PR-0301")
+    printer.serial = "SN-ADMIN-1"
+    printer.save(update_fields=["serial"])
+    response = client.post("/admin/assets/asset/add/",
+                           _form(printer.contract, serial="SN-ADMIN-1"))
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert "SN-ADMIN-1" in form.errors["serial"][0] and not form.non_field_errors()

@@ -292,3 +292,39 @@ def test_api_scoping_and_writes(demo, client):
     response = client.post("/api/assets/", {"contract": "DEMO-DESKTOP", "name": "x",
                                             "asset_type": "pc"}, content_type="application/json")
     assert response.status_code == 403
+
+
+# --- bad input is 400 naming the field (core.errors.InvalidInput) ---------------------------
+@pytest.mark.parametrize(("body", "field"), [
+    ({"tag": "MY-PR-0301"}, "tag"),  # already in use
+    ({"purchase_date": "2025-06-01", "warranty_end": "2025-01-01"}, "warranty_end"),
+    ({"specs": {"no_such_field": "x"}}, "specs"),
+    ({"name": "   "}, "name"),
+])
+def test_api_bad_asset_input_is_400_naming_the_field(demo, client, body, field):
+    client.force_login(demo["desk"])
+    response = client.post("/api/assets/", {"contract": "DEMO-DESKTOP", "name": "API 台式机",
+                                            "asset_type": "pc", **body},
+                           content_type="application/json")
+    assert response.status_code == 400, response.json()
+    assert list(response.json()["errors"]) == [field]
+    assert response.json()["code"] == "invalid"
+
+
+def test_api_duplicate_serial_on_update_is_400_naming_serial(demo, client):
+    client.force_login(demo["desk"])
+    printer, other = Asset.objects.filter(contract__code="DEMO-DESKTOP").exclude(
+        serial="")[:2]
+    response = client.patch(f"/api/assets/{other.pk}/", {"serial": printer.serial},
+                            content_type="application/json")
+    assert response.status_code == 400 and "serial" in response.json()["errors"]
+
+
+def test_the_asset_page_shows_a_taken_tag_on_the_tag_field(demo, client):
+    client.force_login(demo["desk"])
+    response = client.post("/assets/new/", {
+        "contract": "DEMO-DESKTOP", "tag": "MY-PR-0301", "name": "新台式机", "asset_type": "pc",
+        "status": "in_use", "criticality": "non_core"})
+    assert response.status_code == 200
+    assert "MY-PR-0301" in response.context["form"].errors["tag"][0]
+    assert not response.context["form"].non_field_errors()

@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import Department, User
 from accounts.roles import Role
-from core.errors import ActionRefused, PermissionRefused
+from core.errors import ActionRefused, InvalidInput, PermissionRefused
 from notifications.models import Notification
 from sla.models import Contract
 from surveys.models import Answer, Campaign, Invitation, Question
@@ -277,3 +277,28 @@ def test_question_edit_page_and_open_detail(demo, desktop, frozen):
     # Once open, the edit form is gone and a POST to it is refused.
     assert client.post(reverse("surveys:campaign_detail", args=[campaign.pk]),
                        {"title": "x"}).status_code == 403
+
+
+def test_bad_campaign_input_is_invalid_input_naming_the_field(demo, desktop, frozen):
+    pm = demo["pm"]
+    with pytest.raises(InvalidInput) as refused:
+        svc.campaign_create(actor=pm, title="x", contracts=[desktop], opens_on=date(2026, 3, 5),
+                            closes_on=date(2026, 3, 1))
+    assert refused.value.status_code == 400 and refused.value.field == "closes_on"
+    campaign = _campaign(pm, desktop)
+    for kwargs, field in [(dict(kind="single", text="q", choices=["a"]), "choices"),
+                          (dict(kind="single", text="q", choices=["a", "a"]), "choices"),
+                          (dict(kind="scale", text="  "), "text"),
+                          (dict(kind="nonsense", text="q"), "kind")]:
+        with pytest.raises(InvalidInput) as refused:
+            svc.question_save(actor=pm, campaign=campaign, **kwargs)
+        assert refused.value.field == field
+    svc.campaign_open(actor=pm, campaign=campaign)
+    invitation = campaign.invitations.first()
+    scale = campaign.questions.get(kind="scale")
+    with pytest.raises(InvalidInput) as refused:
+        svc.invitation_answer(invitation=invitation, answers={scale.pk: 9})
+    assert refused.value.field == f"q{scale.pk}"
+    with pytest.raises(ActionRefused) as refused:  # a refused step stays 409
+        svc.campaign_open(actor=pm, campaign=campaign)
+    assert refused.value.status_code == 409

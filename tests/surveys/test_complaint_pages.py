@@ -9,9 +9,11 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from core.clock import now
+from core.errors import InvalidInput
 from sla.models import Contract
 from surveys.models import Complaint
 from surveys.services.complaints import complaint_register
+from surveys.views import complaints as complaint_views
 from tickets.models import ServiceType
 from tickets.services import ticket_create
 
@@ -206,3 +208,29 @@ def test_api_answer_and_resolve(demo, users_complaint):
                                     {"handling_opinion": "处理完毕"})
     assert response.status_code == 200 and response.json()["resolved_at"]
     assert api(demo["user2"]).post(url + "answer/", {"answer": "x"}).status_code == 404
+
+
+def test_api_register_with_a_complainant_of_another_client_is_400_naming_it(demo, server):
+    # The desk serves both clients: the serializer accepts either's people, the service checks
+    # the complainant belongs to the contract's client (InvalidInput → 400, field named).
+    response = api(demo["desk"]).post("/api/complaints/", {
+        "contract": server.code, "channel": "phone", "description": "服务器宕机无人处理",
+        "complainant": demo["user"].pk}, format="json")
+    assert response.status_code == 400, response.json()
+    assert list(response.json()["errors"]) == ["complainant"]
+    assert not Complaint.objects.filter(contract=server).exists()
+
+
+def test_the_register_page_shows_a_service_field_error_on_its_field(demo, login, monkeypatch):
+    # The form checks most input itself; whatever the service still refuses with a field
+    # (InvalidInput) lands under that field, not on top of the form.
+    def refuse(**kwargs):
+        raise InvalidInput("描述不清", field="description")
+
+    monkeypatch.setattr(complaint_views, "complaint_register", refuse)
+    response = login(demo["desk"]).post("/complaints/new/", {
+        "contract": "DEMO-DESKTOP", "channel": "phone", "complainant_name": "吴芳",
+        "description": "电话投诉"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["description"] == ["描述不清"]
+    assert not response.context["form"].non_field_errors()
