@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 
+from accounts.roles import Capability, can
 from accounts.services import (
     LoginThrottled,
     PasswordResetThrottled,
@@ -31,7 +32,16 @@ class ThrottledAuthenticationForm(AuthenticationForm):
 
 
 class ThrottledAdminAuthenticationForm(ThrottledAuthenticationForm, AdminAuthenticationForm):
-    """The admin login: the same lockout as the login page (itsm.admin_site)."""
+    """The admin login: the same lockout as the login page (itsm.admin_site). The role decides
+    who may enter (as ItsmAdminSite.has_permission does), not Django's is_staff flag."""
+
+    def confirm_login_allowed(self, user):
+        AuthenticationForm.confirm_login_allowed(self, user)
+        if not can(user, Capability.ADMINISTER):
+            raise forms.ValidationError(
+                self.error_messages["invalid_login"], code="invalid_login",
+                params={"username": self.username_field.verbose_name},
+            )
 
 
 class ThrottledPasswordResetForm(PasswordResetForm):

@@ -52,12 +52,14 @@ def login_authenticate(*, request, username: str, password: str) -> User | None:
     django-axes sees it. Failures are counted per (username, client address) in the database
     (axes' AccessAttempt), so a Redis outage changes nothing and made-up usernames from one
     address lock out nobody else. Returns the user, or None for a wrong username/password;
-    raises LoginThrottled when refused (from the attempt that reaches the limit on).
+    raises LoginThrottled when refused: LOGIN_FAILURE_LIMIT wrong passwords are answered as
+    such, the attempts after them are refused unchecked until LOGIN_LOCKOUT_SECONDS have passed
+    since the last one.
     """
     with transaction.atomic():
         _serialise_attempts(normalised_username(username), client_ip(request))
         user = authenticate(request, username=username, password=password)
-    if getattr(request, "axes_locked_out", False):
+    if getattr(request, "login_refused_locked", False):
         raise LoginThrottled(settings.LOGIN_LOCKOUT_SECONDS)
     return user
 

@@ -15,8 +15,8 @@ from accounts.forms import (
     ThrottledPasswordResetForm,
 )
 from accounts.roles import Capability, can
-from accounts.selectors import people_search
 from accounts.security import Kind, record_security_event
+from accounts.selectors import people_search
 
 
 class LoginView(auth_views.LoginView):

@@ -164,7 +164,7 @@ else:
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out (username, client address) before any password is checked.
-    "axes.backends.AxesStandaloneBackend",
+    "accounts.backends.LockoutBackend",
     "accounts.backends.RoleModelBackend",
 ]
 LOGIN_URL = "accounts:login"
