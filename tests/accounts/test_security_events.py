@@ -81,7 +81,8 @@ def test_a_role_change_by_an_administrator(demo):
     user = demo["engineer"]
     response = admin.post(f"/admin/accounts/user/{user.pk}/change/", {
         "username": user.username, "name": user.name, "email": user.email, "phone": user.phone,
-        "employee_no": user.employee_no, "role": Role.SECOND_LINE, "organisation": user.organisation_id,
+        "employee_no": user.employee_no, "role": Role.SECOND_LINE,
+        "organisation": user.organisation_id,
         "department": user.department_id or "", "site": user.site_id or "",
         "is_active": "on", "last_login_0": "", "last_login_1": "",
         "date_joined_0": "2024-01-01", "date_joined_1": "08:00:00",
