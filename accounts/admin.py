@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.models import Department, Organisation, Site, User
+from accounts.models import Department, Organisation, SecurityEvent, Site, User
 
 
 class DepartmentInline(admin.TabularInline):
@@ -60,3 +60,27 @@ class PersonAdmin(UserAdmin, SimpleHistoryAdmin):
                 "fields": ("username", "name", "role", "organisation", "password1", "password2")}),
     )
     readonly_fields = ["last_login", "date_joined"]
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(admin.ModelAdmin):
+    """The security log: read-only; rows go only by security_events_purge (retention)."""
+
+    list_display = ["at", "kind", "username", "actor", "ip_address", "target"]
+    list_filter = ["kind", ("at", admin.DateFieldListFilter),
+                   ("actor", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["username", "ip_address", "target"]
+    date_hierarchy = "at"
+    list_select_related = ["actor"]
+    readonly_fields = ["at", "kind", "actor", "username", "ip_address", "user_agent", "target",
+                       "details"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,3 +1,4 @@
+from django.contrib.auth.signals import user_logged_in
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, viewsets
@@ -40,8 +41,11 @@ class ObtainTokenView(APIView):
     def post(self, request):
         form = TokenRequestSerializer(data=request.data)
         form.is_valid(raise_exception=True)
+        # Django's HttpRequest, not DRF's wrapper: django-axes flags the lockout on it.
+        django_request = request._request
         try:
-            user = login_authenticate(request=request, username=form.validated_data["username"],
+            user = login_authenticate(request=django_request,
+                                      username=form.validated_data["username"],
                                       password=form.validated_data["password"])
         except LoginThrottled as exc:
             throttled = Throttled(wait=exc.seconds)  # 429 with Retry-After (core/api.py)
@@ -49,6 +53,8 @@ class ObtainTokenView(APIView):
             raise throttled from None
         if user is None or not user.is_active:
             raise InvalidInput(_("Wrong username or password."), code="bad_credentials")
+        # A token login is a login: last_login, the security log, axes' reset of the count.
+        user_logged_in.send(sender=user.__class__, request=django_request, user=user)
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 

@@ -1,4 +1,6 @@
+from axes.backends import AxesStandaloneBackend
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import PermissionDenied
 
 from accounts.roles import Capability, can
 
@@ -19,3 +21,17 @@ class RoleModelBackend(ModelBackend):
         if can(user_obj, Capability.ADMINISTER):
             return True
         return super().has_module_perms(user_obj, app_label)
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    """django-axes' check, first in AUTHENTICATION_BACKENDS: a locked-out (username, client
+    address) is refused before any password is checked. Marks the request so the caller
+    (accounts.services.login_authenticate) can tell "refused" from "wrong password"."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        try:
+            return super().authenticate(request, username=username, password=password, **kwargs)
+        except PermissionDenied:
+            if request is not None:
+                request.login_refused_locked = True
+            raise

@@ -1,11 +1,19 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 
-from accounts.services import LoginThrottled, login_authenticate
+from accounts.roles import Capability, can
+from accounts.services import (
+    LoginThrottled,
+    PasswordResetThrottled,
+    login_authenticate,
+    password_reset_requested,
+)
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
-    """Django's login form, refusing for a while after repeated failures (accounts/throttle.py)."""
+    """Django's login form, refusing for a while after repeated failures (django-axes, through
+    accounts.services.login_authenticate)."""
 
     def clean(self):
         username = self.cleaned_data.get("username")
@@ -23,5 +31,47 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         return self.cleaned_data
 
 
+class ThrottledAdminAuthenticationForm(ThrottledAuthenticationForm, AdminAuthenticationForm):
+    """The admin login: the same lockout as the login page (itsm.admin_site). The role decides
+    who may enter (as ItsmAdminSite.has_permission does), not Django's is_staff flag."""
+
+    def confirm_login_allowed(self, user):
+        AuthenticationForm.confirm_login_allowed(self, user)
+        if not can(user, Capability.ADMINISTER):
+            raise forms.ValidationError(
+                self.error_messages["invalid_login"], code="invalid_login",
+                params={"username": self.username_field.verbose_name},
+            )
+
+
+class ThrottledPasswordResetForm(PasswordResetForm):
+    """Django's reset form, refusing more than PASSWORD_RESET_LIMIT requests an hour from one
+    client address or for one e-mail address. Requests are counted whether or not a person has
+    the address, so neither the refusal nor the "sent" page tells whether it is known."""
+
+    def __init__(self, *args, request=None, **kwargs):
+        self.request = request
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs.update({"class": "form-control", "autofocus": True})
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        try:
+            password_reset_requested(request=self.request, email=email)
+        except PasswordResetThrottled as exc:
+            raise forms.ValidationError(str(exc), code="throttled") from None
+        return email
+
+
+class ResetSetPasswordForm(SetPasswordForm):
+    """Choosing the new password after following the e-mailed link."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-control"
+
+
 class PeopleSearchForm(forms.Form):
     q = forms.CharField(required=False, max_length=100, strip=True)
+

@@ -145,3 +145,45 @@ class User(AbstractUser):
             errors["organisation"] = _("People of a client must belong to its organisation.")
         if errors:
             raise ValidationError(errors)
+
+
+class SecurityEvent(models.Model):
+    """One security-relevant event: logins, lockouts, role changes, exports, admin edits.
+
+    Written by accounts.security.record_security_event only; read in the Django admin. Rows are
+    never edited; `manage.py security_events_purge` deletes those older than the retention
+    period (README, "Security events").
+    """
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("Login")
+        LOGIN_FAILED = "login_failed", _("Failed login")
+        LOCKOUT = "lockout", _("Login locked")
+        LOGOUT = "logout", _("Logout")
+        PASSWORD_CHANGED = "password_changed", _("Password changed")
+        PASSWORD_RESET = "password_reset", _("Password reset")
+        ROLE_CHANGED = "role_changed", _("Role changed")
+        PERMISSION_CHANGED = "permission_changed", _("Permissions changed")
+        EXPORT = "export", _("Export")
+        IMPORT = "import", _("Import")
+        ADMIN_EDIT = "admin_edit", _("Admin edit")
+
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, db_index=True)
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True,
+                              blank=True, on_delete=models.SET_NULL, related_name="+")
+    username = models.CharField(_("username tried"), max_length=150, blank=True, db_index=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True,
+                                              db_index=True)
+    user_agent = models.CharField(_("user agent"), max_length=255, blank=True)
+    target = models.CharField(_("object"), max_length=255, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("security event")
+        verbose_name_plural = _("security events")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["kind", "ip_address", "at"], name="secevent_kind_ip_at")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.username or ''} {self.at:%Y-%m-%d %H:%M}".strip()

@@ -10,10 +10,18 @@ class ItsmAdminSite(admin.AdminSite):
     site_title = _("ITSM portal")
     index_title = _("Administration")
 
+    @property
+    def login_form(self):
+        """The same lockout as the login page and the token endpoint (django-axes)."""
+        # Imported here: this module is loaded with the app registry (ItsmAdminConfig), before
+        # any model, and the form's module needs them.
+        from accounts.forms import ThrottledAdminAuthenticationForm  # app loading order
+
+        return ThrottledAdminAuthenticationForm
+
     def has_permission(self, request):
         # The role decides (accounts/roles.py), not Django's is_staff flag.
         return request.user.is_active and can(request.user, Capability.ADMINISTER)
-
 
 
 class ItsmAdminConfig(AdminConfig):

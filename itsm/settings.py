@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "simple_history",
     "django_htmx",
     "template_partials",
+    # Before accounts: axes counts a failed login before accounts records it (accounts.receivers).
+    "axes",
     "core",
     "itsm",
     "accounts",
@@ -97,6 +99,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: turns a lockout flagged by django-axes into an answer (accounts.security).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "itsm.urls"
@@ -158,7 +162,11 @@ else:
 
 # --- Accounts and authentication ------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["accounts.backends.RoleModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out (username, client address) before any password is checked.
+    "accounts.backends.LockoutBackend",
+    "accounts.backends.RoleModelBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -171,6 +179,26 @@ AUTH_PASSWORD_VALIDATORS = [
 # Failed logins per (username, client address) before the login is refused for a while.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60, minimum=1)
+# Reverse proxies in front of the app that append to X-Forwarded-For (the compose file's TLS
+# proxy: 1). 0: the header is ignored and the connecting address is the client's.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+# Password-reset requests an hour per client address and per e-mail address.
+PASSWORD_RESET_LIMIT = env_int("PASSWORD_RESET_LIMIT", 5, minimum=1)
+# Security events (accounts.SecurityEvent) older than this are deleted by security_events_purge.
+SECURITY_EVENT_RETENTION_DAYS = env_int("SECURITY_EVENT_RETENTION_DAYS", 365, minimum=1)
+# django-axes counts failed logins in the database (AccessAttempt rows), never in the cache, so
+# logins work with Redis down; the callables keep LOGIN_FAILURE_LIMIT / LOGIN_LOCKOUT_SECONDS and
+# TRUSTED_PROXY_COUNT the only knobs (accounts/security.py).
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = "accounts.security.axes_failure_limit"
+AXES_COOLOFF_TIME = "accounts.security.axes_cool_off"
+AXES_USERNAME_CALLABLE = "accounts.security.axes_username"
+AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.security.axes_lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# Successes and logouts go to accounts.SecurityEvent; axes' own access log would repeat them.
+AXES_DISABLE_ACCESS_LOG = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 3600, minimum=60)
 
 # --- Internationalisation -------------------------------------------------------------------
@@ -333,7 +361,13 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Logins, failures, lockouts, role changes, exports… (accounts.security).
+        "itsm.security": {"level": "INFO"},
+        # Its lines repeat itsm.security's.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # The demo logins are listed on the login page only when the demo data is loaded and this is on.

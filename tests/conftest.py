@@ -13,7 +13,7 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def _clean_cache():
-    """Login throttling counts and cached holiday calendars: every test starts with none (a
+    """Cached values and holiday calendars: every test starts with none (a
     rolled-back test could otherwise leave its holiday rows cached for the next)."""
     from sla.holidays import calendar_days_clear
 

@@ -18,6 +18,9 @@ STAFF_PEOPLE = {"admin", "desk", "engineer", "engineer2", "pm", "delivery", "gm"
 EXPECTED = {
     "/": (ALL, None, 302),
     "/login/": (set(), 302, 200),  # logged-in people are sent home
+    "/accounts/password/reset/": (ALL, None, 200),
+    "/accounts/password/reset/sent/": (ALL, None, 200),
+    "/accounts/password/reset/done/": (ALL, None, 200),
     "/portal/": ({"user", "user2", "admin"}, 403, 302),
     "/client/": ({"client", "admin"}, 403, 302),
     "/desk/": ({"desk", "admin"}, 403, 302),
@@ -72,7 +75,9 @@ for _module in AREA_MATRICES:
     AREA_POST_ONLY |= getattr(_area, "POST_ONLY", set())
     AREA_NO_EXAMPLE |= getattr(_area, "NO_EXAMPLE", set())
 # URL patterns that are not pages to walk with GET (POST-only, parameterised elsewhere).
-NOT_WALKED = {"logout/", "i18n/setlang/", "api/auth/token/"}
+NOT_WALKED = {"logout/", "i18n/setlang/", "api/auth/token/",
+              # a one-time link (tests/accounts/test_password_reset.py walks it)
+              "accounts/password/reset/<uidb64>/<token>/"}
 
 
 def _patterns(resolver=None, prefix=""):

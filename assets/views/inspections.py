@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.roles import Capability, can
+from accounts.security import Kind, record_security_event
 from assets.filters import RoundFilterSet
 from assets.forms.inspections import PlanForm, RecordForm, ReportForm
 from assets.inspection_report import inspection_report, report_xlsx
@@ -262,6 +263,7 @@ def report(request):
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         name = f"inspections-{contract.code}-{date_from:%Y%m%d}-{date_to:%Y%m%d}.xlsx"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
+        record_security_event(Kind.EXPORT, request=request, target=f"inspection report {name}")
         return response
     return render(request, "assets/inspections/report.html", {
         "form": form, "report": found, "contract": contract, "contracts": contracts,

@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from accounts.roles import Capability, can
+from accounts.security import Kind, record_security_event
 from assets.filters import AssetFilterSet
 from assets.forms.io import ExportForm, ImportForm
 from assets.io.columns import COLUMNS, SPEC_PREFIX, spec_keys_in_use
@@ -37,6 +38,9 @@ def import_page(request):
         result = assets_import(actor=request.user, contract=form.cleaned_data["contract"],
                                file_name=upload.name, data=upload,
                                dry_run=form.cleaned_data["dry_run"])
+        record_security_event(Kind.IMPORT, request=request, target=f"assets {upload.name}",
+                              details={"dry_run": result.dry_run, "rows": result.rows,
+                                       "errors": len(result.errors)})
     return render(request, "assets/io/import.html", {
         "form": form, "result": result, "columns": COLUMNS,
         "errors_shown": result.errors[:ERRORS_SHOWN] if result else [],
@@ -77,6 +81,8 @@ def export(request):
     assets = AssetFilterSet(request.GET, queryset=assets_visible_to(request.user),
                             request=request).qs
     name = export_file_name(contract, fmt)
+    record_security_event(Kind.EXPORT, request=request, target=f"assets {name}",
+                          details={"query": request.GET.urlencode()[:500]})
     if fmt == "csv":
         response = StreamingHttpResponse(csv_chunks(contract=contract, assets=assets),
                                          content_type="text/csv; charset=utf-8")

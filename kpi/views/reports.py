@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.security import Kind, record_security_event
 from core.paging import page_of, query_without_page
 from kpi.models.reports import ReportKind
 from kpi.permissions import may_read_dashboards
@@ -117,7 +118,9 @@ def _download(request, pk: int, field: str):
         handle = stored.open("rb")
     except (FileNotFoundError, OSError):
         raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=os.path.basename(stored.name))
+    name = os.path.basename(stored.name)
+    record_security_event(Kind.EXPORT, request=request, target=f"service report {name}")
+    return FileResponse(handle, as_attachment=True, filename=name)
 
 
 @login_required

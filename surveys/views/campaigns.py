@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Capability, can
+from accounts.security import Kind, record_security_event
 from core.clock import now
 from core.errors import ActionRefused
 from core.forms import add_service_error
@@ -257,6 +258,7 @@ def analysis(request):
         name = f"satisfaction-{contract.code}-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         analysis_workbook(result).save(response)
+        record_security_event(Kind.EXPORT, request=request, target=f"satisfaction analysis {name}")
         return response
     contracts = list(contracts_visible_to(request.user).order_by("code")
                      .values_list("code", "name"))
