@@ -385,11 +385,13 @@ CELERY_BEAT_SCHEDULE["tickets-auto-close"] = {
 # reports. Unset, it follows HOST and PORT, the address `make run` serves on.
 SITE_URL = (env_str("SITE_URL") or local_url(env_str("HOST", "127.0.0.1"),
                                              env_int("PORT", 8000, minimum=1))).rstrip("/")
+# The SLA minute job; shorter only for tests that watch several runs (tests/faults/).
+SLA_EVALUATE_SECONDS = env_int("SLA_EVALUATE_SECONDS", 60, minimum=1)
 CELERY_BEAT_SCHEDULE["sla-evaluate"] = {
     "task": "sla.tasks.evaluate",
-    "schedule": timedelta(minutes=1),
+    "schedule": timedelta(seconds=SLA_EVALUATE_SECONDS),
     # Expire just under the interval: a backlog after downtime never piles up runs.
-    "options": {"expires": 55},
+    "options": {"expires": max(SLA_EVALUATE_SECONDS - 5, 1)},
 }
 # Inspection rounds due in the next days are generated hourly (idempotent, one row per period);
 # warranty notices and restock checks go out daily.
