@@ -282,6 +282,15 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 HEARTBEAT_SECONDS = env_int("HEARTBEAT_SECONDS", 60, minimum=1)
 NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 8, minimum=1)
 WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 10, minimum=1)
+# A notification left "sending" this long belongs to a worker that died mid-send: the sweep sends
+# it again (same Message-ID). It must outlast any live attempt, so it exceeds the timeouts.
+NOTIFICATION_SENDING_TIMEOUT = env_int("NOTIFICATION_SENDING_TIMEOUT", 300, minimum=1)
+_longest_attempt = max(WEBHOOK_TIMEOUT, EMAIL_TIMEOUT if EMAIL_HOST else 0)
+if _longest_attempt >= NOTIFICATION_SENDING_TIMEOUT:
+    raise ImproperlyConfigured(
+        "NOTIFICATION_SENDING_TIMEOUT must be longer than EMAIL_TIMEOUT and WEBHOOK_TIMEOUT; "
+        f"got {NOTIFICATION_SENDING_TIMEOUT}, the longest attempt may take {_longest_attempt}.")
+NOTIFICATION_SWEEP_SECONDS = env_int("NOTIFICATION_SWEEP_SECONDS", 60, minimum=1)
 SMS_BACKEND = env_str("SMS_BACKEND", "notifications.sms.LoggingSmsBackend")
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {
@@ -292,8 +301,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     "notifications-sweep": {
         "task": "notifications.tasks.sweep",
-        "schedule": timedelta(seconds=60),
-        "options": {"expires": 55},
+        "schedule": timedelta(seconds=NOTIFICATION_SWEEP_SECONDS),
+        "options": {"expires": max(NOTIFICATION_SWEEP_SECONDS - 5, 1)},
     },
 }
 
@@ -410,11 +419,13 @@ CELERY_BEAT_SCHEDULE["tickets-auto-close"] = {
 # reports. Unset, it follows HOST and PORT, the address `make run` serves on.
 SITE_URL = (env_str("SITE_URL") or local_url(env_str("HOST", "127.0.0.1"),
                                              env_int("PORT", 8000, minimum=1))).rstrip("/")
+# The SLA minute job; shorter only for tests that watch several runs (tests/faults/).
+SLA_EVALUATE_SECONDS = env_int("SLA_EVALUATE_SECONDS", 60, minimum=1)
 CELERY_BEAT_SCHEDULE["sla-evaluate"] = {
     "task": "sla.tasks.evaluate",
-    "schedule": timedelta(minutes=1),
+    "schedule": timedelta(seconds=SLA_EVALUATE_SECONDS),
     # Expire just under the interval: a backlog after downtime never piles up runs.
-    "options": {"expires": 55},
+    "options": {"expires": max(SLA_EVALUATE_SECONDS - 5, 1)},
 }
 # Inspection rounds due in the next days are generated hourly (idempotent, one row per period);
 # warranty notices and restock checks go out daily.

@@ -21,6 +21,10 @@ from core.clock import now
 
 logger = logging.getLogger(__name__)
 
+# Every mail the portal sends is automatic: RFC 3834 asks responders (out-of-office replies,
+# vacation robots) not to answer it, and Exchange honours its own header for the same purpose.
+AUTOMATIC_MAIL_HEADERS = {"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"}
+
 
 class FileEmailBackend(BaseEmailBackend):
     def __init__(self, *, file_path=None, fail_silently=False, **kwargs):

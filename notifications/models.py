@@ -52,6 +52,10 @@ class Notification(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("pending")
+        # Claimed by a worker, which is talking to the mail server (or robot, or SMS provider).
+        # Committed before that conversation, so a worker killed mid-send leaves the row here,
+        # and the sweep sends it again, with the same Message-ID, once next_attempt_at passes.
+        SENDING = "sending", _("sending")
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
 
@@ -78,6 +82,13 @@ class Notification(models.Model):
         _("next attempt at"), default=now,
         help_text=_("When the sweep tries a pending notification (again)."))
     last_error = models.TextField(_("last error"), blank=True)
+    attempted_at = models.DateTimeField(_("last attempt at"), null=True, blank=True,
+                                        help_text=_("When the latest delivery attempt began."))
+    message_id = models.CharField(
+        _("Message-ID"), max_length=255, blank=True,
+        help_text=_("Made at the first attempt and kept for every retry, so a message resent "
+                    "after a crash is the same message to the mail system (e-mail "
+                    "Message-ID; the idempotency key for channels that take one)."))
     created_at = models.DateTimeField(_("created at"), default=now, editable=False)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     dedupe_key = models.CharField(
@@ -88,9 +99,10 @@ class Notification(models.Model):
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         indexes = [
-            # The sweep's query: pending rows that are due, oldest first. Sent and failed rows,
-            # the vast majority, are not in the index at all.
-            models.Index(fields=["next_attempt_at"], condition=Q(status="pending"),
+            # The sweep's query: pending rows that are due and rows stuck in sending, oldest
+            # first. Sent and failed rows, the vast majority, are not in the index at all.
+            models.Index(fields=["next_attempt_at"],
+                         condition=Q(status__in=["pending", "sending"]),
                          name="notification_due"),
         ]
         constraints = [

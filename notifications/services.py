@@ -5,13 +5,16 @@ sweep call notification_deliver."""
 from __future__ import annotations
 
 import logging
+import secrets
 import urllib.request
 from datetime import timedelta
 from functools import partial
 from urllib.error import HTTPError
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.utils import DNS_NAME
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
@@ -20,6 +23,7 @@ from django.utils import translation
 from core.clock import now
 from core.publish import publish_quietly
 from notifications import webhooks
+from notifications.mail import AUTOMATIC_MAIL_HEADERS
 from notifications.models import ChatWebhook, Notification
 from notifications.sms import sms_backend
 
@@ -27,10 +31,6 @@ logger = logging.getLogger(__name__)
 
 RETRY_BASE = timedelta(seconds=60)
 RETRY_CAP = timedelta(hours=1)
-# A claimed row is pushed this far ahead while it is being sent: if the worker dies mid-send the
-# sweep picks it up after the lease. Longer than any SMTP conversation (EMAIL_TIMEOUT) or
-# webhook request (WEBHOOK_TIMEOUT).
-CLAIM_LEASE = timedelta(minutes=5)
 LAST_ERROR_MAX_CHARS = 2000
 SUBJECT_MAX_CHARS = Notification._meta.get_field("subject").max_length
 WEBHOOK_REPLY_MAX_BYTES = 64 * 1024
@@ -155,26 +155,41 @@ def _publish(notification_id: int) -> None:
 
 
 def notification_deliver(notification_id: int) -> bool:
-    """Send one pending, due notification; True when it was sent.
+    """Send one due notification; True when it was sent.
 
     Claim, send and record are separate short transactions so no transaction stays open during
-    an SMTP conversation. False without sending when the row is sent, given up, not due, or
-    claimed by another worker.
+    an SMTP conversation. The claim commits the row as "sending", with the attempt time and the
+    row's Message-ID, before the conversation starts: a worker killed mid-send leaves it there,
+    and once its lease (NOTIFICATION_SENDING_TIMEOUT) has passed the sweep sends it again as the
+    same message. False without sending when the row is sent, given up, not due, being sent by
+    a live worker, or claimed by another worker.
     """
     claimed_at = now()
-    due = Notification.objects.filter(pk=notification_id, status=Notification.Status.PENDING,
-                                      next_attempt_at__lte=claimed_at)
+    due = Notification.objects.filter(
+        pk=notification_id, next_attempt_at__lte=claimed_at,
+        status__in=[Notification.Status.PENDING, Notification.Status.SENDING])
     with transaction.atomic():
         notification = due.select_for_update(skip_locked=True).first()
         if notification is None:
             return False
+        if notification.status == Notification.Status.SENDING:
+            logger.warning("Notification %s was left sending since %s (its worker died?); "
+                           "sending it again as %s", notification.pk,
+                           notification.attempted_at.isoformat() if notification.attempted_at
+                           else "?", notification.message_id)
+        message_id = notification.message_id or make_message_id(notification.pk)
         # The conditional update is the claim where FOR UPDATE is a no-op (SQLite): of two
         # workers reading the same row, only one changes it.
-        next_attempt_at = claimed_at + CLAIM_LEASE
-        if not due.update(attempts=F("attempts") + 1, next_attempt_at=next_attempt_at):
+        next_attempt_at = claimed_at + sending_timeout()
+        if not due.update(status=Notification.Status.SENDING, attempted_at=claimed_at,
+                          attempts=F("attempts") + 1, next_attempt_at=next_attempt_at,
+                          message_id=message_id):
             return False
+    notification.status = Notification.Status.SENDING
+    notification.attempted_at = claimed_at
     notification.attempts += 1
     notification.next_attempt_at = next_attempt_at
+    notification.message_id = message_id
     try:
         _SENDERS[notification.channel](notification)
     except Exception as exc:  # SMTP, DNS, TLS, HTTP…: whatever it is, record it and retry later
@@ -187,12 +202,28 @@ def notification_deliver(notification_id: int) -> bool:
     return True
 
 
+def sending_timeout() -> timedelta:
+    """How long a row may stay "sending" before the sweep takes it for a dead worker's."""
+    return timedelta(seconds=settings.NOTIFICATION_SENDING_TIMEOUT)
+
+
+def make_message_id(notification_id: int) -> str:
+    """A Message-ID for the row, unique across installations sharing a mail domain (the random
+    part) and traceable to the row (the id); the domain is the portal's (SITE_URL)."""
+    domain = urlsplit(getattr(settings, "SITE_URL", "")).hostname or DNS_NAME.get_fqdn()
+    return f"<outbox-{notification_id}-{secrets.token_hex(8)}@{domain}>"
+
+
 def _send_email(notification: Notification) -> None:
     message = EmailMultiAlternatives(
         subject=notification.subject,
         body=notification.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[notification.address],
+        # The row's Message-ID on every attempt, so a copy resent after a crash can be dropped
+        # by the receiving mail system; the automatic-mail headers keep out-of-office replies
+        # and auto-forwarding loops away (RFC 3834; Exchange).
+        headers={"Message-ID": notification.message_id, **AUTOMATIC_MAIL_HEADERS},
     )
     if notification.html_body:
         message.attach_alternative(notification.html_body, "text/html")
@@ -242,7 +273,9 @@ def _read_error_body(exc: HTTPError) -> bytes:
 
 
 def _send_sms(notification: Notification) -> None:
-    sms_backend().send(notification.address, notification.body)
+    # The Message-ID doubles as the idempotency key for providers that take one.
+    sms_backend().send(notification.address, notification.body,
+                       idempotency_key=notification.message_id)
 
 
 _SENDERS = {
@@ -263,6 +296,7 @@ def _record_failure(notification: Notification, exc: Exception) -> None:
         logger.error("Giving up on notification %s after %s attempts: %s", notification.pk,
                      notification.attempts, notification.last_error)
     else:
+        notification.status = Notification.Status.PENDING
         notification.next_attempt_at = now() + retry_delay(notification.attempts)
         logger.warning("Notification %s failed (attempt %s), retrying at %s: %s",
                        notification.pk, notification.attempts,
@@ -276,14 +310,16 @@ def retry_delay(attempts: int) -> timedelta:
 
 
 def notifications_sweep(limit: int = 500) -> int:
-    """Deliver pending notifications that are due, oldest first; returns how many were sent.
+    """Deliver pending notifications that are due, and those left "sending" past their lease
+    by a worker that died, oldest first; returns how many were sent.
 
     Delivers in this process rather than through the broker, so the sweep works while
     publishing does not.
     """
     due_ids = list(
-        Notification.objects.filter(status=Notification.Status.PENDING,
-                                    next_attempt_at__lte=now())
+        Notification.objects.filter(
+            status__in=[Notification.Status.PENDING, Notification.Status.SENDING],
+            next_attempt_at__lte=now())
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]
     )

@@ -14,16 +14,21 @@ DEFAULT_SMS_BACKEND = "notifications.sms.LoggingSmsBackend"
 
 
 class SmsBackend:
-    """Send one text message. Raise on failure: the outbox records the error and retries."""
+    """Send one text message. Raise on failure: the outbox records the error and retries.
 
-    def send(self, phone: str, text: str) -> None:
+    `idempotency_key` is the same on every attempt at one message (the outbox row's
+    Message-ID): a provider with a client-side request or serial id should be given it, so a
+    message resent after a worker crashed mid-request is not sent twice.
+    """
+
+    def send(self, phone: str, text: str, *, idempotency_key: str = "") -> None:
         raise NotImplementedError
 
 
 class LoggingSmsBackend(SmsBackend):
     """Sends nothing: logs the message, for development and installations without a provider."""
 
-    def send(self, phone: str, text: str) -> None:
+    def send(self, phone: str, text: str, *, idempotency_key: str = "") -> None:
         logger.info("SMS to %s: %s", phone, text)
 
 

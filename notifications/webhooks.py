@@ -8,6 +8,11 @@ known values. The kinds:
   "{timestamp_ms}\\n{secret}", base64, URL-encoded, sent as `timestamp` and `sign` in the query.
 - Feishu (飞书) custom bot, "签名校验": HMAC-SHA256 keyed with "{timestamp_s}\\n{secret}" over an
   empty message, base64, sent as `timestamp` and `sign` in the JSON body.
+
+None of the three group-robot webhooks takes an idempotency key (Feishu's application message
+API has `uuid`, its custom-bot webhook does not), so a message resent after a worker died
+between the robot's answer and the outbox recording it can appear twice in the chat; e-mail
+and SMS carry the outbox row's stable key instead.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Debian packages the project needs beyond Python: Pango and the Noto CJK fonts for the PDF
 # reports (WeasyPrint embeds the font, so Chinese prints on any reader), faketime for
-# `make test-dates`, and with --ci also Chromium (browser tests) and gettext (catalogue check). Installs only what is missing; as a
+# `make test-dates`, and with --ci also Chromium (browser tests), gettext (catalogue check), and
+# redis-server and the PostgreSQL server (the fault tests start their own). Installs only what is missing; as a
 # non-root user it prints the command to run instead.
 set -euo pipefail
 need=()
@@ -12,6 +13,9 @@ command -v faketime >/dev/null 2>&1 || need+=(faketime)
 if [ "${1:-}" = "--ci" ]; then
   [ -x /usr/bin/chromium ] || need+=(chromium)
   command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
+  # The fault tests (tests/faults/) start their own Redis and PostgreSQL cluster.
+  command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 fi
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then

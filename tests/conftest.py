@@ -1,5 +1,6 @@
 import pytest
 import time_machine
+from django.core import mail
 from django.core.cache import cache
 
 from tests.demo_cache import load_demo_cached
@@ -22,6 +23,21 @@ def _clean_cache():
     yield
     cache.clear()
     calendar_days_clear()
+
+
+@pytest.fixture(autouse=True)
+def _every_mail_is_marked_automatic():
+    """Every mail any test makes the portal send says it is automatic (RFC 3834's
+    Auto-Submitted, Exchange's X-Auto-Response-Suppress), so no out-of-office robot answers
+    it and no auto-reply loop starts (issue 14)."""
+    before = {id(message) for message in getattr(mail, "outbox", [])}
+    yield
+    for message in getattr(mail, "outbox", []):
+        if id(message) in before:
+            continue
+        headers = message.message()
+        assert headers["Auto-Submitted"] == "auto-generated", message.subject
+        assert headers["X-Auto-Response-Suppress"] == "All", message.subject
 
 
 @pytest.fixture

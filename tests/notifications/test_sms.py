@@ -14,13 +14,15 @@ TEXT = "【华信运维】P1 工单 T-9 响应已超时 15 分钟，请立即处
 
 class RecordingSmsBackend(SmsBackend):
     sent = []
+    keys = []
 
-    def send(self, phone, text):
+    def send(self, phone, text, *, idempotency_key=""):
         self.sent.append((phone, text))
+        self.keys.append(idempotency_key)
 
 
 class DownSmsBackend(SmsBackend):
-    def send(self, phone, text):
+    def send(self, phone, text, *, idempotency_key=""):
         raise ConnectionError("provider returned isv.BUSINESS_LIMIT_CONTROL")
 
 
@@ -28,6 +30,7 @@ class DownSmsBackend(SmsBackend):
 def recording(settings):
     settings.SMS_BACKEND = "tests.notifications.test_sms.RecordingSmsBackend"
     RecordingSmsBackend.sent = []
+    RecordingSmsBackend.keys = []
     return RecordingSmsBackend.sent
 
 
