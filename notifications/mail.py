@@ -18,12 +18,10 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
 
 from core.clock import now
+from core.mail import AUTOMATIC_MAIL_HEADERS  # noqa: F401  (re-exported for the outbox)
 
 logger = logging.getLogger(__name__)
 
-# Every mail the portal sends is automatic: RFC 3834 asks responders (out-of-office replies,
-# vacation robots) not to answer it, and Exchange honours its own header for the same purpose.
-AUTOMATIC_MAIL_HEADERS = {"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"}
 
 
 class FileEmailBackend(BaseEmailBackend):

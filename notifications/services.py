@@ -21,9 +21,9 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from core.clock import now
+from core.mail import AUTOMATIC_MAIL_HEADERS
 from core.publish import publish_quietly
 from notifications import webhooks
-from notifications.mail import AUTOMATIC_MAIL_HEADERS
 from notifications.models import ChatWebhook, Notification
 from notifications.sms import sms_backend
 
