@@ -147,7 +147,7 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Cache (login throttling, rate limits) ----------------------------------------------------
+# --- Cache (list counts, API throttles; nothing that must hold) ------------------------------
 _cache_url = env_str("CACHE_URL")
 if _cache_url:
     if not _cache_url.startswith(("redis://", "rediss://")):
@@ -155,8 +155,10 @@ if _cache_url:
             "CACHE_URL must be a redis:// URL (or unset for the in-process cache); "
             f"got {_cache_url!r}."
         )
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": _cache_url}}
+    # Fails open (core/cache.py): with Redis down the portal runs uncached rather than failing.
+    # Short socket timeouts so an unreachable Redis costs a request a second, not a hang.
+    CACHES = {"default": {"BACKEND": "core.cache.FailOpenRedisCache", "LOCATION": _cache_url,
+                          "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
