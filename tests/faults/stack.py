@@ -230,7 +230,9 @@ class Processes:
                             if k not in {"DJANGO_SETTINGS_MODULE", "EMAIL_BACKEND",
                                          "CELERY_BROKER_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
         self.environment.update({
-            "DATABASE_URL": database_url, "REDIS_URL": redis.url, "CACHE_URL": "",
+            "DATABASE_URL": database_url, "REDIS_URL": redis.url,
+            # As docker-compose.yml: the cache on the same Redis, so "Redis down" covers it too.
+            "CACHE_URL": redis.url[:-1] + "1",
             "DEBUG": "false", "SECRET_KEY": "fault-test-" + "x" * 50,
             "ALLOWED_HOSTS": "127.0.0.1,localhost", "SECURE_SSL_REDIRECT": "false",
             "SITE_URL": "https://itsm.fault-test.example", "ITSM_VAR_DIR": str(var_dir),
