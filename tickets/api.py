@@ -235,6 +235,13 @@ class AttachmentUploadSerializer(serializers.Serializer):
     internal = serializers.BooleanField(default=False)
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
+    def validate_file(self, upload):
+        try:
+            files.validate_upload(upload)
+        except files.AttachmentError as exc:
+            raise serializers.ValidationError(exc.message, code=exc.code) from None
+        return upload
+
 
 class NewestFirst(CursorPagination):
     """No COUNT(*) over a million rows: a cursor over the (partial) created_at indexes."""
