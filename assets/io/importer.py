@@ -439,7 +439,8 @@ def _update(asset: Asset, target: dict, moment) -> list[str]:
         changed.append("retired_at")
     if changed:
         asset.updated_at = moment
-        changed.append("updated_at")
+        asset.version += 1  # bulk writes skip Versioned.save
+        changed += ["updated_at", "version"]
     return changed
 
 
