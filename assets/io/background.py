@@ -10,6 +10,7 @@ second time, so a rerun is safe.
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from django.conf import settings
@@ -25,6 +26,8 @@ from assets.permissions import may_import
 from core.clock import now
 from core.publish import publish_quietly
 from core.spreadsheets import SpreadsheetRefused
+
+logger = logging.getLogger(__name__)
 
 # The errors kept on a finished job (the page shows the first 500 anyway).
 ERRORS_KEPT = 1000
@@ -79,6 +82,11 @@ def import_run(job_id) -> bool:
         except PermissionDenied:
             result = ImportResult(dry_run=job.dry_run, errors=[RowError(None, "", _(
                 "You may no longer import into this contract; nothing was imported."))])
+        except Exception:  # a bug: the job ends (no rerun every sweep), the log has the trace
+            logger.exception("Import job %s failed", job.pk)
+            result = ImportResult(dry_run=job.dry_run, errors=[RowError(None, "", _(
+                "The import failed unexpectedly; nothing was imported. Please tell the "
+                "administrator."))])
     job.state, job.finished_at, job.content = ImportJob.State.DONE, now(), b""
     job.result = result_data(result)
     job.save(update_fields=["state", "finished_at", "content", "result"])

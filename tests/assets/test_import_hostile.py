@@ -195,3 +195,18 @@ def test_a_job_is_seen_only_by_whoever_started_it(login, demo, desktop, settings
     job = background.import_start(actor=demo["pm"], contract=desktop, file_name="a.xlsx",
                                   data=xlsx([row(1), row(2)]))
     assert login(demo["desk"]).get(f"/assets/import/{job.pk}/").status_code in (403, 404)
+
+
+def test_a_job_that_crashes_ends_with_a_refusal_not_a_rerun(demo, desktop, settings,
+                                                           dead_broker, monkeypatch):
+    settings.IMPORT_BACKGROUND_ROWS = 1
+    job = background.import_start(actor=demo["pm"], contract=desktop, file_name="a.xlsx",
+                                  data=xlsx([row(1), row(2)]))
+
+    def broken(**kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(background, "assets_import", broken)
+    assert background.import_run(job.pk) is True
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.DONE and job.result["error_count"] == 1
