@@ -14,6 +14,8 @@ error responses themselves.
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -23,6 +25,12 @@ from rest_framework.views import set_rollback
 from core.errors import ActionRefused
 
 NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY
+
+# The optional header of a PATCH made from a copy read earlier (core/versions.py).
+IF_MATCH = OpenApiParameter(
+    "If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
+    description="The ETag of the GET the change was made from; if the record changed since, "
+                "the answer is 412 with code \"stale\" and nothing is changed.")
 
 
 def error_body(detail, code: str, errors: dict | None = None) -> dict:

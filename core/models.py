@@ -24,6 +24,26 @@ class BilingualName(models.Model):
         return self.name
 
 
+class Versioned(models.Model):
+    """A counter raised on every save: the ETag of the API and the hidden field of edit forms,
+    so an edit made from an old copy is refused instead of overwriting (core/versions.py).
+
+    Saves go through services that lock the row first (select_for_update), so the counter in
+    hand is the stored one; bulk writes (imports) raise it themselves."""
+
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            self.version = (self.version or 0) + 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        super().save(*args, **kwargs)
+
+
 class SystemState(models.Model):
     """Facts about the installation itself: the last heartbeat, whether demo data is loaded.
 

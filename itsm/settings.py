@@ -401,6 +401,13 @@ ASSET_LABEL_BASE_URL = env_str("ASSET_LABEL_BASE_URL", "")
 # Import files larger than this are refused before parsing.
 ASSET_IMPORT_MAX_BYTES = env_int("ASSET_IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 ASSET_IMPORT_MAX_ROWS = env_int("ASSET_IMPORT_MAX_ROWS", 100_000, minimum=1)
+# An uploaded workbook's zip directory is checked before it is parsed (zip bombs).
+IMPORT_MAX_EXPANDED_BYTES = env_int("IMPORT_MAX_EXPANDED_BYTES", 50 * 1024 * 1024, minimum=1024)
+IMPORT_MAX_MEMBER_BYTES = env_int("IMPORT_MAX_MEMBER_BYTES", 40 * 1024 * 1024, minimum=1024)
+IMPORT_MAX_COMPRESSION_RATIO = env_int("IMPORT_MAX_COMPRESSION_RATIO", 100, minimum=2)
+IMPORT_MAX_ZIP_MEMBERS = env_int("IMPORT_MAX_ZIP_MEMBERS", 1000, minimum=10)
+# Imports with more rows run as a background task with a progress bar.
+IMPORT_BACKGROUND_ROWS = env_int("IMPORT_BACKGROUND_ROWS", 2000, minimum=1)
 # Plans marked "before long holidays" get an extra round this many working days ahead.
 INSPECTION_PRE_HOLIDAY_WORKING_DAYS = env_int("INSPECTION_PRE_HOLIDAY_WORKING_DAYS", 3, minimum=1)
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_MB", 10, minimum=1) * 1024 * 1024
@@ -435,6 +442,12 @@ CELERY_BEAT_SCHEDULE["assets-inspections-generate"] = {
     "task": "assets.tasks.inspections_generate",
     "schedule": timedelta(hours=1),
     "options": {"expires": 3000},
+}
+# Large imports whose message was lost (broker down) or whose worker died.
+CELERY_BEAT_SCHEDULE["assets-import-sweep"] = {
+    "task": "assets.tasks.import_sweep",
+    "schedule": timedelta(minutes=5),
+    "options": {"expires": 280},
 }
 CELERY_BEAT_SCHEDULE["assets-warranty-notices"] = {
     "task": "assets.tasks.warranty_notices",

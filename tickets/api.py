@@ -18,7 +18,9 @@ from accounts.models import Site, User
 from accounts.roles import Capability, can
 from accounts.selectors import people_visible_to
 from core import uploads as files
+from core.api import IF_MATCH
 from core.clock import now
+from core.versions import if_match, with_etag
 from sla.models import Contract
 from sla.selectors import clock_states, contracts_visible_to
 from tickets import hooks
@@ -235,6 +237,13 @@ class AttachmentUploadSerializer(serializers.Serializer):
     internal = serializers.BooleanField(default=False)
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
+    def validate_file(self, upload):
+        try:
+            files.validate_upload(upload)
+        except files.AttachmentError as exc:
+            raise serializers.ValidationError(exc.message, code=exc.code) from None
+        return upload
+
 
 class NewestFirst(CursorPagination):
     """No COUNT(*) over a million rows: a cursor over the (partial) created_at indexes."""
@@ -306,14 +315,22 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         return Response(TicketSerializer(ticket, context={"request": request}).data,
                         status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=TicketUpdateSerializer, responses=TicketSerializer)
+    def retrieve(self, request, *args, **kwargs):
+        """The ticket, with an ETag: send it back as If-Match on PATCH to refuse a stale edit."""
+        ticket = self.get_object()
+        return with_etag(Response(self.get_serializer(ticket).data), ticket)
+
+    @extend_schema(request=TicketUpdateSerializer, responses=TicketSerializer,
+                   parameters=[IF_MATCH])
     def partial_update(self, request, *args, **kwargs):
         ticket = self.get_object()
         form = TicketUpdateSerializer(data=request.data, partial=True,
                                       context={"request": request})
         form.is_valid(raise_exception=True)
-        ticket_update(actor=request.user, ticket=ticket, **form.validated_data)
-        return Response(self.get_serializer(self.get_queryset().get(pk=ticket.pk)).data)
+        ticket_update(actor=request.user, ticket=ticket, expected_version=if_match(request),
+                      **form.validated_data)
+        ticket = self.get_queryset().get(pk=ticket.pk)
+        return with_etag(Response(self.get_serializer(ticket).data), ticket)
 
     def update(self, request, *args, **kwargs):
         if not kwargs.get("partial"):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Site
-from core.models import BilingualName
+from core.models import BilingualName, Versioned
 from sla.models import Contract
 from tickets.choices import (  # the ticket's enumerations; imported from here by the other apps
     OPEN_STATUSES,
@@ -65,7 +65,7 @@ class Category(BilingualName):
         return f"{self.parent.label} › {self.label}" if self.parent_id else self.label
 
 
-class Ticket(models.Model):
+class Ticket(Versioned):
     number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.FAULT)
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices,
@@ -127,7 +127,7 @@ class Ticket(models.Model):
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "version"])
 
     class Meta:
         verbose_name = _("ticket")

@@ -21,6 +21,8 @@ from assets.selectors.register import (
     assets_visible_to,
 )
 from assets.services import register as services
+from core.api import IF_MATCH
+from core.versions import if_match, with_etag
 from sla.models import Contract
 from sla.selectors import contracts_visible_to
 
@@ -163,15 +165,22 @@ class AssetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return Response(AssetDetailSerializer(asset, context={"request": request}).data,
                         status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=AssetWriteSerializer, responses=AssetDetailSerializer)
+    @extend_schema(request=AssetWriteSerializer, responses=AssetDetailSerializer,
+                   parameters=[IF_MATCH])
     def partial_update(self, request, *args, **kwargs):
         asset = self.get_object()
         form = AssetWriteSerializer(data=request.data, partial=True,
                                     context={"request": request})
         form.is_valid(raise_exception=True)
         asset = services.asset_update(actor=request.user, asset=asset,
-                                      **form.validated_data)
-        return Response(AssetDetailSerializer(asset, context={"request": request}).data)
+                                      expected_version=if_match(request), **form.validated_data)
+        return with_etag(Response(AssetDetailSerializer(asset, context={"request": request}).data),
+                         asset)
+
+    def retrieve(self, request, *args, **kwargs):
+        """The asset, with an ETag: send it back as If-Match on PATCH to refuse a stale edit."""
+        asset = self.get_object()
+        return with_etag(Response(self.get_serializer(asset).data), asset)
 
     @extend_schema(request=None, responses=AssetDetailSerializer)
     @action(detail=True, methods=["post"])

@@ -20,6 +20,8 @@ class AssetForm(BootstrapForm):
 
     contract = forms.ModelChoiceField(queryset=None, label=_("Contract"), to_field_name="code",
                                       empty_label=None)
+    # The version the edit was made from: a save over someone else's newer one is refused.
+    version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
     tag = forms.CharField(max_length=64, required=False, label=_("Asset tag"))
     name = forms.CharField(max_length=200, label=_("Asset name"))
     asset_type = forms.ModelChoiceField(queryset=AssetType.objects.all(), label=_("Type"),
@@ -80,6 +82,7 @@ class AssetForm(BootstrapForm):
                                   "status", "criticality", "purchase_date", "warranty_end",
                                   "warranty_vendor", "notes")})
                 self.initial["asset_type"] = asset.asset_type.code
+                self.initial["version"] = asset.version
                 self.initial["custodian"] = asset.custodian.username if asset.custodian else ""
                 for key, value in (asset.specs or {}).items():
                     self.initial[f"{SPEC_PREFIX}{asset.asset_type.code}__{key}"] = value

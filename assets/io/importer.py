@@ -33,6 +33,7 @@ from assets.io.write import write_export
 from assets.models import Asset, AssetStatus, AssetType, Criticality
 from assets.permissions import may_import
 from core.clock import now
+from core.spreadsheets import SpreadsheetRefused
 
 # Attribute each lookup column sets on Asset.
 ATTRIBUTES = {"asset_type": "asset_type_id", "site": "site_id", "department": "department_id",
@@ -106,32 +107,35 @@ class _Record:
     values: dict  # column key or ("spec", key) → cleaned value (str, date or None)
 
 
-def assets_import(*, actor, contract, file_name: str, data, dry_run: bool = False
-                  ) -> ImportResult:
+def assets_import(*, actor, contract, file_name: str, data, dry_run: bool = False,
+                  progress=None) -> ImportResult:
     """Import a register file into a contract; actor=None is the system (management command).
 
     Returns the counts, or the errors with nothing written. Raises PermissionDenied when the
-    actor may not import into this contract.
+    actor may not import into this contract. ``progress(stage, rows)`` is called every BATCH
+    rows while reading ("read") and checking ("check"), and once before writing ("write").
     """
+    progress = progress or (lambda stage, rows: None)
     if actor is not None and not may_import(actor, contract):
         raise PermissionDenied
     result = ImportResult(dry_run=dry_run)
     try:
-        headers, records = _read(file_name, read_bytes(data), result)
-    except FileRefused as exc:
+        headers, records = _read(file_name, read_bytes(data), result, progress)
+    except SpreadsheetRefused as exc:
         result.errors = [RowError(None, "", exc.message)]
         return result
     if not records:
         # Header errors stop the reading; a header alone is an error too.
         result.errors = result.errors or [RowError(None, "", _("The file has no rows to import."))]
         return result
-    creates, updates, changed_fields = _plan(contract, headers, records, result)
+    creates, updates, changed_fields = _plan(contract, headers, records, result, progress)
     if result.errors:
         result.errors.sort(key=lambda e: (e.row or 0, _column_order(e.column, headers)))
         return result
     result.created, result.updated = len(creates), len(updates)
     result.unchanged = len(records) - len(creates) - len(updates)
     if not dry_run and (creates or updates):
+        progress("write", len(records))
         try:
             _apply(actor, creates, updates, changed_fields)
         except IntegrityError:
@@ -151,7 +155,7 @@ def _column_order(header: str, headers: dict) -> int:
 
 # --- reading and checking each cell -----------------------------------------------------------
 
-def _read(file_name, content, result) -> tuple[dict, list[_Record]]:
+def _read(file_name, content, result, progress) -> tuple[dict, list[_Record]]:
     """headers: column key → header text as written; records: the non-empty data rows."""
     from django.conf import settings
 
@@ -178,6 +182,8 @@ def _read(file_name, content, result) -> tuple[dict, list[_Record]]:
             value = values[index] if index < len(values) else None
             cells[key] = _clean(number, key, headers[key], value, result)
         records.append(_Record(number, cells))
+        if len(records) % BATCH == 0:
+            progress("read", len(records))
     return headers, records
 
 
@@ -302,13 +308,15 @@ class _Lookups:
                        "“%(value)s”.")
 
 
-def _plan(contract, headers, records, result):
+def _plan(contract, headers, records, result, progress):
     """Resolve every row; return (assets to create, assets to update, fields updated)."""
     lookups = _Lookups(contract, records)
     moment = now()
     creates, updates, changed_fields = [], [], set()
     seen_tags, seen_serials, matched = {}, {}, {}
-    for record in records:
+    for done, record in enumerate(records, start=1):
+        if done % BATCH == 0:
+            progress("check", done)
         values, row = record.values, record.row
         target, ok = _resolve(row, values, headers, lookups, result)
         tag, serial = values.get("tag"), values.get("serial")
@@ -431,7 +439,8 @@ def _update(asset: Asset, target: dict, moment) -> list[str]:
         changed.append("retired_at")
     if changed:
         asset.updated_at = moment
-        changed.append("updated_at")
+        asset.version += 1  # bulk writes skip Versioned.save
+        changed += ["updated_at", "version"]
     return changed
 
 

@@ -10,27 +10,26 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from core.spreadsheets import unquote_cell
+from core.spreadsheets import (
+    PARSE_ERRORS,
+    SpreadsheetRefused,
+    check_zip,
+    not_a_workbook,
+    open_workbook,
+    unquote_cell,
+)
 
 EXTENSIONS = (".xlsx", ".csv")
-# An xlsx is a zip of XML; a real register compresses about 5-10×. Far more than this is a zip
-# bomb meant to exhaust memory or disk when the XML is parsed.
-ZIP_EXPANSION_LIMIT = 20
 
 
-class FileRefused(Exception):
+class FileRefused(SpreadsheetRefused):
     """The whole file cannot be read (wrong kind, too big, unsafe); nothing was imported."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 def file_extension(file_name: str) -> str:
@@ -76,49 +75,73 @@ def read_rows(file_name: str, content: bytes) -> Iterator[tuple[int, list]]:
 # --- xlsx -------------------------------------------------------------------------------------
 
 def _check_zip(content: bytes) -> None:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(content))
-    except zipfile.BadZipFile:
-        raise FileRefused(_("The file is not a valid .xlsx workbook.")) from None
-    with archive:
-        members = archive.infolist()
-        names = {m.filename.lower(): m.filename for m in members}
+    """Zip bombs (core.spreadsheets.check_zip), then macros."""
+    with check_zip(content) as archive:
+        names = {m.filename.lower(): m.filename for m in archive.infolist()}
         macros = any(name.endswith("vbaproject.bin") for name in names)
         if not macros and "[content_types].xml" in names:
             info = archive.getinfo(names["[content_types].xml"])
-            macros = info.file_size < 1024 * 1024 and b"macroEnabled" in archive.read(info)
+            try:
+                macros = info.file_size < 1024 * 1024 and b"macroEnabled" in archive.read(info)
+            except PARSE_ERRORS:
+                raise not_a_workbook() from None
         if macros:
             raise FileRefused(_("The workbook contains macros; save it as a plain .xlsx."))
-        expanded = sum(m.file_size for m in members)
-        if expanded > ZIP_EXPANSION_LIMIT * settings.ASSET_IMPORT_MAX_BYTES:
-            raise FileRefused(_("The workbook expands to an unreasonable size and was refused."))
 
 
 def _xlsx_rows(content: bytes) -> Iterator[tuple[int, list]]:
-    import openpyxl
-
     _check_zip(content)
+    workbook = open_workbook(content)
     try:
-        # data_only: import what the person sees (a formula's last value), never the formula.
-        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True,
-                                          keep_links=False)
-    except Exception:  # noqa: BLE001 - any parse failure means "not a readable workbook"
-        raise FileRefused(_("The file is not a valid .xlsx workbook.")) from None
-    if not workbook.worksheets:
+        sheet = workbook.worksheets[0] if workbook.worksheets else None
+        if sheet is not None:
+            # Files written by other tools often carry a wrong <dimension>; read to the real end.
+            sheet.reset_dimensions()
+    except PARSE_ERRORS:
+        workbook.close()
+        raise not_a_workbook() from None
+    if sheet is None:
         workbook.close()
         raise FileRefused(_("The workbook has no sheet."))
-    sheet = workbook.worksheets[0]
-    # Files written by other tools often carry a wrong <dimension>; read to the real end.
-    sheet.reset_dimensions()
 
     def rows():
         try:
             for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
                 yield number, [cell_text(v) for v in values]
+        except PARSE_ERRORS:
+            # A cell pointing at a shared string that is not there, broken XML, …
+            raise not_a_workbook() from None
         finally:
             workbook.close()
 
     return rows()
+
+
+def estimated_rows(file_name: str, content: bytes) -> int:
+    """About how many rows the file has, without parsing it: lines of a CSV, <row> elements of
+    the workbook's first worksheet (after the zip-bomb check). Decides only whether the import
+    runs in the request or in the background."""
+    if file_extension(file_name) == ".csv":
+        return content.count(b"\n")
+    if file_extension(file_name) != ".xlsx":
+        return 0
+    with check_zip(content) as archive:
+        sheets = sorted((m for m in archive.infolist() if m.filename.startswith("xl/worksheets/")
+                         and m.filename.endswith(".xml")),
+                        key=lambda m: (len(m.filename), m.filename))
+        if not sheets:
+            return 0
+        count, tail = 0, b""
+        try:
+            with archive.open(sheets[0]) as stream:
+                while chunk := stream.read(1024 * 1024):
+                    data = tail + chunk
+                    count += data.count(b"<row ") + data.count(b"<row>")
+                    tail = data[-5:]
+                    count -= tail.count(b"<row ") + tail.count(b"<row>")
+        except PARSE_ERRORS:
+            raise not_a_workbook() from None
+        return count + tail.count(b"<row ") + tail.count(b"<row>")
 
 
 # --- csv --------------------------------------------------------------------------------------

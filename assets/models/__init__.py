@@ -11,6 +11,7 @@ from assets.models.inspections import (
     InspectionResult,
     InspectionRound,
 )
+from assets.models.io import ImportJob
 from assets.models.register import (
     Asset,
     AssetRelation,
@@ -29,7 +30,8 @@ from assets.models.store import (
 
 __all__ = [
     "Asset", "AssetRelation", "AssetStatus", "AssetType", "BadPart", "ChecklistItem",
-    "ChecklistTemplate", "Criticality", "Frequency", "InspectionPhoto", "InspectionPlan",
+    "ChecklistTemplate", "Criticality", "Frequency", "ImportJob", "InspectionPhoto",
+    "InspectionPlan",
     "InspectionRecord", "InspectionResult", "InspectionRound", "Loan", "Part", "RestockRequest",
     "StockLocation", "StockMovement",
 ]

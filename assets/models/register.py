@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Department, Site
-from core.models import BilingualName
+from core.models import BilingualName, Versioned
 from sla.models import Contract
 
 
@@ -42,7 +42,7 @@ class Criticality(models.TextChoices):
     KEY_USER = "key_user", _("Key user")
 
 
-class Asset(models.Model):
+class Asset(Versioned):
     contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="assets",
                                  verbose_name=_("contract"))
     tag = models.CharField(_("asset tag"), max_length=64, blank=True,
@@ -82,7 +82,7 @@ class Asset(models.Model):
     retired_at = models.DateTimeField(_("retired at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"))
     updated_at = models.DateTimeField(_("updated at"))
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "version"])
 
     class Meta:
         verbose_name = _("asset")

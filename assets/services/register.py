@@ -19,6 +19,7 @@ from assets.models import Asset, AssetRelation, AssetStatus
 from assets.permissions import may_edit_assets
 from core.clock import now
 from core.errors import ActionRefused, InvalidInput, PermissionRefused
+from core.versions import check_version
 from notifications.services import notification_enqueue
 from sla.models import Contract
 from sla.selectors import contracts_visible_to
@@ -99,10 +100,14 @@ def asset_create(*, actor: User, contract: Contract, **fields) -> Asset:
 
 
 @transaction.atomic
-def asset_update(*, actor: User, asset: Asset, **fields) -> Asset:
+def asset_update(*, actor: User, asset: Asset, expected_version: int | None = None,
+                 **fields) -> Asset:
+    """``expected_version``: the version the edit was made from (the form's hidden field, the
+    API's If-Match); an older one is refused as stale (core/versions.py)."""
     asset = Asset.objects.select_for_update().select_related("contract", "asset_type").get(
         pk=asset.pk)
     _require_edit(actor, asset.contract)
+    check_version(asset, expected_version)
     changes = _clean(fields)
     changed = [key for key, value in changes.items() if getattr(asset, key) != value]
     if not changed:

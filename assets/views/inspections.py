@@ -138,7 +138,7 @@ def record(request, pk: int):
                 if not exc.errors:
                     form.add_error(None, exc.message)
             except ActionRefused as exc:
-                add_service_error(form, exc)
+                add_service_error(form, exc, {"uploads": "photos"})
             else:
                 if done.ticket_id:
                     messages.warning(request, _("Recorded. Ticket %(number)s was opened for the "

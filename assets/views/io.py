@@ -8,16 +8,18 @@ import tempfile
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponseBadRequest, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.roles import Capability, can
 from accounts.security import Kind, record_security_event
 from assets.filters import AssetFilterSet
 from assets.forms.io import ExportForm, ImportForm
+from assets.io.background import import_start, job_result
 from assets.io.columns import COLUMNS, SPEC_PREFIX, spec_keys_in_use
-from assets.io.importer import assets_import
 from assets.io.write import FORMATS, csv_chunks, export_file_name, write_template, write_xlsx
+from assets.models import ImportJob
+from assets.selectors.imports import import_job_for
 from assets.selectors.register import assets_visible_to
 from sla.selectors import contracts_visible_to
 
@@ -28,23 +30,57 @@ ERRORS_SHOWN = 500
 
 @login_required
 def import_page(request):
-    """GET: the form and the column help. POST: import, then the counts or every error."""
+    """GET: the form and the column help. POST: import, then the counts or every error; a
+    large file goes to the background and the page follows its progress (import_job)."""
     if not can(request.user, Capability.IMPORT_ASSETS):
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
     result = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        result = assets_import(actor=request.user, contract=form.cleaned_data["contract"],
-                               file_name=upload.name, data=upload,
-                               dry_run=form.cleaned_data["dry_run"])
+        result = import_start(actor=request.user, contract=form.cleaned_data["contract"],
+                              file_name=upload.name, data=upload,
+                              dry_run=form.cleaned_data["dry_run"])
+        if isinstance(result, ImportJob):
+            record_security_event(Kind.IMPORT, request=request, target=f"assets {upload.name}",
+                                  details={"dry_run": result.dry_run, "background": True,
+                                           "job": str(result.pk)})
+            return redirect("assets:import_job", result.pk)
         record_security_event(Kind.IMPORT, request=request, target=f"assets {upload.name}",
                               details={"dry_run": result.dry_run, "rows": result.rows,
                                        "errors": len(result.errors)})
+    return _import_page(request, form, result)
+
+
+@login_required
+def import_job(request, pk):
+    """A background import: the whole page, or (htmx polling) only its progress or result."""
+    if not can(request.user, Capability.IMPORT_ASSETS):
+        raise PermissionDenied
+    try:
+        job = import_job_for(request.user, pk)
+    except ImportJob.DoesNotExist:
+        raise Http404 from None
+    finished = job_result(job)
+    result, error_count = finished if finished else (None, 0)
+    context = {"job": job, **_result_context(result, error_count)}
+    if request.htmx:
+        return render(request, "assets/io/_job.html", context)
+    return _import_page(request, ImportForm(user=request.user), None, context)
+
+
+def _result_context(result, error_count=None) -> dict:
+    if result is None:
+        return {"result": None, "errors_shown": [], "errors_hidden": 0, "error_count": 0}
+    count = len(result.errors) if error_count is None else error_count
+    shown = result.errors[:ERRORS_SHOWN]
+    return {"result": result, "errors_shown": shown, "errors_hidden": max(0, count - len(shown)),
+            "error_count": count}
+
+
+def _import_page(request, form, result, extra=None):
     return render(request, "assets/io/import.html", {
-        "form": form, "result": result, "columns": COLUMNS,
-        "errors_shown": result.errors[:ERRORS_SHOWN] if result else [],
-        "errors_hidden": max(0, len(result.errors) - ERRORS_SHOWN) if result else 0,
+        "form": form, "columns": COLUMNS, **_result_context(result), **(extra or {}),
         "spec_columns": [SPEC_PREFIX + key for key in spec_keys_in_use()],
     })
 

@@ -134,7 +134,9 @@ def asset_edit(request, pk: int):
     form = forms.AssetForm(request.POST or None, user=request.user, asset=asset)
     if request.method == "POST" and form.is_valid():
         try:
-            services.asset_update(actor=request.user, asset=asset, **form.asset_fields())
+            services.asset_update(actor=request.user, asset=asset,
+                                  expected_version=form.cleaned_data["version"],
+                                  **form.asset_fields())
         except ActionRefused as exc:
             add_service_error(form, exc)
         else:

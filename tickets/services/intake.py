@@ -14,6 +14,7 @@ from core import uploads as files
 from core.clock import now
 from core.counters import next_in_year
 from core.errors import ActionRefused, InvalidInput, PermissionRefused
+from core.versions import check_version
 from sla import clocks
 from sla.models import Contract
 from sla.selectors import contracts_visible_to
@@ -237,10 +238,14 @@ DESK_EDITABLE = REQUESTER_EDITABLE | {"priority", "service_type", "category", "n
 
 
 @transaction.atomic
-def ticket_update(*, actor: User, ticket: Ticket, **changes) -> Ticket:
+def ticket_update(*, actor: User, ticket: Ticket, expected_version: int | None = None,
+                  **changes) -> Ticket:
     """Edit a ticket's details. The requester may fix what they wrote until it is accepted;
-    dispatchers may also regrade priority, service type and category while it is open."""
+    dispatchers may also regrade priority, service type and category while it is open.
+    ``expected_version``: the version the edit was made from (If-Match); an older one is
+    refused as stale (core/versions.py)."""
     ticket = _locked(ticket)
+    check_version(ticket, expected_version)
     dispatcher = can(actor, Capability.DISPATCH) and not actor.is_client_side
     if dispatcher and ticket.is_open:
         allowed = DESK_EDITABLE
