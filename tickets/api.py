@@ -19,6 +19,7 @@ from accounts.roles import Capability, can
 from accounts.selectors import people_visible_to
 from core import uploads as files
 from core.clock import now
+from core.errors import PermissionRefused
 from sla.models import Contract
 from sla.selectors import clock_states, contracts_visible_to
 from tickets import hooks
@@ -36,6 +37,7 @@ from tickets.models import (
     Status,
     Ticket,
 )
+from tickets.permissions import may_edit_ticket, may_file_tickets
 from tickets.selectors import (
     LIST_RELATED,
     attachment_get,
@@ -298,6 +300,8 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
 
     @extend_schema(request=TicketCreateSerializer, responses={201: TicketSerializer})
     def create(self, request, *args, **kwargs):
+        if not may_file_tickets(request.user):  # 403 before any field error (issue 14.8)
+            raise PermissionRefused(_("Your role may not file tickets."))
         form = TicketCreateSerializer(data=request.data, context={"request": request})
         form.is_valid(raise_exception=True)
         data = dict(form.validated_data)
@@ -309,6 +313,8 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     @extend_schema(request=TicketUpdateSerializer, responses=TicketSerializer)
     def partial_update(self, request, *args, **kwargs):
         ticket = self.get_object()
+        if not may_edit_ticket(request.user, ticket):  # 403 before any field error
+            raise PermissionRefused(_("You may not edit this ticket now."))
         form = TicketUpdateSerializer(data=request.data, partial=True,
                                       context={"request": request})
         form.is_valid(raise_exception=True)

@@ -15,12 +15,14 @@ from accounts.models import Department, Site, User
 from accounts.roles import Capability, can
 from assets.filters import AssetFilterSet
 from assets.models import Asset, AssetRelation, AssetStatus, AssetType, Criticality
+from assets.permissions import may_edit_assets
 from assets.selectors.register import (
     asset_list,
     asset_reliability,
     assets_visible_to,
 )
 from assets.services import register as services
+from core.errors import PermissionRefused
 from sla.models import Contract
 from sla.selectors import contracts_visible_to
 
@@ -155,6 +157,7 @@ class AssetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
     @extend_schema(request=AssetWriteSerializer, responses={201: AssetDetailSerializer})
     def create(self, request, *args, **kwargs):
+        _check_may_edit(request.user)
         form = AssetWriteSerializer(data=request.data, context={"request": request})
         form.is_valid(raise_exception=True)
         data = dict(form.validated_data)
@@ -165,6 +168,7 @@ class AssetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
     @extend_schema(request=AssetWriteSerializer, responses=AssetDetailSerializer)
     def partial_update(self, request, *args, **kwargs):
+        _check_may_edit(request.user)
         asset = self.get_object()
         form = AssetWriteSerializer(data=request.data, partial=True,
                                     context={"request": request})
@@ -176,10 +180,18 @@ class AssetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     @extend_schema(request=None, responses=AssetDetailSerializer)
     @action(detail=True, methods=["post"])
     def retire(self, request, pk=None):
+        _check_may_edit(request.user)
         asset = self.get_object()
         asset = services.asset_retire(actor=request.user, asset=asset,
                                       reason=str(request.data.get("reason", ""))[:500])
         return Response(AssetDetailSerializer(asset, context={"request": request}).data)
+
+
+def _check_may_edit(user) -> None:
+    """Before the body is read: a role that only reads the register gets 403, not field errors
+    that would tell it what a valid asset looks like (the service checks again, per contract)."""
+    if not may_edit_assets(user):
+        raise PermissionRefused(_("Your role may not change the asset register."))
 
 
 def register_routes(router) -> None:
