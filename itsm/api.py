@@ -41,7 +41,9 @@ api_scorecards.register_routes(router)
 EXTRA_PATHS = [*api_surveys.paths(), *api_complaints.paths(), *api_campaigns.paths(),
                *api_summary.paths(), *api_reports.paths(), *api_scorecards.paths()]
 
-REDOC_POLICY = {"style-src": [SELF, UNSAFE_INLINE], "worker-src": [SELF, "blob:"]}
+REDOC_POLICY = {"style-src": [SELF, UNSAFE_INLINE], "worker-src": [SELF, "blob:"],
+                # Its "API docs by Redocly" footer shows a logo from Redocly's CDN.
+                "img-src": [SELF, "data:", "https://cdn.redoc.ly"]}
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
@@ -52,7 +54,8 @@ urlpatterns = [
     # The schema needs a login (SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"]); its two pages are
     # for people at a browser, so they send anonymous visitors to the login page. Swagger UI
     # loads its start script from the same URL (the split view), not inline (CSP). Redoc's
-    # styled-components write <style> tags without a nonce: that one page allows inline styles.
+    # styled-components write <style> tags without a nonce: that one page allows inline styles
+    # (and its footer logo).
     path("docs/", login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
          name="api-docs"),
     path("redoc/", login_required(csp_replace(REDOC_POLICY)(
