@@ -5,7 +5,6 @@ from unittest import mock
 
 import pytest
 from django.db import InterfaceError, OperationalError, connection
-from django.test import RequestFactory
 
 from core.refusals import OUTAGE_RETRY_AFTER, server_error
 
@@ -45,7 +44,7 @@ def test_it_answers_the_api_with_the_error_body(demo, client):
     assert response.json()["code"] == "service_unavailable"
 
 
-def test_handler500_answers_an_outage_outside_the_views_with_503(rf=RequestFactory()):
+def test_handler500_answers_an_outage_outside_the_views_with_503(rf):
     request = rf.get("/tickets/mine/")
     try:
         raise OperationalError("server closed the connection unexpectedly")
@@ -56,7 +55,7 @@ def test_handler500_answers_an_outage_outside_the_views_with_503(rf=RequestFacto
     assert response["Retry-After"] == str(OUTAGE_RETRY_AFTER)
 
 
-def test_handler500_keeps_the_500_page_for_other_errors(rf=RequestFactory()):
+def test_handler500_keeps_the_500_page_for_other_errors(rf):
     request = rf.get("/tickets/mine/")
     try:
         raise ValueError("a bug")
