@@ -46,17 +46,19 @@ class ControlCharactersMiddleware:
         if content_type in FORM_TYPES:
             if request.method == "POST":
                 return _querydict_refused(request.POST) or any(
-                    has_control_characters(f.name or "") for f in request.FILES.values())
+                    has_control_characters(upload.name or "")
+                    for _field, uploads in request.FILES.lists() for upload in uploads)
             # Django parses form bodies of POST only; a PUT/PATCH urlencoded body is read here.
             if content_type == FORM_TYPES[0]:
                 return _querydict_refused(QueryDict(request.body, encoding=request.encoding))
             return False
         if content_type == "application/json" or content_type.endswith("+json"):
             try:
-                document = json.loads(request.body or b"null")
+                return json_has_control_characters(json.loads(request.body or b"null"))
             except ValueError:
                 return False  # not JSON: the view answers 400 in its own words
-            return json_has_control_characters(document)
+            except RecursionError:
+                return True  # nested deeper than Python parses: no API takes it (not a 500)
         return False
 
 

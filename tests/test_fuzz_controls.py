@@ -150,3 +150,10 @@ def test_it_refuses_urlencoded_patch_bodies(demo, client):
 
 def _printer_id() -> int:
     return Ticket.objects.get(title="三楼财务部打印机频繁卡纸").pk
+
+
+def test_it_refuses_json_nested_too_deep_to_parse(demo, client):
+    client.force_login(demo["desk"])
+    response = client.post("/api/tickets/", b"[" * 100_000 + b"]" * 100_000,
+                           content_type="application/json")
+    assert response.status_code == 400
