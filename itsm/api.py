@@ -1,7 +1,14 @@
 """The REST API's URL map: every app's viewsets on one router, plus auth and schema."""
 
+from csp.constants import SELF, UNSAFE_INLINE
+from csp.decorators import csp_replace
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import MeView, ObtainTokenView, PersonViewSet
@@ -34,14 +41,25 @@ api_scorecards.register_routes(router)
 EXTRA_PATHS = [*api_surveys.paths(), *api_complaints.paths(), *api_campaigns.paths(),
                *api_summary.paths(), *api_reports.paths(), *api_scorecards.paths()]
 
+REDOC_POLICY = {"style-src": [SELF, UNSAFE_INLINE], "worker-src": [SELF, "blob:"],
+                # Its "API docs by Redocly" footer shows a logo from Redocly's CDN.
+                "img-src": [SELF, "data:", "https://cdn.redoc.ly"]}
+
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("me/", MeView.as_view(), name="api-me"),
     path("catalogue/", CatalogueView.as_view(), name="api-catalogue"),
     path("attachments/<int:pk>/", AttachmentDownloadView.as_view(), name="api-attachment"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    # The schema needs a login (SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"]); its two pages are
+    # for people at a browser, so they send anonymous visitors to the login page. Swagger UI
+    # loads its start script from the same URL (the split view), not inline (CSP). Redoc's
+    # styled-components write <style> tags without a nonce: that one page allows inline styles
+    # (and its footer logo).
+    path("docs/", login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
+         name="api-docs"),
+    path("redoc/", login_required(csp_replace(REDOC_POLICY)(
+        SpectacularRedocView.as_view(url_name="api-schema"))), name="api-redoc"),
     *EXTRA_PATHS,
     path("", include(router.urls)),
 ]

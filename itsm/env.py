@@ -7,6 +7,7 @@ typo such as ``DEBUG=maybe`` stops start-up with one clear line instead of being
 from __future__ import annotations
 
 import os
+import re
 import zoneinfo
 from urllib.parse import urlsplit
 
@@ -68,6 +69,20 @@ def env_timezone(name: str, default: str) -> str:
         raise ImproperlyConfigured(
             f"{name} must be an IANA time zone such as Asia/Shanghai; got {value!r}."
         ) from None
+    return value
+
+
+_RATE = re.compile(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)")
+
+
+def env_rate(name: str, default: str) -> str:
+    """A request rate as DRF's throttles read it: a count per s, min, hour or day ("60/min")."""
+    value = env_str(name, default)
+    if not _RATE.fullmatch(value):
+        raise ImproperlyConfigured(
+            f"{name} must be a count per second, minute, hour or day such as 60/min; "
+            f"got {value!r}."
+        )
     return value
 
 

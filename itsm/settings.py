@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from itsm.env import (
@@ -20,6 +21,7 @@ from itsm.env import (
     env_database,
     env_int,
     env_list,
+    env_rate,
     env_str,
     env_timezone,
     local_url,
@@ -73,6 +75,7 @@ INSTALLED_APPS = [
     "template_partials",
     # Before accounts: axes counts a failed login before accounts records it (accounts.receivers).
     "axes",
+    "csp",
     "core",
     "itsm",
     "accounts",
@@ -89,8 +92,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "itsm.middleware.ChineseFirstLocaleMiddleware",
+    # Early: refusals that need no session, user or database (core/middleware.py).
+    "core.middleware.ControlCharactersMiddleware",
+    "core.middleware.DatabaseOutageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -309,6 +316,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- REST API ----------------------------------------------------------------------------------
+API_THROTTLE_ANON = env_rate("API_THROTTLE_ANON", "60/min")
+API_THROTTLE_USER = env_rate("API_THROTTLE_USER", "1200/min")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first so an unauthenticated call gets 401 with WWW-Authenticate, not 403.
@@ -323,6 +332,17 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # Per client address (anonymous) and per user; fail open with a warning when the cache
+    # (Redis) is down, so an outage of the cache never takes the API with it (core/throttles.py).
+    "DEFAULT_THROTTLE_CLASSES": ["core.throttles.AnonRateThrottle",
+                                 "core.throttles.UserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": API_THROTTLE_ANON, "user": API_THROTTLE_USER},
+    # The client address for the anonymous rate: REMOTE_ADDR unless proxies are trusted (with
+    # None, DRF would key on the whole X-Forwarded-For header, which the client writes).
+    # The throttles key on the same client address as the login lockout (TRUSTED_PROXY_COUNT
+    # above; DRF, like accounts.security.client_ip, takes the Nth X-Forwarded-For entry from
+    # the right and ignores the header at 0).
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # One error body for every API error: {detail, code, errors?} (core/api.py).
     "EXCEPTION_HANDLER": "core.api.exception_handler",
@@ -332,6 +352,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Tickets, SLA, assets, surveys and KPI for IT operations & maintenance teams.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its docs pages describe every endpoint: for people who can log in only.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -351,6 +373,22 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Security (production) ---------------------------------------------------------------------
+# Content-Security-Policy (django-csp): scripts and styles from our own static files, the few
+# inline <script>/<style> blocks carry the request's nonce (request.csp_nonce); no inline event
+# handlers or style attributes (static/js/itsm.js sets widths from data-width). img-src allows
+# data: for Bootstrap's SVG icons; frame-ancestors replaces X-Frame-Options for modern browsers.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 X_FRAME_OPTIONS = "DENY"

@@ -8,6 +8,9 @@ from django.views.i18n import JavaScriptCatalog
 from accounts.views import set_language
 from itsm.health import healthz
 
+# A database outage that escaped the views is a 503 with Retry-After, any other error the 500 page.
+handler500 = "core.refusals.server_error"
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     # Browsers ask for /favicon.ico whatever the page links; the icon is an SVG. Lazy: the

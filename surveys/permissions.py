@@ -19,6 +19,11 @@ def may_list_complaints(user) -> bool:
     return reads_register(user) or can(user, Capability.FILE_TICKETS)
 
 
+def may_register_complaints(user) -> bool:
+    """The desk for anyone on its contracts, end users their own (the service checks which)."""
+    return can(user, Capability.MANAGE_COMPLAINTS) or can(user, Capability.FILE_TICKETS)
+
+
 def may_read_campaigns(user) -> bool:
     return can(user, Capability.RUN_CAMPAIGNS) or can(user, Capability.READ_DASHBOARDS)
 

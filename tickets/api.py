@@ -20,6 +20,7 @@ from accounts.selectors import people_visible_to
 from core import uploads as files
 from core.api import IF_MATCH
 from core.clock import now
+from core.errors import PermissionRefused
 from core.versions import if_match, with_etag
 from sla.models import Contract
 from sla.selectors import clock_states, contracts_visible_to
@@ -38,6 +39,7 @@ from tickets.models import (
     Status,
     Ticket,
 )
+from tickets.permissions import may_edit_ticket, may_file_tickets
 from tickets.selectors import (
     LIST_RELATED,
     attachment_get,
@@ -307,6 +309,8 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
 
     @extend_schema(request=TicketCreateSerializer, responses={201: TicketSerializer})
     def create(self, request, *args, **kwargs):
+        if not may_file_tickets(request.user):  # 403 before any field error (issue 14.8)
+            raise PermissionRefused(_("Your role may not file tickets."))
         form = TicketCreateSerializer(data=request.data, context={"request": request})
         form.is_valid(raise_exception=True)
         data = dict(form.validated_data)
@@ -324,6 +328,8 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
                    parameters=[IF_MATCH])
     def partial_update(self, request, *args, **kwargs):
         ticket = self.get_object()
+        if not may_edit_ticket(request.user, ticket):  # 403 before any field error
+            raise PermissionRefused(_("You may not edit this ticket now."))
         form = TicketUpdateSerializer(data=request.data, partial=True,
                                       context={"request": request})
         form.is_valid(raise_exception=True)

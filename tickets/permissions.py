@@ -8,11 +8,25 @@ with their table in tickets/workflow.py: ``_may`` and ``FROM_STATES`` are read t
 from __future__ import annotations
 
 from accounts.roles import ENGINEER_ROLES, Capability, can
+from tickets.models import Status
 
 
 def is_engineer(user) -> bool:
     """An on-site or second-line engineer (claiming an unassigned ticket makes it theirs)."""
     return user.role in ENGINEER_ROLES
+
+
+def may_file_tickets(user) -> bool:
+    """File a ticket: for oneself (FILE_TICKETS) or for a caller (LOG_CALLS)."""
+    return can(user, Capability.FILE_TICKETS) or can(user, Capability.LOG_CALLS)
+
+
+def may_edit_ticket(user, ticket) -> bool:
+    """Edit a ticket's details: dispatchers while it is open, the requester until it is
+    accepted (ticket_update decides which fields each may change)."""
+    dispatcher = can(user, Capability.DISPATCH) and not user.is_client_side
+    return (dispatcher and ticket.is_open) or (
+        ticket.requester_id == user.pk and ticket.status == Status.SUBMITTED)
 
 
 def may_write_internal(user) -> bool:

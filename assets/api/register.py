@@ -15,6 +15,7 @@ from accounts.models import Department, Site, User
 from accounts.roles import Capability, can
 from assets.filters import AssetFilterSet
 from assets.models import Asset, AssetRelation, AssetStatus, AssetType, Criticality
+from assets.permissions import may_edit_assets
 from assets.selectors.register import (
     asset_list,
     asset_reliability,
@@ -22,6 +23,7 @@ from assets.selectors.register import (
 )
 from assets.services import register as services
 from core.api import IF_MATCH
+from core.errors import PermissionRefused
 from core.versions import if_match, with_etag
 from sla.models import Contract
 from sla.selectors import contracts_visible_to
@@ -157,6 +159,7 @@ class AssetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
     @extend_schema(request=AssetWriteSerializer, responses={201: AssetDetailSerializer})
     def create(self, request, *args, **kwargs):
+        _check_may_edit(request.user)
         form = AssetWriteSerializer(data=request.data, context={"request": request})
         form.is_valid(raise_exception=True)
         data = dict(form.validated_data)
@@ -168,6 +171,7 @@ class AssetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     @extend_schema(request=AssetWriteSerializer, responses=AssetDetailSerializer,
                    parameters=[IF_MATCH])
     def partial_update(self, request, *args, **kwargs):
+        _check_may_edit(request.user)
         asset = self.get_object()
         form = AssetWriteSerializer(data=request.data, partial=True,
                                     context={"request": request})
@@ -185,10 +189,18 @@ class AssetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     @extend_schema(request=None, responses=AssetDetailSerializer)
     @action(detail=True, methods=["post"])
     def retire(self, request, pk=None):
+        _check_may_edit(request.user)
         asset = self.get_object()
         asset = services.asset_retire(actor=request.user, asset=asset,
                                       reason=str(request.data.get("reason", ""))[:500])
         return Response(AssetDetailSerializer(asset, context={"request": request}).data)
+
+
+def _check_may_edit(user) -> None:
+    """Before the body is read: a role that only reads the register gets 403, not field errors
+    that would tell it what a valid asset looks like (the service checks again, per contract)."""
+    if not may_edit_assets(user):
+        raise PermissionRefused(_("Your role may not change the asset register."))
 
 
 def register_routes(router) -> None:

@@ -40,3 +40,29 @@ document.addEventListener("change", function (event) {
 document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("form").forEach(showSpecGroups);
 });
+
+// Bar widths: style attributes are refused by the Content-Security-Policy, the DOM style is not.
+function setWidths(root) {
+  root.querySelectorAll("[data-width]").forEach(function (bar) {
+    bar.style.width = Math.max(0, Math.min(100, Number(bar.dataset.width) || 0)) + "%";
+  });
+}
+htmx.onLoad(setWidths);  // the page, and every fragment htmx swaps in
+
+// Log a call: choosing a caller fills in the requester, phone and site (no inline handlers, CSP);
+// htmx fetches the caller's tickets, then the list of callers closes.
+document.addEventListener("click", function (event) {
+  var caller = event.target.closest("[data-caller]");
+  if (!caller) return;
+  var fields = {id_requester: caller.dataset.caller, id_contact_phone: caller.dataset.phone};
+  if (caller.dataset.site) fields.id_site = caller.dataset.site;
+  Object.keys(fields).forEach(function (id) {
+    var field = document.getElementById(id);
+    if (field) field.value = fields[id];
+  });
+});
+document.addEventListener("htmx:afterRequest", function (event) {
+  if (!event.detail.elt.hasAttribute || !event.detail.elt.hasAttribute("data-caller")) return;
+  var list = document.getElementById("callers");
+  if (list) list.innerHTML = "";
+});

@@ -16,10 +16,12 @@ from accounts.api import PersonRefSerializer
 from accounts.models import User
 from accounts.roles import Capability, can
 from core.clock import now
+from core.errors import PermissionRefused
 from sla.models import Contract
 from sla.selectors import contracts_visible_to
 from surveys.filters import ComplaintFilterSet
 from surveys.models import Complaint
+from surveys.permissions import may_register_complaints
 from surveys.selectors.complaints import (
     LIST_RELATED,
     complaints_visible_to,
@@ -160,6 +162,8 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 
     @extend_schema(request=ComplaintCreateSerializer, responses={201: ComplaintSerializer})
     def create(self, request, *args, **kwargs):
+        if not may_register_complaints(request.user):  # 403 before any field error
+            raise PermissionRefused(_("Your role may not register complaints."))
         form = ComplaintCreateSerializer(data=request.data, context={"request": request})
         form.is_valid(raise_exception=True)
         complaint = complaint_register(actor=request.user, **form.validated_data)

@@ -103,3 +103,14 @@ def test_it_parses_postgres_and_sqlite_urls():
     assert config["NAME"] == "itsm" and config["PORT"] == 5432
     config = env.env_database("NO_SUCH_VAR", "sqlite:////tmp/x.sqlite3")
     assert config["ENGINE"] == "django.db.backends.sqlite3"
+
+
+def test_it_reads_request_rates_and_rejects_bad_ones(monkeypatch):
+    monkeypatch.delenv("X_RATE", raising=False)
+    assert env.env_rate("X_RATE", "60/min") == "60/min"
+    monkeypatch.setenv("X_RATE", "100/hour")
+    assert env.env_rate("X_RATE", "60/min") == "100/hour"
+    for bad in ("60", "sixty/min", "0/min", "60/fortnight"):
+        monkeypatch.setenv("X_RATE", bad)
+        with pytest.raises(ImproperlyConfigured, match="X_RATE must be a count per"):
+            env.env_rate("X_RATE", "60/min")

@@ -29,6 +29,7 @@ from tickets.models import (
     Ticket,
     TicketCounter,
 )
+from tickets.permissions import may_file_tickets
 from tickets.services._common import _attach, _locked, _record, _save, _sync_due
 from tickets.services.transitions import ticket_accept, ticket_dispatch, ticket_resolve
 
@@ -65,7 +66,7 @@ def ticket_create(
         if requester.pk != actor.pk:
             raise PermissionRefused(_("You may only file tickets for yourself."))
         priority, channel = Priority.P3, Channel.PORTAL
-    if not can(actor, Capability.FILE_TICKETS) and not logs_calls:
+    if not may_file_tickets(actor):
         raise PermissionRefused(_("Your role may not file tickets."))
     if submission_key is not None:
         existing = Ticket.objects.filter(requester=requester, submission_key=submission_key).first()
