@@ -12,8 +12,10 @@ cd "$(dirname "$0")/.."
 PY="${PY:-.venv/bin/python}"
 DATES="${TEST_DATES:-2027-01-04 2027-06-15 2028-02-29}"
 # Browser tests are left out (they drive a real Chromium, whose own clock faketime would not
-# move consistently); everything else runs, the slow process-starting tests included.
-MARKS="${TEST_DATES_MARKS:-not e2e}"
+# move consistently), and so are the fault tests of tests/faults (they start a private PostgreSQL
+# cluster and Redis and time their answers; three at once on two cores proves nothing about dates).
+# Everything else runs, the slow process-starting tests included.
+MARKS="${TEST_DATES_MARKS:-not e2e and not faults}"
 
 if ! command -v faketime >/dev/null 2>&1; then
   bash scripts/system-packages.sh

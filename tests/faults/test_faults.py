@@ -15,7 +15,7 @@ import pytest
 from demo.data import DEMO_PASSWORD
 from tests.faults.stack import wait_for
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.faults]
 
 URGENT = {"contract": "DEMO-DESKTOP", "service_type": "hardware", "priority": 1,
           "description": "故障演练"}
