@@ -36,7 +36,7 @@ from tickets.selectors import (
     ticket_timeline,
 )
 from tickets.services import ticket_act, ticket_comment, ticket_create, ticket_log_call
-from tickets.workflow import ACTION_LABELS, allowed_actions
+from tickets.workflow import action_help, action_label, allowed_actions, done_message
 
 ACTION_FORMS = {
     # One tap on a phone for the common steps; notes go in a reply if needed.
@@ -208,7 +208,8 @@ def detail(request, number: str):
         "ticket": ticket,
         "clocks": clock_states(ticket.clocks.all(), at=now()),
         "timeline": ticket_timeline(user=request.user, ticket=ticket),
-        "actions": [(a, ACTION_LABELS[a], _action_form(a, ticket)) for a in actions],
+        "actions": [(a, action_label(a, ticket), _action_form(a, ticket), action_help(a, ticket))
+                    for a in actions],
         "comment_form": forms.CommentForm(),
         "may_write_internal": may_write_internal(request.user),
         "may_comment": ticket.status not in {Status.CLOSED, Status.CANCELLED}
@@ -229,12 +230,14 @@ def act(request, number: str, action: str):
             messages.error(request, _form_errors(form))
             return redirect("tickets:detail", ticket.number)
         data = form.cleaned_data
+    before_status, first_response = ticket.status, ticket.accepted_at is None
     try:
-        ticket_act(action, actor=request.user, ticket=ticket, **data)
+        changed = ticket_act(action, actor=request.user, ticket=ticket, **data)
     except ActionRefused as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("%(action)s: done.") % {"action": ACTION_LABELS[action]})
+        messages.success(request, done_message(action, changed, before_status=before_status,
+                                               first_response=first_response))
     return redirect("tickets:detail", ticket.number)
 
 
