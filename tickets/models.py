@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Site
+from core import thumbnails, uploads
 from core.models import BilingualName, Versioned
 from sla.models import Contract
 from tickets.choices import (  # the ticket's enumerations; imported from here by the other apps
@@ -262,3 +263,12 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def has_thumbnail(self) -> bool:
+        return thumbnails.has_thumbnail(self.content_type)
+
+    @property
+    def is_viewable(self) -> bool:
+        """Shown in the browser (images, PDFs); everything else is only downloaded."""
+        return self.content_type in uploads.INLINE_CONTENT_TYPES

@@ -13,6 +13,8 @@ urlpatterns = [
     path("tickets/mine/", views.mine, name="mine"),
     path("tickets/queue/", views.queue, name="queue"),
     path("tickets/attachments/<int:pk>/", views.download, name="download"),
+    path("tickets/attachments/<int:pk>/view/", views.view_attachment, name="view_attachment"),
+    path("tickets/attachments/<int:pk>/thumbnail/", views.thumbnail, name="thumbnail"),
     path("tickets/<str:number>/", views.detail, name="detail"),
     path("tickets/<str:number>/comment/", views.comment, name="comment"),
 ]

@@ -7,7 +7,7 @@ from dataclasses import fields
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from accounts.roles import Capability, can
 from accounts.selectors import people_search, people_visible_to
+from core import thumbnails
 from core import uploads as files
 from core.clock import now
 from core.errors import ActionRefused
@@ -271,3 +272,30 @@ def download(request, pk: int):
     except Attachment.DoesNotExist:
         raise Http404 from None
     return files.download_response(attachment)
+
+
+@login_required
+def view_attachment(request, pk: int):
+    """An image or PDF shown in the browser (sandboxed); any other type is a download."""
+    try:
+        attachment = attachment_get(user=request.user, pk=pk)
+    except Attachment.DoesNotExist:
+        raise Http404 from None
+    return files.inline_response(attachment)
+
+
+@login_required
+def thumbnail(request, pk: int):
+    """A small upright JPEG of an image attachment, without the photo's metadata."""
+    try:
+        attachment = attachment_get(user=request.user, pk=pk)
+    except Attachment.DoesNotExist:
+        raise Http404 from None
+    content = thumbnails.thumbnail_bytes(attachment.storage_name, attachment.content_type)
+    if content is None:
+        raise Http404
+    response = HttpResponse(content, content_type="image/jpeg")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = files.INLINE_CSP
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
