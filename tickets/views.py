@@ -25,13 +25,15 @@ from sla.selectors import clock_states, contracts_visible_to
 from tickets import forms, hooks
 from tickets.filters import TicketFilterSet
 from tickets.models import Attachment, Channel, ServiceType, Status, Ticket
-from tickets.permissions import may_see_queue, may_write_internal
+from tickets.permissions import may_see_queue, may_use_canned_replies, may_write_internal
 from tickets.selectors import (
     QueueFilters,
     attachment_get,
+    canned_replies_for,
     engineer_workload,
     my_tickets,
     open_tickets_of,
+    resolution_template_for,
     ticket_get,
     ticket_list,
     ticket_timeline,
@@ -50,11 +52,16 @@ TICKET_FORMS = {forms.DispatchForm, forms.EscalateForm}
 
 
 def _action_form(action: str, ticket: Ticket, data=None):
-    """The form a transition takes (None: a bare button); some need the ticket's team."""
+    """The form a transition takes (None: a bare button); some need the ticket's team. The
+    resolve form starts from the category's resolution template, if it has one."""
     form_class = ACTION_FORMS[action]
     if form_class is None:
         return None
     kwargs = {"ticket": ticket} if form_class in TICKET_FORMS else {}
+    if action == "resolve" and data is None:
+        template = resolution_template_for(ticket=ticket)
+        if template is not None:
+            kwargs["initial"] = {"code": template.code, "notes": template.notes}
     return form_class(data, auto_id=f"id_{action}_%s", **kwargs)
 
 
@@ -121,9 +128,10 @@ def log_call(request):
                                               "notes": "resolution_notes",
                                               "assignee": "dispatch_to"})
             else:
-                messages.success(request, _("Ticket %(number)s logged (%(status)s).")
-                                 % {"number": ticket.number,
-                                    "status": ticket.get_status_display()})
+                messages.success(
+                    request, _("Ticket %(number)s logged on behalf of %(name)s (%(status)s).")
+                    % {"number": ticket.number, "name": ticket.requester.display_name,
+                       "status": ticket.get_status_display()})
                 return redirect("tickets:detail", ticket.number)
         caller = form.cleaned_data.get("requester") if hasattr(form, "cleaned_data") else None
     return render(request, "tickets/log_call.html", {
@@ -152,8 +160,11 @@ def caller_tickets(request, pk: int):
         caller = people_visible_to(request.user).select_related("site", "department").get(pk=pk)
     except User.DoesNotExist:
         raise Http404 from None
-    return render(request, "tickets/_caller_tickets.html", {
-        "caller": caller, "tickets": open_tickets_of(user=request.user, requester=caller)})
+    # With the tickets come the caller's contracts and sites (htmx out-of-band swaps), so a
+    # contract of another client cannot be picked and refused only on saving.
+    return render(request, "tickets/_caller_pick.html", {
+        "caller": caller, "tickets": open_tickets_of(user=request.user, requester=caller),
+        "form": forms.LogCallForm(user=request.user, caller=caller)})
 
 
 @login_required
@@ -216,6 +227,8 @@ def detail(request, number: str):
         "may_comment": ticket.status not in {Status.CLOSED, Status.CANCELLED}
         or not request.user.is_client_side,
         "survey_url": hooks.survey_prompt(user=request.user, ticket=ticket, absolute=False),
+        "canned_replies": list(canned_replies_for(ticket=ticket))
+        if may_use_canned_replies(request.user) else [],
     })
 
 

@@ -17,3 +17,38 @@ document.addEventListener("click", function (event) {
   if (!dialog) return;
   if (event.target === dialog || event.target.closest("[data-viewer-close]")) dialog.close();
 });
+
+// Canned replies: the server sends the reply filled in for the ticket (escaped, as text);
+// it goes into the box at the cursor, and the picker is ready for the next one.
+document.addEventListener("htmx:afterSwap", function (event) {
+  var insert = event.detail.target.querySelector("[data-canned-insert]");
+  if (!insert) return;
+  var box = document.getElementById(insert.dataset.cannedInsert);
+  var text = insert.textContent;
+  if (box) {
+    var start = box.selectionStart, end = box.selectionEnd;
+    if (typeof start !== "number" || document.activeElement !== box) {
+      start = end = box.value.length;
+      if (box.value && !/\n$/.test(box.value)) text = "\n" + text;
+    }
+    box.value = box.value.slice(0, start) + text + box.value.slice(end);
+    box.focus();
+    box.selectionStart = box.selectionEnd = start + text.length;
+  }
+  var picker = event.detail.requestConfig && event.detail.requestConfig.elt;
+  if (picker && picker.tagName === "SELECT") picker.value = "";
+  insert.remove();
+});
+
+// Log a call: only the chosen outcome's fields are shown (the server reads only those).
+function showOutcome(form) {
+  var chosen = form.querySelector("input[name=outcome]:checked");
+  if (!chosen) return;
+  form.querySelectorAll("[data-outcome]").forEach(function (part) {
+    part.hidden = part.dataset.outcome !== chosen.value;
+  });
+}
+document.addEventListener("change", function (event) {
+  if (event.target.name === "outcome" && event.target.form) showOutcome(event.target.form);
+});
+document.querySelectorAll("form").forEach(showOutcome);
