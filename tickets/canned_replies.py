@@ -52,10 +52,8 @@ def reply_list(request):
     """All replies one may edit, with a form for a new one."""
     _manager(request)
     form = CannedReplyForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        saved = _save(request, form, None)
-        if saved is not None:
-            return redirect("tickets:canned_replies")
+    if request.method == "POST" and form.is_valid() and _save(request, form, None) is not None:
+        return redirect("tickets:canned_replies")
     rows = [(r, replies.unknown_placeholders(r.body))
             for r in canned_replies_manageable(user=request.user)]
     return render(request, "tickets/replies.html", {"form": form, "rows": rows})
@@ -71,9 +69,8 @@ def reply_edit(request, pk: int):
     initial = {"title": reply.title, "body": reply.body, "active": reply.active,
                "contract": reply.contract.code if reply.contract_id else None}
     form = CannedReplyForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        if _save(request, form, reply) is not None:
-            return redirect("tickets:canned_replies")
+    if request.method == "POST" and form.is_valid() and _save(request, form, reply) is not None:
+        return redirect("tickets:canned_replies")
     return render(request, "tickets/reply_edit.html", {
         "form": form, "reply": reply,
         "unknown": replies.unknown_placeholders(form["body"].value() or "")})
