@@ -2,7 +2,16 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import ReadOnlyAdminMixin
-from tickets.models import Attachment, Category, Entry, ServiceType, Ticket
+from core.clock import now
+from tickets.models import (
+    Attachment,
+    CannedReply,
+    Category,
+    Entry,
+    ResolutionTemplate,
+    ServiceType,
+    Ticket,
+)
 
 
 @admin.register(ServiceType)
@@ -52,3 +61,28 @@ class AttachmentAdmin(admin.ModelAdmin):
     readonly_fields = ["ticket", "entry", "uploaded_by", "original_name", "storage_name",
                        "content_type", "size", "internal", "created_at"]
     list_select_related = ["ticket", "uploaded_by"]
+
+
+@admin.register(CannedReply)
+class CannedReplyAdmin(admin.ModelAdmin):
+    """Canned replies (issue 15.5); the desk edits them on /tickets/replies/ as well."""
+
+    list_display = ["title", "contract", "active", "updated_by", "updated_at"]
+    list_filter = ["active", "contract"]
+    search_fields = ["title", "body"]
+    list_select_related = ["contract", "updated_by"]
+    readonly_fields = ["updated_by", "updated_at"]
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        obj.updated_at = now()
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(ResolutionTemplate)
+class ResolutionTemplateAdmin(admin.ModelAdmin):
+    """Prefills the resolve form of tickets in the category (and its sub-categories)."""
+
+    list_display = ["category", "code"]
+    list_select_related = ["category__service_type", "category__parent"]
+    autocomplete_fields = ["category"]

@@ -24,7 +24,7 @@ from core.errors import PermissionRefused
 from core.versions import if_match, with_etag
 from sla.models import Contract
 from sla.selectors import clock_states, contracts_visible_to
-from tickets import hooks
+from tickets import hooks, replies
 from tickets.filters import TicketFilterSet
 from tickets.models import (
     Attachment,
@@ -39,10 +39,11 @@ from tickets.models import (
     Status,
     Ticket,
 )
-from tickets.permissions import may_edit_ticket, may_file_tickets
+from tickets.permissions import may_edit_ticket, may_file_tickets, may_use_canned_replies
 from tickets.selectors import (
     LIST_RELATED,
     attachment_get,
+    canned_replies_for,
     for_list,
     ticket_attachments,
     ticket_timeline,
@@ -220,6 +221,14 @@ class CommentSerializer(serializers.Serializer):
     internal = serializers.BooleanField(default=False)
     time_spent_minutes = serializers.IntegerField(min_value=0, max_value=1440, default=0)
     created_at = serializers.DateTimeField(read_only=True)
+
+
+class CannedReplyRenderedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    contract = serializers.CharField(allow_null=True)
+    text = serializers.CharField()
+    unknown = serializers.ListField(child=serializers.CharField())
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
@@ -446,6 +455,25 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         return Response(AttachmentSerializer(entry.ticket.attachments.filter(entry=entry),
                                              many=True, context={"request": request}).data,
                         status=status.HTTP_201_CREATED)
+
+
+    # --- canned replies (issue 15.5) ---
+    @extend_schema(responses=CannedReplyRenderedSerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="canned-replies", pagination_class=None,
+            filterset_class=None)
+    def canned_replies(self, request, pk=None):
+        """The canned replies one may use on this ticket, filled in for it; `unknown` lists the
+        `{names}` left as written because they are not placeholders."""
+        ticket = self.get_object()
+        if not may_use_canned_replies(request.user):
+            raise PermissionDenied(_("Only the service team uses canned replies."))
+        rows = []
+        for reply in canned_replies_for(ticket=ticket).select_related("contract"):
+            rendered = replies.render(reply.body, ticket)
+            rows.append({"id": reply.pk, "title": reply.title,
+                         "contract": reply.contract.code if reply.contract_id else None,
+                         "text": rendered.text, "unknown": list(rendered.unknown)})
+        return Response(CannedReplyRenderedSerializer(rows, many=True).data)
 
 
 class AttachmentDownloadView(APIView):

@@ -15,9 +15,12 @@ def _label(choices, value: str) -> str:
 def describe(entry) -> str:
     detail = entry.detail
     texts = {
-        "create": lambda: _("Ticket filed"),
-        "accept": lambda: _("Accepted"),
-        "claim": lambda: _("Claimed by %(name)s") % {"name": detail},
+        # The author is shown beside the event, so the text does not name them again.
+        "create": lambda: (_("Ticket filed on behalf of %(name)s") % {"name": detail}
+                           if detail else _("Ticket filed")),
+        "accept": lambda: (_("Took on the ticket") if entry.from_status == "dispatched"
+                           else _("Accepted")),
+        "claim": lambda: _("Took on the ticket"),
         "dispatch": lambda: _("Dispatched to %(name)s") % {"name": detail},
         "check_in": lambda: _("Engineer on site"),
         "pend": lambda: _("Pending: %(reason)s") % {"reason": _label(PendingReason, detail)},

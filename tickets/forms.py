@@ -152,7 +152,11 @@ class LogCallForm(TicketFormBase):
     priority = forms.TypedChoiceField(choices=Priority.choices, coerce=int, initial=Priority.P3,
                                       label=_("Priority"))
     needs_on_site = forms.BooleanField(required=False, label=_("Needs a visit"))
-    resolve_now = forms.BooleanField(required=False, label=_("Resolved on the phone"))
+    # Two outcomes, one chosen: resolved on the phone, or dispatched (now or from the queue).
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), initial="dispatch", required=False, widget=forms.RadioSelect,
+        choices=[("dispatch", _("Dispatch to an engineer")),
+                 ("resolve", _("Resolved on the phone"))])
     resolution_code = forms.ChoiceField(choices=[("", "—"), *ResolutionCode.choices],
                                         required=False, label=_("Resolution"))
     resolution_notes = forms.CharField(required=False, label=_("What was done"),
@@ -163,9 +167,20 @@ class LogCallForm(TicketFormBase):
         max_length=100, required=False, label=_("Device (asset tag or serial)"),
         widget=forms.TextInput(attrs={"list": "asset-options", "autocomplete": "off"}))
 
-    def __init__(self, *args, user: User, **kwargs):
+    def __init__(self, *args, user: User, caller: User | None = None, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         self.fields["requester"].queryset = people_visible_to(user)
+        if caller is not None and caller.organisation_id:
+            # The caller decides the client: only its contracts and sites are offered (a
+            # posted form keeps them all, so a mismatch is told in words by clean()).
+            self.fields["contract"].queryset = self.fields["contract"].queryset.filter(
+                client_id=caller.organisation_id)
+            self.fields["site"].queryset = self.fields["site"].queryset.filter(
+                organisation_id=caller.organisation_id)
+            first = self.fields["contract"].queryset.first()
+            self.initial.update({"contract": first.code if first else None,
+                                 "site": caller.site_id, "contact_phone": caller.phone})
+        self.caller = caller
         contracts = self.fields["contract"].queryset
         self.fields["dispatch_to"].queryset = User.objects.filter(
             contract_memberships__contract__in=contracts,
@@ -178,11 +193,15 @@ class LogCallForm(TicketFormBase):
         requester, contract = data.get("requester"), data.get("contract")
         if requester and contract and requester.organisation_id != contract.client_id:
             self.add_error("requester", _("The caller is not a person of this contract's client."))
-        if data.get("resolve_now"):
+        data["resolve_now"] = data.get("outcome") == "resolve"
+        if data["resolve_now"]:
+            data["dispatch_to"] = None  # the other outcome's fields are not read
             if not data.get("resolution_code"):
                 self.add_error("resolution_code", _("Choose how it was resolved."))
             if not (data.get("resolution_notes") or "").strip():
                 self.add_error("resolution_notes", _("Describe what was done."))
+        else:
+            data["resolution_code"], data["resolution_notes"] = "", ""
         data["asset"] = None
         reference = (data.get("asset_ref") or "").strip()
         if reference and contract:

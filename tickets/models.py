@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Site
+from core import thumbnails, uploads
 from core.models import BilingualName, Versioned
 from sla.models import Contract
 from tickets.choices import (  # the ticket's enumerations; imported from here by the other apps
@@ -262,3 +263,55 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def has_thumbnail(self) -> bool:
+        return thumbnails.has_thumbnail(self.content_type)
+
+    @property
+    def is_viewable(self) -> bool:
+        """Shown in the browser (images, PDFs); everything else is only downloaded."""
+        return self.content_type in uploads.INLINE_CONTENT_TYPES
+
+
+# --- canned replies and resolution templates (issue 15.5) ---------------------------------------
+class CannedReply(models.Model):
+    """A reply the desk sends often (回复模板), for one contract or shared by all. The text may
+    hold placeholders ({requester}, {number}, {engineer}, {due}; tickets/replies.py) filled in
+    from the ticket when the reply is picked."""
+
+    title = models.CharField(_("title"), max_length=100)
+    body = models.TextField(_("text"), max_length=5000)
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, null=True, blank=True,
+                                 related_name="canned_replies", verbose_name=_("contract"),
+                                 help_text=_("Empty: shared by every contract."))
+    active = models.BooleanField(_("active"), default=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="+",
+                                   verbose_name=_("last changed by"))
+    updated_at = models.DateTimeField(_("updated at"))
+
+    class Meta:
+        verbose_name = _("canned reply")
+        verbose_name_plural = _("canned replies")
+        ordering = ["title", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ResolutionTemplate(models.Model):
+    """What resolving a ticket of this category usually says: prefills the resolve form."""
+
+    category = models.OneToOneField(Category, on_delete=models.CASCADE,
+                                    related_name="resolution_template",
+                                    verbose_name=_("category"))
+    code = models.CharField(_("resolution code"), max_length=16, choices=ResolutionCode.choices)
+    notes = models.TextField(_("resolution notes"), max_length=5000)
+
+    class Meta:
+        verbose_name = _("resolution template")
+        verbose_name_plural = _("resolution templates")
+
+    def __str__(self) -> str:
+        return str(self.category)

@@ -40,3 +40,13 @@ def may_see_queue(user) -> bool:
     return not user.is_client_side and (
         can(user, Capability.WORK_TICKETS) or can(user, Capability.DISPATCH)
         or can(user, Capability.READ_DASHBOARDS))
+
+
+def may_manage_canned_replies(user) -> bool:
+    """Write canned replies (issue 15.5): the desk and the project managers, who take calls."""
+    return not user.is_client_side and can(user, Capability.LOG_CALLS)
+
+
+def may_use_canned_replies(user) -> bool:
+    """Pick a canned reply on a ticket: the provider's people who write on tickets."""
+    return may_write_internal(user)

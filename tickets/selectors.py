@@ -12,7 +12,15 @@ from accounts.models import User
 from accounts.roles import Capability, Role, can
 from sla.models import Clock, Contract, ContractMember
 from sla.selectors import contracts_visible_to
-from tickets.models import OPEN_STATUSES, Attachment, Category, Entry, Ticket
+from tickets.models import (
+    OPEN_STATUSES,
+    Attachment,
+    CannedReply,
+    Category,
+    Entry,
+    ResolutionTemplate,
+    Ticket,
+)
 
 LIST_RELATED = ["contract", "service_type", "category", "requester", "assignee", "site"]
 # Lists join only the people and fetch the small reference tables separately: at a million rows
@@ -206,3 +214,26 @@ def second_line_engineers(*, contract) -> QuerySet[User]:
 
 def categories() -> QuerySet[Category]:
     return Category.objects.filter(active=True).select_related("parent", "service_type")
+
+
+# --- canned replies (issue 15.5) ---------------------------------------------------------------
+def canned_replies_manageable(*, user) -> QuerySet[CannedReply]:
+    """The replies a manager of replies sees: shared ones and those of their contracts."""
+    contracts = list(contracts_visible_to(user).values_list("pk", flat=True))
+    return (CannedReply.objects.filter(Q(contract__isnull=True) | Q(contract_id__in=contracts))
+            .select_related("contract", "updated_by"))
+
+
+def canned_replies_for(*, ticket: Ticket) -> QuerySet[CannedReply]:
+    """The active replies one may pick on this ticket: shared ones and its contract's."""
+    return CannedReply.objects.filter(
+        Q(contract__isnull=True) | Q(contract_id=ticket.contract_id), active=True)
+
+
+def resolution_template_for(*, ticket: Ticket) -> ResolutionTemplate | None:
+    """The template of the ticket's category, or else of its parent category."""
+    if ticket.category_id is None:
+        return None
+    templates = {t.category_id: t for t in ResolutionTemplate.objects.filter(
+        category_id__in=[ticket.category_id, ticket.category.parent_id])}
+    return templates.get(ticket.category_id) or templates.get(ticket.category.parent_id)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tickets import views
+from tickets import canned_replies, views
 from tickets.workflow import ACTIONS
 
 app_name = "tickets"
@@ -13,6 +13,12 @@ urlpatterns = [
     path("tickets/mine/", views.mine, name="mine"),
     path("tickets/queue/", views.queue, name="queue"),
     path("tickets/attachments/<int:pk>/", views.download, name="download"),
+    path("tickets/attachments/<int:pk>/view/", views.view_attachment, name="view_attachment"),
+    path("tickets/attachments/<int:pk>/thumbnail/", views.thumbnail, name="thumbnail"),
+    # Canned replies (issue 15.5); before the ticket pages so "replies" is not a number.
+    path("tickets/replies/", canned_replies.reply_list, name="canned_replies"),
+    path("tickets/replies/<int:pk>/", canned_replies.reply_edit, name="canned_reply_edit"),
+    path("tickets/<str:number>/canned/", canned_replies.reply_insert, name="canned_insert"),
     path("tickets/<str:number>/", views.detail, name="detail"),
     path("tickets/<str:number>/comment/", views.comment, name="comment"),
 ]

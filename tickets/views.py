@@ -7,7 +7,7 @@ from dataclasses import fields
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from accounts.roles import Capability, can
 from accounts.selectors import people_search, people_visible_to
+from core import thumbnails
 from core import uploads as files
 from core.clock import now
 from core.errors import ActionRefused
@@ -24,19 +25,21 @@ from sla.selectors import clock_states, contracts_visible_to
 from tickets import forms, hooks
 from tickets.filters import TicketFilterSet
 from tickets.models import Attachment, Channel, ServiceType, Status, Ticket
-from tickets.permissions import may_see_queue, may_write_internal
+from tickets.permissions import may_see_queue, may_use_canned_replies, may_write_internal
 from tickets.selectors import (
     QueueFilters,
     attachment_get,
+    canned_replies_for,
     engineer_workload,
     my_tickets,
     open_tickets_of,
+    resolution_template_for,
     ticket_get,
     ticket_list,
     ticket_timeline,
 )
 from tickets.services import ticket_act, ticket_comment, ticket_create, ticket_log_call
-from tickets.workflow import ACTION_LABELS, allowed_actions
+from tickets.workflow import action_help, action_label, allowed_actions, done_message
 
 ACTION_FORMS = {
     # One tap on a phone for the common steps; notes go in a reply if needed.
@@ -49,11 +52,16 @@ TICKET_FORMS = {forms.DispatchForm, forms.EscalateForm}
 
 
 def _action_form(action: str, ticket: Ticket, data=None):
-    """The form a transition takes (None: a bare button); some need the ticket's team."""
+    """The form a transition takes (None: a bare button); some need the ticket's team. The
+    resolve form starts from the category's resolution template, if it has one."""
     form_class = ACTION_FORMS[action]
     if form_class is None:
         return None
     kwargs = {"ticket": ticket} if form_class in TICKET_FORMS else {}
+    if action == "resolve" and data is None:
+        template = resolution_template_for(ticket=ticket)
+        if template is not None:
+            kwargs["initial"] = {"code": template.code, "notes": template.notes}
     return form_class(data, auto_id=f"id_{action}_%s", **kwargs)
 
 
@@ -120,9 +128,10 @@ def log_call(request):
                                               "notes": "resolution_notes",
                                               "assignee": "dispatch_to"})
             else:
-                messages.success(request, _("Ticket %(number)s logged (%(status)s).")
-                                 % {"number": ticket.number,
-                                    "status": ticket.get_status_display()})
+                messages.success(
+                    request, _("Ticket %(number)s logged on behalf of %(name)s (%(status)s).")
+                    % {"number": ticket.number, "name": ticket.requester.display_name,
+                       "status": ticket.get_status_display()})
                 return redirect("tickets:detail", ticket.number)
         caller = form.cleaned_data.get("requester") if hasattr(form, "cleaned_data") else None
     return render(request, "tickets/log_call.html", {
@@ -151,8 +160,11 @@ def caller_tickets(request, pk: int):
         caller = people_visible_to(request.user).select_related("site", "department").get(pk=pk)
     except User.DoesNotExist:
         raise Http404 from None
-    return render(request, "tickets/_caller_tickets.html", {
-        "caller": caller, "tickets": open_tickets_of(user=request.user, requester=caller)})
+    # With the tickets come the caller's contracts and sites (htmx out-of-band swaps), so a
+    # contract of another client cannot be picked and refused only on saving.
+    return render(request, "tickets/_caller_pick.html", {
+        "caller": caller, "tickets": open_tickets_of(user=request.user, requester=caller),
+        "form": forms.LogCallForm(user=request.user, caller=caller)})
 
 
 @login_required
@@ -208,12 +220,15 @@ def detail(request, number: str):
         "ticket": ticket,
         "clocks": clock_states(ticket.clocks.all(), at=now()),
         "timeline": ticket_timeline(user=request.user, ticket=ticket),
-        "actions": [(a, ACTION_LABELS[a], _action_form(a, ticket)) for a in actions],
+        "actions": [(a, action_label(a, ticket), _action_form(a, ticket), action_help(a, ticket))
+                    for a in actions],
         "comment_form": forms.CommentForm(),
         "may_write_internal": may_write_internal(request.user),
         "may_comment": ticket.status not in {Status.CLOSED, Status.CANCELLED}
         or not request.user.is_client_side,
         "survey_url": hooks.survey_prompt(user=request.user, ticket=ticket, absolute=False),
+        "canned_replies": list(canned_replies_for(ticket=ticket))
+        if may_use_canned_replies(request.user) else [],
     })
 
 
@@ -229,12 +244,14 @@ def act(request, number: str, action: str):
             messages.error(request, _form_errors(form))
             return redirect("tickets:detail", ticket.number)
         data = form.cleaned_data
+    before_status, first_response = ticket.status, ticket.accepted_at is None
     try:
-        ticket_act(action, actor=request.user, ticket=ticket, **data)
+        changed = ticket_act(action, actor=request.user, ticket=ticket, **data)
     except ActionRefused as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("%(action)s: done.") % {"action": ACTION_LABELS[action]})
+        messages.success(request, done_message(action, changed, before_status=before_status,
+                                               first_response=first_response))
     return redirect("tickets:detail", ticket.number)
 
 
@@ -268,3 +285,30 @@ def download(request, pk: int):
     except Attachment.DoesNotExist:
         raise Http404 from None
     return files.download_response(attachment)
+
+
+@login_required
+def view_attachment(request, pk: int):
+    """An image or PDF shown in the browser (sandboxed); any other type is a download."""
+    try:
+        attachment = attachment_get(user=request.user, pk=pk)
+    except Attachment.DoesNotExist:
+        raise Http404 from None
+    return files.inline_response(attachment)
+
+
+@login_required
+def thumbnail(request, pk: int):
+    """A small upright JPEG of an image attachment, without the photo's metadata."""
+    try:
+        attachment = attachment_get(user=request.user, pk=pk)
+    except Attachment.DoesNotExist:
+        raise Http404 from None
+    content = thumbnails.thumbnail_bytes(attachment.storage_name, attachment.content_type)
+    if content is None:
+        raise Http404
+    response = HttpResponse(content, content_type="image/jpeg")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = files.INLINE_CSP
+    response["Cache-Control"] = "private, max-age=86400"
+    return response

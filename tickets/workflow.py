@@ -34,7 +34,7 @@ FROM_STATES: dict[str, set[str]] = {
 
 ACTION_LABELS = {
     "accept": gettext_lazy("Accept"),
-    "claim": gettext_lazy("Claim"),
+    "claim": gettext_lazy("Take it myself"),
     "dispatch": gettext_lazy("Dispatch"),
     "check_in": gettext_lazy("Check in on site"),
     "pend": gettext_lazy("Set pending"),
@@ -46,6 +46,26 @@ ACTION_LABELS = {
     "cancel": gettext_lazy("Cancel ticket"),
 }
 ACTIONS = list(FROM_STATES)
+
+# What a button does, said under it where two could be confused (受理 vs 接单).
+ACTION_HELP = {
+    "accept": gettext_lazy("Confirms to the requester that the ticket is received; the response "
+                           "clock stops. Nobody is assigned yet."),
+    "claim": gettext_lazy("You become the engineer on this ticket; the response clock stops."),
+}
+
+
+def action_label(action: str, ticket) -> str:
+    """The button's words: accepting a ticket dispatched to you is taking it on (接单)."""
+    if action == "accept" and ticket.status == S.DISPATCHED:
+        return str(gettext_lazy("Take on this ticket"))
+    return str(ACTION_LABELS[action])
+
+
+def action_help(action: str, ticket) -> str:
+    if action == "accept" and ticket.status == S.DISPATCHED:
+        return ""
+    return str(ACTION_HELP.get(action, ""))
 
 
 def _may(action: str, user, ticket) -> bool:
@@ -97,7 +117,41 @@ def check(action: str, user, ticket) -> None:
 
 
 def allowed_actions(user, ticket) -> list[str]:
-    return [a for a in ACTIONS if ticket.status in FROM_STATES[a] and _may(a, user, ticket)]
+    """The actions to offer. For someone who is not a dispatcher, accepting an unassigned ticket
+    and taking it are the same thing, so only "take it" is offered (the API still takes both)."""
+    actions = [a for a in ACTIONS if ticket.status in FROM_STATES[a] and _may(a, user, ticket)]
+    if "claim" in actions and "accept" in actions and not can(user, Capability.DISPATCH):
+        actions.remove("accept")
+    return actions
+
+
+def done_message(action: str, ticket, *, before_status: str, first_response: bool) -> str:
+    """What happened, in words (not "X: done"); `ticket` is the changed ticket."""
+    clock_stopped = _("the response clock has stopped") if first_response else ""
+    assignee = ticket.assignee.display_name if ticket.assignee_id else ""
+    if action == "accept" and before_status == S.DISPATCHED:
+        return _("You have taken on this ticket.")
+    if action in {"accept", "claim"}:
+        done = _("Accepted") if action == "accept" and not assignee else _("Ticket taken")
+        return (_("%(done)s; %(clock)s.") % {"done": done, "clock": clock_stopped}
+                if clock_stopped else _("%(done)s.") % {"done": done})
+    if action == "escalate" and ticket.escalated_to == "second_line":
+        return _("Escalated to %(name)s.") % {"name": assignee}
+    messages = {
+        "dispatch": lambda: _("Dispatched to %(name)s, who has been notified.")
+        % {"name": assignee},
+        "check_in": lambda: _("Checked in on site; the arrival clock has stopped."),
+        "pend": lambda: _("Waiting for %(reason)s; the SLA clocks are paused.")
+        % {"reason": ticket.get_pending_reason_display()},
+        "resume": lambda: _("Work resumed; the SLA clocks run again."),
+        "resolve": lambda: _("Resolved; %(name)s has been asked to confirm the fix.")
+        % {"name": ticket.requester.display_name},
+        "escalate": lambda: _("Escalated to the project manager."),
+        "confirm": lambda: _("Fix confirmed; the ticket is closed."),
+        "reopen": lambda: _("Reopened; the engineer has been told."),
+        "cancel": lambda: _("Ticket cancelled."),
+    }
+    return messages[action]()
 
 
 def _past(action: str) -> str:

@@ -71,7 +71,7 @@ def test_phone_call_resolved_at_the_desk(page, demo_site, screenshot):
     page.select_option("#id_priority", "4")
     page.select_option("#id_service_type", "software")
     page.fill("#id_title", "邮箱密码忘记")
-    page.check("#id_resolve_now")
+    page.check("#id_outcome_1")  # the "resolved on the phone" outcome
     page.select_option("#id_resolution_code", "advice")
     page.fill("#id_resolution_notes", "电话指导用户通过自助门户重置密码")
     screenshot(page, "flow-log-call")

@@ -209,7 +209,7 @@ def test_engineers_claim_and_the_second_is_told(demo, file_ticket):
     with pytest.raises(ActionRefused, match="刘强"):
         ticket_claim(actor=demo["engineer2"], ticket=Ticket.objects.get(pk=ticket.pk))
     ticket.refresh_from_db()
-    assert ticket.assignee == demo["engineer"] and ticket.status == Status.DISPATCHED
+    assert ticket.assignee == demo["engineer"] and ticket.status == Status.ACCEPTED
 
 
 def test_escalating_to_second_line_hands_the_ticket_over(demo, file_ticket):

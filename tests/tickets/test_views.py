@@ -103,7 +103,7 @@ def test_the_desk_logs_a_call_and_resolves_it_on_the_spot(demo, login):
     response = client.post("/tickets/log-call/", {
         "submission_key": str(uuid.uuid4()), "requester": demo["user2"].pk,
         "contract": "DEMO-DESKTOP", "kind": "fault", "channel": "phone", "priority": 4,
-        "service_type": "software", "title": "密码过期", "resolve_now": "on",
+        "service_type": "software", "title": "密码过期", "outcome": "resolve",
         "resolution_code": "advice", "resolution_notes": "指导用户修改密码"})
     ticket = Ticket.objects.get(title="密码过期")
     assert response.status_code == 302
@@ -115,7 +115,7 @@ def test_the_call_form_explains_what_is_missing(demo, login):
     response = login(demo["desk"]).post("/tickets/log-call/", {
         "submission_key": str(uuid.uuid4()), "contract": "DEMO-DESKTOP", "kind": "fault",
         "channel": "phone", "priority": 3, "service_type": "software", "title": "无来电人",
-        "resolve_now": "on"})
+        "outcome": "resolve"})
     assert response.status_code == 200
     body = response.content.decode()
     assert "无来电人" in body

@@ -94,7 +94,10 @@ def ticket_create(
             _save(ticket, actor, "created")
             clocks.clocks_start(ticket=ticket, moment=moment)
             _sync_due(ticket)
-            entry = _record(ticket, actor, "create", "", Status.SUBMITTED, moment)
+            # Filed by the desk for a caller: the event names the caller ("on behalf of").
+            on_behalf = requester.display_name if requester.pk != actor.pk else ""
+            entry = _record(ticket, actor, "create", "", Status.SUBMITTED, moment,
+                            detail=on_behalf)
             _attach(ticket, actor, entry, uploads, moment, internal=False)
             if asset is not None and kind == Kind.FAULT:
                 _flag_recurring_fault(ticket)
@@ -200,7 +203,8 @@ def ticket_file_finding(*, actor: User, asset, service_type: ServiceType, title:
     _save(ticket, actor, "created")
     clocks.clocks_start(ticket=ticket, moment=moment)
     _sync_due(ticket)
-    _record(ticket, actor, "create", "", Status.SUBMITTED, moment)
+    _record(ticket, actor, "create", "", Status.SUBMITTED, moment,
+            detail=requester.display_name)
     _flag_recurring_fault(ticket)
     if ticket.priority <= Priority.P2:
         notify.urgent_ticket(ticket)

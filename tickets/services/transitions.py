@@ -52,7 +52,8 @@ def ticket_accept(*, actor: User, ticket: Ticket, note: str = "") -> Ticket:
 
 @transaction.atomic
 def ticket_claim(*, actor: User, ticket: Ticket) -> Ticket:
-    """An engineer takes an unassigned ticket; of two at once exactly one wins."""
+    """An engineer takes an unassigned ticket (接单); of two at once exactly one wins. Taking it
+    is also accepting it, so the ticket is accepted, not waiting for its assignee to accept."""
     ticket = _locked(ticket)
     check("claim", actor, ticket)
     moment = now()
@@ -64,7 +65,7 @@ def ticket_claim(*, actor: User, ticket: Ticket) -> Ticket:
     before = ticket.status
     first_response = ticket.accepted_at is None
     ticket.assignee = actor
-    ticket.status = Status.DISPATCHED
+    ticket.status = Status.ACCEPTED
     ticket.accepted_at = ticket.accepted_at or moment
     ticket.dispatched_at = moment
     _save(ticket, actor, "claim", moment)
