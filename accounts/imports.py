@@ -3,7 +3,7 @@
 The same rules as the asset register's import (assets/io/importer.py): every row is read and
 checked first and every problem reported by spreadsheet row and column; only a file without a
 single error is written, in one transaction. A row matches an existing person of the
-organisation by username, else employee number, else phone, so importing the same file twice
+organisation by username, else employee number, else (a row with neither) phone, so importing the same file twice
 changes nothing the second time. Within a client an employee number and a phone number name one
 person: a second person with either, in the file or already in the portal, is an error.
 """
@@ -222,7 +222,9 @@ def _check(actor, organisation, headers, rows, result) -> None:
             row.person = by_username[username.casefold()]
         elif employee_no and employee_no in by_employee_no:
             row.person = by_employee_no[employee_no]
-        elif phone and phone in by_phone:
+        elif phone and phone in by_phone and not username and not employee_no:
+            # Only a row without username and employee number is matched by phone: one that
+            # names another employee number is a second person with the same phone.
             row.person = by_phone[phone]
         if username and username.casefold() in taken_elsewhere:
             fail(row, "username", _("The username “%(value)s” belongs to a person of another "
