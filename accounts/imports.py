@@ -3,9 +3,10 @@
 The same rules as the asset register's import (assets/io/importer.py): every row is read and
 checked first and every problem reported by spreadsheet row and column; only a file without a
 single error is written, in one transaction. A row matches an existing person of the
-organisation by username, else employee number, else (a row with neither) phone, so importing the same file twice
-changes nothing the second time. Within a client an employee number and a phone number name one
-person: a second person with either, in the file or already in the portal, is an error.
+organisation by username, else employee number, else (a row with neither) phone, so importing
+the same file twice changes nothing the second time. Within a client an employee number and a
+phone number name one person: a second person with either, in the file or already in the
+portal, is an error.
 """
 
 from __future__ import annotations

@@ -36,8 +36,9 @@ def _import(demo, mingyuan, content, name="people.xlsx", **kwargs):
 
 
 def test_it_imports_new_people(demo, mingyuan):
-    result = _import(demo, mingyuan, xlsx([["新人甲", "MY8001", "13988880001", "财务部", "总部大楼 3 层"],
-                                            ["新人乙", "MY8002", "13988880002", "市场部", None]]))
+    result = _import(demo, mingyuan, xlsx([
+        ["新人甲", "MY8001", "13988880001", "财务部", "总部大楼 3 层"],
+        ["新人乙", "MY8002", "13988880002", "市场部", None]]))
     assert result.ok, result.errors
     assert result.created == 2
     person = User.objects.get(employee_no="MY8001")
