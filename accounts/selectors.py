@@ -7,8 +7,8 @@ colleagues and the clients of the contracts they are on; end users see only them
 
 from django.db.models import Q, QuerySet
 
-from accounts.models import Site, User
-from accounts.roles import Capability, Role, can
+from accounts.models import Organisation, Site, User
+from accounts.roles import CLIENT_ROLES, Capability, Role, can
 from sla.selectors import contract_team_q, contracts_visible_to
 
 
@@ -52,3 +52,48 @@ def sites_visible_to(user) -> QuerySet[Site]:
     if can(user, Capability.SEE_ALL_CONTRACTS):
         return sites
     return sites.filter(organisation_id__in=contracts_visible_to(user).values("client_id"))
+
+
+def organisations_managed_by(user) -> QuerySet[Organisation]:
+    """The organisations whose people ``user`` may add, edit and deactivate (issue 15, point 11):
+    an administrator every organisation; a project manager the clients of the contracts they
+    manage; nobody else any."""
+    organisations = Organisation.objects.all()
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return organisations.none()
+    if can(user, Capability.ADMINISTER):
+        return organisations
+    if user.role == Role.PROJECT_MANAGER:
+        return organisations.filter(
+            pk__in=contracts_visible_to(user).filter(project_manager=user).values("client_id"))
+    return organisations.none()
+
+
+def people_managed_by(user) -> QuerySet[User]:
+    """The people ``user`` may edit: every person for an administrator; a project manager the
+    client people (end users, client contacts) of the organisations they manage."""
+    people = User.objects.all()
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return people.none()
+    if can(user, Capability.ADMINISTER):
+        return people
+    return people.filter(organisation__in=organisations_managed_by(user),
+                         role__in=sorted(CLIENT_ROLES))
+
+
+def people_directory(*, user, query: str = "", active: bool | None = None) -> QuerySet[User]:
+    """The people page: people_search, optionally only the active (or the deactivated) ones."""
+    people = people_search(user=user, query=query)
+    if active is not None:
+        people = people.filter(is_active=active)
+    return people
+
+
+def callers_organisations(user) -> QuerySet[Organisation]:
+    """Client organisations the desk may log a new caller into: those of its contracts."""
+    organisations = Organisation.objects.filter(kind=Organisation.Kind.CLIENT)
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return organisations.none()
+    if can(user, Capability.SEE_ALL_CONTRACTS):
+        return organisations
+    return organisations.filter(pk__in=contracts_visible_to(user).values("client_id"))

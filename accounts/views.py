@@ -1,22 +1,34 @@
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from accounts.forms import (
-    PeopleSearchForm,
+    PeopleFilterForm,
+    PeopleImportForm,
+    PersonForm,
     ResetSetPasswordForm,
     ThrottledAuthenticationForm,
     ThrottledPasswordResetForm,
 )
+from accounts.imports import COLUMNS as IMPORT_COLUMNS
+from accounts.imports import people_import
+from accounts.permissions import may_manage_people
 from accounts.roles import Capability, can
 from accounts.security import Kind, record_security_event
-from accounts.selectors import people_search
+from accounts.selectors import people_directory, people_managed_by
+from accounts.services import person_add, person_set_active, person_update
+from core.errors import ActionRefused
+from core.forms import add_service_error
 
 
 class LoginView(auth_views.LoginView):
@@ -74,18 +86,124 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 
 @login_required
 def people(request):
-    """The people directory; with htmx, only the result rows (the desk's caller lookup)."""
+    """The people directory; with htmx, only the result rows (the desk's caller lookup).
+    Administrators and project managers also add, edit, deactivate and import people here."""
     if not can(request.user, Capability.SEE_PEOPLE):
         raise PermissionDenied
-    form = PeopleSearchForm(request.GET or None)
-    query = form.cleaned_data["q"] if form.is_valid() else ""
-    page = Paginator(people_search(user=request.user, query=query), 50).get_page(
-        request.GET.get("page")
-    )
-    context = {"form": form, "page": page, "query": query}
+    form = PeopleFilterForm(request.GET or None)
+    cleaned = form.cleaned_data if form.is_valid() else {"q": "", "active": ""}
+    query, status = cleaned["q"], cleaned["active"]
+    active = {"": True, "no": False}.get(status)
+    page = Paginator(people_directory(user=request.user, query=query, active=active), 50
+                     ).get_page(request.GET.get("page"))
+    manages = may_manage_people(request.user)
+    managed = set()
+    if manages and page.object_list:
+        managed = set(people_managed_by(request.user).filter(
+            pk__in=[p.pk for p in page.object_list]).values_list("pk", flat=True))
+    filters = [(_("Search"), query)] if query else []
+    if status:
+        filters.append((_("Status"), dict(form.fields["active"].choices)[status]))
+    context = {"form": form, "page": page, "query": query, "status": status,
+               "manages": manages, "managed": managed, "filters": filters}
     if request.htmx:
         return render(request, "accounts/people.html#results", context)
     return render(request, "accounts/people.html", context)
+
+
+def _managed_person(request, pk):
+    if not may_manage_people(request.user):
+        raise PermissionDenied
+    person = people_managed_by(request.user).select_related("organisation").filter(pk=pk).first()
+    if person is None:
+        raise Http404
+    return person
+
+
+@login_required
+def person_new(request):
+    if not may_manage_people(request.user):
+        raise PermissionDenied
+    form = PersonForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = person_add(actor=request.user, **form.cleaned_data)
+        except ActionRefused as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("%(person)s was added.") % {"person": person})
+            return redirect("accounts:people")
+    return render(request, "accounts/person_form.html", {"form": form, "person": None})
+
+
+@login_required
+def person_edit(request, pk):
+    person = _managed_person(request, pk)
+    initial = {"name": person.name, "role": person.role, "department": person.department_id,
+               "site": person.site_id, "phone": person.phone, "employee_no": person.employee_no,
+               "email": person.email}
+    form = PersonForm(request.POST or None, user=request.user, person=person, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person_update(actor=request.user, person=person, **form.cleaned_data)
+        except ActionRefused as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("%(person)s was saved.") % {"person": person})
+            return redirect("accounts:people")
+    return render(request, "accounts/person_form.html", {"form": form, "person": person})
+
+
+@login_required
+@require_POST
+def person_deactivate(request, pk):
+    return _set_active(request, pk, active=False)
+
+
+@login_required
+@require_POST
+def person_activate(request, pk):
+    return _set_active(request, pk, active=True)
+
+
+def _set_active(request, pk, *, active):
+    person = _managed_person(request, pk)
+    try:
+        person_set_active(actor=request.user, person=person, active=active)
+    except ActionRefused as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, (_("%(person)s can log in again.") if active else _(
+            "%(person)s was deactivated: they can no longer log in; their tickets stay."))
+            % {"person": person})
+    return redirect("accounts:person_edit", person.pk)
+
+
+@login_required
+def people_import_page(request):
+    """All or nothing, like the asset import: the counts, or every error by row and column."""
+    if not may_manage_people(request.user):
+        raise PermissionDenied
+    form = PeopleImportForm(request.POST or None, request.FILES or None, user=request.user)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = people_import(actor=request.user,
+                                   organisation=form.cleaned_data["organisation"],
+                                   file_name=upload.name, data=upload,
+                                   dry_run=form.cleaned_data["dry_run"])
+        except ActionRefused as exc:
+            add_service_error(form, exc)
+        else:
+            record_security_event(Kind.IMPORT, request=request, target=f"people {upload.name}",
+                                  details={"dry_run": result.dry_run, "rows": result.rows,
+                                           "errors": len(result.errors)})
+    errors = result.errors if result else []
+    return render(request, "accounts/people_import.html", {
+        "form": form, "columns": IMPORT_COLUMNS, "result": result,
+        "errors_shown": errors[:500], "errors_hidden": max(0, len(errors) - 500),
+        "error_count": len(errors)})
 
 
 def set_language(request):

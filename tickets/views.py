@@ -23,6 +23,7 @@ from core.forms import add_service_error
 from core.paging import page_of, query_without_page
 from sla.selectors import clock_states, contracts_visible_to
 from tickets import forms, hooks
+from tickets.filter_labels import queue_filter_labels
 from tickets.filters import TicketFilterSet
 from tickets.models import Attachment, Channel, ServiceType, Status, Ticket
 from tickets.permissions import may_see_queue, may_use_canned_replies, may_write_internal
@@ -196,6 +197,10 @@ def queue(request):
     filter_form = forms.QueueFilterForm(request.GET or None)  # renders the choices, as before
     context = {"page": page, "filters": filters, "filter_form": filter_form,
                "query": query_without_page(request)}
+    # An empty queue names the filters that emptied it, with a link clearing them (issue 15).
+    if not page.object_list:
+        context["empty_filters"] = queue_filter_labels(filters)
+        context["clear_filters_url"] = f"{request.path}?view={filters.view}"
     if request.htmx:
         return render(request, "tickets/queue.html#table", context)
     context.update(

@@ -33,7 +33,7 @@ from assets.io.write import write_export
 from assets.models import Asset, AssetStatus, AssetType, Criticality
 from assets.permissions import may_import
 from core.clock import now
-from core.spreadsheets import SpreadsheetRefused
+from core.spreadsheets import RowError, SpreadsheetRefused
 
 # Attribute each lookup column sets on Asset.
 ATTRIBUTES = {"asset_type": "asset_type_id", "site": "site_id", "department": "department_id",
@@ -67,21 +67,6 @@ def choice_labels(choices) -> dict[str, str]:
             with translation.override(language):
                 found[norm(str(label))] = code
     return found
-
-
-@dataclass
-class RowError:
-    row: int | None  # as the spreadsheet shows it (header = 1); None for the whole file
-    column: str      # the header as written in the file
-    message: str
-
-    def __str__(self) -> str:
-        if self.row is None:
-            return self.message
-        if not self.column:
-            return _("Row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
-        return _("Row %(row)s, column “%(column)s”: %(message)s") % {
-            "row": self.row, "column": self.column, "message": self.message}
 
 
 @dataclass

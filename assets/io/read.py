@@ -1,17 +1,13 @@
 """Reading an uploaded register file (.xlsx or .csv) into rows of text, safely.
 
-Nothing here touches the database: it turns bytes into (row number, [cell values]) with the row
-numbers a person sees in their spreadsheet (the header is row 1), after refusing what should
-never be opened: other extensions, macro workbooks, oversized files and zip bombs.
+The reading itself is core.spreadsheets.read_rows (people are imported the same way); here are
+the register's own limits, its row estimate for background imports and its dates.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -19,102 +15,32 @@ from django.utils.translation import gettext as _
 from core.spreadsheets import (
     PARSE_ERRORS,
     SpreadsheetRefused,
+    cell_text,
     check_zip,
+    decode_csv,
+    file_extension,
     not_a_workbook,
-    open_workbook,
-    unquote_cell,
+    read_rows,
+    read_upload,
 )
 
-EXTENSIONS = (".xlsx", ".csv")
+# Re-exported: the register's importer and its tests read them from here.
+__all__ = ["FileRefused", "cell_text", "decode_csv", "estimated_rows", "file_extension",
+           "parse_date", "read_bytes", "read_rows"]
 
 
 class FileRefused(SpreadsheetRefused):
     """The whole file cannot be read (wrong kind, too big, unsafe); nothing was imported."""
 
 
-def file_extension(file_name: str) -> str:
-    name = (file_name or "").lower().strip()
-    return name[name.rfind("."):] if "." in name else ""
-
-
 def read_bytes(data) -> bytes:
     """The upload's bytes, refusing more than ASSET_IMPORT_MAX_BYTES without reading it all."""
-    limit = settings.ASSET_IMPORT_MAX_BYTES
-    size = len(data) if isinstance(data, bytes | bytearray) else getattr(data, "size", None)
-    if size is not None and size > limit:
-        raise FileRefused(too_big_message())
-    if isinstance(data, bytes | bytearray):
-        return bytes(data)
-    if hasattr(data, "seek"):
-        data.seek(0)
-    content = data.read(limit + 1)
-    if len(content) > limit:
-        raise FileRefused(too_big_message())
-    return content
+    return read_upload(data, limit=settings.ASSET_IMPORT_MAX_BYTES, too_big=too_big_message())
 
 
 def too_big_message() -> str:
     return _("The file is larger than %(size)s MB; split it into smaller files.") % {
         "size": round(settings.ASSET_IMPORT_MAX_BYTES / 1024 / 1024, 1)}
-
-
-def read_rows(file_name: str, content: bytes) -> Iterator[tuple[int, list]]:
-    """(row number, cell values) for every row of the first sheet, empty rows included."""
-    extension = file_extension(file_name)
-    if extension == ".xlsm":
-        raise FileRefused(_("Macro-enabled workbooks (.xlsm) are refused; save the file as .xlsx."))
-    if extension not in EXTENSIONS:
-        raise FileRefused(_("Only .xlsx and .csv files can be imported."))
-    if not content:
-        raise FileRefused(_("The file is empty."))
-    if extension == ".xlsx":
-        return _xlsx_rows(content)
-    return _csv_rows(content)
-
-
-# --- xlsx -------------------------------------------------------------------------------------
-
-def _check_zip(content: bytes) -> None:
-    """Zip bombs (core.spreadsheets.check_zip), then macros."""
-    with check_zip(content) as archive:
-        names = {m.filename.lower(): m.filename for m in archive.infolist()}
-        macros = any(name.endswith("vbaproject.bin") for name in names)
-        if not macros and "[content_types].xml" in names:
-            info = archive.getinfo(names["[content_types].xml"])
-            try:
-                macros = info.file_size < 1024 * 1024 and b"macroEnabled" in archive.read(info)
-            except PARSE_ERRORS:
-                raise not_a_workbook() from None
-        if macros:
-            raise FileRefused(_("The workbook contains macros; save it as a plain .xlsx."))
-
-
-def _xlsx_rows(content: bytes) -> Iterator[tuple[int, list]]:
-    _check_zip(content)
-    workbook = open_workbook(content)
-    try:
-        sheet = workbook.worksheets[0] if workbook.worksheets else None
-        if sheet is not None:
-            # Files written by other tools often carry a wrong <dimension>; read to the real end.
-            sheet.reset_dimensions()
-    except PARSE_ERRORS:
-        workbook.close()
-        raise not_a_workbook() from None
-    if sheet is None:
-        workbook.close()
-        raise FileRefused(_("The workbook has no sheet."))
-
-    def rows():
-        try:
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-                yield number, [cell_text(v) for v in values]
-        except PARSE_ERRORS:
-            # A cell pointing at a shared string that is not there, broken XML, …
-            raise not_a_workbook() from None
-        finally:
-            workbook.close()
-
-    return rows()
 
 
 def estimated_rows(file_name: str, content: bytes) -> int:
@@ -144,70 +70,7 @@ def estimated_rows(file_name: str, content: bytes) -> int:
         return count + tail.count(b"<row ") + tail.count(b"<row>")
 
 
-# --- csv --------------------------------------------------------------------------------------
-
-def decode_csv(content: bytes) -> str:
-    """UTF-8 with or without BOM, else GBK (what Chinese Excel writes: read as GB18030, its
-    superset). UTF-16 with BOM is what Excel's "Unicode text" writes."""
-    if content.startswith(b"\xef\xbb\xbf"):
-        return content.decode("utf-8-sig", errors="replace")
-    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return content.decode("utf-16", errors="replace")
-    try:
-        return content.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return content.decode("gb18030")
-    except UnicodeDecodeError:
-        raise FileRefused(_("The CSV file is neither UTF-8 nor GBK text.")) from None
-
-
-def _csv_rows(content: bytes) -> Iterator[tuple[int, list]]:
-    text = decode_csv(content)
-    if "\x00" in text:
-        raise FileRefused(_("The CSV file is not text."))
-    first_line = text.split("\n", 1)[0]
-    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-
-    def rows():
-        try:
-            # A record is one spreadsheet row even when a quoted cell spans several lines.
-            for number, values in enumerate(reader, start=1):
-                yield number, [cell_text(v) for v in values]
-        except csv.Error as exc:
-            raise FileRefused(_("The CSV file is malformed: %(error)s") % {"error": exc}) from None
-
-    return rows()
-
-
-# --- cells ------------------------------------------------------------------------------------
-
-def cell_text(value):
-    """A cell as the importer wants it: text (without the export's formula quote), or a date
-    for real Excel date cells; None for an empty cell."""
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        # Excel stores every number as a float: 48.0 is what a person typed as 48.
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, int):
-        return str(value)
-    text = str(value)
-    unquoted = unquote_cell(text)
-    if unquoted != text:
-        # Quoted by our export: the original, leading tab or sign included, byte for byte.
-        return unquoted
-    text = text.strip()
-    return text or None
-
+# --- dates ------------------------------------------------------------------------------------
 
 _DATE_PATTERNS = [
     re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?"),

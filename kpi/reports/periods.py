@@ -37,3 +37,34 @@ def parse_month(text: str) -> date:
     if len(parts) != 2 or not all(p.isdigit() for p in parts) or len(parts[0]) != 4:
         raise ValueError(text)
     return date(int(parts[0]), int(parts[1]), 1)
+
+
+# How far back the generate form's period picker reaches (a report is regenerated for a past
+# period; the current one is offered for a draft).
+PICKER_MONTHS = 18
+PICKER_QUARTERS = 8
+PICKER_YEARS = 3
+
+
+def period_choices(today: date) -> dict[str, list[tuple[str, str]]]:
+    """The periods the generate form offers, newest first, as the values parse_period reads:
+    {"month": [("2026-10", "2026-10"), …], "quarter": [("2026Q3", "2026 Q3"), …],
+    "year": [("2026", "2026"), …]}."""
+    months, quarters, years = [], [], []
+    index = today.year * 12 + today.month - 1
+    for back in range(PICKER_MONTHS):
+        year, month = divmod(index - back, 12)
+        months.append((f"{year}-{month + 1:02d}", f"{year}-{month + 1:02d}"))
+    year, quarter = quarter_of(today)
+    for _back in range(PICKER_QUARTERS):
+        quarters.append((f"{year}Q{quarter}", f"{year} Q{quarter}"))
+        year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+    for back in range(PICKER_YEARS):
+        years.append((str(today.year - back), str(today.year - back)))
+    return {"month": months, "quarter": quarters, "year": years}
+
+
+def default_period_value(today: date) -> str:
+    """The period a report is usually generated for: last month."""
+    first = today.replace(day=1) - timedelta(days=1)
+    return f"{first.year}-{first.month:02d}"

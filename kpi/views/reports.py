@@ -18,9 +18,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.security import Kind, record_security_event
+from core.clock import now
 from core.paging import page_of, query_without_page
 from kpi.models.reports import ReportKind
 from kpi.permissions import may_read_dashboards
+from kpi.reports.periods import default_period_value, period_choices
 from kpi.selectors.dashboard import dashboard_contracts
 from kpi.selectors.reports import reports_visible_to
 from kpi.services.reports import generate_report
@@ -67,7 +69,9 @@ def reports(request):
     page = page_of(rows.order_by("-period_start", "contract__code", "kind", "-pk"),
                    request.GET.get("page"))
     generatable = contracts_managed(user, contracts)
+    today = now().date()
     return render(request, "kpi/reports/list.html", {
+        "period_choices": period_choices(today), "default_period": default_period_value(today),
         "page": page, "contracts": contracts, "contract_code": contract_code, "kind": kind,
         "kinds": ReportKind.choices, "periodic_kinds": [(k.value, k.label)
                                                         for k in PERIODIC_KINDS],

@@ -92,6 +92,8 @@ def scorecards(request):
         "contract": contract, "contracts": contracts, "quarter": quarter,
         "quarters": choices, "cards": [{"card": c, "parts": _parts(c)} for c in cards],
         "future": future, "may_rate": may_manage_contract(user, contract),
+        # When the quarter's scores are computed (the beat job from the next quarter's 1st).
+        "scores_on": quarter.next().start,
         "renormalised": any((c.figures or {}).get("renormalised") for c in cards),
     })
 
@@ -107,7 +109,8 @@ def mine(request):
                  .select_related("contract").order_by("-year", "-quarter", "contract__code"))
     cards = [c for c in cards if selectors.quarter_of(c) >= oldest]
     return render(request, "kpi/scorecards/mine.html", {
-        "cards": [{"card": c, "parts": _parts(c)} for c in cards]})
+        "cards": [{"card": c, "parts": _parts(c)} for c in cards],
+        "current": Quarter.current(), "scores_on": Quarter.current().next().start})
 
 
 def _card_or_404(user, pk: int) -> Scorecard:
