@@ -105,7 +105,7 @@ def test_the_sla_jobs_batch_lands_in_the_app_whatever_the_preferences(person, si
                                           in_app=False)
     rows = [{"channel": Notification.Channel.EMAIL, "event": "sla.breach", "recipient": person,
              "address": person.email, "subject": "[SLA breach] 2026-000123",
-             "body": BODY.format(site=site), "dedupe_key": "escalation:1:%s" % person.pk}]
+             "body": BODY.format(site=site), "dedupe_key": f"escalation:1:{person.pk}"}]
     notifications_enqueue_many(rows)
     notifications_enqueue_many(rows)  # a second run changes nothing
     assert Notification.objects.count() == 1
