@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tickets import views
+from tickets import live, views
 from tickets.workflow import ACTIONS
 
 app_name = "tickets"
@@ -15,6 +15,8 @@ urlpatterns = [
     path("tickets/attachments/<int:pk>/", views.download, name="download"),
     path("tickets/<str:number>/", views.detail, name="detail"),
     path("tickets/<str:number>/comment/", views.comment, name="comment"),
+    # The ticket page polls this (issue 15: "张丽 resolved this ticket — reload").
+    path("tickets/<str:number>/changes/", live.changes, name="changes"),
 ]
 # One POST-only URL per transition: /tickets/<number>/accept/, …/resolve/, …
 urlpatterns += [
