@@ -18,6 +18,7 @@ from assets.api import store as api_store
 from kpi.api import reports as api_reports
 from kpi.api import scorecards as api_scorecards
 from kpi.api import summary as api_summary
+from notifications import api as api_notifications
 from sla.api import ContractViewSet
 from surveys.api import campaigns as api_campaigns
 from surveys.api import complaints as api_complaints
@@ -37,6 +38,7 @@ api_campaigns.register_routes(router)
 api_summary.register_routes(router)
 api_reports.register_routes(router)
 api_scorecards.register_routes(router)
+api_notifications.register_routes(router)
 # Non-router API paths of the apps (e.g. POST /api/surveys/<token>/answer/).
 EXTRA_PATHS = [*api_surveys.paths(), *api_complaints.paths(), *api_campaigns.paths(),
                *api_summary.paths(), *api_reports.paths(), *api_scorecards.paths()]

@@ -126,6 +126,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.navigation",
                 "sla.context_processors.holiday_banner",
+                "notifications.context_processors.live",
             ],
         },
     },
@@ -294,6 +295,9 @@ WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 10, minimum=1)
 # A notification left "sending" this long belongs to a worker that died mid-send: the sweep sends
 # it again (same Message-ID). It must outlast any live attempt, so it exceeds the timeouts.
 NOTIFICATION_SENDING_TIMEOUT = env_int("NOTIFICATION_SENDING_TIMEOUT", 300, minimum=1)
+# Live pages (the bell, the SLA board, the managers' home, a ticket someone else changes) poll
+# this often; the browser tests shorten it.
+LIVE_POLL_SECONDS = env_int("LIVE_POLL_SECONDS", 20, minimum=2)
 _longest_attempt = max(WEBHOOK_TIMEOUT, EMAIL_TIMEOUT if EMAIL_HOST else 0)
 if _longest_attempt >= NOTIFICATION_SENDING_TIMEOUT:
     raise ImproperlyConfigured(

@@ -27,5 +27,6 @@ urlpatterns = [
     path("", include("surveys.urls")),
     path("", include("kpi.urls")),
     path("", include("accounts.urls")),
+    path("", include("notifications.urls")),
     path("", include("portal.urls")),
 ]

@@ -112,3 +112,65 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} → {self.address}"
+
+
+class InAppNotification(models.Model):
+    """What a person finds under the bell: one row per message the outbox addresses to them
+    (written beside the e-mail, in the same transaction), read or not."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                  related_name="in_app_notifications",
+                                  verbose_name=_("recipient"))
+    event = models.CharField(_("event"), max_length=64,
+                             help_text=_("What caused the notification, e.g. ticket.assigned."))
+    title = models.CharField(_("title"), max_length=300)
+    url = models.CharField(_("link"), max_length=500, blank=True,
+                           help_text=_("Where following the notification leads: a path in this "
+                                       "portal, never another site."))
+    created_at = models.DateTimeField(_("created at"), default=now, editable=False)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    dedupe_key = models.CharField(
+        _("deduplication key"), max_length=200, null=True, blank=True, unique=True,
+        help_text=_("A notification with the same key lands only once."))
+
+    class Meta:
+        verbose_name = _("in-app notification")
+        verbose_name_plural = _("in-app notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The bell's count, polled by every open page: unread rows of one person only.
+            models.Index(fields=["recipient"], condition=Q(read_at__isnull=True),
+                         name="inapp_unread"),
+            models.Index(fields=["recipient", "-created_at"], name="inapp_latest"),
+        ]
+        constraints = [
+            # A deep link is a path here: no scheme, no //host (an open redirect otherwise).
+            models.CheckConstraint(
+                condition=Q(url="") | (Q(url__startswith="/") & ~Q(url__startswith="//")),
+                name="inapp_url_is_local_path"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.recipient_id}"
+
+
+class NotificationPreference(models.Model):
+    """One person's choice for one kind of event; no row means both channels on."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                               related_name="notification_preferences",
+                               verbose_name=_("person"))
+    event = models.CharField(_("event"), max_length=64)
+    email = models.BooleanField(_("by e-mail"), default=True)
+    in_app = models.BooleanField(_("in the app"), default=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "event"],
+                                    name="notification_preference_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.event}"

@@ -24,6 +24,7 @@ from core.clock import now
 from core.mail import AUTOMATIC_MAIL_HEADERS
 from core.publish import publish_quietly
 from notifications import webhooks
+from notifications.inbox import channels_for, in_app_add, in_app_add_many, link_in
 from notifications.models import ChatWebhook, Notification
 from notifications.sms import sms_backend
 
@@ -43,14 +44,25 @@ class DeliveryAbandoned(Exception):
 
 def notification_enqueue(*, recipient, event: str, subject: str, body: str,
                          html_body: str = "", dedupe_key: str | None = None,
-                         ) -> Notification | None:
-    """Queue an e-mail to `recipient` in the caller's transaction; publish it on commit.
+                         url: str | None = None) -> Notification | None:
+    """Queue an e-mail to `recipient` in the caller's transaction; publish it on commit. The
+    same message lands under the person's bell (in-app), titled by the subject and linked to
+    `url` (else the first portal link in the body), in the same transaction.
 
-    Returns None, writing nothing, when the recipient has no e-mail address or is inactive, or
-    when a notification with the same dedupe_key was queued before.
+    The person's preferences choose the channels per kind of event, except for the
+    escalations a contract requires (notifications/events.py), which always go both ways.
+    Returns the e-mail's row, or None, writing no e-mail, when the recipient has no e-mail
+    address, is inactive or turned e-mail off for the event, or when a notification with the
+    same dedupe_key was queued before.
     """
+    if recipient is None or not recipient.is_active:
+        return None
+    by_email, in_app = channels_for(recipient, event)
+    if in_app:
+        in_app_add(recipient=recipient, event=event, title=subject,
+                   url=url if url is not None else link_in(body), dedupe_key=dedupe_key)
     address = (recipient.email or "").strip()
-    if not address or not recipient.is_active:
+    if not address or not by_email:
         return None
     return _enqueue(dedupe_key, channel=Notification.Channel.EMAIL, event=event,
                     recipient=recipient, address=address, subject=subject, body=body,
@@ -58,7 +70,8 @@ def notification_enqueue(*, recipient, event: str, subject: str, body: str,
 
 
 def email_from_template(*, recipient, event: str, template: str, context: dict,
-                        dedupe_key: str | None = None) -> Notification | None:
+                        dedupe_key: str | None = None, url: str | None = None,
+                        ) -> Notification | None:
     """Queue an e-mail written by a text template in the recipient's language: the first line
     is the subject, the rest the body. Returns what notification_enqueue returns."""
     if recipient is None:
@@ -67,7 +80,7 @@ def email_from_template(*, recipient, event: str, template: str, context: dict,
         text = render_to_string(template, {"recipient": recipient, **context}).strip()
     subject, _newline, body = text.partition("\n")
     return notification_enqueue(recipient=recipient, event=event, subject=subject.strip(),
-                                body=body.strip() + "\n", dedupe_key=dedupe_key)
+                                body=body.strip() + "\n", dedupe_key=dedupe_key, url=url)
 
 
 def webhook_enqueue(*, webhook: ChatWebhook, event: str, subject: str, body: str,
@@ -125,15 +138,44 @@ def notifications_enqueue_many(rows: list[dict]) -> int:
     queued before are skipped. One broker message on commit hands them all to a worker."""
     if not rows:
         return 0
+    rows = _by_preference(rows)
     moment = now()
     notifications = []
     for row in rows:
         fields = dict(row)
+        fields.pop("url", None)
         fields["subject"] = " ".join(fields["subject"].split())[:SUBJECT_MAX_CHARS]
         notifications.append(Notification(next_attempt_at=moment, **fields))
     Notification.objects.bulk_create(notifications, ignore_conflicts=True, batch_size=1000)
     transaction.on_commit(partial(_publish_many, [row["dedupe_key"] for row in rows]))
     return len(notifications)
+
+
+def _by_preference(rows: list[dict]) -> list[dict]:
+    """Land each e-mail to a person under their bell too (rows may carry a "url"; else the
+    body's portal link), and keep the e-mails the person wants. Mandatory escalations — all
+    the SLA job queues — need no look-up; other events one query per person."""
+    emails, in_app = [], []
+    choices: dict = {}
+    for row in rows:
+        person = row.get("recipient")
+        if row.get("channel", Notification.Channel.EMAIL) != Notification.Channel.EMAIL \
+                or person is None:
+            emails.append(row)
+            continue
+        key = (person.pk, row["event"])
+        if key not in choices:
+            choices[key] = channels_for(person, row["event"])  # no query when mandatory
+        by_email, by_app = choices[key]
+        if by_app:
+            in_app.append({"recipient": person, "event": row["event"],
+                           "title": row["subject"],
+                           "url": row.get("url") or link_in(row["body"]),
+                           "dedupe_key": row["dedupe_key"]})
+        if by_email:
+            emails.append(row)
+    in_app_add_many(in_app)
+    return emails
 
 
 def _publish_many(dedupe_keys: list[str]) -> None:

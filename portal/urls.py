@@ -11,5 +11,7 @@ urlpatterns = [
     path("desk/", views.home_desk, name="home_desk"),
     path("engineer/", views.home_engineer, name="home_engineer"),
     path("manage/", views.home_manager, name="home_manager"),
+    # The managers' home figures, polled by the page (issue 15: live, "as of HH:MM").
+    path("manage/figures/", views.manager_figures, name="manager_figures"),
     path("system/", views.home_admin, name="home_admin"),
 ]

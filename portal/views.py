@@ -97,7 +97,16 @@ def home_manager(request):
         "warranties": warranty_expiring(user=request.user, limit=10),
         "warranty_days": settings.WARRANTY_NOTICE_DAYS,
         "glance": _glance([c for c in contracts if c.active]),
+        "as_of": now(), "live": True,
     })
+
+
+@role_home("portal:home_manager")
+def manager_figures(request):
+    """The figures card alone, for the home page to poll: today's figures are live."""
+    contracts = [c for c in contract_list(user=request.user) if c.active]
+    return render(request, "kpi/_glance.html", {"glance": _glance(contracts), "as_of": now(),
+                                                "live": True})
 
 
 @role_home("portal:home_admin")

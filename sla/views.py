@@ -52,7 +52,9 @@ def board(request):
         raise PermissionDenied
     moment = now()
     data = sla_board(user=request.user, at=moment)
-    return render(request, "sla/board.html", {
+    # The page polls itself (htmx, LIVE_POLL_SECONDS): then only the live part is sent.
+    template = "sla/board.html#live" if request.htmx else "sla/board.html"
+    return render(request, template, {
         **data, "now": moment,
         "breached_rows": zip(data["breached"], clock_states(data["breached"], at=moment),
                              strict=True),

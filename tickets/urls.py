@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tickets import canned_replies, views
+from tickets import canned_replies, live, views
 from tickets.workflow import ACTIONS
 
 app_name = "tickets"
@@ -21,6 +21,8 @@ urlpatterns = [
     path("tickets/<str:number>/canned/", canned_replies.reply_insert, name="canned_insert"),
     path("tickets/<str:number>/", views.detail, name="detail"),
     path("tickets/<str:number>/comment/", views.comment, name="comment"),
+    # The ticket page polls this (issue 15: "张丽 resolved this ticket — reload").
+    path("tickets/<str:number>/changes/", live.changes, name="changes"),
 ]
 # One POST-only URL per transition: /tickets/<number>/accept/, …/resolve/, …
 urlpatterns += [
