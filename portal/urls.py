@@ -1,6 +1,7 @@
 from django.urls import path
 
 from portal import views
+from portal.search import views as search_views
 
 app_name = "portal"
 
@@ -12,4 +13,6 @@ urlpatterns = [
     path("engineer/", views.home_engineer, name="home_engineer"),
     path("manage/", views.home_manager, name="home_manager"),
     path("system/", views.home_admin, name="home_admin"),
+    # Global search (issue 15).
+    path("search/", search_views.search_page, name="search"),
 ]

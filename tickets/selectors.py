@@ -123,7 +123,7 @@ def ticket_queue(*, user, filters: QueueFilters) -> QuerySet[Ticket]:
     if filters.status:
         tickets = tickets.filter(status=filters.status)
     if filters.q:
-        tickets = ticket_search(tickets, filters.q)
+        tickets = ticket_search(tickets, filters.q, user=user)
     return queue_order(for_list(tickets), filters.sort)
 
 
@@ -143,14 +143,51 @@ def queue_view(tickets: QuerySet[Ticket], *, user, view: str) -> QuerySet[Ticket
     return tickets
 
 
-def ticket_search(tickets: QuerySet[Ticket], text: str) -> QuerySet[Ticket]:
+# Search (issue 15): how many people or assets a term may name before the ticket query stops
+# listing them (a term that matches more is too vague to narrow tickets by requester or device).
+SEARCH_REFERENCE_CAP = 200
+# pg_trgm serves LIKE '%q%' from an index only for three characters or more; a shorter term
+# reads the tickets' own text, not their timelines (5M entries), so it stays fast.
+SEARCH_TIMELINE_MIN = 3
+NUMBER_PART = re.compile(r"[\d-]{2,}")
+
+
+def ticket_search(tickets: QuerySet[Ticket], text: str, *, user=None) -> QuerySet[Ticket]:
+    """Tickets whose number (whole or partial), title, description, replies, internal notes (the
+    provider's staff only), requester (name, phone), contact phone or asset (tag, serial)
+    contain ``text``, literally: %, _ and backslashes are plain characters (Django escapes
+    them). The queue's ``q``, GET /api/tickets/?q= and the global search share this; on
+    PostgreSQL each branch is served by a trigram index (tickets 0007)."""
     q = text.strip()
     if not q:
         return tickets
     if TICKET_NUMBER.fullmatch(q):  # an exact number: one unique-index lookup, no scan
         return tickets.filter(number=q)
-    return tickets.filter(Q(title__icontains=q) | Q(requester__name__icontains=q)
-                          | Q(requester__phone=q))
+    return tickets.filter(ticket_match(q, user=user))
+
+
+def ticket_match(q: str, *, user=None) -> Q:
+    """The condition behind ticket_search (a Q over Ticket); ``user`` decides whether internal
+    notes count: only for the provider's staff, never without a user."""
+    match = Q(title__icontains=q) | Q(description__icontains=q) | Q(contact_phone__contains=q)
+    if NUMBER_PART.fullmatch(q):
+        match |= Q(number__contains=q)
+    people = list(User.objects.filter(Q(name__icontains=q) | Q(phone__contains=q))
+                  .values_list("pk", flat=True)[:SEARCH_REFERENCE_CAP])
+    if people:
+        match |= Q(requester_id__in=people)
+    # tickets names the asset model only through the foreign key (assets builds on tickets).
+    asset_model = Ticket._meta.get_field("asset").related_model
+    devices = list(asset_model.objects.filter(Q(tag__icontains=q) | Q(serial__icontains=q))
+                   .values_list("pk", flat=True)[:SEARCH_REFERENCE_CAP])
+    if devices:
+        match |= Q(asset_id__in=devices)
+    if len(q) >= SEARCH_TIMELINE_MIN:
+        entries = Entry.objects.filter(body__icontains=q)
+        if getattr(user, "is_client_side", True):  # no user: replies only
+            entries = entries.filter(internal=False)
+        match |= Q(pk__in=entries.values("ticket_id"))
+    return match
 
 
 def queue_order(tickets: QuerySet[Ticket], sort: str) -> QuerySet[Ticket]:
