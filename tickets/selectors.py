@@ -12,7 +12,15 @@ from accounts.models import User
 from accounts.roles import Capability, Role, can
 from sla.models import Clock, Contract, ContractMember
 from sla.selectors import contracts_visible_to
-from tickets.models import OPEN_STATUSES, Attachment, Category, Entry, Ticket
+from tickets.models import (
+    OPEN_STATUSES,
+    Attachment,
+    Category,
+    Entry,
+    PendingReason,
+    Status,
+    Ticket,
+)
 
 LIST_RELATED = ["contract", "service_type", "category", "requester", "assignee", "site"]
 # Lists join only the people and fetch the small reference tables separately: at a million rows
@@ -81,9 +89,25 @@ def attachment_get(*, user, pk: int) -> Attachment:
     return _attachments_for(user).get(pk=pk, ticket__in=tickets_visible_to(user))
 
 
-def my_tickets(*, user) -> QuerySet[Ticket]:
-    """What an end user follows: the tickets they asked for (and their department's, if allowed)."""
-    return for_list(tickets_visible_to(user)).order_by("-created_at")
+def my_tickets(*, user, tab: str = "", q: str = "") -> QuerySet[Ticket]:
+    """What an end user follows: the tickets they asked for (and their department's, if allowed),
+    in one of MY_TABS (all when none) and containing ``q`` (ticket_search)."""
+    tickets = tickets_visible_to(user)
+    if tab in MY_TABS:
+        tickets = tickets.filter(MY_TABS[tab])
+    if q.strip():
+        tickets = ticket_search(tickets, q, user=user)
+    return for_list(tickets).order_by("-created_at")
+
+
+# My tickets' status tabs (issue 15). "Waiting for me" is a subset of "open": the engineer has
+# paused the ticket until the requester answers.
+MY_TABS = {
+    "open": Q(status__in=OPEN_STATUSES),
+    "waiting": Q(status=Status.PENDING, pending_reason=PendingReason.USER),
+    "resolved": Q(status=Status.RESOLVED),
+    "closed": Q(status__in=[Status.CLOSED, Status.CANCELLED]),
+}
 
 
 @dataclass
