@@ -49,7 +49,7 @@ ACTION_FORMS = {
 }
 TICKET_FORMS = {forms.DispatchForm, forms.EscalateForm}
 # My tickets' tabs (tickets/selectors.py MY_TABS), in the order shown; "" is every ticket.
-MY_TAB_LABELS = [("", gettext_lazy("All")), ("open", gettext_lazy("Open")),
+MY_TAB_LABELS = [("", gettext_lazy("All")), ("open", pgettext_lazy("my tickets tab", "Open")),
                  ("waiting", gettext_lazy("Waiting for me")),
                  ("resolved", pgettext_lazy("my tickets tab", "Resolved")),
                  ("closed", pgettext_lazy("my tickets tab", "Closed"))]

@@ -31,7 +31,8 @@ class SearchView(APIView):
                              description=f"{Q_MIN}–{Q_MAX} characters, matched literally"),
             OpenApiParameter("kind", OpenApiTypes.STR, enum=list(KINDS)),
         ],
-        responses=inline_serializer("SearchResults", {"results": inline_serializer("SearchResult", RESULT_FIELDS, many=True)}),
+        responses=inline_serializer("SearchResults", {
+            "results": inline_serializer("SearchResult", RESULT_FIELDS, many=True)}),
     )
     def get(self, request):
         q, kind = clean_query(request.query_params.get("q"), request.query_params.get("kind"))
