@@ -20,7 +20,7 @@ from django.contrib.postgres.search import (
     TrigramSimilarity,
 )
 from django.db import connection
-from django.db.models import FloatField, Q, Value
+from django.db.models import Case, FloatField, Q, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -117,9 +117,10 @@ def _tickets(user, q: str, limit: int) -> list[Result]:
 def _pg_rank(q: str):
     vector = (SearchVector("title", weight="A", config="simple")
               + SearchVector("description", weight="B", config="simple"))
+    number_hit = Case(When(number__contains=q, then=Value(1.0)), default=Value(0.0),
+                      output_field=FloatField())
     return (SearchRank(vector, SearchQuery(q, config="simple", search_type="plain"))
-            + TrigramSimilarity("title", q)
-            + Value(1.0 if q.isdigit() or "-" in q else 0.0, output_field=FloatField()))
+            + TrigramSimilarity("title", q) + number_hit)
 
 
 def _py_rank(ticket: Ticket, q: str) -> float:

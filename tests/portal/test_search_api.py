@@ -81,3 +81,10 @@ def test_it_finds_no_articles_until_the_knowledge_base_exists(api):
 
 def test_it_answers_control_characters_with_a_4xx_not_a_5xx(api):
     assert api.get(URL, {"q": "ab\x00cd"}).status_code == 400
+
+
+def test_it_ranks_a_title_match_above_a_description_match(api, file_ticket):
+    in_title = file_ticket(title="Outlook 无法收取邮件", description="从早上开始")
+    in_text = file_ticket(title="邮件问题", description="Outlook 提示密码错误")
+    ids = [r["id"] for r in api.get(URL, {"q": "outlook", "kind": "ticket"}).json()["results"]]
+    assert ids.index(in_title.pk) < ids.index(in_text.pk)
