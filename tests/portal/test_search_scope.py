@@ -59,3 +59,20 @@ def test_people_are_found_by_staff_only(client, demo, role, finds):
     client.force_login(demo[role])
     found = _ids(client, demo["user"].name, "person")
     assert (("person", demo["user"].pk) in found) == finds
+
+
+def test_a_common_word_takes_the_row_by_row_path_with_the_same_scoping(client, demo, file_ticket,
+                                                                      monkeypatch):
+    # SEARCH_COMMON ids from the indexes switch to filtering newest first (tickets/selectors.py).
+    monkeypatch.setattr("tickets.selectors.SEARCH_COMMON", 1)
+    in_note = file_ticket(requester="user", title="系统很慢")
+    ticket_comment(actor=demo["desk"], ticket=in_note, body="怀疑是内存泄漏", internal=True)
+    in_reply = file_ticket(requester="user", title="系统很卡")
+    ticket_comment(actor=demo["desk"], ticket=in_reply, body="内存泄漏已修复")
+    theirs = file_ticket(requester="user2", title="内存泄漏")
+    client.force_login(demo["user"])
+    found = _ids(client, "内存泄漏", "ticket")
+    assert found == {("ticket", in_reply.pk)}
+    client.force_login(demo["desk"])
+    found = _ids(client, "内存泄漏", "ticket")
+    assert {("ticket", in_note.pk), ("ticket", in_reply.pk), ("ticket", theirs.pk)} <= found
