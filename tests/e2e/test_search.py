@@ -31,7 +31,8 @@ def _dropdown_search(page, term):
 
 
 def test_desk_finds_tickets_from_the_navbar(page, demo_site, screenshot):
-    ticket = _file("user", "台式机无法开机", "按下电源键后指示灯不亮，风扇不转。Power button does nothing.")
+    ticket = _file("user", "台式机无法开机",
+                   "按下电源键后指示灯不亮，风扇不转。Power button does nothing.")
     log_in(page, demo_site, "desk")
 
     # Chinese, only in the description: ↓ then Enter opens the ticket.
