@@ -19,6 +19,7 @@ from kpi.api import reports as api_reports
 from kpi.api import scorecards as api_scorecards
 from kpi.api import summary as api_summary
 from notifications import api as api_notifications
+from portal.search.api import SearchView
 from sla.api import ContractViewSet
 from surveys.api import campaigns as api_campaigns
 from surveys.api import complaints as api_complaints
@@ -51,6 +52,7 @@ urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("me/", MeView.as_view(), name="api-me"),
     path("catalogue/", CatalogueView.as_view(), name="api-catalogue"),
+    path("search/", SearchView.as_view(), name="api-search"),  # issue 15
     path("attachments/<int:pk>/", AttachmentDownloadView.as_view(), name="api-attachment"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The schema needs a login (SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"]); its two pages are

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from portal import views
+from portal.search import views as search_views
 
 app_name = "portal"
 
@@ -14,4 +15,6 @@ urlpatterns = [
     # The managers' home figures, polled by the page (issue 15: live, "as of HH:MM").
     path("manage/figures/", views.manager_figures, name="manager_figures"),
     path("system/", views.home_admin, name="home_admin"),
+    # Global search (issue 15).
+    path("search/", search_views.search_page, name="search"),
 ]

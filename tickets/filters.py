@@ -53,7 +53,7 @@ class TicketFilterSet(django_filters.FilterSet):
         return queryset.exclude(status__in=OPEN_STATUSES)
 
     def search(self, queryset, name, value):
-        return ticket_search(queryset, value)
+        return ticket_search(queryset, value, user=getattr(self.request, "user", None))
 
     def in_order(self, queryset, name, value):
         return queue_order(queryset, value)

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from accounts.models import User
 from accounts.roles import Capability, Role, can
@@ -18,7 +18,9 @@ from tickets.models import (
     CannedReply,
     Category,
     Entry,
+    PendingReason,
     ResolutionTemplate,
+    Status,
     Ticket,
 )
 
@@ -89,9 +91,25 @@ def attachment_get(*, user, pk: int) -> Attachment:
     return _attachments_for(user).get(pk=pk, ticket__in=tickets_visible_to(user))
 
 
-def my_tickets(*, user) -> QuerySet[Ticket]:
-    """What an end user follows: the tickets they asked for (and their department's, if allowed)."""
-    return for_list(tickets_visible_to(user)).order_by("-created_at")
+def my_tickets(*, user, tab: str = "", q: str = "") -> QuerySet[Ticket]:
+    """What an end user follows: the tickets they asked for (and their department's, if allowed),
+    in one of MY_TABS (all when none) and containing ``q`` (ticket_search)."""
+    tickets = tickets_visible_to(user)
+    if tab in MY_TABS:
+        tickets = tickets.filter(MY_TABS[tab])
+    if q.strip():
+        tickets = ticket_search(tickets, q, user=user)
+    return for_list(tickets).order_by("-created_at")
+
+
+# My tickets' status tabs (issue 15). "Waiting for me" is a subset of "open": the engineer has
+# paused the ticket until the requester answers.
+MY_TABS = {
+    "open": Q(status__in=OPEN_STATUSES),
+    "waiting": Q(status=Status.PENDING, pending_reason=PendingReason.USER),
+    "resolved": Q(status=Status.RESOLVED),
+    "closed": Q(status__in=[Status.CLOSED, Status.CANCELLED]),
+}
 
 
 @dataclass
@@ -131,7 +149,7 @@ def ticket_queue(*, user, filters: QueueFilters) -> QuerySet[Ticket]:
     if filters.status:
         tickets = tickets.filter(status=filters.status)
     if filters.q:
-        tickets = ticket_search(tickets, filters.q)
+        tickets = ticket_search(tickets, filters.q, user=user)
     return queue_order(for_list(tickets), filters.sort)
 
 
@@ -151,14 +169,76 @@ def queue_view(tickets: QuerySet[Ticket], *, user, view: str) -> QuerySet[Ticket
     return tickets
 
 
-def ticket_search(tickets: QuerySet[Ticket], text: str) -> QuerySet[Ticket]:
+# Search (issue 15): how many people or assets a term may name before the ticket query stops
+# listing them (a term that matches more is too vague to narrow tickets by requester or device).
+SEARCH_REFERENCE_CAP = 200
+# pg_trgm serves LIKE '%q%' from an index only for three characters or more; a shorter term
+# reads the tickets' own text, not their timelines (5M entries), so it stays fast.
+SEARCH_TIMELINE_MIN = 3
+# More ids than this from the trigram indexes: a common word, filtered row by row newest first.
+SEARCH_COMMON = 2000
+NUMBER_PART = re.compile(r"[\d-]{2,}")
+
+
+def ticket_search(tickets: QuerySet[Ticket], text: str, *, user=None) -> QuerySet[Ticket]:
+    """Tickets whose number (whole or partial), title, description, replies, internal notes (the
+    provider's staff only), requester (name, phone), contact phone or asset (tag, serial)
+    contain ``text``, literally: %, _ and backslashes are plain characters (Django escapes
+    them). The queue's ``q``, GET /api/tickets/?q=, My tickets and the global search share this.
+
+    How PostgreSQL answers fast at a million tickets (bench/README.md): a term of three
+    characters or more is first looked up in the trigram indexes (tickets 0007), one bitmap
+    scan per column in a UNION, stopping at SEARCH_COMMON ids. Fewer: the tickets are those
+    ids. More (a common word): the tickets are filtered row by row newest first, which finds a
+    page of a common word after a few thousand rows — as an OR of conditions the planner walks
+    newest first whatever the term, seconds for a rare one; as an id list it joins a million
+    rows for a common one. A term shorter than three characters cannot use a trigram index:
+    it is always filtered row by row, on the ticket's own columns (not its timeline)."""
     q = text.strip()
     if not q:
         return tickets
     if TICKET_NUMBER.fullmatch(q):  # an exact number: one unique-index lookup, no scan
         return tickets.filter(number=q)
-    return tickets.filter(Q(title__icontains=q) | Q(requester__name__icontains=q)
-                          | Q(requester__phone=q))
+    conditions = [Q(title__icontains=q), Q(description__icontains=q), Q(contact_phone__contains=q)]
+    if NUMBER_PART.fullmatch(q):
+        conditions.append(Q(number__contains=q))
+    people, devices = _referenced(q)
+    if people:
+        conditions.append(Q(requester_id__in=people))
+    if devices:
+        conditions.append(Q(asset_id__in=devices))
+    if len(q) < SEARCH_TIMELINE_MIN:
+        return tickets.filter(_any(conditions))
+    entries = Entry.objects.filter(body__icontains=q)
+    if getattr(user, "is_client_side", True):  # no user: replies only
+        entries = entries.filter(internal=False)
+    # order_by(): the models' default order would make each branch sort what it found.
+    first, *branches = [Ticket.objects.filter(c).order_by().values_list("pk", flat=True)
+                        for c in conditions]
+    branches.append(entries.order_by().values_list("ticket_id", flat=True))
+    found = list(first.union(*branches, all=True)[:SEARCH_COMMON])
+    if len(found) < SEARCH_COMMON:
+        return tickets.filter(pk__in=found)
+    return tickets.filter(_any(conditions) | Exists(entries.filter(ticket_id=OuterRef("pk"))))
+
+
+def _any(conditions: list[Q]) -> Q:
+    match = Q()
+    for condition in conditions:
+        match |= condition
+    return match
+
+
+def _referenced(q: str) -> tuple[list[int], list[int]]:
+    """The people (name, phone) and assets (tag, serial) ``q`` names, at most
+    SEARCH_REFERENCE_CAP of each: their tickets match too."""
+    people = list(User.objects.filter(Q(name__icontains=q) | Q(phone__contains=q))
+                  .values_list("pk", flat=True)[:SEARCH_REFERENCE_CAP])
+    # tickets names the asset model only through the foreign key (assets builds on tickets).
+    asset_model = Ticket._meta.get_field("asset").related_model
+    devices = list(asset_model.objects.filter(Q(tag__icontains=q) | Q(serial__icontains=q))
+                   .values_list("pk", flat=True)[:SEARCH_REFERENCE_CAP])
+    return people, devices
 
 
 def queue_order(tickets: QuerySet[Ticket], sort: str) -> QuerySet[Ticket]:

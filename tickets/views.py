@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
@@ -28,6 +29,7 @@ from tickets.filters import TicketFilterSet
 from tickets.models import Attachment, Channel, ServiceType, Status, Ticket
 from tickets.permissions import may_see_queue, may_use_canned_replies, may_write_internal
 from tickets.selectors import (
+    MY_TABS,
     QueueFilters,
     attachment_get,
     canned_replies_for,
@@ -50,6 +52,11 @@ ACTION_FORMS = {
     "reopen": forms.ReasonForm, "cancel": forms.OptionalReasonForm,
 }
 TICKET_FORMS = {forms.DispatchForm, forms.EscalateForm}
+# My tickets' tabs (tickets/selectors.py MY_TABS), in the order shown; "" is every ticket.
+MY_TAB_LABELS = [("", gettext_lazy("All")), ("open", pgettext_lazy("my tickets tab", "Open")),
+                 ("waiting", gettext_lazy("Waiting for me")),
+                 ("resolved", pgettext_lazy("my tickets tab", "Resolved")),
+                 ("closed", pgettext_lazy("my tickets tab", "Closed"))]
 
 
 def _action_form(action: str, ticket: Ticket, data=None):
@@ -171,11 +178,16 @@ def caller_tickets(request, pk: int):
 @login_required
 def mine(request):
     """My tickets: what I asked for (end users; client contacts see their contract's)."""
-    tickets = my_tickets(user=request.user)
+    tab = request.GET.get("tab", "")
+    tab = tab if tab in MY_TABS else ""
+    q = request.GET.get("q", "").strip()[:200]
+    tickets = my_tickets(user=request.user, tab=tab, q=q)
     if not request.user.is_client_side:
         tickets = tickets.filter(requester=request.user)
     page = page_of(tickets, request.GET.get("page"), per_page=25)
-    return render(request, "tickets/mine.html", {"page": page})
+    return render(request, "tickets/mine.html", {"page": page, "tab": tab, "q": q,
+                                                 "tabs": MY_TAB_LABELS,
+                                                 "query": query_without_page(request)})
 
 
 @login_required
