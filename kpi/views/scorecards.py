@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from core.periods import Quarter
@@ -93,7 +94,7 @@ def scorecards(request):
         "quarters": choices, "cards": [{"card": c, "parts": _parts(c)} for c in cards],
         "future": future, "may_rate": may_manage_contract(user, contract),
         # When the quarter's scores are computed (the beat job from the next quarter's 1st).
-        "scores_on": quarter.next().start,
+        "scores_on": _day_on_one_line(quarter.next().start),
         "renormalised": any((c.figures or {}).get("renormalised") for c in cards),
     })
 
@@ -110,7 +111,8 @@ def mine(request):
     cards = [c for c in cards if selectors.quarter_of(c) >= oldest]
     return render(request, "kpi/scorecards/mine.html", {
         "cards": [{"card": c, "parts": _parts(c)} for c in cards],
-        "current": Quarter.current(), "scores_on": Quarter.current().next().start})
+        "current": Quarter.current(),
+        "scores_on": _day_on_one_line(Quarter.current().next().start)})
 
 
 def _card_or_404(user, pk: int) -> Scorecard:
@@ -204,3 +206,8 @@ def scheme(request, code: str):
                                            "complaint_penalty")],
         "history": history,
     })
+
+
+def _day_on_one_line(day) -> str:
+    """2027-01-01 inside a sentence, kept from wrapping at its hyphens."""
+    return format_html('<span class="text-nowrap">{}</span>', day.isoformat())
