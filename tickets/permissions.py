@@ -40,3 +40,19 @@ def may_see_queue(user) -> bool:
     return not user.is_client_side and (
         can(user, Capability.WORK_TICKETS) or can(user, Capability.DISPATCH)
         or can(user, Capability.READ_DASHBOARDS))
+
+
+def may_relate_tickets(user) -> bool:
+    """Link tickets (related, duplicate, cause, parent) and remove links: the service team."""
+    return not user.is_client_side and (
+        can(user, Capability.WORK_TICKETS) or can(user, Capability.DISPATCH))
+
+
+def may_merge_tickets(user) -> bool:
+    """Merge a duplicate into another ticket: those who dispatch (it closes a ticket)."""
+    return not user.is_client_side and can(user, Capability.DISPATCH)
+
+
+def may_act_in_bulk(user) -> bool:
+    """Use the queue's bulk actions; each row is still checked by its own service."""
+    return may_relate_tickets(user)
