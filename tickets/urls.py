@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tickets import views
+from tickets import bulk, relations, views
 from tickets.workflow import ACTIONS
 
 app_name = "tickets"
@@ -12,9 +12,13 @@ urlpatterns = [
     path("tickets/log-call/callers/<int:pk>/", views.caller_tickets, name="caller_tickets"),
     path("tickets/mine/", views.mine, name="mine"),
     path("tickets/queue/", views.queue, name="queue"),
+    path("tickets/queue/bulk/", bulk.queue_bulk, name="queue_bulk"),
     path("tickets/attachments/<int:pk>/", views.download, name="download"),
     path("tickets/<str:number>/", views.detail, name="detail"),
     path("tickets/<str:number>/comment/", views.comment, name="comment"),
+    path("tickets/<str:number>/link/", relations.link, name="link"),
+    path("tickets/<str:number>/links/<int:pk>/remove/", relations.unlink, name="unlink"),
+    path("tickets/<str:number>/merge/", relations.merge, name="merge"),
 ]
 # One POST-only URL per transition: /tickets/<number>/accept/, …/resolve/, …
 urlpatterns += [

@@ -22,16 +22,26 @@ from core.forms import add_service_error
 from core.paging import page_of, query_without_page
 from sla.selectors import clock_states, contracts_visible_to
 from tickets import forms, hooks
+from tickets.bulk import bulk_context
 from tickets.filters import TicketFilterSet
 from tickets.models import Attachment, Channel, ServiceType, Status, Ticket
-from tickets.permissions import may_see_queue, may_write_internal
+from tickets.permissions import (
+    may_act_in_bulk,
+    may_merge_tickets,
+    may_relate_tickets,
+    may_see_queue,
+    may_write_internal,
+)
+from tickets.relations import LINK_CHOICES
 from tickets.selectors import (
     QueueFilters,
     attachment_get,
     engineer_workload,
+    merged_survivor,
     my_tickets,
     open_tickets_of,
     ticket_get,
+    ticket_links,
     ticket_list,
     ticket_timeline,
 )
@@ -184,8 +194,11 @@ def queue(request):
     filter_form = forms.QueueFilterForm(request.GET or None)  # renders the choices, as before
     context = {"page": page, "filters": filters, "filter_form": filter_form,
                "query": query_without_page(request)}
+    context["selectable"] = may_act_in_bulk(user)
     if request.htmx:
         return render(request, "tickets/queue.html#table", context)
+    if context["selectable"]:  # the bulk bar (issue 15)
+        context.update(bulk_context(user, filterset.qs, page))
     context.update(
         contracts=contracts_visible_to(user).order_by("code"),
         service_types=ServiceType.objects.filter(active=True),
@@ -198,6 +211,9 @@ def queue(request):
 @login_required
 def detail(request, number: str):
     ticket = _ticket_or_404(request.user, number)
+    survivor = merged_survivor(request.user, ticket)
+    if survivor is not None:  # the number of a merged ticket leads to the one it lives on in
+        return redirect("tickets:detail", survivor.number)
     actions = allowed_actions(request.user, ticket)
     found_on = None
     if ticket.channel == Channel.INSPECTION and not request.user.is_client_side:
@@ -214,6 +230,11 @@ def detail(request, number: str):
         "may_comment": ticket.status not in {Status.CLOSED, Status.CANCELLED}
         or not request.user.is_client_side,
         "survey_url": hooks.survey_prompt(user=request.user, ticket=ticket, absolute=False),
+        # Relations (issue 15): links both ways, and the forms to add one or merge.
+        "links": ticket_links(user=request.user, ticket=ticket),
+        "link_kinds": LINK_CHOICES,
+        "may_relate": may_relate_tickets(request.user),
+        "may_merge": may_merge_tickets(request.user) and ticket.is_open,
     })
 
 
@@ -230,12 +251,23 @@ def act(request, number: str, action: str):
             return redirect("tickets:detail", ticket.number)
         data = form.cleaned_data
     try:
-        ticket_act(action, actor=request.user, ticket=ticket, **data)
+        done = ticket_act(action, actor=request.user, ticket=ticket, **data)
     except ActionRefused as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("%(action)s: done.") % {"action": ACTION_LABELS[action]})
+        _children_message(request, done)
     return redirect("tickets:detail", ticket.number)
+
+
+def _children_message(request, ticket: Ticket) -> None:
+    """After resolving a parent with its children: which were resolved, which stay open."""
+    if getattr(ticket, "children_resolved", None):
+        messages.success(request, _("Child tickets resolved too: %(numbers)s.")
+                         % {"numbers": ", ".join(ticket.children_resolved)})
+    for number, reason in getattr(ticket, "children_refused", []):
+        messages.warning(request, _("%(number)s stays open: %(reason)s")
+                         % {"number": number, "reason": reason})
 
 
 @login_required
