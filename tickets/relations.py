@@ -23,6 +23,7 @@ from core.errors import ActionRefused, InvalidInput, PermissionRefused
 from tickets.models import Ticket, TicketLink
 from tickets.permissions import may_merge_tickets, may_relate_tickets
 from tickets.selectors import (
+    LINK_KIND_NAMES,
     LINK_KINDS,
     LinkRow,
     ticket_get,
@@ -48,7 +49,7 @@ class TicketRefSerializer(serializers.Serializer):
 
 class LinkSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="link.pk")
-    kind = serializers.ChoiceField(choices=list(LINK_KINDS),
+    kind = serializers.ChoiceField(choices=LINK_KIND_NAMES,
                                    help_text="The relation seen from this ticket.")
     label = serializers.CharField()
     ticket = TicketRefSerializer()
@@ -56,7 +57,7 @@ class LinkSerializer(serializers.Serializer):
 
 
 class LinkInputSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=list(LINK_KINDS), help_text=(
+    kind = serializers.ChoiceField(choices=LINK_KIND_NAMES, help_text=(
         "From this ticket: related, duplicate_of, duplicated_by, caused_by, causes, child_of "
         "(the other is its parent) or parent_of."))
     ticket = serializers.IntegerField(min_value=1, help_text="The other ticket's id.")

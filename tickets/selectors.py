@@ -243,6 +243,8 @@ LINK_KINDS = {
        if seen != stored},
 }
 
+LINK_KIND_NAMES = list(LINK_KINDS)  # the API's enum of relation names
+
 
 @dataclass
 class LinkRow:
