@@ -218,20 +218,26 @@ def detail(request, number: str):
     found_on = None
     if ticket.channel == Channel.INSPECTION and not request.user.is_client_side:
         found_on = ticket.inspection_records.select_related("round__plan").first()
+    links = ticket_links(user=request.user, ticket=ticket)
+    action_forms = [(a, ACTION_LABELS[a], _action_form(a, ticket)) for a in actions]
+    if not any(row.kind == "parent_of" for row in links):  # no children: nothing to offer
+        for name, _label, form in action_forms:
+            if name == "resolve":
+                del form.fields["resolve_children"]
     return render(request, "tickets/detail.html", {
         **hooks.ticket_page_context(user=request.user, ticket=ticket),
         "found_on": found_on,
         "ticket": ticket,
         "clocks": clock_states(ticket.clocks.all(), at=now()),
         "timeline": ticket_timeline(user=request.user, ticket=ticket),
-        "actions": [(a, ACTION_LABELS[a], _action_form(a, ticket)) for a in actions],
+        "actions": action_forms,
         "comment_form": forms.CommentForm(),
         "may_write_internal": may_write_internal(request.user),
         "may_comment": ticket.status not in {Status.CLOSED, Status.CANCELLED}
         or not request.user.is_client_side,
         "survey_url": hooks.survey_prompt(user=request.user, ticket=ticket, absolute=False),
         # Relations (issue 15): links both ways, and the forms to add one or merge.
-        "links": ticket_links(user=request.user, ticket=ticket),
+        "links": links,
         "link_kinds": LINK_CHOICES,
         "may_relate": may_relate_tickets(request.user),
         "may_merge": may_merge_tickets(request.user) and ticket.is_open,

@@ -50,7 +50,8 @@ def test_the_desk_merges_a_duplicate(page, demo_site, screenshot):
     page.click("[data-testid=do-merge]")
     page.wait_for_selector("[data-testid=ticket-title]")
     assert survivor.number in page.locator("[data-testid=ticket-title]").inner_text()
-    assert f"{duplicate.number} 已合并到本工单" in page.locator("[data-testid=timeline]").inner_text()
+    timeline = page.locator("[data-testid=timeline]").inner_text()
+    assert f"{duplicate.number} 已合并到本工单" in timeline
     screenshot(page, "merged")
     # The old number leads to the survivor.
     page.goto(f"{demo_site}/tickets/{duplicate.number}/")

@@ -141,7 +141,7 @@ def test_without_the_box_the_children_stay_open(demo, file_ticket):
 
 
 def test_a_child_that_cannot_be_resolved_stays_open_and_the_rest_go(demo, file_ticket):
-    parent, ready, fresh = file_ticket(title="父"), file_ticket(title="子1"), file_ticket(title="子2")
+    parent, ready, fresh = (file_ticket(title=title) for title in ["父", "子1", "子2"])
     for t in [parent, ready]:
         ticket_dispatch(actor=demo["desk"], ticket=t, assignee=demo["engineer"])
     for child in [ready, fresh]:
@@ -240,3 +240,12 @@ def test_the_page_merges_and_goes_to_the_survivor(demo, client, pair):
     assert response.status_code == 302 and response.url.endswith(f"/tickets/{b.number}/")
     a.refresh_from_db()
     assert a.merged_into == b
+
+
+def test_the_resolve_form_offers_the_children_only_to_a_parent(demo, client, file_ticket):
+    parent, child = file_ticket(title="父"), file_ticket(title="子")
+    ticket_dispatch(actor=demo["desk"], ticket=parent, assignee=demo["engineer"])
+    client.force_login(demo["desk"])
+    assert "resolve_children" not in client.get(f"/tickets/{parent.number}/").content.decode()
+    ticket_link(actor=demo["desk"], ticket=child, target=parent, kind="child_of")
+    assert "resolve_children" in client.get(f"/tickets/{parent.number}/").content.decode()
