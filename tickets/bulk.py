@@ -28,7 +28,7 @@ from tickets.filters import TicketFilterSet
 from tickets.forms import BulkForm
 from tickets.models import PendingReason, Priority, ResolutionCode
 from tickets.permissions import may_act_in_bulk
-from tickets.selectors import bulk_assignees, ticket_list
+from tickets.selectors import ID_MAX, bulk_assignees, ticket_list
 from tickets.services import BULK_ACTIONS, BULK_MAX, bulk_summary, tickets_bulk
 
 # What each action needs besides the ids.
@@ -51,8 +51,8 @@ def bulk_context(user, matching, page) -> dict:
 
 class BulkInputSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=BULK_ACTIONS)
-    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), allow_empty=False,
-                                max_length=BULK_MAX,
+    ids = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=ID_MAX),
+                                allow_empty=False, max_length=BULK_MAX,
                                 help_text=f"Ticket ids, at most {BULK_MAX}.")
     key = serializers.CharField(required=False, allow_blank=True, max_length=100, default="",
                                 help_text="Submission key (or the Idempotency-Key header): the "
@@ -135,7 +135,8 @@ def queue_bulk(request):
                            % {"max": BULK_MAX})
             return redirect(back)
     else:
-        ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit()]
+        ids = [int(v) for v in request.POST.getlist("ids")[:BULK_MAX + 1]
+               if v.isdigit() and 0 < int(v) <= ID_MAX]
     fields = {"assignee": data["assignee"], "priority": data["priority"],
               "reason": data["reason"], "body": data["body"], "notes": data["body"],
               "internal": data["internal"], "code": ResolutionCode.DUPLICATE}

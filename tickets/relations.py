@@ -23,6 +23,7 @@ from core.errors import ActionRefused, InvalidInput, PermissionRefused
 from tickets.models import Ticket, TicketLink
 from tickets.permissions import may_merge_tickets, may_relate_tickets
 from tickets.selectors import (
+    ID_MAX,
     LINK_KIND_NAMES,
     LINK_KINDS,
     LinkRow,
@@ -60,11 +61,13 @@ class LinkInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=LINK_KIND_NAMES, help_text=(
         "From this ticket: related, duplicate_of, duplicated_by, caused_by, causes, child_of "
         "(the other is its parent) or parent_of."))
-    ticket = serializers.IntegerField(min_value=1, help_text="The other ticket's id.")
+    ticket = serializers.IntegerField(min_value=1, max_value=ID_MAX,
+                                      help_text="The other ticket's id.")
 
 
 class MergeInputSerializer(serializers.Serializer):
-    into = serializers.IntegerField(min_value=1, help_text="Id of the ticket that survives.")
+    into = serializers.IntegerField(min_value=1, max_value=ID_MAX,
+                                    help_text="Id of the ticket that survives.")
 
 
 MergeResultSerializer = inline_serializer("MergeResult", {

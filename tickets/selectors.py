@@ -15,6 +15,8 @@ from sla.models import Clock, Contract, ContractMember
 from sla.selectors import contracts_visible_to
 from tickets.models import OPEN_STATUSES, Attachment, Category, Entry, Ticket, TicketLink
 
+# The largest id a row can have (BigAutoField): a larger number sent is no ticket, not a 500.
+ID_MAX = 2**63 - 1
 LIST_RELATED = ["contract", "service_type", "category", "requester", "assignee", "site"]
 # Lists join only the people and fetch the small reference tables separately: at a million rows
 # the planner spends more time on an 8-table join than the index scan takes (bench/README.md).
@@ -270,6 +272,8 @@ def ticket_links(*, user, ticket: Ticket) -> list[LinkRow]:
 
 def ticket_link_get(*, user, ticket: Ticket, pk: int) -> TicketLink:
     """One link of this ticket whose other end the user may see; DoesNotExist otherwise."""
+    if not 0 < pk <= ID_MAX:
+        raise TicketLink.DoesNotExist
     visible = tickets_visible_to(user)
     return TicketLink.objects.get(Q(source=ticket, target__in=visible)
                                   | Q(target=ticket, source__in=visible), pk=pk)

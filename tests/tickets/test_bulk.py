@@ -112,6 +112,7 @@ def test_over_five_hundred_ids_is_a_400(demo, api):
     ({"action": "explode", "ids": [1]}, "action"),
     ({"action": "comment", "body": "x", "ids": []}, "ids"),
     ({"action": "comment", "body": "x", "ids": ["a"]}, "ids"),
+    ({"action": "comment", "body": "x", "ids": [2**70]}, "ids"),
     ({"action": "comment", "body": "x"}, "ids"),
 ])
 def test_bad_input_is_a_400_naming_the_field(demo, api, body, field):

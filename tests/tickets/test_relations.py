@@ -221,7 +221,8 @@ def test_merge_into_a_closed_ticket_is_a_409(demo, api, pair):
     assert b.number in response.json()["detail"]
 
 
-@pytest.mark.parametrize("body", [{}, {"into": "x"}, {"into": 0}, {"into": 10**9}])
+@pytest.mark.parametrize("body", [{}, {"into": "x"}, {"into": 0}, {"into": 10**9},
+                                  {"into": 2**70}])
 def test_bad_merge_input_is_a_400(demo, api, pair, body):
     response = api(demo["desk"]).post(f"/api/tickets/{pair[0].pk}/merge/", body, format="json")
     assert response.status_code == 400 and "into" in response.json()["errors"]
@@ -249,3 +250,8 @@ def test_the_resolve_form_offers_the_children_only_to_a_parent(demo, client, fil
     assert "resolve_children" not in client.get(f"/tickets/{parent.number}/").content.decode()
     ticket_link(actor=demo["desk"], ticket=child, target=parent, kind="child_of")
     assert "resolve_children" in client.get(f"/tickets/{parent.number}/").content.decode()
+
+
+def test_an_id_past_the_largest_is_no_link_not_a_500(demo, api, pair):
+    response = api(demo["desk"]).delete(f"/api/tickets/{pair[0].pk}/links/{2**70}/")
+    assert response.status_code == 404
