@@ -373,6 +373,7 @@ SPECTACULAR_SETTINGS = {
         "InspectionRoundKindEnum": "assets.models.inspections.InspectionRound.Kind",
         "TicketChannelEnum": "tickets.models.Channel",
         "ComplaintChannelEnum": "surveys.models.complaints.Complaint.Channel",
+        "TicketLinkKindEnum": "tickets.selectors.LINK_KIND_NAMES",
     },
 }
 

@@ -4,6 +4,7 @@ attachments. Same selectors and services as the pages (X4)."""
 from __future__ import annotations
 
 from django.http import Http404
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, parsers, serializers, status, viewsets
@@ -11,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import MethodNotAllowed, PermissionDenied
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from accounts.api import PersonRefSerializer
@@ -25,6 +27,7 @@ from core.versions import if_match, with_etag
 from sla.models import Contract
 from sla.selectors import clock_states, contracts_visible_to
 from tickets import hooks, replies
+from tickets.bulk import TicketBulkMixin
 from tickets.filters import TicketFilterSet
 from tickets.models import (
     Attachment,
@@ -40,11 +43,13 @@ from tickets.models import (
     Ticket,
 )
 from tickets.permissions import may_edit_ticket, may_file_tickets, may_use_canned_replies
+from tickets.relations import TicketRelationsMixin
 from tickets.selectors import (
     LIST_RELATED,
     attachment_get,
     canned_replies_for,
     for_list,
+    merged_survivor,
     ticket_attachments,
     ticket_timeline,
     tickets_visible_to,
@@ -185,6 +190,9 @@ class TicketResolveSerializer(serializers.Serializer):
     notes = serializers.CharField(allow_blank=False, help_text="What was done.")
     time_spent_minutes = serializers.IntegerField(min_value=0, max_value=1440, required=False,
                                                   default=0)
+    resolve_children = serializers.BooleanField(
+        required=False, default=False,
+        help_text="Also resolve the ticket's open children with the same code and notes.")
 
 
 class TicketEscalateSerializer(serializers.Serializer):
@@ -296,7 +304,8 @@ class TicketDetailSerializer(TicketSerializer):
         return hooks.survey_prompt(user=getattr(request, "user", None), ticket=ticket)
 
 
-class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+class TicketViewSet(TicketRelationsMixin, TicketBulkMixin,  # links, merge, bulk (issue 15)
+                    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                     mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """Tickets the caller may see. A ticket outside their scope answers 404 on every verb."""
 
@@ -305,7 +314,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     pagination_class = NewestFirst
     search_fields = ["number", "title"]
     ordering_fields = []
-    http_method_names = ["get", "post", "patch", "head", "options"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
         tickets = tickets_visible_to(self.request.user)
@@ -331,6 +340,9 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     def retrieve(self, request, *args, **kwargs):
         """The ticket, with an ETag: send it back as If-Match on PATCH to refuse a stale edit."""
         ticket = self.get_object()
+        survivor = merged_survivor(request.user, ticket)
+        if survivor is not None:  # a merged ticket's id leads to the one it lives on in
+            return redirect(reverse("ticket-detail", args=[survivor.pk], request=request))
         return with_etag(Response(self.get_serializer(ticket).data), ticket)
 
     @extend_schema(request=TicketUpdateSerializer, responses=TicketSerializer,

@@ -34,6 +34,8 @@ def describe(entry) -> str:
         "cancel": lambda: _("Cancelled"),
         "auto_close": lambda: _("Closed: no objection within %(days)s days of the fix")
         % {"days": detail},
+        "merged_into": lambda: _("Merged into %(number)s") % {"number": detail},
+        "merged_from": lambda: _("%(number)s merged into this ticket") % {"number": detail},
         "update": lambda: _("Details changed: %(fields)s") % {"fields": detail},
     }
     return texts[entry.action]() if entry.action in texts else entry.action

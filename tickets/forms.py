@@ -249,6 +249,9 @@ class ResolveForm(BootstrapForm):
     notes = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}))
     time_spent_minutes = forms.IntegerField(min_value=0, max_value=1440, required=False,
                                             initial=0, label=_("Time spent (minutes)"))
+    resolve_children = forms.BooleanField(
+        required=False, label=_("Also resolve the open child tickets"),
+        help_text=_("With the same resolution; children you may not resolve stay open."))
 
 
 class EscalateForm(BootstrapForm):
@@ -294,3 +297,34 @@ class QueueFilterForm(BootstrapForm):
     q = forms.CharField(required=False, max_length=100)
     sort = forms.ChoiceField(required=False, choices=SORT_CHOICES)
 
+
+
+class BulkForm(BootstrapForm):
+    """The queue's bulk bar: one action with its fields, for the ticked rows (``ids``, read by
+    the view: any id may come, the service reports those the caller may not see) or all the
+    tickets matching the queue's filters (``query``)."""
+
+    ACTIONS = [("dispatch", _("Assign to")), ("priority", _("Change priority")),
+               ("pend", _("Set pending")), ("comment", _("Add a note")),
+               ("resolve", _("Resolve as duplicate"))]
+
+    action = forms.ChoiceField(choices=ACTIONS, label=_("Bulk action"))
+    all_matching = forms.BooleanField(required=False, label=_("All matching tickets"))
+    query = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+    key = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
+    assignee = forms.ModelChoiceField(queryset=User.objects.none(), required=False,
+                                      label=_("Engineer"))
+    priority = forms.TypedChoiceField(coerce=int, required=False, empty_value=None,
+                                      choices=[("", "—"), *Priority.choices],
+                                      label=_("Priority"))
+    reason = forms.ChoiceField(choices=[("", "—"), *PendingReason.choices], required=False,
+                               label=_("Waiting for"))
+    body = forms.CharField(required=False, max_length=20000, label=_("Note"),
+                           help_text=_("The note to add, or what was done when resolving."),
+                           widget=forms.Textarea(attrs={"rows": 2}))
+    internal = forms.BooleanField(required=False, initial=True,
+                                  label=_("Internal note (not shown to the user)"))
+
+    def __init__(self, *args, engineers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = engineers

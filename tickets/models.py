@@ -117,6 +117,10 @@ class Ticket(Versioned):
     sla_due_at = models.DateTimeField(
         _("next SLA deadline"), null=True, blank=True, editable=False,
         help_text=_("The soonest deadline of the running SLA clocks; the queue sorts by it."))
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, editable=False,
+        related_name="merged_from", verbose_name=_("merged into"),
+        help_text=_("The ticket this duplicate was merged into; its number leads there."))
     submission_key = models.UUIDField(_("submission key"), null=True, blank=True, editable=False,
                                       help_text=_("Makes a resubmitted form create no second "
                                                   "ticket."))
@@ -315,3 +319,61 @@ class ResolutionTemplate(models.Model):
 
     def __str__(self) -> str:
         return str(self.category)
+
+class TicketLink(models.Model):
+    """A relation between two tickets, read from `source`: related to, duplicate of, caused by,
+    or child of `target` (a ticket has at most one parent)."""
+
+    class Kind(models.TextChoices):
+        RELATED = "related", _("Related to")
+        DUPLICATE_OF = "duplicate_of", _("Duplicate of")
+        CAUSED_BY = "caused_by", _("Caused by")
+        CHILD_OF = "child_of", _("Child of")
+
+    source = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="links_out",
+                               verbose_name=_("ticket"))
+    target = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="links_in",
+                               verbose_name=_("linked ticket"))
+    kind = models.CharField(_("relation"), max_length=16, choices=Kind.choices)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("linked by"))
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        verbose_name = _("ticket link")
+        verbose_name_plural = _("ticket links")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "target", "kind"],
+                                    name="ticket_link_once"),
+            models.UniqueConstraint(fields=["source"], condition=Q(kind="child_of"),
+                                    name="ticket_link_one_parent"),
+            models.CheckConstraint(condition=~Q(source=models.F("target")),
+                                   name="ticket_link_not_itself"),
+        ]
+        indexes = [models.Index(fields=["target", "kind"], name="ticket_link_target")]
+
+    def __str__(self) -> str:
+        return f"{self.source_id} {self.kind} {self.target_id}"
+
+
+class BulkSubmission(models.Model):
+    """A bulk request already carried out, under the caller's submission key: the same key
+    again within a day answers the stored results and changes nothing."""
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                              related_name="+", verbose_name=_("by"))
+    key = models.CharField(_("submission key"), max_length=100)
+    action = models.CharField(_("action"), max_length=16)
+    results = models.JSONField(_("results"), null=True, blank=True,
+                               help_text=_("Empty while the request is being carried out."))
+    created_at = models.DateTimeField(_("created at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("bulk submission")
+        verbose_name_plural = _("bulk submissions")
+        constraints = [models.UniqueConstraint(fields=["actor", "key"],
+                                               name="bulk_submission_once")]
+
+    def __str__(self) -> str:
+        return f"{self.actor_id} {self.key}"

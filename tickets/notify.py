@@ -57,3 +57,8 @@ def reply_to_engineer(ticket, entry) -> None:
 
 def escalated_to_manager(ticket, note: str, actor) -> None:
     _send("escalated", ticket, ticket.contract.project_manager, note=note, actor=actor)
+
+
+def merged(ticket, survivor) -> None:
+    """The duplicate's requester hears that their ticket lives on under another number."""
+    _send("merged", ticket, ticket.requester, survivor=survivor)

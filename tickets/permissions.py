@@ -50,3 +50,19 @@ def may_manage_canned_replies(user) -> bool:
 def may_use_canned_replies(user) -> bool:
     """Pick a canned reply on a ticket: the provider's people who write on tickets."""
     return may_write_internal(user)
+
+
+def may_relate_tickets(user) -> bool:
+    """Link tickets (related, duplicate, cause, parent) and remove links: the service team."""
+    return not user.is_client_side and (
+        can(user, Capability.WORK_TICKETS) or can(user, Capability.DISPATCH))
+
+
+def may_merge_tickets(user) -> bool:
+    """Merge a duplicate into another ticket: those who dispatch (it closes a ticket)."""
+    return not user.is_client_side and can(user, Capability.DISPATCH)
+
+
+def may_act_in_bulk(user) -> bool:
+    """Use the queue's bulk actions; each row is still checked by its own service."""
+    return may_relate_tickets(user)

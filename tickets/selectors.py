@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import Capability, Role, can
@@ -22,8 +23,11 @@ from tickets.models import (
     ResolutionTemplate,
     Status,
     Ticket,
+    TicketLink,
 )
 
+# The largest id a row can have (BigAutoField): a larger number sent is no ticket, not a 500.
+ID_MAX = 2**63 - 1
 LIST_RELATED = ["contract", "service_type", "category", "requester", "assignee", "site"]
 # Lists join only the people and fetch the small reference tables separately: at a million rows
 # the planner spends more time on an 8-table join than the index scan takes (bench/README.md).
@@ -64,6 +68,14 @@ def ticket_get(*, user, pk: int | None = None, number: str | None = None) -> Tic
                             "category__parent", "asset")
             .prefetch_related(Prefetch("clocks", queryset=Clock.objects.order_by("pk")))
             .get(**lookup))
+
+
+def merged_survivor(user, ticket: Ticket) -> Ticket | None:
+    """The ticket a merged one lives on in, if the user may see it (else None: they stay on
+    the merged ticket's page, which says where it went)."""
+    if ticket.merged_into_id is None:
+        return None
+    return tickets_visible_to(user).filter(pk=ticket.merged_into_id).only("pk", "number").first()
 
 
 def ticket_timeline(*, user, ticket: Ticket) -> list[Entry]:
@@ -287,6 +299,18 @@ def assignable_engineers(*, contract) -> QuerySet[User]:
             .order_by("name"))
 
 
+def bulk_assignees(*, user) -> QuerySet[User]:
+    """Whom the queue's bulk bar offers: the team of every contract the user sees (each row
+    still checks its own contract's team)."""
+    return (User.objects.filter(contract_memberships__contract__in=contracts_visible_to(user),
+                                is_active=True,
+                                contract_memberships__duty__in=[
+                                    ContractMember.Duty.ENGINEER,
+                                    ContractMember.Duty.SECOND_LINE,
+                                    ContractMember.Duty.AGENT])
+            .distinct().order_by("name"))
+
+
 def second_line_engineers(*, contract) -> QuerySet[User]:
     return User.objects.filter(contract_memberships__contract=contract, is_active=True,
                                contract_memberships__duty=ContractMember.Duty.SECOND_LINE)
@@ -317,3 +341,51 @@ def resolution_template_for(*, ticket: Ticket) -> ResolutionTemplate | None:
     templates = {t.category_id: t for t in ResolutionTemplate.objects.filter(
         category_id__in=[ticket.category_id, ticket.category.parent_id])}
     return templates.get(ticket.category_id) or templates.get(ticket.category.parent_id)
+
+
+# A link read from its target's side: (stored kind) → (kind seen from there, label).
+LINK_INVERSE = {
+    TicketLink.Kind.RELATED: ("related", _("Related to")),
+    TicketLink.Kind.DUPLICATE_OF: ("duplicated_by", _("Has duplicate")),
+    TicketLink.Kind.CAUSED_BY: ("causes", _("Caused")),
+    TicketLink.Kind.CHILD_OF: ("parent_of", _("Parent of")),
+}
+# Every kind a caller may name, from the ticket's own side: → (stored kind, stored reversed).
+LINK_KINDS = {
+    **{kind: (kind, False) for kind in TicketLink.Kind.values},
+    **{seen: (stored, True) for stored, (seen, _label) in LINK_INVERSE.items()
+       if seen != stored},
+}
+
+LINK_KIND_NAMES = list(LINK_KINDS)  # the API's enum of relation names
+
+
+@dataclass
+class LinkRow:
+    link: TicketLink
+    kind: str
+    label: str
+    ticket: Ticket
+
+
+def ticket_links(*, user, ticket: Ticket) -> list[LinkRow]:
+    """The ticket's links both ways, each worded from this ticket's side; a link to a ticket
+    the user may not see is left out. Two queries."""
+    visible = tickets_visible_to(user)
+    rows = [LinkRow(link, link.kind, str(link.get_kind_display()), link.target)
+            for link in TicketLink.objects.filter(source=ticket, target__in=visible)
+            .select_related("target")]
+    rows += [LinkRow(link, LINK_INVERSE[link.kind][0], str(LINK_INVERSE[link.kind][1]),
+                     link.source)
+             for link in TicketLink.objects.filter(target=ticket, source__in=visible)
+             .select_related("source")]
+    return sorted(rows, key=lambda row: (row.link.created_at, row.link.pk))
+
+
+def ticket_link_get(*, user, ticket: Ticket, pk: int) -> TicketLink:
+    """One link of this ticket whose other end the user may see; DoesNotExist otherwise."""
+    if not 0 < pk <= ID_MAX:
+        raise TicketLink.DoesNotExist
+    visible = tickets_visible_to(user)
+    return TicketLink.objects.get(Q(source=ticket, target__in=visible)
+                                  | Q(target=ticket, source__in=visible), pk=pk)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tickets import canned_replies, live, views
+from tickets import bulk, canned_replies, live, relations, views
 from tickets.workflow import ACTIONS
 
 app_name = "tickets"
@@ -12,6 +12,7 @@ urlpatterns = [
     path("tickets/log-call/callers/<int:pk>/", views.caller_tickets, name="caller_tickets"),
     path("tickets/mine/", views.mine, name="mine"),
     path("tickets/queue/", views.queue, name="queue"),
+    path("tickets/queue/bulk/", bulk.queue_bulk, name="queue_bulk"),
     path("tickets/attachments/<int:pk>/", views.download, name="download"),
     path("tickets/attachments/<int:pk>/view/", views.view_attachment, name="view_attachment"),
     path("tickets/attachments/<int:pk>/thumbnail/", views.thumbnail, name="thumbnail"),
@@ -23,6 +24,9 @@ urlpatterns = [
     path("tickets/<str:number>/comment/", views.comment, name="comment"),
     # The ticket page polls this (issue 15: "张丽 resolved this ticket — reload").
     path("tickets/<str:number>/changes/", live.changes, name="changes"),
+    path("tickets/<str:number>/link/", relations.link, name="link"),
+    path("tickets/<str:number>/links/<int:pk>/remove/", relations.unlink, name="unlink"),
+    path("tickets/<str:number>/merge/", relations.merge, name="merge"),
 ]
 # One POST-only URL per transition: /tickets/<number>/accept/, …/resolve/, …
 urlpatterns += [

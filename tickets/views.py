@@ -24,20 +24,31 @@ from core.forms import add_service_error
 from core.paging import page_of, query_without_page
 from sla.selectors import clock_states, contracts_visible_to
 from tickets import forms, hooks
+from tickets.bulk import bulk_context
 from tickets.filter_labels import queue_filter_labels
 from tickets.filters import TicketFilterSet
 from tickets.models import Attachment, Channel, ServiceType, Status, Ticket
-from tickets.permissions import may_see_queue, may_use_canned_replies, may_write_internal
+from tickets.permissions import (
+    may_act_in_bulk,
+    may_merge_tickets,
+    may_relate_tickets,
+    may_see_queue,
+    may_use_canned_replies,
+    may_write_internal,
+)
+from tickets.relations import LINK_CHOICES
 from tickets.selectors import (
     MY_TABS,
     QueueFilters,
     attachment_get,
     canned_replies_for,
     engineer_workload,
+    merged_survivor,
     my_tickets,
     open_tickets_of,
     resolution_template_for,
     ticket_get,
+    ticket_links,
     ticket_list,
     ticket_timeline,
 )
@@ -213,8 +224,11 @@ def queue(request):
     if not page.object_list:
         context["empty_filters"] = queue_filter_labels(filters)
         context["clear_filters_url"] = f"{request.path}?view={filters.view}"
+    context["selectable"] = may_act_in_bulk(user)
     if request.htmx:
         return render(request, "tickets/queue.html#table", context)
+    if context["selectable"]:  # the bulk bar (issue 15)
+        context.update(bulk_context(user, filterset.qs, page))
     context.update(
         contracts=contracts_visible_to(user).order_by("code"),
         service_types=ServiceType.objects.filter(active=True),
@@ -227,18 +241,27 @@ def queue(request):
 @login_required
 def detail(request, number: str):
     ticket = _ticket_or_404(request.user, number)
+    survivor = merged_survivor(request.user, ticket)
+    if survivor is not None:  # the number of a merged ticket leads to the one it lives on in
+        return redirect("tickets:detail", survivor.number)
     actions = allowed_actions(request.user, ticket)
     found_on = None
     if ticket.channel == Channel.INSPECTION and not request.user.is_client_side:
         found_on = ticket.inspection_records.select_related("round__plan").first()
+    links = ticket_links(user=request.user, ticket=ticket)
+    action_forms = [(a, action_label(a, ticket), _action_form(a, ticket), action_help(a, ticket))
+                    for a in actions]
+    if not any(row.kind == "parent_of" for row in links):  # no children: nothing to offer
+        for name, _label, form, _help in action_forms:
+            if name == "resolve":
+                del form.fields["resolve_children"]
     return render(request, "tickets/detail.html", {
         **hooks.ticket_page_context(user=request.user, ticket=ticket),
         "found_on": found_on,
         "ticket": ticket,
         "clocks": clock_states(ticket.clocks.all(), at=now()),
         "timeline": ticket_timeline(user=request.user, ticket=ticket),
-        "actions": [(a, action_label(a, ticket), _action_form(a, ticket), action_help(a, ticket))
-                    for a in actions],
+        "actions": action_forms,
         "comment_form": forms.CommentForm(),
         "may_write_internal": may_write_internal(request.user),
         "may_comment": ticket.status not in {Status.CLOSED, Status.CANCELLED}
@@ -246,6 +269,11 @@ def detail(request, number: str):
         "survey_url": hooks.survey_prompt(user=request.user, ticket=ticket, absolute=False),
         "canned_replies": list(canned_replies_for(ticket=ticket))
         if may_use_canned_replies(request.user) else [],
+        # Relations (issue 15): links both ways, and the forms to add one or merge.
+        "links": links,
+        "link_kinds": LINK_CHOICES,
+        "may_relate": may_relate_tickets(request.user),
+        "may_merge": may_merge_tickets(request.user) and ticket.is_open,
     })
 
 
@@ -269,7 +297,18 @@ def act(request, number: str, action: str):
     else:
         messages.success(request, done_message(action, changed, before_status=before_status,
                                                first_response=first_response))
+        _children_message(request, changed)
     return redirect("tickets:detail", ticket.number)
+
+
+def _children_message(request, ticket: Ticket) -> None:
+    """After resolving a parent with its children: which were resolved, which stay open."""
+    if getattr(ticket, "children_resolved", None):
+        messages.success(request, _("Child tickets resolved too: %(numbers)s.")
+                         % {"numbers": ", ".join(ticket.children_resolved)})
+    for number, reason in getattr(ticket, "children_refused", []):
+        messages.warning(request, _("%(number)s stays open: %(reason)s")
+                         % {"number": number, "reason": reason})
 
 
 @login_required

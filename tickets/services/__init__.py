@@ -5,12 +5,14 @@ writes a timeline entry (and the field history through simple-history) and queue
 in the same transaction. Views, the API, tasks and commands all call these.
 """
 
+from tickets.services.bulk import BULK_ACTIONS, BULK_MAX, bulk_summary, tickets_bulk
 from tickets.services.intake import (
     ticket_create,
     ticket_file_finding,
     ticket_log_call,
     ticket_update,
 )
+from tickets.services.relations import ticket_link, ticket_merge, ticket_unlink
 from tickets.services.transitions import (
     ticket_accept,
     ticket_act,
@@ -33,4 +35,6 @@ __all__ = [
     "ticket_file_finding",
     "ticket_log_call", "ticket_pend", "ticket_reopen", "ticket_resolve", "ticket_resume",
     "ticket_update", "tickets_close_after_silence",
+    "BULK_ACTIONS", "BULK_MAX", "bulk_summary", "tickets_bulk",
+    "ticket_link", "ticket_merge", "ticket_unlink",
 ]

@@ -15,6 +15,7 @@ from sla import clocks
 from sla.models import ClockKind
 from tickets import notify, signals
 from tickets.models import (
+    OPEN_STATUSES,
     EscalationTarget,
     PendingReason,
     ResolutionCode,
@@ -175,15 +176,38 @@ def _resume(ticket: Ticket, actor: User, note: str = "") -> Ticket:
 
 @transaction.atomic
 def ticket_resolve(*, actor: User, ticket: Ticket, code: str, notes: str,
-                   time_spent_minutes: int = 0) -> Ticket:
+                   time_spent_minutes: int = 0, resolve_children: bool = False) -> Ticket:
     """Record the fix; the requester is asked to confirm. Resolved by the desk without an engineer
-    ever dispatched counts as first-line resolution."""
+    ever dispatched counts as first-line resolution.
+
+    ``resolve_children``: also resolve the parent's open children with the same code and notes
+    (a P1 outage and its affected users' tickets). Each child in a savepoint: one the actor may
+    not resolve now is left open and listed in ``ticket.children_refused``."""
     if code not in ResolutionCode.values:
         raise InvalidInput(_("Choose a resolution code."), field="code")
     if not notes or not notes.strip():
         raise InvalidInput(_("Describe what was done."), field="notes")
     ticket = _locked(ticket)
     check("resolve", actor, ticket)
+    _resolve(ticket, actor, code, notes, time_spent_minutes)
+    ticket.children_resolved, ticket.children_refused = [], []
+    if resolve_children:
+        children = (Ticket.objects.filter(links_out__kind="child_of", links_out__target=ticket,
+                                          status__in=OPEN_STATUSES).order_by("pk"))
+        for child in children:
+            try:
+                with transaction.atomic():
+                    child = _locked(child)
+                    check("resolve", actor, child)
+                    _resolve(child, actor, code, notes, 0)
+            except ActionRefused as exc:
+                ticket.children_refused.append((child.number, exc.message))
+            else:
+                ticket.children_resolved.append(child.number)
+    return ticket
+
+
+def _resolve(ticket: Ticket, actor: User, code: str, notes: str, time_spent_minutes: int) -> None:
     moment = now()
     before = ticket.status
     ticket.status = Status.RESOLVED
@@ -206,7 +230,6 @@ def ticket_resolve(*, actor: User, ticket: Ticket, code: str, notes: str,
             time_spent_minutes=max(0, int(time_spent_minutes)))
     notify.resolved(ticket)
     signals.ticket_resolved.send(sender=Ticket, ticket=ticket, actor=actor)
-    return ticket
 
 
 @transaction.atomic

@@ -1,0 +1,59 @@
+"""Bulk-assign 20 tickets from the queue; merge two tickets (issue 15.3, 15.6)."""
+
+import pytest
+
+from tests.e2e.conftest import log_in
+
+pytestmark = pytest.mark.e2e
+
+
+def _file(count: int, title: str) -> list:
+    from accounts.models import User
+    from sla.models import Contract
+    from tickets.models import ServiceType
+    from tickets.services import ticket_create
+
+    desk = User.objects.get(username="desk")
+    return [ticket_create(actor=desk, contract=Contract.objects.get(code="DEMO-DESKTOP"),
+                          service_type=ServiceType.objects.get(code="hardware"),
+                          requester=User.objects.get(username="user"), title=f"{title} {n}")
+            for n in range(count)]
+
+
+def test_the_desk_assigns_twenty_tickets_at_once(page, demo_site, screenshot):
+    from tickets.models import Ticket
+
+    tickets = _file(20, "批量派单")
+    log_in(page, demo_site, "desk")
+    page.goto(f"{demo_site}/tickets/queue/?view=open&q=批量派单")
+    assert page.locator("[data-testid=bulk-pick]").count() == 20
+    page.check("[data-testid=bulk-pick-all]")
+    assert page.locator("#bulk-count").inner_text() == "20"
+    page.select_option("#id_action", "dispatch")
+    page.select_option("#id_assignee", label="刘强")
+    screenshot(page, "bulk-assign")
+    page.click("[data-testid=bulk-apply]")
+    page.wait_for_selector(".alert")
+    assert "20 张已完成，0 张被拒绝" in page.locator(".alert").first.inner_text()
+    assert Ticket.objects.filter(pk__in=[t.pk for t in tickets], status="dispatched",
+                                 assignee__username="engineer").count() == 20
+
+
+def test_the_desk_merges_a_duplicate(page, demo_site, screenshot):
+    from tickets.models import Ticket
+
+    duplicate, survivor = _file(2, "重复报修")
+    log_in(page, demo_site, "desk")
+    page.goto(f"{demo_site}/tickets/{duplicate.number}/")
+    page.click("details[data-action=merge] summary")
+    page.fill("#id_merge_into", survivor.number)
+    page.click("[data-testid=do-merge]")
+    page.wait_for_selector("[data-testid=ticket-title]")
+    assert survivor.number in page.locator("[data-testid=ticket-title]").inner_text()
+    timeline = page.locator("[data-testid=timeline]").inner_text()
+    assert f"{duplicate.number} 已合并到本工单" in timeline
+    screenshot(page, "merged")
+    # The old number leads to the survivor.
+    page.goto(f"{demo_site}/tickets/{duplicate.number}/")
+    assert survivor.number in page.locator("[data-testid=ticket-title]").inner_text()
+    assert Ticket.objects.get(pk=duplicate.pk).merged_into_id == survivor.pk

@@ -1,0 +1,160 @@
+"""Bulk actions, page and API adapters: parse the request, call tickets_bulk, show the results.
+
+The API's ``POST /api/tickets/bulk/`` is an action of the ticket viewset (TicketBulkMixin); the
+page posts the queue's bulk bar to /tickets/queue/bulk/ and shows one line per refused row.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import QueryDict
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from accounts.models import User
+from accounts.selectors import people_visible_to
+from core.errors import ActionRefused, PermissionRefused
+from tickets.filters import TicketFilterSet
+from tickets.forms import BulkForm
+from tickets.models import PendingReason, Priority, ResolutionCode
+from tickets.permissions import may_act_in_bulk
+from tickets.selectors import ID_MAX, bulk_assignees, ticket_list
+from tickets.services import BULK_ACTIONS, BULK_MAX, bulk_summary, tickets_bulk
+
+# What each action needs besides the ids.
+REQUIRED = {"dispatch": ["assignee"], "priority": ["priority"], "pend": ["reason"],
+            "comment": ["body"], "resolve": ["notes"]}
+
+
+def bulk_context(user, matching, page) -> dict:
+    """The queue page's bulk bar: its form with a fresh submission key, and how many tickets
+    "all matching" would touch (counted up to one past the limit, never over all rows)."""
+    if page.has_next or page.has_previous:
+        count = matching.order_by()[:BULK_MAX + 1].count()
+    else:
+        count = len(page.object_list)
+    return {"bulk_form": BulkForm(initial={"key": uuid.uuid4().hex},
+                                  engineers=bulk_assignees(user=user)),
+            "matching_count": min(count, BULK_MAX), "matching_over": count > BULK_MAX,
+            "bulk_max": BULK_MAX}
+
+
+class BulkInputSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=BULK_ACTIONS)
+    ids = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=ID_MAX),
+                                allow_empty=False, max_length=BULK_MAX,
+                                help_text=f"Ticket ids, at most {BULK_MAX}.")
+    key = serializers.CharField(required=False, allow_blank=True, max_length=100, default="",
+                                help_text="Submission key (or the Idempotency-Key header): the "
+                                          "same key within a day returns the first results.")
+    assignee = serializers.PrimaryKeyRelatedField(queryset=User.objects.none(), required=False,
+                                                  help_text="dispatch: the engineer's id.")
+    priority = serializers.ChoiceField(choices=Priority.choices, required=False)
+    reason = serializers.ChoiceField(choices=PendingReason.choices, required=False,
+                                     help_text="pend: what the tickets wait for.")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    body = serializers.CharField(required=False, max_length=20000, help_text="comment: text.")
+    internal = serializers.BooleanField(required=False, default=False,
+                                        help_text="comment: an internal note.")
+    code = serializers.ChoiceField(choices=ResolutionCode.choices, required=False,
+                                   default=ResolutionCode.DUPLICATE,
+                                   help_text="resolve: the code (default: duplicate).")
+    notes = serializers.CharField(required=False, max_length=20000,
+                                  help_text="resolve: what was done.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["assignee"].queryset = people_visible_to(request.user)
+
+    def validate(self, data):
+        missing = [f for f in REQUIRED[data["action"]] if data.get(f) in (None, "")]
+        if missing:
+            raise serializers.ValidationError(
+                {f: [_("This field is required.")] for f in missing})
+        return data
+
+
+BulkResultSerializer = inline_serializer("BulkResults", {
+    "results": serializers.ListField(child=inline_serializer("BulkResult", {
+        "id": serializers.IntegerField(), "number": serializers.CharField(allow_null=True),
+        "ok": serializers.BooleanField(), "detail": serializers.CharField()}))})
+
+
+class TicketBulkMixin:
+    """``POST /api/tickets/bulk/`` on the ticket viewset."""
+
+    @extend_schema(request=BulkInputSerializer, responses=BulkResultSerializer, parameters=[
+        OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False)])
+    @action(detail=False, methods=["post"], pagination_class=None, filterset_class=None)
+    def bulk(self, request):
+        """One action on many tickets; a result per id. A refused row never undoes others."""
+        if not may_act_in_bulk(request.user):  # 403 before any field error
+            raise PermissionRefused(_("Your role has no bulk actions."))
+        form = BulkInputSerializer(data=request.data, context={"request": request})
+        form.is_valid(raise_exception=True)
+        data = dict(form.validated_data)
+        key = data.pop("key") or request.headers.get("Idempotency-Key", "")[:100]
+        results = tickets_bulk(actor=request.user, action=data.pop("action"),
+                               ids=data.pop("ids"), fields=data, key=key)
+        return Response({"results": results})
+
+
+@login_required
+@require_POST
+def queue_bulk(request):
+    """The queue's bulk bar: the ticked rows, or every ticket matching the queue's filters."""
+    user = request.user
+    if not may_act_in_bulk(user):
+        raise PermissionDenied
+    form = BulkForm(request.POST, engineers=bulk_assignees(user=user))
+    query = request.POST.get("query", "")[:2000]
+    back = reverse("tickets:queue") + (f"?{query}" if query else "")
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(back)
+    data = form.cleaned_data
+    if data["all_matching"]:
+        filters = QueryDict(query, mutable=True)
+        filters.setdefault("view", "open")
+        matching = TicketFilterSet(filters, queryset=ticket_list(user=user), request=request).qs
+        ids = list(matching.values_list("pk", flat=True)[:BULK_MAX + 1])
+        if len(ids) > BULK_MAX:
+            messages.error(request, _("More than %(max)s tickets match: narrow the filters.")
+                           % {"max": BULK_MAX})
+            return redirect(back)
+    else:
+        ids = [int(v) for v in request.POST.getlist("ids")[:BULK_MAX + 1]
+               if v.isdigit() and 0 < int(v) <= ID_MAX]
+    fields = {"assignee": data["assignee"], "priority": data["priority"],
+              "reason": data["reason"], "body": data["body"], "notes": data["body"],
+              "internal": data["internal"], "code": ResolutionCode.DUPLICATE}
+    missing = [f if f != "notes" else "body" for f in REQUIRED[data["action"]]
+               if fields.get(f) in (None, "")]
+    if missing:
+        messages.error(request, _("Fill in: %(fields)s.")
+                       % {"fields": ", ".join(str(form.fields[f].label) for f in missing)})
+        return redirect(back)
+    try:
+        results = tickets_bulk(actor=user, action=data["action"], ids=ids, fields=fields,
+                               key=data["key"])
+    except ActionRefused as exc:
+        messages.error(request, exc.message)
+        return redirect(back)
+    summary = bulk_summary(results)
+    if all(r["ok"] for r in results):
+        messages.success(request, summary)
+    else:
+        messages.warning(request, summary)
+    return redirect(back)
