@@ -41,8 +41,8 @@ def saved_view_query(query: str) -> str:
                            field="query", code="unknown_filter")
     repeated = sorted(k for k in data if len(data.getlist(k)) > 1)
     if repeated:
-        raise InvalidInput(_("A filter is given twice: %(names)s.") % {"names": ", ".join(repeated)},
-                           field="query")
+        raise InvalidInput(_("A filter is given twice: %(names)s.")
+                           % {"names": ", ".join(repeated)}, field="query")
     form = TicketFilterSet(data, queryset=Ticket.objects.none()).form
     if not form.is_valid():
         names = ", ".join(sorted(form.errors))
