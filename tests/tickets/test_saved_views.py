@@ -4,6 +4,7 @@ rename/delete rights, count badges and the queue page's query count."""
 import pytest
 from django.db import connection
 from django.http import QueryDict
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
@@ -173,8 +174,6 @@ def test_the_page_saves_with_csrf_renames_and_deletes(demo, client):
 
 
 def test_the_page_posts_need_the_csrf_token(demo):
-    from django.test import Client  # a client that checks CSRF, for this test only
-
     csrf_client = Client(enforce_csrf_checks=True)
     csrf_client.force_login(demo["desk"])
     response = csrf_client.post("/tickets/queue/views/", {"name": "x", "query": ""})
