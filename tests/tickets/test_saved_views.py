@@ -223,3 +223,10 @@ def test_the_queue_page_counts_all_views_in_one_query(demo, client, desktop, fil
     # A view with a search costs its search's own lookups (people, devices, the trigram union).
     saved_view_create(actor=demo["desk"], name="搜索", query="q=显示器")
     assert _queries(client) <= six + 3
+
+
+def test_a_views_name_is_rendered_escaped(demo, client):
+    saved_view_create(actor=demo["desk"], name="<script>x</script>", query="view=mine")
+    client.force_login(demo["desk"])
+    html = client.get(QUEUE).content.decode()
+    assert "<script>x</script>" not in html and "&lt;script&gt;x&lt;/script&gt;" in html
