@@ -25,11 +25,13 @@ from surveys.api import campaigns as api_campaigns
 from surveys.api import complaints as api_complaints
 from surveys.api import ticket_surveys as api_surveys
 from tickets.api import AttachmentDownloadView, CatalogueView, TicketViewSet
+from tickets.saved_views import SavedViewViewSet
 
 router = DefaultRouter()
 router.register("contracts", ContractViewSet, basename="contract")
 router.register("people", PersonViewSet, basename="person")
 router.register("tickets", TicketViewSet, basename="ticket")
+router.register("saved-views", SavedViewViewSet, basename="saved-view")  # issue 15.2
 assets_api.register_routes(router)
 api_inspections.register_routes(router)
 api_store.register_routes(router)

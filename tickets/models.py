@@ -377,3 +377,31 @@ class BulkSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_id} {self.key}"
+
+
+class SavedView(models.Model):
+    """A saved view of the dispatch queue (issue 15.2): its filters and sort as a query string
+    (checked through TicketFilterSet when saved), under a name unique per owner. Shared with
+    the team of its contract, or personal. The queue has no column choice, so none is kept."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                              related_name="saved_views", verbose_name=_("owner"))
+    name = models.CharField(_("name"), max_length=60)
+    query = models.CharField(_("query"), max_length=500, blank=True)
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, null=True, blank=True,
+                                 related_name="saved_views", verbose_name=_("contract"))
+    shared = models.BooleanField(_("shared with the contract team"), default=False)
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="saved_view_name_per_owner"),
+            models.CheckConstraint(condition=Q(shared=False) | Q(contract__isnull=False),
+                                   name="saved_view_shared_has_contract"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

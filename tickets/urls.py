@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tickets import bulk, canned_replies, live, relations, views
+from tickets import bulk, canned_replies, live, relations, saved_views, views
 from tickets.workflow import ACTIONS
 
 app_name = "tickets"
@@ -13,6 +13,10 @@ urlpatterns = [
     path("tickets/mine/", views.mine, name="mine"),
     path("tickets/queue/", views.queue, name="queue"),
     path("tickets/queue/bulk/", bulk.queue_bulk, name="queue_bulk"),
+    # Saved views of the queue (issue 15.2): POST-only, back to the queue.
+    path("tickets/queue/views/", saved_views.save, name="saved_view_save"),
+    path("tickets/queue/views/<int:pk>/rename/", saved_views.rename, name="saved_view_rename"),
+    path("tickets/queue/views/<int:pk>/delete/", saved_views.delete, name="saved_view_delete"),
     path("tickets/attachments/<int:pk>/", views.download, name="download"),
     path("tickets/attachments/<int:pk>/view/", views.view_attachment, name="view_attachment"),
     path("tickets/attachments/<int:pk>/thumbnail/", views.thumbnail, name="thumbnail"),

@@ -37,6 +37,7 @@ from tickets.permissions import (
     may_write_internal,
 )
 from tickets.relations import LINK_CHOICES
+from tickets.saved_views import saved_views_context
 from tickets.selectors import (
     MY_TABS,
     QueueFilters,
@@ -229,6 +230,7 @@ def queue(request):
         return render(request, "tickets/queue.html#table", context)
     if context["selectable"]:  # the bulk bar (issue 15)
         context.update(bulk_context(user, filterset.qs, page))
+    context.update(saved_views_context(request))  # saved views with their counts (issue 15.2)
     context.update(
         contracts=contracts_visible_to(user).order_by("code"),
         service_types=ServiceType.objects.filter(active=True),
