@@ -335,33 +335,32 @@ def comment(request, number: str):
     return redirect("tickets:detail", ticket.number)
 
 
+def _attachment_or_404(user, pk: int) -> Attachment:
+    """An attachment the user may see, else 404 (one answer for "not yours" and "no such")."""
+    try:
+        return attachment_get(user=user, pk=pk)
+    except Attachment.DoesNotExist:
+        raise Http404 from None
+
+
 @login_required
 def download(request, pk: int):
     """Files are only ever served here: after the permission check, as a download."""
-    try:
-        attachment = attachment_get(user=request.user, pk=pk)
-    except Attachment.DoesNotExist:
-        raise Http404 from None
+    attachment = _attachment_or_404(request.user, pk)
     return files.download_response(attachment)
 
 
 @login_required
 def view_attachment(request, pk: int):
     """An image or PDF shown in the browser (sandboxed); any other type is a download."""
-    try:
-        attachment = attachment_get(user=request.user, pk=pk)
-    except Attachment.DoesNotExist:
-        raise Http404 from None
+    attachment = _attachment_or_404(request.user, pk)
     return files.inline_response(attachment)
 
 
 @login_required
 def thumbnail(request, pk: int):
     """A small upright JPEG of an image attachment, without the photo's metadata."""
-    try:
-        attachment = attachment_get(user=request.user, pk=pk)
-    except Attachment.DoesNotExist:
-        raise Http404 from None
+    attachment = _attachment_or_404(request.user, pk)
     content = thumbnails.thumbnail_bytes(attachment.storage_name, attachment.content_type)
     if content is None:
         raise Http404
