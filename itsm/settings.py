@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "tickets",
     "assets",
     "surveys",
+    "fieldservice",
+    "mailin",
     "kpi",
     "portal",
     "demo",

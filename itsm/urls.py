@@ -25,6 +25,8 @@ urlpatterns = [
     path("", include("tickets.urls")),
     path("", include("assets.urls")),
     path("", include("surveys.urls")),
+    path("", include("fieldservice.urls")),
+    path("", include("mailin.urls")),
     path("", include("kpi.urls")),
     path("", include("accounts.urls")),
     path("", include("notifications.urls")),

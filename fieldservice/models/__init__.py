@@ -1,0 +1,1 @@
+"""Field-service models, one module per sub-domain (visits, reports, repairs, part requests)."""

@@ -1,0 +1,1 @@
+"""E-mail channel models: mailboxes and the messages received."""

@@ -1,0 +1,4 @@
+"""Pages of the e-mail channel (the mail as received, split, spam)."""
+
+app_name = "mailin"
+urlpatterns: list = []
