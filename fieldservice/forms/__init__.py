@@ -1,0 +1,1 @@
+"""Field service forms, one module per sub-domain (visits, reports, repairs, parts)."""

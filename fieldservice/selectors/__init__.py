@@ -1,0 +1,1 @@
+"""Field service selectors, one module per sub-domain (visits, reports, repairs, parts)."""

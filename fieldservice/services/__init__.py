@@ -1,0 +1,1 @@
+"""Field service services, one module per sub-domain (visits, reports, repairs, parts)."""
