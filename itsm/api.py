@@ -16,6 +16,7 @@ from assets.api import inspections as api_inspections
 from assets.api import register as assets_api
 from assets.api import store as api_store
 from fieldservice import api as api_fieldservice
+from knowledge import api as api_knowledge
 from kpi.api import reports as api_reports
 from kpi.api import scorecards as api_scorecards
 from kpi.api import summary as api_summary
@@ -44,10 +45,11 @@ api_reports.register_routes(router)
 api_scorecards.register_routes(router)
 api_notifications.register_routes(router)
 api_fieldservice.register_routes(router)  # issue 16
+api_knowledge.register_routes(router)  # issue 18
 # Non-router API paths of the apps (e.g. POST /api/surveys/<token>/answer/).
 EXTRA_PATHS = [*api_surveys.paths(), *api_complaints.paths(), *api_campaigns.paths(),
                *api_summary.paths(), *api_reports.paths(), *api_scorecards.paths(),
-               *api_fieldservice.paths()]
+               *api_fieldservice.paths(), *api_knowledge.paths()]
 
 REDOC_POLICY = {"style-src": [SELF, UNSAFE_INLINE], "worker-src": [SELF, "blob:"],
                 # Its "API docs by Redocly" footer shows a logo from Redocly's CDN.

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "surveys",
     "fieldservice",
     "mailin",
+    "knowledge",
     "kpi",
     "portal",
     "demo",

@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("surveys.urls")),
     path("", include("fieldservice.urls")),
     path("", include("mailin.urls")),
+    path("", include("knowledge.urls")),
     path("", include("kpi.urls")),
     path("", include("accounts.urls")),
     path("", include("notifications.urls")),

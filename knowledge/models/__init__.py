@@ -1,0 +1,1 @@
+"""Knowledge models, one module per sub-domain (articles, problems, changes, notices)."""

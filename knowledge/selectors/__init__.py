@@ -1,0 +1,1 @@
+"""Knowledge selectors, one module per sub-domain (articles, problems, changes, notices)."""

@@ -1,0 +1,1 @@
+"""Knowledge services, one module per sub-domain (articles, problems, changes, notices)."""

@@ -1,0 +1,4 @@
+"""Pages of knowledge (/kb/), problems, changes and maintenance notices."""
+
+app_name = "knowledge"
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Knowledge views, one module per sub-domain (articles, problems, changes, notices)."""
