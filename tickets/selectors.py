@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
@@ -207,6 +208,10 @@ SEARCH_REFERENCE_CAP = 200
 SEARCH_TIMELINE_MIN = 3
 # More ids than this from the indexes: a common word, filtered row by row newest first.
 SEARCH_COMMON = 2000
+# A scope the planner expects to hold at most this many tickets (an end user's, a small
+# contract's) is ANDed into each index lookup; a larger one is applied to the ids found (its
+# own bitmap would cost more than it saves: 250,000 rows of a contract index, ~50 ms).
+SEARCH_SCOPE_SMALL = 50_000
 NUMBER_PART = re.compile(r"[\d-]{2,}")
 
 
@@ -220,8 +225,9 @@ def ticket_search(tickets: QuerySet[Ticket], text: str, *, user=None) -> QuerySe
     How PostgreSQL answers fast at a million tickets (bench/README.md): the term is first
     looked up in the indexes — trigram (tickets 0008) for three characters or more, the bigram
     array (0011) for two — one bitmap scan per column in a UNION ALL stopped at SEARCH_COMMON
-    ids, the ticket columns within the caller's scope (the planner ANDs the term's bitmap with
-    the requester's or contract's, so an end user's search reads only their matching rows).
+    ids, the ticket columns within the caller's scope when it is small (the planner ANDs the
+    term's bitmap with the requester's or contract's, so an end user's search reads only their
+    matching rows).
     Fewer: the tickets are those ids. More (a common word): the tickets are filtered row by
     row newest first, which finds a page after a few thousand rows. As one OR of conditions the
     planner walks newest first whatever the term (seconds for a rare one); as an id list a
@@ -256,11 +262,12 @@ def _indexed_ids(tickets: QuerySet[Ticket], q: str, own: list[Q], others: list[Q
                  user) -> list[int]:
     """Up to SEARCH_COMMON ids of tickets containing ``q``, each branch served by an index.
 
-    The ticket branches are taken within the scope (``tickets``): PostgreSQL ANDs the term's
-    index bitmap with the scope's (requester, contract) and reads only the rows in both, so a
-    word common in the whole table but not among an end user's tickets stays on this path.
-    The timeline branch is not: joining entries to a large scope costs more than it saves,
-    and the caller applies the scope to the ids."""
+    With a small scope (_scope_is_small) the ticket branches are taken within it: PostgreSQL
+    ANDs the term's index bitmap with the scope's (requester, contract) and reads only the
+    rows in both, so a word common in the whole table but not among an end user's tickets
+    stays on this path. The timeline branch never is (joining entries to a scope costs more
+    than it saves); the caller applies the scope to the ids."""
+    within = tickets if _scope_is_small(tickets) else Ticket.objects.all()
     vendor = connection.vendor
     if vendor == "postgresql" and len(q) < SEARCH_TIMELINE_MIN:
         # The index finds the candidates; the conditions keep the exact semantics (the phone
@@ -273,11 +280,24 @@ def _indexed_ids(tickets: QuerySet[Ticket], q: str, own: list[Q], others: list[Q
             entries = _readable(Entry.objects.filter(
                 pk__in=RawSQL(entry_ids_sql(), [fts_phrase(q)])), user)  # noqa: S611
     # order_by(): the models' default order would make each branch sort what it found.
-    first, *branches = [tickets.filter(c).order_by().values_list("pk", flat=True)
+    first, *branches = [within.filter(c).order_by().values_list("pk", flat=True)
                         for c in own + others]
     if entries is not None:
         branches.append(entries.order_by().values_list("ticket_id", flat=True))
     return list(first.union(*branches, all=True)[:SEARCH_COMMON])
+
+
+def _scope_is_small(tickets: QuerySet[Ticket]) -> bool:
+    """Whether the planner expects the scope to hold at most SEARCH_SCOPE_SMALL tickets: its
+    estimate (EXPLAIN, no execution, about a millisecond) rather than a count, which would read
+    the scope's rows. Every ticket (no condition) is not small; on SQLite every scope is (an
+    embedded database is small)."""
+    if not tickets.query.where:
+        return False
+    if connection.vendor != "postgresql":
+        return True
+    plan = json.loads(tickets.order_by().values("pk").explain(format="json"))
+    return plan[0]["Plan"]["Plan Rows"] <= SEARCH_SCOPE_SMALL
 
 
 class BigramsContain(Func):
