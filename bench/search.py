@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
@@ -59,15 +60,19 @@ def _time(client, url, runs):
             times.append((time.perf_counter() - start) * 1000)
     found = len(response.json()["results"]) if url.startswith("/api/") else None
     times.sort()
+    sql_ms = sum(float(q["time"]) for q in queries.captured_queries) * 1000
     return {"url": url, "p50_ms": round(statistics.median(times), 1),
             "p95_ms": round(times[max(0, int(len(times) * 0.95) - 1)], 1),
-            "max_ms": round(times[-1], 1), "queries": len(queries), "results": found}
+            "max_ms": round(times[-1], 1), "queries": len(queries), "sql_ms_last": round(sql_ms, 1),
+            "results": found, "load_1min": round(os.getloadavg()[0], 2)}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--out", default=str(RESULTS / "search.json"))
+    parser.add_argument("--who", default="manager,desk,engineer,enduser",
+                        help="comma-separated subset of the roles measured")
     args = parser.parse_args()
     setup_django()
     from urllib.parse import quote
@@ -96,6 +101,8 @@ def main() -> None:
     terms = [*TERMS, ("number part", number[-6:])]
     cases = []
     for who, person in people.items():
+        if who not in args.who.split(","):
+            continue
         client = Client()
         client.force_login(person)
         for label, term in terms:

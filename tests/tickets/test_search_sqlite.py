@@ -24,7 +24,7 @@ def report(tmp_path_factory):
     work = tmp_path_factory.mktemp("sqlite-search")
     out = work / "report.json"
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{work / 'itsm.sqlite3'}",
-           "ITSM_VAR_DIR": str(work), "DEBUG": "false", "LOG_LEVEL": "WARNING"}
+           "ITSM_VAR_DIR": str(work), "LOG_LEVEL": "WARNING"}
     done = subprocess.run(  # noqa: S603 - our own interpreter and module
         [sys.executable, "-m", "tests.tickets.sqlite_search_probe", str(out)],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
