@@ -271,7 +271,11 @@ def _indexed_ids(tickets: QuerySet[Ticket], q: str, own: list[Q], others: list[Q
     than it saves); the caller applies the scope to the ids."""
     within = tickets if _scope_is_small(tickets) else Ticket.objects.all()
     vendor = connection.vendor
-    if vendor == "postgresql" and len(q) < SEARCH_TIMELINE_MIN:
+    if vendor == "postgresql" and len(q) >= SEARCH_TIMELINE_MIN:
+        # One branch for the ticket's own text: a BitmapOr of the three trigram indexes, the
+        # scope's bitmap built once, a ticket matching in its title and description counted once.
+        own = [_any(own)]
+    elif vendor == "postgresql":
         # The index finds the candidates; the conditions keep the exact semantics (the phone
         # is compared case-sensitively, the array holds upper-cased text).
         own = [Q(BigramsContain(q)) & _any(own)]
