@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -313,8 +314,13 @@ def _scope_is_small(tickets: QuerySet[Ticket]) -> bool:
 def _expected_rows(tickets: QuerySet[Ticket]) -> float:
     """How many rows PostgreSQL's planner expects the queryset to return (EXPLAIN, nothing
     executed)."""
-    plan = json.loads(tickets.order_by().values("pk").explain(format="json"))
-    return plan[0]["Plan"]["Plan Rows"]
+    if tickets.query.is_empty():
+        return 0
+    try:
+        text = tickets.order_by().values("pk").explain(format="json")
+    except EmptyResultSet:  # a condition that can match nothing (e.g. pk__in=[])
+        return 0
+    return json.loads(text)[0]["Plan"]["Plan Rows"] if text else 0
 
 
 class BigramsContain(Func):

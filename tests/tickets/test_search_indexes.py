@@ -158,3 +158,23 @@ def test_an_end_user_without_shared_contracts_sees_only_their_own(demo, mixed_ti
     found = _found(demo["user"], "卡纸")
     assert mixed_tickets["mine"].pk in found
     assert mixed_tickets["colleague"].pk not in found
+
+
+@pytest.mark.parametrize("term", ["电源", "打印机"])
+def test_an_empty_scope_finds_nothing(demo, mixed_tickets, term):
+    assert list(ticket_search(Ticket.objects.none(), term)) == []
+    assert list(ticket_search(Ticket.objects.filter(pk__in=[]), term)) == []
+
+
+@pytest.mark.parametrize("expected_rows,plan", [(10**6, "walk"), (0, "lookup")])
+def test_the_bigram_estimate_picks_the_plan_and_not_the_result(
+        demo, mixed_tickets, monkeypatch, expected_rows, plan):
+    """A two-character term the statistics call common skips the index lookup (the walk finds
+    a page at once); a rare one is looked up. Either way the same tickets."""
+    monkeypatch.setattr(selectors, "_expected_rows", lambda tickets: expected_rows)
+    user = demo["desk"]
+    with CaptureQueriesContext(connection) as queries:
+        found = _found(user, "电源")
+    assert found == _reference(user, "电源")
+    looked_up = any("itsm_ticket_bigrams" in q["sql"] for q in queries.captured_queries)
+    assert looked_up == (plan == "lookup")
