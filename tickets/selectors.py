@@ -230,13 +230,12 @@ def ticket_search(tickets: QuerySet[Ticket], text: str, *, user=None) -> QuerySe
     array (0011) for two — one bitmap scan per column in a UNION ALL stopped at SEARCH_COMMON
     ids, the ticket columns within the caller's scope when it is small (the planner ANDs the
     term's bitmap with the requester's or contract's, so an end user's search reads only their
-    matching rows).
-    Fewer: the tickets are those ids. More (a common word): the tickets are filtered row by
-    row newest first, which finds a page after a few thousand rows. As one OR of conditions the
-    planner walks newest first whatever the term (seconds for a rare one); as an id list a
-    common word would join a million rows. SQLite looks terms of three characters or more up
-    in its FTS5 trigram tables (tickets/search_fts.py) the same way.
-    """
+    matching rows). Fewer: the tickets are those ids. More (a common word; for two characters
+    the bigram statistics tell beforehand): the tickets are filtered row by row newest first,
+    which finds a page after a few thousand rows. As one OR of conditions the planner walks
+    newest first whatever the term (seconds for a rare one); as an id list a common word would
+    join a million rows. SQLite looks terms of three characters or more up in its FTS5
+    trigram tables (tickets/search_fts.py) the same way."""
     q = text.strip()
     if not q:
         return tickets
