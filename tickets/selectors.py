@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+)
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -25,6 +39,7 @@ from tickets.models import (
     Ticket,
     TicketLink,
 )
+from tickets.search_fts import FTS_MIN, entry_ids_sql, fts_phrase, ticket_ids_sql
 
 # The largest id a row can have (BigAutoField): a larger number sent is no ticket, not a 500.
 ID_MAX = 2**63 - 1
@@ -47,14 +62,19 @@ def tickets_visible_to(user) -> QuerySet[Ticket]:
         return tickets
     if user.role == Role.END_USER:
         mine = tickets.filter(requester=user, contract__client_id=user.organisation_id)
-        shared = list(Contract.objects.filter(client_id=user.organisation_id,
-                                              department_visibility=True)
-                      .values_list("pk", flat=True)) if user.department_id else []
+        if not user.department_id:
+            return mine
+        contracts = dict(Contract.objects.filter(client_id=user.organisation_id)
+                         .values_list("pk", "department_visibility"))
+        shared = [pk for pk, department_visibility in contracts.items() if department_visibility]
         if not shared:
             return mine  # the common case: one index range on (requester, created_at)
-        return tickets.filter(Q(requester=user, contract__client_id=user.organisation_id)
-                              | Q(requester__department_id=user.department_id,
-                                  contract_id__in=shared))
+        # Lists of ids, no joins: an OR over a join with the requester made the planner
+        # hash-join every ticket (bench/README.md, search at 1,000,000 tickets).
+        colleagues = list(User.objects.filter(department_id=user.department_id)
+                          .values_list("pk", flat=True))
+        return tickets.filter(Q(requester_id=user.pk, contract_id__in=list(contracts))
+                              | Q(requester_id__in=colleagues, contract_id__in=shared))
     # A plain list of ids plans far faster than the nested visibility subquery.
     return tickets.filter(contract_id__in=list(
         contracts_visible_to(user).values_list("pk", flat=True)))
@@ -185,10 +205,16 @@ def queue_view(tickets: QuerySet[Ticket], *, user, view: str) -> QuerySet[Ticket
 # listing them (a term that matches more is too vague to narrow tickets by requester or device).
 SEARCH_REFERENCE_CAP = 200
 # pg_trgm serves LIKE '%q%' from an index only for three characters or more; a shorter term
-# reads the tickets' own text, not their timelines (5M entries), so it stays fast.
+# is looked up in the bigram index (tickets 0011) on the ticket's own text, not its timeline.
 SEARCH_TIMELINE_MIN = 3
-# More ids than this from the trigram indexes: a common word, filtered row by row newest first.
+# More ids than this from the indexes: a common word, filtered row by row newest first.
 SEARCH_COMMON = 2000
+# A scope the planner expects to hold at most this many tickets (an end user's, a small
+# contract's) is ANDed into each index lookup; a larger one is applied to the ids found. At a
+# million tickets a larger scope cost more than it saved: an engineer's 250,000 tickets (the
+# contract index's bitmap, ~50 ms), the desk's 49,000 open ones (the planner walked the open
+# tickets' index instead of the term's, 140 ms).
+SEARCH_SCOPE_SMALL = 20_000
 NUMBER_PART = re.compile(r"[\d-]{2,}")
 
 
@@ -197,41 +223,127 @@ def ticket_search(tickets: QuerySet[Ticket], text: str, *, user=None) -> QuerySe
     provider's staff only), requester (name, phone), contact phone or asset (tag, serial)
     contain ``text``, literally: %, _ and backslashes are plain characters (Django escapes
     them). The queue's ``q``, GET /api/tickets/?q=, My tickets and the global search share this.
+    A term shorter than three characters is not looked for in the timeline.
 
-    How PostgreSQL answers fast at a million tickets (bench/README.md): a term of three
-    characters or more is first looked up in the trigram indexes (tickets 0007), one bitmap
-    scan per column in a UNION, stopping at SEARCH_COMMON ids. Fewer: the tickets are those
-    ids. More (a common word): the tickets are filtered row by row newest first, which finds a
-    page of a common word after a few thousand rows — as an OR of conditions the planner walks
-    newest first whatever the term, seconds for a rare one; as an id list it joins a million
-    rows for a common one. A term shorter than three characters cannot use a trigram index:
-    it is always filtered row by row, on the ticket's own columns (not its timeline)."""
+    How PostgreSQL answers fast at a million tickets (bench/README.md): the term is first
+    looked up in the indexes — trigram (tickets 0008) for three characters or more, the bigram
+    array (0011) for two — one bitmap scan per column in a UNION ALL stopped at SEARCH_COMMON
+    ids, the ticket columns within the caller's scope when it is small (the planner ANDs the
+    term's bitmap with the requester's or contract's, so an end user's search reads only their
+    matching rows). Fewer: the tickets are those ids. More (a common word; for two characters
+    the bigram statistics tell beforehand): the tickets are filtered row by row newest first,
+    which finds a page after a few thousand rows. As one OR of conditions the planner walks
+    newest first whatever the term (seconds for a rare one); as an id list a common word would
+    join a million rows. SQLite looks terms of three characters or more up in its FTS5
+    trigram tables (tickets/search_fts.py) the same way."""
     q = text.strip()
     if not q:
         return tickets
     if TICKET_NUMBER.fullmatch(q):  # an exact number: one unique-index lookup, no scan
         return tickets.filter(number=q)
-    conditions = [Q(title__icontains=q), Q(description__icontains=q), Q(contact_phone__contains=q)]
-    if NUMBER_PART.fullmatch(q):
-        conditions.append(Q(number__contains=q))
+    own = [Q(title__icontains=q), Q(description__icontains=q), Q(contact_phone__contains=q)]
+    others = [Q(number__contains=q)] if NUMBER_PART.fullmatch(q) else []
     people, devices = _referenced(q)
     if people:
-        conditions.append(Q(requester_id__in=people))
+        others.append(Q(requester_id__in=people))
     if devices:
-        conditions.append(Q(asset_id__in=devices))
-    if len(q) < SEARCH_TIMELINE_MIN:
-        return tickets.filter(_any(conditions))
-    entries = Entry.objects.filter(body__icontains=q)
-    if getattr(user, "is_client_side", True):  # no user: replies only
-        entries = entries.filter(internal=False)
-    # order_by(): the models' default order would make each branch sort what it found.
-    first, *branches = [Ticket.objects.filter(c).order_by().values_list("pk", flat=True)
-                        for c in conditions]
-    branches.append(entries.order_by().values_list("ticket_id", flat=True))
-    found = list(first.union(*branches, all=True)[:SEARCH_COMMON])
+        others.append(Q(asset_id__in=devices))
+    entries = None
+    if len(q) >= SEARCH_TIMELINE_MIN:
+        entries = _readable(Entry.objects.filter(body__icontains=q), user)
+    match = _any(own + others)
+    if entries is not None:
+        match |= Exists(entries.filter(ticket_id=OuterRef("pk")))
+    within = tickets if _scope_is_small(tickets) else Ticket.objects.all()
+    if (connection.vendor == "postgresql" and len(q) < SEARCH_TIMELINE_MIN
+            and _expected_rows(within.filter(BigramsContain(q))) >= SEARCH_COMMON):
+        # The bigram index's statistics say the term is common (卡纸 in 25,000 tickets): the
+        # walk finds a page at once; looking up 2,000 ids first would only add to it.
+        return tickets.filter(match)
+    found = _indexed_ids(within, q, own, others, entries, user)
     if len(found) < SEARCH_COMMON:
         return tickets.filter(pk__in=found)
-    return tickets.filter(_any(conditions) | Exists(entries.filter(ticket_id=OuterRef("pk"))))
+    return tickets.filter(match)
+
+
+def _indexed_ids(within: QuerySet[Ticket], q: str, own: list[Q], others: list[Q], entries,
+                 user) -> list[int]:
+    """Up to SEARCH_COMMON ids of tickets containing ``q``, each branch served by an index.
+
+    With a small scope (_scope_is_small) the ticket branches are taken ``within`` it:
+    PostgreSQL ANDs the term's index bitmap with the scope's (requester, contract) and reads
+    only the rows in both, so a word common in the whole table but not among an end user's
+    tickets stays on this path. The timeline branch never is (joining entries to a scope costs
+    more than it saves); the caller applies the scope to the ids."""
+    vendor = connection.vendor
+    if vendor == "postgresql" and len(q) >= SEARCH_TIMELINE_MIN:
+        # One branch for the ticket's own text: a BitmapOr of the three trigram indexes, the
+        # scope's bitmap built once, a ticket matching in its title and description counted once.
+        own = [_any(own)]
+    elif vendor == "postgresql":
+        # The index finds the candidates; the conditions keep the exact semantics (the phone
+        # is compared case-sensitively, the array holds upper-cased text).
+        own = [Q(BigramsContain(q)) & _any(own)]
+    elif vendor == "sqlite" and len(q) >= FTS_MIN:
+        # Constant SQL; the term is a parameter.
+        own = [Q(pk__in=RawSQL(ticket_ids_sql(), [fts_phrase(q)]))]  # noqa: S611
+        if entries is not None:
+            entries = _readable(Entry.objects.filter(
+                pk__in=RawSQL(entry_ids_sql(), [fts_phrase(q)])), user)  # noqa: S611
+    # order_by(): the models' default order would make each branch sort what it found.
+    first, *branches = [within.filter(c).order_by().values_list("pk", flat=True)
+                        for c in own + others]
+    if entries is not None:
+        branches.append(entries.order_by().values_list("ticket_id", flat=True))
+    return list(first.union(*branches, all=True)[:SEARCH_COMMON])
+
+
+def _scope_is_small(tickets: QuerySet[Ticket]) -> bool:
+    """Whether the planner expects the scope to hold at most SEARCH_SCOPE_SMALL tickets: its
+    estimate (EXPLAIN, no execution, about a millisecond) rather than a count, which would read
+    the scope's rows. Every ticket (no condition) is not small; on SQLite every scope is (an
+    embedded database is small)."""
+    if not tickets.query.where:
+        return False
+    if connection.vendor != "postgresql":
+        return True
+    return _expected_rows(tickets) <= SEARCH_SCOPE_SMALL
+
+
+def _expected_rows(tickets: QuerySet[Ticket]) -> float:
+    """How many rows PostgreSQL's planner expects the queryset to return (EXPLAIN, nothing
+    executed)."""
+    if tickets.query.is_empty():
+        return 0
+    try:
+        text = tickets.order_by().values("pk").explain(format="json")
+    except EmptyResultSet:  # a condition that can match nothing (e.g. pk__in=[])
+        return 0
+    return json.loads(text)[0]["Plan"]["Plan Rows"] if text else 0
+
+
+class BigramsContain(Func):
+    """True when the ticket's bigram array (the expression of index ticket_bigrams, tickets
+    0011) holds the two-character ``term``, upper-cased by PostgreSQL as icontains is."""
+
+    template = "itsm_ticket_bigrams(%(expressions)s) @> ARRAY[UPPER(%(term)s)]::text[]"
+    output_field = BooleanField()
+
+    def __init__(self, term: str):
+        super().__init__(F("title"), F("description"), F("contact_phone"))
+        self.term = term
+
+    def as_sql(self, compiler, connection, **extra):
+        sql, params = super().as_sql(compiler, connection, term="%s", **extra)
+        return sql, (*params, self.term)
+
+
+def _readable(entries: QuerySet[Entry], user) -> QuerySet[Entry]:
+    """The entries whose text the user may search: internal notes only for the provider's
+    staff (no user: replies only)."""
+    if getattr(user, "is_client_side", True):
+        return entries.filter(internal=False)
+    return entries
 
 
 def _any(conditions: list[Q]) -> Q:

@@ -1,7 +1,9 @@
 """What a search finds, scoped to the caller through each app's selector, best first.
 
 Matching is literal (Django escapes %, _ and backslashes in contains lookups) and served on
-PostgreSQL by trigram indexes (tickets 0007, accounts 0004, surveys 0005, assets 0002). Tickets
+PostgreSQL by trigram indexes (tickets 0008, accounts 0004, surveys 0005, assets 0002) and, for
+two-character terms, the tickets' bigram index (tickets 0011); on SQLite by FTS5 trigram tables
+for the tickets (tickets/search_fts.py). Tickets
 are ranked on PostgreSQL by full-text rank ('simple' configuration: English words, weighted
 title over description) plus trigram similarity of the title (Chinese substrings), among the
 newest SEARCH_CANDIDATES matches so a vague term never ranks a million rows; on SQLite by where
