@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from core import batch
 from sla.holidays import build_calendar
 from sla.models import Clock, ClockKind, ServiceCalendar, Target
 
@@ -20,9 +21,12 @@ def calendar_for(service_calendar: ServiceCalendar):
 
 
 def target_for(ticket) -> Target | None:
-    return (Target.objects.select_related("calendar", "contract__calendar")
-            .filter(contract_id=ticket.contract_id, service_type_id=ticket.service_type_id,
-                    priority=ticket.priority).first())
+    # A bulk action reads each (contract, type, priority) target and its calendar once.
+    key = ("sla.target", ticket.contract_id, ticket.service_type_id, ticket.priority)
+    return batch.remember(key, lambda: (
+        Target.objects.select_related("calendar", "contract__calendar")
+        .filter(contract_id=ticket.contract_id, service_type_id=ticket.service_type_id,
+                priority=ticket.priority).first()))
 
 
 def _wanted_kinds(ticket, target: Target) -> list[str]:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import Role
+from core import batch
 from core.clock import now
 from core.errors import ActionRefused, InvalidInput
 from sla import clocks
@@ -84,7 +85,10 @@ def ticket_dispatch(*, actor: User, ticket: Ticket, assignee: User, note: str = 
     """Assign or reassign to an engineer of the contract (dispatching also counts as response)."""
     ticket = _locked(ticket)
     check("dispatch", actor, ticket)
-    if not assignable_engineers(contract=ticket.contract).filter(pk=assignee.pk).exists():
+    on_team = batch.remember(  # a bulk dispatch asks once per contract
+        ("tickets.on_team", ticket.contract_id, assignee.pk),
+        lambda: assignable_engineers(contract=ticket.contract_id).filter(pk=assignee.pk).exists())
+    if not on_team:
         raise ActionRefused(_("%(name)s is not on the team of contract %(code)s.")
                                 % {"name": assignee.display_name, "code": ticket.contract.code})
     if ticket.assignee_id == assignee.pk and ticket.status == Status.DISPATCHED:
