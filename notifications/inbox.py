@@ -71,9 +71,9 @@ def in_app_add(*, recipient, event: str, title: str, url: str = "",
               "url": local_path(url), "created_at": now()}
     if dedupe_key is None:
         return InAppNotification.objects.create(**fields)
-    with transaction.atomic():
-        notification, created = InAppNotification.objects.get_or_create(
-            dedupe_key=f"{dedupe_key}:{recipient.pk}", defaults=fields)
+    # get_or_create takes its own savepoint around the insert (a concurrent twin loses there).
+    notification, created = InAppNotification.objects.get_or_create(
+        dedupe_key=f"{dedupe_key}:{recipient.pk}", defaults=fields)
     return notification if created else None
 
 

@@ -119,18 +119,19 @@ def _enqueue(dedupe_key: str | None, **fields) -> Notification | None:
     # every retry. One line is what the other channels show as a title, too.
     fields["subject"] = " ".join(fields["subject"].split())[:SUBJECT_MAX_CHARS]
     fields["next_attempt_at"] = now()
-    with transaction.atomic():
-        if dedupe_key is None:
-            notification = Notification.objects.create(**fields)
-        else:
-            # get_or_create retries as a get inside a savepoint when a concurrent insert wins.
-            notification, created = Notification.objects.get_or_create(
-                dedupe_key=dedupe_key, defaults=fields)
-            if not created:
-                return None
-        # In a bulk action: one broker message for every notification the rows queued.
-        if not batch.defer("notifications.publish", notification.pk, _publish_later):
-            transaction.on_commit(partial(_publish, notification.pk))
+    # No savepoint of its own: a create needs none, and get_or_create takes one around its
+    # insert (a bulk action queues hundreds; every savepoint is two round trips).
+    if dedupe_key is None:
+        notification = Notification.objects.create(**fields)
+    else:
+        # get_or_create retries as a get inside a savepoint when a concurrent insert wins.
+        notification, created = Notification.objects.get_or_create(
+            dedupe_key=dedupe_key, defaults=fields)
+        if not created:
+            return None
+    # In a bulk action: one broker message for every notification the rows queued.
+    if not batch.defer("notifications.publish", notification.pk, _publish_later):
+        transaction.on_commit(partial(_publish, notification.pk))
     return notification
 
 

@@ -224,10 +224,10 @@ def _resolve(ticket: Ticket, actor: User, code: str, notes: str, time_spent_minu
                                     and ticket.reopen_count == 0)
     ticket.time_spent_minutes += max(0, int(time_spent_minutes))
     _save(ticket, actor, "resolve", moment)
-    clocks.clock_stop(ticket=ticket, kind=ClockKind.RESPONSE, moment=moment)
-    if ticket.arrived_at is None:
-        clocks.clocks_not_needed(ticket=ticket, moment=moment, kinds=[ClockKind.ARRIVAL])
-    clocks.clock_stop(ticket=ticket, kind=ClockKind.RESOLUTION, moment=moment)
+    # Response and resolution reached; no visit needed if nobody came (one read of the clocks).
+    clocks.clocks_settle(ticket=ticket, moment=moment,
+                         stop=[ClockKind.RESPONSE, ClockKind.RESOLUTION],
+                         not_needed=[] if ticket.arrived_at is not None else [ClockKind.ARRIVAL])
     _sync_due(ticket)
     _record(ticket, actor, "resolve", before, ticket.status, moment,
             body=ticket.resolution_notes, detail=code,
