@@ -371,6 +371,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "EscalationTargetEnum": "tickets.models.EscalationTarget",
+        "QueueColumnEnum": "tickets.queue_columns.COLUMN_KEYS",
         "ResolutionCodeEnum": "tickets.models.ResolutionCode",
         "PendingReasonEnum": "tickets.models.PendingReason",
         "TicketStatusEnum": "tickets.models.Status",
