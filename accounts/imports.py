@@ -25,7 +25,15 @@ from accounts.permissions import roles_grantable_by
 from accounts.roles import Role
 from accounts.services import check_may_manage, free_username, person_create, person_update
 from core.errors import ActionRefused
-from core.spreadsheets import RowError, SpreadsheetRefused, read_rows, read_upload
+from core.sheet_import import (
+    ImportResult,
+    Plan,
+    SheetRow,
+    SheetSpec,
+    import_all_or_nothing,
+    read_sheet,
+)
+from core.spreadsheets import RowError, read_upload
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 10_000
@@ -74,27 +82,12 @@ def role_labels() -> dict[str, str]:
     return found
 
 
-@dataclass
-class PeopleImportResult:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    dry_run: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def rows(self) -> int:
-        return self.created + self.updated + self.unchanged
+# The shared result: counts, or the errors with nothing written.
+PeopleImportResult = ImportResult
 
 
 @dataclass
-class _Row:
-    number: int
-    values: dict  # column key → text or None
+class _Row(SheetRow):
     person: User | None = None
     target: dict = field(default_factory=dict)
 
@@ -102,95 +95,55 @@ class _Row:
 def people_import(*, actor, organisation: Organisation, file_name: str, data,
                   dry_run: bool = False) -> PeopleImportResult:
     """Import a file of people into ``organisation``: the counts, or the errors with nothing
-    written. Raises PermissionRefused when the actor may not manage its people."""
+    written. Raises PermissionRefused when the actor may not manage its people. The read /
+    check / all-or-nothing skeleton is core/sheet_import.py's, shared with the register."""
     # The services' own rule, before a byte of the file is read.
     check_may_manage(actor, organisation, Role.END_USER)
     result = PeopleImportResult(dry_run=dry_run)
-    try:
+
+    def read():
         content = read_upload(data, limit=MAX_BYTES, too_big=_(
             "The file is larger than %(size)s MB; split it into smaller files.")
             % {"size": MAX_BYTES // 1024 // 1024})
-        headers, rows = _read(file_name, content, result)
-    except SpreadsheetRefused as exc:
-        result.errors = [RowError(None, "", exc.message)]
-        return result
-    if not rows:
-        result.errors = result.errors or [RowError(None, "", _("The file has no rows to import."))]
-        return result
-    _check(actor, organisation, headers, rows, result)
-    if result.errors:
-        return result
-    changes = [(row, _changes(row)) for row in rows]
-    result.created = sum(1 for row, _c in changes if row.person is None)
-    result.updated = sum(1 for row, c in changes if row.person is not None and c)
-    result.unchanged = len(rows) - result.created - result.updated
-    if dry_run:
-        return result
-    try:
-        _write(actor, organisation, changes)
-    except (IntegrityError, ActionRefused) as exc:
+        return read_sheet(file_name, content, result, SPEC, row_class=_Row)
+
+    def check(headers, rows) -> Plan:
+        _check(actor, organisation, headers, rows, result)
+        if result.errors:
+            return Plan(0, 0)
+        changes = [(row, _changes(row)) for row in rows]
+        created = sum(1 for row, _c in changes if row.person is None)
+        updated = sum(1 for row, c in changes if row.person is not None and c)
+        return Plan(created, updated, changes)
+
+    def conflict(exc) -> str:
         # Someone changed the organisation's people between the check and the write.
-        result.created = result.updated = result.unchanged = 0
         message = exc.message if isinstance(exc, ActionRefused) else ""
-        result.errors = [RowError(None, "", _(
-            "The people changed while the file was imported; nothing was imported. "
-            "Please try again.") + (f" ({message})" if message else ""))]
-    return result
+        return _("The people changed while the file was imported; nothing was imported. "
+                 "Please try again.") + (f" ({message})" if message else "")
+
+    return import_all_or_nothing(
+        result, read=read, check=check, conflict=conflict,
+        write=lambda plan: _write(actor, organisation, plan.changes),
+        conflicts=(IntegrityError, ActionRefused))
 
 
-# --- reading ----------------------------------------------------------------------------------
-
-def _read(file_name, content, result) -> tuple[dict, list[_Row]]:
-    rows = read_rows(file_name, content)
-    headers, positions = None, {}
-    for number, values in rows:
-        if any(v is not None for v in values):
-            headers, positions = _map_header(number, values, result)
-            break
-    if headers is None:
-        raise SpreadsheetRefused(_("The file has no header row."))
-    if result.errors:
-        return headers, []
-    records = []
-    for number, values in rows:
-        if not any(v is not None for v in values):
-            continue
-        if len(records) >= MAX_ROWS:
-            raise SpreadsheetRefused(_("The file has more than %(count)s rows; split it.")
-                                     % {"count": MAX_ROWS})
-        cells = {}
-        for index, key in positions.items():
-            value = values[index] if index < len(values) else None
-            if value is not None and not isinstance(value, str):
-                value = value.isoformat() if hasattr(value, "isoformat") else str(value)
-            column = COLUMNS_BY_KEY[key]
-            if value is None and column.required:
-                result.errors.append(RowError(number, headers[key], _("A value is required.")))
-            elif value is not None and len(value) > column.max_length:
-                result.errors.append(RowError(number, headers[key], _(
-                    "Too long: at most %(limit)s characters.") % {"limit": column.max_length}))
-            cells[key] = value
-        records.append(_Row(number, cells))
-    return headers, records
+def _clean(number, key, header, value, result):
+    """Per-cell checks: text, required, length."""
+    if value is not None and not isinstance(value, str):
+        value = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    column = COLUMNS_BY_KEY[key]
+    if value is None and column.required:
+        result.errors.append(RowError(number, header, _("A value is required.")))
+    elif value is not None and len(value) > column.max_length:
+        result.errors.append(RowError(number, header, _(
+            "Too long: at most %(limit)s characters.") % {"limit": column.max_length}))
+    return value
 
 
-def _map_header(number, values, result) -> tuple[dict, dict]:
-    headers, positions = {}, {}
-    for index, text in enumerate(values):
-        if text is None:
-            continue
-        key = HEADERS.get(norm(text))
-        if key is None:
-            result.errors.append(RowError(number, str(text), _(
-                "Unknown column; the import page lists the column names.")))
-        elif key in headers:
-            result.errors.append(RowError(number, str(text), _("This column appears twice.")))
-        else:
-            headers[key], positions[index] = str(text), key
-    for column in COLUMNS:
-        if column.required and column.key not in headers:
-            result.errors.append(RowError(number, column.header, _("This column is missing.")))
-    return headers, positions
+SPEC = SheetSpec(key_for=lambda text: HEADERS.get(norm(text)),
+                 required=[(c.key, c.header) for c in COLUMNS if c.required],
+                 max_rows=MAX_ROWS, clean=_clean)
 
 
 # --- checking ---------------------------------------------------------------------------------
@@ -277,8 +230,6 @@ def _check(actor, organisation, headers, rows, result) -> None:
         if username:
             target["username"] = username
         row.target = target
-    result.errors.sort(key=lambda e: (e.row or 0, list(headers.values()).index(e.column)
-                                      if e.column in headers.values() else -1))
 
 
 def _changes(row: _Row) -> dict:

@@ -6,6 +6,8 @@
   0 (the default) the header is never read and ``REMOTE_ADDR`` is the answer.
 * ``record_security_event(kind, ...)``: one row in accounts.SecurityEvent and one line in the
   ``itsm.security`` log. Other apps call it for exports and imports.
+* ``security_events_purge(days)``: delete the events older than the retention period (the
+  nightly task and the command of the same name).
 * The django-axes hooks (settings AXES_*): usernames compared without case, the failure limit
   and lockout time read from LOGIN_FAILURE_LIMIT / LOGIN_LOCKOUT_SECONDS at each request (so
   they follow the settings, tests' overrides included), and the lockout answer.
@@ -22,10 +24,20 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
 from accounts.models import SecurityEvent
+from core.clock import now
 
 security_log = logging.getLogger("itsm.security")
 
 Kind = SecurityEvent.Kind
+
+
+def security_events_purge(days: int | None = None) -> int:
+    """Delete security events older than `days` (default SECURITY_EVENT_RETENTION_DAYS);
+    the number deleted."""
+    days = days or settings.SECURITY_EVENT_RETENTION_DAYS
+    deleted, _by_model = SecurityEvent.objects.filter(
+        at__lt=now() - timedelta(days=days)).delete()
+    return deleted
 
 
 def _valid_ip(value: str | None) -> str | None:

@@ -35,3 +35,9 @@ def import_run(job_id: str) -> bool:
 def import_sweep() -> int:
     """Every few minutes: imports whose message was lost or whose worker died."""
     return background.import_sweep()
+
+
+@shared_task(name="assets.tasks.import_jobs_purge")
+def import_jobs_purge() -> int:
+    """Nightly: finished imports past IMPORT_JOB_RETENTION_DAYS."""
+    return background.import_jobs_purge()

@@ -10,7 +10,9 @@ desktop engineer, change priority, add an internal note, pend (waiting for a ven
 as duplicate. Each row goes through the single action's locked service in its own
 transaction, as the API and the queue page do. Target: every action under 5 s for 200
 tickets. Prints the seconds and queries of each action (the median of the runs) as JSON, with
-the machine's load average: the figure means little on a machine busy with other work.
+the machine's load average: the wall time means little on a machine busy with other work, so
+it also prints the CPU seconds the action cost — this process plus its PostgreSQL backend
+(/proc, same host) — which other work on the machine hardly changes.
 
 Notifications are published on commit to Redis (REDIS_URL, default redis://127.0.0.1:6379/0)
 on the queue CELERY_QUEUE (default bench) that nobody consumes.
@@ -53,6 +55,15 @@ def setup() -> None:
         call_command("load_demo", verbosity=0)
 
 
+def _backend_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of the PostgreSQL backend serving this connection."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:  # another host: not measured
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def one_run(count: int) -> dict:
     from django.db import connection
 
@@ -71,16 +82,22 @@ def one_run(count: int) -> dict:
     steps = [("dispatch", {"assignee": engineer}), ("priority", {"priority": 2}),
              ("comment", {"body": "批量备注", "internal": True}),
              ("pend", {"reason": "vendor"}), ("resolve", {"notes": "同一故障，作为重复解决"})]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
     figures = {}
     for action, fields in steps:
         queries = []
         with connection.execute_wrapper(lambda execute, *a: queries.append(1) or execute(*a)):
+            cpu, db_cpu = time.process_time(), _backend_cpu(backend)
             started = time.perf_counter()
             results = tickets_bulk(actor=desk, action=action, ids=ids, fields=fields)
             seconds = time.perf_counter() - started
+            cpu, db_cpu = time.process_time() - cpu, _backend_cpu(backend) - db_cpu
         refused = [r for r in results if not r["ok"]]
         assert not refused, (action, refused[:3])
-        figures[action] = {"seconds": round(seconds, 3), "queries": len(queries)}
+        figures[action] = {"seconds": round(seconds, 3), "queries": len(queries),
+                           "cpu_python": round(cpu, 3), "cpu_postgres": round(db_cpu, 3)}
     return figures
 
 
@@ -94,6 +111,10 @@ def main() -> None:
     summary = {action: {"seconds_median": statistics.median(r[action]["seconds"] for r in runs),
                         "seconds_max": max(r[action]["seconds"] for r in runs),
                         "queries": runs[-1][action]["queries"],
+                        "cpu_python_median": statistics.median(r[action]["cpu_python"]
+                                                               for r in runs),
+                        "cpu_postgres_median": statistics.median(r[action]["cpu_postgres"]
+                                                                 for r in runs),
                         "under_target": max(r[action]["seconds"] for r in runs) < TARGET_SECONDS}
                for action in runs[0]}
     print(json.dumps({"tickets": args.tickets, "runs": args.runs,

@@ -199,6 +199,11 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 PASSWORD_RESET_LIMIT = env_int("PASSWORD_RESET_LIMIT", 5, minimum=1)
 # Security events (accounts.SecurityEvent) older than this are deleted by security_events_purge.
 SECURITY_EVENT_RETENTION_DAYS = env_int("SECURITY_EVENT_RETENTION_DAYS", 365, minimum=1)
+# Finished background imports (assets.ImportJob: the result shown on the import page) and the
+# bulk actions' submission keys (tickets.BulkSubmission: a resent request within this time
+# answers the first results) are deleted by the nightly / hourly purge tasks below.
+IMPORT_JOB_RETENTION_DAYS = env_int("IMPORT_JOB_RETENTION_DAYS", 30, minimum=1)
+BULK_SUBMISSION_RETENTION_HOURS = env_int("BULK_SUBMISSION_RETENTION_HOURS", 24, minimum=1)
 # django-axes counts failed logins in the database (AccessAttempt rows), never in the cache, so
 # logins work with Redis down; the callables keep LOGIN_FAILURE_LIMIT / LOGIN_LOCKOUT_SECONDS and
 # TRUSTED_PROXY_COUNT the only knobs (accounts/security.py).
@@ -367,6 +372,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "EscalationTargetEnum": "tickets.models.EscalationTarget",
+        "QueueColumnEnum": "tickets.queue_columns.COLUMN_KEYS",
         "ResolutionCodeEnum": "tickets.models.ResolutionCode",
         "PendingReasonEnum": "tickets.models.PendingReason",
         "TicketStatusEnum": "tickets.models.Status",
@@ -504,6 +510,22 @@ CELERY_BEAT_SCHEDULE["assets-warranty-notices"] = {
 CELERY_BEAT_SCHEDULE["assets-restock-check"] = {
     "task": "assets.tasks.restock_check_all",
     "schedule": crontab(hour=2, minute=0),
+    "options": {"expires": 3000},
+}
+# Retention: what the settings above keep, and not a day more (deletes in the small hours).
+CELERY_BEAT_SCHEDULE["accounts-security-events-purge"] = {
+    "task": "accounts.tasks.security_events_purge",
+    "schedule": crontab(hour=3, minute=10),
+    "options": {"expires": 3000},
+}
+CELERY_BEAT_SCHEDULE["assets-import-jobs-purge"] = {
+    "task": "assets.tasks.import_jobs_purge",
+    "schedule": crontab(hour=3, minute=20),
+    "options": {"expires": 3000},
+}
+CELERY_BEAT_SCHEDULE["tickets-bulk-submissions-purge"] = {
+    "task": "tickets.tasks.bulk_submissions_purge",
+    "schedule": timedelta(hours=1),
     "options": {"expires": 3000},
 }
 # Surveys and complaints: overdue complaints escalate and campaign reminders go out (V2, V4).

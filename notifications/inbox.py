@@ -11,6 +11,7 @@ import re
 from django.conf import settings
 from django.db import transaction
 
+from core import batch
 from core.clock import now
 from core.errors import InvalidInput
 from notifications.events import EVENT_KINDS, event_kind, is_mandatory
@@ -50,8 +51,11 @@ def channels_for(person, event: str) -> tuple[bool, bool]:
     when the person chose nothing; one query otherwise."""
     if is_mandatory(event):
         return True, True
-    choice = (NotificationPreference.objects.filter(person=person, event=event_kind(event))
-              .values_list("email", "in_app").first())
+    kind = event_kind(event)
+    # A bulk action asks once per person and kind of event (core/batch.py).
+    choice = batch.remember(("notifications.channels", person.pk, kind), lambda: (
+        NotificationPreference.objects.filter(person=person, event=kind)
+        .values_list("email", "in_app").first()))
     return choice or (True, True)
 
 
@@ -67,9 +71,9 @@ def in_app_add(*, recipient, event: str, title: str, url: str = "",
               "url": local_path(url), "created_at": now()}
     if dedupe_key is None:
         return InAppNotification.objects.create(**fields)
-    with transaction.atomic():
-        notification, created = InAppNotification.objects.get_or_create(
-            dedupe_key=f"{dedupe_key}:{recipient.pk}", defaults=fields)
+    # get_or_create takes its own savepoint around the insert (a concurrent twin loses there).
+    notification, created = InAppNotification.objects.get_or_create(
+        dedupe_key=f"{dedupe_key}:{recipient.pk}", defaults=fields)
     return notification if created else None
 
 

@@ -20,6 +20,7 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from core import batch
 from core.clock import now
 from core.mail import AUTOMATIC_MAIL_HEADERS
 from core.publish import publish_quietly
@@ -118,17 +119,35 @@ def _enqueue(dedupe_key: str | None, **fields) -> Notification | None:
     # every retry. One line is what the other channels show as a title, too.
     fields["subject"] = " ".join(fields["subject"].split())[:SUBJECT_MAX_CHARS]
     fields["next_attempt_at"] = now()
-    with transaction.atomic():
-        if dedupe_key is None:
-            notification = Notification.objects.create(**fields)
-        else:
-            # get_or_create retries as a get inside a savepoint when a concurrent insert wins.
-            notification, created = Notification.objects.get_or_create(
-                dedupe_key=dedupe_key, defaults=fields)
-            if not created:
-                return None
+    # No savepoint of its own: a create needs none, and get_or_create takes one around its
+    # insert (a bulk action queues hundreds; every savepoint is two round trips).
+    if dedupe_key is None:
+        notification = Notification.objects.create(**fields)
+    else:
+        # get_or_create retries as a get inside a savepoint when a concurrent insert wins.
+        notification, created = Notification.objects.get_or_create(
+            dedupe_key=dedupe_key, defaults=fields)
+        if not created:
+            return None
+    # In a bulk action: one broker message for every notification the rows queued.
+    if not batch.defer("notifications.publish", notification.pk, _publish_later):
         transaction.on_commit(partial(_publish, notification.pk))
     return notification
+
+
+def _publish_later(notification_ids: list[int]) -> None:
+    transaction.on_commit(partial(_publish_ids, notification_ids))
+
+
+def _publish_ids(notification_ids: list[int]) -> None:
+    """Publish the notifications of a batch that were committed: a row whose savepoint rolled
+    back (a refused row of a bulk action) queued one that no longer exists."""
+    ids = list(Notification.objects.filter(pk__in=notification_ids,
+                                           status=Notification.Status.PENDING)
+               .values_list("pk", flat=True))
+    if ids:
+        publish_quietly("notifications.tasks.deliver_many", (ids,),
+                        fallback="the sweep will deliver them")
 
 
 def notifications_enqueue_many(rows: list[dict]) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from core import batch
 from sla.holidays import build_calendar
 from sla.models import Clock, ClockKind, ServiceCalendar, Target
 
@@ -20,9 +21,12 @@ def calendar_for(service_calendar: ServiceCalendar):
 
 
 def target_for(ticket) -> Target | None:
-    return (Target.objects.select_related("calendar", "contract__calendar")
-            .filter(contract_id=ticket.contract_id, service_type_id=ticket.service_type_id,
-                    priority=ticket.priority).first())
+    # A bulk action reads each (contract, type, priority) target and its calendar once.
+    key = ("sla.target", ticket.contract_id, ticket.service_type_id, ticket.priority)
+    return batch.remember(key, lambda: (
+        Target.objects.select_related("calendar", "contract__calendar")
+        .filter(contract_id=ticket.contract_id, service_type_id=ticket.service_type_id,
+                priority=ticket.priority).first()))
 
 
 def _wanted_kinds(ticket, target: Target) -> list[str]:
@@ -75,6 +79,11 @@ def clock_stop(*, ticket, kind: str, moment: datetime) -> Clock | None:
     clock = _running(ticket, [kind]).first()
     if clock is None:
         return None
+    _stop(clock, moment)
+    return clock
+
+
+def _stop(clock: Clock, moment: datetime) -> None:
     if clock.paused_since is not None:
         _resume_one(clock, moment)
     clock.stopped_at = moment
@@ -83,16 +92,32 @@ def clock_stop(*, ticket, kind: str, moment: datetime) -> Clock | None:
         clock.breached_at = clock.due_at
     clock.next_check_at = None
     clock.save()
-    return clock
 
 
 def clocks_not_needed(*, ticket, moment: datetime, kinds=None) -> None:
     """Stop clocks without a verdict (cancelled ticket, no visit after all)."""
     for clock in _running(ticket, kinds):
-        clock.stopped_at = moment
-        clock.met = None if clock.breached_at is None else False
-        clock.next_check_at = None
-        clock.save()
+        _drop(clock, moment)
+
+
+def _drop(clock: Clock, moment: datetime) -> None:
+    clock.stopped_at = moment
+    clock.met = None if clock.breached_at is None else False
+    clock.next_check_at = None
+    clock.save()
+
+
+def clocks_settle(*, ticket, moment: datetime, stop=(), not_needed=()) -> None:
+    """Several clocks at once with one read (resolving a ticket): those of the kinds in `stop`
+    as clock_stop does (the first running one of each kind), those in `not_needed` as
+    clocks_not_needed does."""
+    stopped = set()
+    for clock in _running(ticket, [*stop, *not_needed]).order_by("pk"):
+        if clock.kind in stop and clock.kind not in stopped:
+            stopped.add(clock.kind)
+            _stop(clock, moment)
+        elif clock.kind in not_needed:
+            _drop(clock, moment)
 
 
 def clocks_pause(*, ticket, moment: datetime) -> None:

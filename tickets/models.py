@@ -381,13 +381,15 @@ class BulkSubmission(models.Model):
 
 class SavedView(models.Model):
     """A saved view of the dispatch queue (issue 15.2): its filters and sort as a query string
-    (checked through TicketFilterSet when saved), under a name unique per owner. Shared with
-    the team of its contract, or personal. The queue has no column choice, so none is kept."""
+    (checked through TicketFilterSet when saved), the columns it shows in their order, under a
+    name unique per owner. Shared with the team of its contract, or personal."""
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                               related_name="saved_views", verbose_name=_("owner"))
     name = models.CharField(_("name"), max_length=60)
     query = models.CharField(_("query"), max_length=500, blank=True)
+    # Keys of tickets/queue_columns.py in the order shown; empty: the default columns.
+    columns = models.JSONField(_("columns"), default=list, blank=True)
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, null=True, blank=True,
                                  related_name="saved_views", verbose_name=_("contract"))
     shared = models.BooleanField(_("shared with the contract team"), default=False)

@@ -2,8 +2,8 @@
 tickets/services/saved_views.py, reads in tickets/selectors_saved_views.py).
 
 Pages: the queue's tab strip lists the views with a count badge; POST-only URLs save the
-current filters (/tickets/queue/views/), rename and delete one, each back to the queue.
-API: ``GET/POST /api/saved-views/`` and ``DELETE /api/saved-views/{id}/``.
+current filters and columns (/tickets/queue/views/), rename and delete one, each back to the
+queue. API: ``GET/POST /api/saved-views/`` and ``DELETE /api/saved-views/{id}/``.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from sla.models import Contract
 from sla.selectors import contracts_visible_to
 from tickets.models import SavedView
 from tickets.permissions import may_see_queue
+from tickets.queue_columns import COLUMN_KEYS
 from tickets.selectors import ID_MAX
 from tickets.selectors_saved_views import saved_view_counts, saved_views_visible_to
 from tickets.services.saved_views import (
@@ -45,7 +46,15 @@ def saved_views_context(request) -> dict:
     for view in views:
         view.count = counts[view.pk]
         view.changeable = may_change_saved_view(user, view)
+        view.link = saved_view_link(view)
     return {"saved_views": views, "saved_view_name_max": NAME_MAX}
+
+
+def saved_view_link(view: SavedView) -> str:
+    """The queue's query string for a view: its filters, then its columns in their order."""
+    data = QueryDict(view.query, mutable=True)
+    data.setlist("columns", view.columns)
+    return data.urlencode()
 
 
 def _back(query: str = ""):
@@ -74,6 +83,9 @@ def save(request):
     if not may_see_queue(request.user):
         raise PermissionDenied
     query = request.POST.get("query", "")
+    # The columns the queue shows now (its `columns` parameters), unless the form sends some.
+    columns = (request.POST.getlist("columns")
+               or QueryDict(query.lstrip("?")[:2000]).getlist("columns"))
     code = request.POST.get("contract", "")
     contract = _contract(request.user, code)
     try:
@@ -81,12 +93,13 @@ def save(request):
             raise InvalidInput(_("Choose one of your contracts."), field="contract")
         view = saved_view_create(actor=request.user, name=request.POST.get("name", ""),
                                  query=query, contract=contract,
-                                 shared=request.POST.get("shared") == "on")
+                                 shared=request.POST.get("shared") == "on",
+                                 columns=columns[:len(COLUMN_KEYS) + 1])
     except ActionRefused as exc:
         messages.error(request, exc.message)
         return _back(query.lstrip("?")[:500])
     messages.success(request, _("View saved: %(name)s.") % {"name": view.name})
-    return _back(view.query)
+    return _back(saved_view_link(view))
 
 
 @login_required
@@ -99,7 +112,7 @@ def rename(request, pk: int):
         messages.error(request, exc.message)
     else:
         messages.success(request, _("View renamed: %(name)s.") % {"name": view.name})
-    return _back(view.query)
+    return _back(saved_view_link(view))
 
 
 @login_required
@@ -110,7 +123,7 @@ def delete(request, pk: int):
         saved_view_delete(actor=request.user, view=view)
     except ActionRefused as exc:
         messages.error(request, exc.message)
-        return _back(view.query)
+        return _back(saved_view_link(view))
     messages.success(request, _("View deleted: %(name)s.") % {"name": view.name})
     return _back()
 
@@ -123,10 +136,15 @@ class SavedViewSerializer(serializers.ModelSerializer):
                                   help_text="The queue's query string, e.g. "
                                             "view=unassigned&priority=P1&sort=sla_due_at.")
     name = serializers.CharField(max_length=200)
+    columns = serializers.ListField(
+        child=serializers.ChoiceField(choices=COLUMN_KEYS), required=False, default=list,
+        max_length=len(COLUMN_KEYS),
+        help_text="The queue's columns in the order shown (number first if left out); empty "
+                  "or absent: the default columns.")
 
     class Meta:
         model = SavedView
-        fields = ["id", "name", "query", "contract", "shared", "owner", "created_at"]
+        fields = ["id", "name", "query", "columns", "contract", "shared", "owner", "created_at"]
         read_only_fields = ["id", "owner", "created_at"]
 
     def __init__(self, *args, **kwargs):
@@ -164,7 +182,8 @@ class SavedViewViewSet(mixins.ListModelMixin, mixins.CreateModelMixin,
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         view = saved_view_create(actor=request.user, name=data["name"], query=data["query"],
-                                 contract=data.get("contract"), shared=data.get("shared", False))
+                                 contract=data.get("contract"), shared=data.get("shared", False),
+                                 columns=data.get("columns") or [])
         return Response(self.get_serializer(view).data, status=status.HTTP_201_CREATED)
 
     def perform_destroy(self, instance):

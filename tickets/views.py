@@ -36,6 +36,7 @@ from tickets.permissions import (
     may_use_canned_replies,
     may_write_internal,
 )
+from tickets.queue_columns import COLUMN_KEYS, column_choices, columns_for
 from tickets.relations import LINK_CHOICES
 from tickets.saved_views import saved_views_context
 from tickets.selectors import (
@@ -226,8 +227,14 @@ def queue(request):
         context["empty_filters"] = queue_filter_labels(filters)
         context["clear_filters_url"] = f"{request.path}?view={filters.view}"
     context["selectable"] = may_act_in_bulk(user)
+    # The columns chosen on the page or by a saved view (issue 15.2); unknown ones are ignored.
+    chosen = request.GET.getlist("columns")[:len(COLUMN_KEYS)]
+    context["columns"] = columns_for(chosen)
     if request.htmx:
         return render(request, "tickets/queue.html#table", context)
+    context["column_choices"] = column_choices(chosen)
+    context["column_keep"] = [(key, value) for key, values in request.GET.lists()
+                              if key not in ("page", "columns") for value in values[:20]]
     if context["selectable"]:  # the bulk bar (issue 15)
         context.update(bulk_context(user, filterset.qs, page))
     context.update(saved_views_context(request))  # saved views with their counts (issue 15.2)

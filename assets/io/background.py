@@ -104,6 +104,16 @@ def import_sweep() -> int:
     return sum(import_run(pk) for pk in stuck.values_list("pk", flat=True))
 
 
+def import_jobs_purge(days: int | None = None) -> int:
+    """Delete finished imports older than `days` (default IMPORT_JOB_RETENTION_DAYS): their
+    result was shown when they ended and the register holds what they wrote. Jobs still
+    queued or running are the sweep's; the number deleted."""
+    days = days or settings.IMPORT_JOB_RETENTION_DAYS
+    deleted, _by_model = ImportJob.objects.filter(
+        state=ImportJob.State.DONE, finished_at__lt=now() - timedelta(days=days)).delete()
+    return deleted
+
+
 def result_data(result: ImportResult) -> dict:
     return {"created": result.created, "updated": result.updated,
             "unchanged": result.unchanged, "dry_run": result.dry_run,

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -28,17 +28,25 @@ from assets.io.columns import (
     SPEC_PREFIXES,
     spec_keys_in_use,
 )
-from assets.io.read import FileRefused, parse_date, read_bytes, read_rows
+from assets.io.read import parse_date, read_bytes
 from assets.io.write import write_export
 from assets.models import Asset, AssetStatus, AssetType, Criticality
 from assets.permissions import may_import
 from core.clock import now
-from core.spreadsheets import RowError, SpreadsheetRefused
+from core.sheet_import import (
+    BATCH,
+    ImportResult,
+    Plan,
+    SheetSpec,
+    fail,
+    import_all_or_nothing,
+    read_sheet,
+)
+from core.spreadsheets import RowError
 
 # Attribute each lookup column sets on Asset.
 ATTRIBUTES = {"asset_type": "asset_type_id", "site": "site_id", "department": "department_id",
               "custodian": "custodian_id"}
-BATCH = 500
 
 
 def norm(text) -> str:
@@ -69,29 +77,6 @@ def choice_labels(choices) -> dict[str, str]:
     return found
 
 
-@dataclass
-class ImportResult:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    dry_run: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def rows(self) -> int:
-        return self.created + self.updated + self.unchanged
-
-
-@dataclass
-class _Record:
-    row: int
-    values: dict  # column key or ("spec", key) → cleaned value (str, date or None)
-
-
 def assets_import(*, actor, contract, file_name: str, data, dry_run: bool = False,
                   progress=None) -> ImportResult:
     """Import a register file into a contract; actor=None is the system (management command).
@@ -99,101 +84,40 @@ def assets_import(*, actor, contract, file_name: str, data, dry_run: bool = Fals
     Returns the counts, or the errors with nothing written. Raises PermissionDenied when the
     actor may not import into this contract. ``progress(stage, rows)`` is called every BATCH
     rows while reading ("read") and checking ("check"), and once before writing ("write").
+    The read / check / all-or-nothing skeleton is core/sheet_import.py's, shared with people.
     """
     progress = progress or (lambda stage, rows: None)
     if actor is not None and not may_import(actor, contract):
         raise PermissionDenied
     result = ImportResult(dry_run=dry_run)
-    try:
-        headers, records = _read(file_name, read_bytes(data), result, progress)
-    except SpreadsheetRefused as exc:
-        result.errors = [RowError(None, "", exc.message)]
-        return result
-    if not records:
-        # Header errors stop the reading; a header alone is an error too.
-        result.errors = result.errors or [RowError(None, "", _("The file has no rows to import."))]
-        return result
-    creates, updates, changed_fields = _plan(contract, headers, records, result, progress)
-    if result.errors:
-        result.errors.sort(key=lambda e: (e.row or 0, _column_order(e.column, headers)))
-        return result
-    result.created, result.updated = len(creates), len(updates)
-    result.unchanged = len(records) - len(creates) - len(updates)
-    if not dry_run and (creates or updates):
-        progress("write", len(records))
-        try:
-            _apply(actor, creates, updates, changed_fields)
-        except IntegrityError:
-            result.created = result.updated = result.unchanged = 0
-            result.errors = [RowError(None, "", _(
-                "The register changed while the file was imported; nothing was imported. "
-                "Please try again."))]
-    return result
+    known_specs = {norm(key): key for key in spec_keys_in_use()}
+    spec = SheetSpec(key_for=lambda text: _header_key(text, known_specs),
+                     required=[(c.key, c.header) for c in COLUMNS if c.required],
+                     max_rows=settings.ASSET_IMPORT_MAX_ROWS, clean=_clean,
+                     check_headers=_check_headers)
 
+    def check(headers, records) -> Plan:
+        creates, updates, changed_fields = _plan(contract, headers, records, result, progress)
+        return Plan(len(creates), len(updates), (creates, updates, changed_fields))
 
-def _column_order(header: str, headers: dict) -> int:
-    for position, text in enumerate(headers.values()):
-        if text == header:
-            return position
-    return -1
+    def write(plan: Plan) -> None:
+        progress("write", result.rows)
+        _apply(actor, *plan.changes)
+
+    return import_all_or_nothing(
+        result, read=lambda: read_sheet(file_name, read_bytes(data), result, spec,
+                                        progress=progress),
+        check=check, write=write,
+        conflict=lambda exc: _("The register changed while the file was imported; nothing "
+                               "was imported. Please try again."))
 
 
 # --- reading and checking each cell -----------------------------------------------------------
 
-def _read(file_name, content, result, progress) -> tuple[dict, list[_Record]]:
-    """headers: column key → header text as written; records: the non-empty data rows."""
-    from django.conf import settings
-
-    rows = read_rows(file_name, content)
-    header_row, positions, headers = None, {}, {}
-    for number, values in rows:
-        if any(v is not None for v in values):
-            header_row = number
-            positions, headers = _map_header(number, values, result)
-            break
-    if header_row is None:
-        raise FileRefused(_("The file has no header row."))
-    if result.errors:
-        return headers, []
-    records = []
-    for number, values in rows:
-        if not any(v is not None for v in values):
-            continue
-        if len(records) >= settings.ASSET_IMPORT_MAX_ROWS:
-            raise FileRefused(_("The file has more than %(count)s rows; split it.")
-                              % {"count": settings.ASSET_IMPORT_MAX_ROWS})
-        cells = {}
-        for index, key in positions.items():
-            value = values[index] if index < len(values) else None
-            cells[key] = _clean(number, key, headers[key], value, result)
-        records.append(_Record(number, cells))
-        if len(records) % BATCH == 0:
-            progress("read", len(records))
-    return headers, records
-
-
-def _map_header(number, values, result) -> tuple[dict, dict]:
-    positions, headers = {}, {}
-    known_specs = {norm(key): key for key in spec_keys_in_use()}
-    for index, text in enumerate(values):
-        if text is None:
-            continue
-        text = str(text)
-        key = _header_key(text, known_specs)
-        if key is None:
-            result.errors.append(RowError(number, text, _(
-                "Unknown column; the import page lists the column names.")))
-        elif key in headers:
-            result.errors.append(RowError(number, text, _("This column appears twice.")))
-        else:
-            positions[index], headers[key] = key, text
-    for column in COLUMNS:
-        if column.required and column.key not in headers:
-            result.errors.append(RowError(number, column.header, _("This column is missing.")))
+def _check_headers(number, headers, result) -> None:
     if "tag" not in headers and "serial" not in headers:
-        result.errors.append(RowError(number, COLUMNS_BY_KEY["tag"].header, _(
-            "The file needs an asset tag or a serial number column to match assets.")))
-    return positions, headers
+        fail(result, number, COLUMNS_BY_KEY["tag"].header, _(
+            "The file needs an asset tag or a serial number column to match assets."))
 
 
 def _header_key(text: str, known_specs: dict[str, str]):
@@ -302,7 +226,7 @@ def _plan(contract, headers, records, result, progress):
     for done, record in enumerate(records, start=1):
         if done % BATCH == 0:
             progress("check", done)
-        values, row = record.values, record.row
+        values, row = record.values, record.number
         target, ok = _resolve(row, values, headers, lookups, result)
         tag, serial = values.get("tag"), values.get("serial")
         asset = lookups.by_tag.get(tag) if tag else None
@@ -310,27 +234,27 @@ def _plan(contract, headers, records, result, progress):
             asset = lookups.by_serial.get(serial)
         for value, seen, key in ((tag, seen_tags, "tag"), (serial, seen_serials, "serial")):
             if value and value in seen:
-                ok = _fail(result, row, headers[key], _(
+                ok = fail(result, row, headers[key], _(
                     "“%(value)s” is also on row %(other)s.") % {"value": value,
                                                                  "other": seen[value]})
             elif value:
                 seen[value] = row
         if not tag and not serial:
-            ok = _fail(result, row, headers.get("tag") or headers.get("serial"), _(
+            ok = fail(result, row, headers.get("tag") or headers.get("serial"), _(
                 "Give an asset tag or a serial number so the row can be matched next time."))
         if tag and tag in lookups.foreign_tags:
-            ok = _fail(result, row, headers["tag"], _(
+            ok = fail(result, row, headers["tag"], _(
                 "Tag “%(value)s” is already used by an asset of another contract.")
                 % {"value": tag})
         if asset is not None:
             if asset.pk in matched:
-                ok = _fail(result, row, headers.get("tag") or headers["serial"], _(
+                ok = fail(result, row, headers.get("tag") or headers["serial"], _(
                     "This row matches the same asset as row %(other)s.")
                     % {"other": matched[asset.pk]})
             matched[asset.pk] = row
         holder = lookups.by_serial.get(serial) if serial else None
         if holder is not None and holder is not asset:
-            ok = _fail(result, row, headers["serial"], _(
+            ok = fail(result, row, headers["serial"], _(
                 "Serial number “%(value)s” is already used by asset %(asset)s.")
                 % {"value": serial, "asset": holder.label})
         if not ok or result.errors:
@@ -343,11 +267,6 @@ def _plan(contract, headers, records, result, progress):
                 updates.append(asset)
                 changed_fields.update(fields)
     return creates, updates, changed_fields
-
-
-def _fail(result, row, column, message) -> bool:
-    result.errors.append(RowError(row, column or "", message))
-    return False
 
 
 def _resolve(row, values, headers, lookups, result) -> tuple[dict, bool]:
@@ -372,7 +291,7 @@ def _resolve(row, values, headers, lookups, result) -> tuple[dict, bool]:
             table, message = problems[key]
             found = table.get(norm(value))
             if found is None:
-                ok = _fail(result, row, headers[key], message % {"value": value})
+                ok = fail(result, row, headers[key], message % {"value": value})
             target[attribute] = found
         elif key == "custodian":
             if value is None:
@@ -380,7 +299,7 @@ def _resolve(row, values, headers, lookups, result) -> tuple[dict, bool]:
                 continue
             found, message = lookups.custodian(value)
             if message:
-                ok = _fail(result, row, headers[key], message % {"value": value})
+                ok = fail(result, row, headers[key], message % {"value": value})
             target[attribute] = found
         elif COLUMNS_BY_KEY[key].kind == "date":
             target[attribute] = value

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.roles import Capability, can
+from core import batch
 from core.clock import now
 from core.errors import ActionRefused, PermissionRefused
 from notifications.services import email_from_template
@@ -93,7 +94,8 @@ def survey_send_for(*, ticket) -> TicketSurvey | None:
         return None
     if TicketSurvey.objects.filter(ticket_id=ticket.pk).exists():
         return None
-    policy = SurveyPolicy.objects.filter(contract_id=ticket.contract_id).first()
+    policy = batch.remember(("surveys.policy", ticket.contract_id), lambda: (
+        SurveyPolicy.objects.filter(contract_id=ticket.contract_id).first()))
     percent = policy.sample_percent if policy else 100
     quiet_days = policy.quiet_days if policy else 0
     if not survey_sampled(ticket=ticket, percent=percent):

@@ -5,7 +5,13 @@ writes a timeline entry (and the field history through simple-history) and queue
 in the same transaction. Views, the API, tasks and commands all call these.
 """
 
-from tickets.services.bulk import BULK_ACTIONS, BULK_MAX, bulk_summary, tickets_bulk
+from tickets.services.bulk import (
+    BULK_ACTIONS,
+    BULK_MAX,
+    bulk_submissions_purge,
+    bulk_summary,
+    tickets_bulk,
+)
 from tickets.services.intake import (
     ticket_create,
     ticket_file_finding,
@@ -35,6 +41,6 @@ __all__ = [
     "ticket_file_finding",
     "ticket_log_call", "ticket_pend", "ticket_reopen", "ticket_resolve", "ticket_resume",
     "ticket_update", "tickets_close_after_silence",
-    "BULK_ACTIONS", "BULK_MAX", "bulk_summary", "tickets_bulk",
+    "BULK_ACTIONS", "BULK_MAX", "bulk_submissions_purge", "bulk_summary", "tickets_bulk",
     "ticket_link", "ticket_merge", "ticket_unlink",
 ]

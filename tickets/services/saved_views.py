@@ -2,8 +2,10 @@
 
 A view keeps the queue's query string, checked here through TicketFilterSet: a parameter the
 queue does not know, or a value it would not take, is refused naming it. The page number is
-not part of a view and is dropped. Shared views belong to a contract the owner sees; the owner
-or that contract's project manager may rename or delete them."""
+not part of a view and is dropped; nor are the columns (`columns` parameters), which a view
+keeps apart, as keys of tickets/queue_columns.py checked here. Shared views belong to a
+contract the owner sees; the owner or that contract's project manager may rename or delete
+them."""
 
 from __future__ import annotations
 
@@ -19,11 +21,12 @@ from sla.selectors import contracts_visible_to
 from tickets.filters import TicketFilterSet
 from tickets.models import SavedView, Ticket
 from tickets.permissions import may_see_queue
+from tickets.queue_columns import COLUMN_KEYS, clean_columns, unknown_columns
 
 NAME_MAX = 60
 QUERY_MAX = 500
-# Not kept in a view: where one was in the list.
-DROPPED = {"page"}
+# Not kept in a view's query: where one was in the list; the columns, kept in their own field.
+DROPPED = {"page", "columns"}
 
 
 def saved_view_query(query: str) -> str:
@@ -51,6 +54,25 @@ def saved_view_query(query: str) -> str:
     return data.urlencode()
 
 
+def saved_view_columns(columns) -> list[str]:
+    """The columns for saving, in the order given (the number column added first if left out;
+    [] for the defaults), or InvalidInput naming an unknown or repeated column."""
+    if columns is None:
+        return []
+    if isinstance(columns, str) or not all(isinstance(c, str) for c in columns):
+        raise InvalidInput(_("Give the columns as a list of names."), field="columns")
+    if len(columns) > len(COLUMN_KEYS):
+        raise InvalidInput(_("At most %(max)s columns.") % {"max": len(COLUMN_KEYS)},
+                           field="columns")
+    unknown = unknown_columns(columns)
+    if unknown:
+        raise InvalidInput(_("Unknown column: %(names)s.") % {"names": ", ".join(unknown)},
+                           field="columns", code="unknown_column")
+    if len(set(columns)) != len(columns):
+        raise InvalidInput(_("A column is given twice."), field="columns")
+    return clean_columns(columns)
+
+
 def _clean_name(name: str) -> str:
     name = (name or "").strip()
     if not name:
@@ -70,11 +92,12 @@ def _name_taken() -> InvalidInput:
 
 
 def saved_view_create(*, actor: User, name: str, query: str, contract: Contract | None = None,
-                      shared: bool = False) -> SavedView:
+                      shared: bool = False, columns: list[str] | None = None) -> SavedView:
     if not may_see_queue(actor):
         raise PermissionRefused(_("Your role has no queue."))
     name = _clean_name(name)
     query = saved_view_query(query)
+    columns = saved_view_columns(columns)
     if contract is not None and not contracts_visible_to(actor).filter(pk=contract.pk).exists():
         raise InvalidInput(_("Choose one of your contracts."), field="contract")
     if shared and contract is None:
@@ -85,7 +108,8 @@ def saved_view_create(*, actor: User, name: str, query: str, contract: Contract 
     try:
         with transaction.atomic():
             return SavedView.objects.create(owner=actor, name=name, query=query,
-                                            contract=contract, shared=shared, created_at=now())
+                                            columns=columns, contract=contract, shared=shared,
+                                            created_at=now())
     except IntegrityError:  # the same name saved twice at once
         raise _name_taken() from None
 

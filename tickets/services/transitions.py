@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import Role
+from core import batch
 from core.clock import now
 from core.errors import ActionRefused, InvalidInput
 from sla import clocks
@@ -84,7 +85,10 @@ def ticket_dispatch(*, actor: User, ticket: Ticket, assignee: User, note: str = 
     """Assign or reassign to an engineer of the contract (dispatching also counts as response)."""
     ticket = _locked(ticket)
     check("dispatch", actor, ticket)
-    if not assignable_engineers(contract=ticket.contract).filter(pk=assignee.pk).exists():
+    on_team = batch.remember(  # a bulk dispatch asks once per contract
+        ("tickets.on_team", ticket.contract_id, assignee.pk),
+        lambda: assignable_engineers(contract=ticket.contract_id).filter(pk=assignee.pk).exists())
+    if not on_team:
         raise ActionRefused(_("%(name)s is not on the team of contract %(code)s.")
                                 % {"name": assignee.display_name, "code": ticket.contract.code})
     if ticket.assignee_id == assignee.pk and ticket.status == Status.DISPATCHED:
@@ -220,10 +224,10 @@ def _resolve(ticket: Ticket, actor: User, code: str, notes: str, time_spent_minu
                                     and ticket.reopen_count == 0)
     ticket.time_spent_minutes += max(0, int(time_spent_minutes))
     _save(ticket, actor, "resolve", moment)
-    clocks.clock_stop(ticket=ticket, kind=ClockKind.RESPONSE, moment=moment)
-    if ticket.arrived_at is None:
-        clocks.clocks_not_needed(ticket=ticket, moment=moment, kinds=[ClockKind.ARRIVAL])
-    clocks.clock_stop(ticket=ticket, kind=ClockKind.RESOLUTION, moment=moment)
+    # Response and resolution reached; no visit needed if nobody came (one read of the clocks).
+    clocks.clocks_settle(ticket=ticket, moment=moment,
+                         stop=[ClockKind.RESPONSE, ClockKind.RESOLUTION],
+                         not_needed=[] if ticket.arrived_at is not None else [ClockKind.ARRIVAL])
     _sync_due(ticket)
     _record(ticket, actor, "resolve", before, ticket.status, moment,
             body=ticket.resolution_notes, detail=code,

@@ -1,12 +1,10 @@
-"""Delete security events older than SECURITY_EVENT_RETENTION_DAYS (or --days)."""
-
-from datetime import timedelta
+"""Delete security events older than SECURITY_EVENT_RETENTION_DAYS (or --days); the beat
+task accounts.tasks.security_events_purge does the same every night."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.utils import timezone
 
-from accounts.models import SecurityEvent
+from accounts.security import security_events_purge
 
 
 class Command(BaseCommand):
@@ -18,6 +16,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, days=None, **options):
         days = days or settings.SECURITY_EVENT_RETENTION_DAYS
-        deleted, _ = SecurityEvent.objects.filter(
-            at__lt=timezone.now() - timedelta(days=days)).delete()
+        deleted = security_events_purge(days)
         self.stdout.write(f"{deleted} security events older than {days} days deleted.")

@@ -1,0 +1,243 @@
+"""The ticket API's serializers: a ticket in lists and in detail (with its SLA clocks), filing,
+editing, the input of each transition, comments and rendered canned replies."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts.api import PersonRefSerializer
+from accounts.models import Site, User
+from accounts.roles import Capability, can
+from accounts.selectors import people_visible_to
+from core.clock import now
+from sla.models import Contract
+from sla.selectors import clock_states, contracts_visible_to
+from tickets import hooks
+from tickets.models import (
+    Category,
+    Channel,
+    EscalationTarget,
+    Kind,
+    PendingReason,
+    Priority,
+    ResolutionCode,
+    ServiceType,
+    Ticket,
+)
+from tickets.workflow import allowed_actions
+
+
+class TicketSerializer(serializers.ModelSerializer):
+    contract = serializers.CharField(source="contract.code")
+    service_type = serializers.CharField(source="service_type.code")
+    category = serializers.PrimaryKeyRelatedField(read_only=True)
+    requester = PersonRefSerializer()
+    assignee = PersonRefSerializer(allow_null=True)
+    logged_by = PersonRefSerializer()
+    actions = serializers.SerializerMethodField(help_text="Transitions the caller may do now.")
+
+    class Meta:
+        model = Ticket
+        fields = ["id", "number", "title", "description", "kind", "channel", "service_type",
+                  "category", "priority", "status", "requester", "logged_by", "assignee",
+                  "contract", "site", "location", "contact_phone", "needs_on_site",
+                  "pending_reason", "escalated_to", "resolution_code", "resolution_notes",
+                  "first_line_resolution", "auto_closed", "reopen_count", "created_at",
+                  "updated_at", "accepted_at", "dispatched_at", "arrived_at", "resolved_at",
+                  "closed_at", "cancelled_at", "asset", "recurring_fault", "actions"]
+
+    def get_actions(self, ticket) -> list[str]:
+        return allowed_actions(self.context["request"].user, ticket)
+
+
+class TicketCreateSerializer(serializers.Serializer):
+    """Fields anyone filing may send; the desk-only ones are refused for others."""
+
+    DESK_ONLY = {"requester", "channel", "priority", "needs_on_site"}
+
+    contract = serializers.SlugRelatedField(slug_field="code", queryset=Contract.objects.none())
+    service_type = serializers.SlugRelatedField(slug_field="code",
+                                                queryset=ServiceType.objects.filter(active=True))
+    category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.filter(active=True),
+                                                  required=False, allow_null=True)
+    kind = serializers.ChoiceField(choices=Kind.choices, default=Kind.FAULT)
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    contact_phone = serializers.CharField(max_length=40, required=False, allow_blank=True,
+                                          default="")
+    site = serializers.PrimaryKeyRelatedField(queryset=Site.objects.none(), required=False,
+                                              allow_null=True)
+    location = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    submission_key = serializers.UUIDField(required=False, allow_null=True, help_text=(
+        "Send the same key again and the first ticket comes back instead of a second one."))
+    requester = serializers.PrimaryKeyRelatedField(queryset=User.objects.none(), required=False)
+    channel = serializers.ChoiceField(choices=Channel.choices, required=False)
+    priority = serializers.ChoiceField(choices=Priority.choices, required=False)
+    needs_on_site = serializers.BooleanField(required=False)
+    asset = serializers.PrimaryKeyRelatedField(
+        queryset=hooks.no_assets(), required=False, allow_null=True,
+        help_text="Id of the asset the fault is on (an asset of the same contract).")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is None:  # schema generation
+            return
+        user = request.user
+        self.fields["asset"].queryset = hooks.assets_reportable_by(user)
+        self.fields["contract"].queryset = contracts_visible_to(user)
+        self.fields["site"].queryset = Site.objects.filter(
+            organisation_id__in=contracts_visible_to(user).values("client_id"))
+        self.fields["requester"].queryset = people_visible_to(user)
+        if not can(user, Capability.LOG_CALLS):
+            for name in self.DESK_ONLY:
+                del self.fields[name]
+
+    def validate(self, data):
+        user = self.context["request"].user
+        if not can(user, Capability.LOG_CALLS):
+            refused = sorted(self.DESK_ONLY & set(self.initial_data))
+            if refused:
+                raise serializers.ValidationError(
+                    {f: [_("Only the service desk sets this.")] for f in refused})
+        return data
+
+
+class TicketUpdateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200, required=False)
+    description = serializers.CharField(required=False, allow_blank=True)
+    contact_phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    location = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    site = serializers.PrimaryKeyRelatedField(queryset=Site.objects.all(), required=False,
+                                              allow_null=True)
+    priority = serializers.ChoiceField(choices=Priority.choices, required=False)
+    service_type = serializers.SlugRelatedField(slug_field="code", required=False,
+                                                queryset=ServiceType.objects.filter(active=True))
+    category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.filter(active=True),
+                                                  required=False, allow_null=True)
+    needs_on_site = serializers.BooleanField(required=False)
+    kind = serializers.ChoiceField(choices=Kind.choices, required=False)
+    asset = serializers.PrimaryKeyRelatedField(queryset=hooks.no_assets(), required=False,
+                                               allow_null=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["asset"].queryset = hooks.assets_reportable_by(request.user)
+
+    def validate(self, data):
+        unknown = sorted(set(self.initial_data) - set(self.fields))
+        if unknown:
+            raise serializers.ValidationError(
+                {f: [_("This field cannot be changed here.")] for f in unknown})
+        return data
+
+
+class TicketNoteSerializer(serializers.Serializer):
+    """Input of the transitions that take only an optional note (accept, check-in, resume,
+    confirm)."""
+
+    note = serializers.CharField(required=False, allow_blank=True, default="",
+                                 help_text="Shown on the ticket's timeline.")
+
+
+class TicketDispatchSerializer(TicketNoteSerializer):
+    assignee = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True),
+        help_text="Id of an engineer on the contract's team.")
+
+
+class TicketPendSerializer(TicketNoteSerializer):
+    reason = serializers.ChoiceField(choices=PendingReason.choices,
+                                     help_text="What the ticket waits for.")
+
+
+class TicketResolveSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=ResolutionCode.choices,
+                                   help_text="How it was resolved.")
+    notes = serializers.CharField(allow_blank=False, help_text="What was done.")
+    time_spent_minutes = serializers.IntegerField(min_value=0, max_value=1440, required=False,
+                                                  default=0)
+    resolve_children = serializers.BooleanField(
+        required=False, default=False,
+        help_text="Also resolve the ticket's open children with the same code and notes.")
+
+
+class TicketEscalateSerializer(serializers.Serializer):
+    target = serializers.ChoiceField(choices=EscalationTarget.choices)
+    note = serializers.CharField(allow_blank=False, help_text="Why the ticket is escalated.")
+    to = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), required=False, allow_null=True,
+        help_text="Second line only: the engineer to take it (default: one of the contract's).")
+
+
+class TicketReopenSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=False, help_text="What is still wrong.")
+
+
+class TicketCancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+# Each transition's input: validates the request and is its schema in the OpenAPI document.
+TRANSITION_INPUT: dict[str, type[serializers.Serializer] | None] = {
+    "accept": TicketNoteSerializer, "claim": None, "dispatch": TicketDispatchSerializer,
+    "check_in": TicketNoteSerializer, "pend": TicketPendSerializer,
+    "resume": TicketNoteSerializer, "resolve": TicketResolveSerializer,
+    "escalate": TicketEscalateSerializer, "confirm": TicketNoteSerializer,
+    "reopen": TicketReopenSerializer, "cancel": TicketCancelSerializer,
+}
+
+
+class CommentSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    kind = serializers.CharField(read_only=True)
+    author = PersonRefSerializer(read_only=True, allow_null=True)
+    body = serializers.CharField(allow_blank=False, max_length=20000)
+    internal = serializers.BooleanField(default=False)
+    time_spent_minutes = serializers.IntegerField(min_value=0, max_value=1440, default=0)
+    created_at = serializers.DateTimeField(read_only=True)
+
+
+class CannedReplyRenderedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    contract = serializers.CharField(allow_null=True)
+    text = serializers.CharField()
+    unknown = serializers.ListField(child=serializers.CharField())
+
+
+
+
+class ClockSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    state = serializers.ChoiceField(choices=["running", "paused", "met", "breached",
+                                             "not_needed"])
+    target_minutes = serializers.IntegerField()
+    due_at = serializers.DateTimeField(allow_null=True)
+    remaining_seconds = serializers.IntegerField(
+        allow_null=True, help_text="Business seconds left; negative when overdue.")
+    paused = serializers.BooleanField()
+    met = serializers.BooleanField(allow_null=True)
+    breached = serializers.BooleanField()
+    provisional = serializers.BooleanField()
+
+
+class TicketDetailSerializer(TicketSerializer):
+    clocks = serializers.SerializerMethodField()
+    survey_url = serializers.SerializerMethodField()
+
+    class Meta(TicketSerializer.Meta):
+        fields = [*TicketSerializer.Meta.fields, "clocks", "survey_url"]
+
+    @extend_schema_field(ClockSerializer(many=True))
+    def get_clocks(self, ticket) -> list[dict]:
+        return ClockSerializer(clock_states(ticket.clocks.all(), at=now()), many=True).data
+
+    def get_survey_url(self, ticket) -> str | None:
+        """The open satisfaction survey's link, for the requester only (surveys app, V1)."""
+        request = self.context.get("request")
+        return hooks.survey_prompt(user=getattr(request, "user", None), ticket=ticket)

@@ -1,0 +1,238 @@
+"""REST API for tickets: list/create, read/limited update, one POST per transition, comments,
+attachments. Same selectors and services as the pages (X4)."""
+
+from __future__ import annotations
+
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, parsers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import MethodNotAllowed, PermissionDenied
+from rest_framework.pagination import CursorPagination
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+
+from core.api import IF_MATCH
+from core.errors import PermissionRefused
+from core.versions import if_match, with_etag
+from tickets import replies
+from tickets.api.attachments import AttachmentSerializer, AttachmentUploadSerializer
+from tickets.api.serializers import (
+    TRANSITION_INPUT,
+    CannedReplyRenderedSerializer,
+    CommentSerializer,
+    TicketCreateSerializer,
+    TicketDetailSerializer,
+    TicketSerializer,
+    TicketUpdateSerializer,
+)
+from tickets.bulk import TicketBulkMixin
+from tickets.filters import TicketFilterSet
+from tickets.permissions import may_edit_ticket, may_file_tickets, may_use_canned_replies
+from tickets.relations import TicketRelationsMixin
+from tickets.selectors import (
+    LIST_RELATED,
+    canned_replies_for,
+    for_list,
+    merged_survivor,
+    ticket_attachments,
+    ticket_timeline,
+    tickets_visible_to,
+)
+from tickets.services import ticket_act, ticket_comment, ticket_create, ticket_update
+
+
+class NewestFirst(CursorPagination):
+    """No COUNT(*) over a million rows: a cursor over the (partial) created_at indexes."""
+
+    ordering = ("-created_at", "-id")
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+
+
+class TicketViewSet(TicketRelationsMixin, TicketBulkMixin,  # links, merge, bulk (issue 15)
+                    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                    mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    """Tickets the caller may see. A ticket outside their scope answers 404 on every verb."""
+
+    serializer_class = TicketSerializer
+    filterset_class = TicketFilterSet
+    pagination_class = NewestFirst
+    search_fields = ["number", "title"]
+    ordering_fields = []
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        tickets = tickets_visible_to(self.request.user)
+        if self.action == "list":
+            return for_list(tickets).select_related("logged_by")
+        return tickets.select_related(*LIST_RELATED, "logged_by")
+
+    def get_serializer_class(self):
+        return TicketDetailSerializer if self.action == "retrieve" else TicketSerializer
+
+    @extend_schema(request=TicketCreateSerializer, responses={201: TicketSerializer})
+    def create(self, request, *args, **kwargs):
+        if not may_file_tickets(request.user):  # 403 before any field error (issue 14.8)
+            raise PermissionRefused(_("Your role may not file tickets."))
+        form = TicketCreateSerializer(data=request.data, context={"request": request})
+        form.is_valid(raise_exception=True)
+        data = dict(form.validated_data)
+        ticket = ticket_create(actor=request.user, **data)
+        # The ticket in hand already has its related rows loaded; no second read needed.
+        return Response(TicketSerializer(ticket, context={"request": request}).data,
+                        status=status.HTTP_201_CREATED)
+
+    def retrieve(self, request, *args, **kwargs):
+        """The ticket, with an ETag: send it back as If-Match on PATCH to refuse a stale edit."""
+        ticket = self.get_object()
+        survivor = merged_survivor(request.user, ticket)
+        if survivor is not None:  # a merged ticket's id leads to the one it lives on in
+            return redirect(reverse("ticket-detail", args=[survivor.pk], request=request))
+        return with_etag(Response(self.get_serializer(ticket).data), ticket)
+
+    @extend_schema(request=TicketUpdateSerializer, responses=TicketSerializer,
+                   parameters=[IF_MATCH])
+    def partial_update(self, request, *args, **kwargs):
+        ticket = self.get_object()
+        if not may_edit_ticket(request.user, ticket):  # 403 before any field error
+            raise PermissionRefused(_("You may not edit this ticket now."))
+        form = TicketUpdateSerializer(data=request.data, partial=True,
+                                      context={"request": request})
+        form.is_valid(raise_exception=True)
+        ticket_update(actor=request.user, ticket=ticket, expected_version=if_match(request),
+                      **form.validated_data)
+        ticket = self.get_queryset().get(pk=ticket.pk)
+        return with_etag(Response(self.get_serializer(ticket).data), ticket)
+
+    def update(self, request, *args, **kwargs):
+        if not kwargs.get("partial"):
+            raise MethodNotAllowed(request.method, detail=_("Use PATCH to change some fields."))
+        return super().update(request, *args, **kwargs)
+
+    def _transition(self, request, name: str):
+        ticket = self.get_object()
+        data = {}
+        form_class = TRANSITION_INPUT[name]
+        if form_class is not None:
+            form = form_class(data=request.data, context={"request": request})
+            form.is_valid(raise_exception=True)
+            data = form.validated_data
+        ticket_act(name, actor=request.user, ticket=ticket, **data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=ticket.pk)).data)
+
+    @extend_schema(request=TRANSITION_INPUT["accept"], responses=TicketSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        return self._transition(request, "accept")
+
+    @extend_schema(request=None, responses=TicketSerializer)
+    @action(detail=True, methods=["post"])
+    def claim(self, request, pk=None):
+        return self._transition(request, "claim")
+
+    @extend_schema(request=TRANSITION_INPUT["dispatch"], responses=TicketSerializer)
+    @action(detail=True, methods=["post"], url_path="dispatch")
+    def dispatch_ticket(self, request, pk=None):  # `dispatch` is APIView's own method
+        return self._transition(request, "dispatch")
+
+    @extend_schema(request=TRANSITION_INPUT["check_in"], responses=TicketSerializer)
+    @action(detail=True, methods=["post"], url_path="check-in")
+    def check_in(self, request, pk=None):
+        return self._transition(request, "check_in")
+
+    @extend_schema(request=TRANSITION_INPUT["pend"], responses=TicketSerializer)
+    @action(detail=True, methods=["post"])
+    def pend(self, request, pk=None):
+        return self._transition(request, "pend")
+
+    @extend_schema(request=TRANSITION_INPUT["resume"], responses=TicketSerializer)
+    @action(detail=True, methods=["post"])
+    def resume(self, request, pk=None):
+        return self._transition(request, "resume")
+
+    @extend_schema(request=TRANSITION_INPUT["resolve"], responses=TicketSerializer)
+    @action(detail=True, methods=["post"])
+    def resolve(self, request, pk=None):
+        return self._transition(request, "resolve")
+
+    @extend_schema(request=TRANSITION_INPUT["confirm"], responses=TicketSerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        return self._transition(request, "confirm")
+
+    @extend_schema(request=TRANSITION_INPUT["reopen"], responses=TicketSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        return self._transition(request, "reopen")
+
+    @extend_schema(request=TRANSITION_INPUT["cancel"], responses=TicketSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        return self._transition(request, "cancel")
+
+    @extend_schema(request=TRANSITION_INPUT["escalate"], responses=TicketSerializer)
+    @action(detail=True, methods=["post"])
+    def escalate(self, request, pk=None):
+        return self._transition(request, "escalate")
+
+    @extend_schema(methods=["GET"], responses=CommentSerializer(many=True))
+    @extend_schema(methods=["POST"], request=CommentSerializer,
+                   responses={201: CommentSerializer})
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filterset_class=None)
+    def comments(self, request, pk=None):
+        """Public replies and, for the service team, internal notes."""
+        ticket = self.get_object()
+        if request.method == "GET":
+            entries = [e for e in ticket_timeline(user=request.user, ticket=ticket)
+                       if e.kind != "event"]
+            return Response(CommentSerializer(entries, many=True).data)
+        form = CommentSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        if form.validated_data["internal"] and request.user.is_client_side:
+            raise PermissionDenied(_("Only the service team writes internal notes."))
+        entry = ticket_comment(actor=request.user, ticket=ticket, **form.validated_data)
+        return Response(CommentSerializer(entry).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(methods=["GET"], responses=AttachmentSerializer(many=True))
+    @extend_schema(methods=["POST"], request={"multipart/form-data": AttachmentUploadSerializer},
+                   responses={201: AttachmentSerializer(many=True)})
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filterset_class=None,
+            parser_classes=[parsers.MultiPartParser, parsers.FormParser])
+    def attachments(self, request, pk=None):
+        ticket = self.get_object()
+        if request.method == "GET":
+            return Response(AttachmentSerializer(ticket_attachments(user=request.user,
+                                                                    ticket=ticket),
+                                                 many=True, context={"request": request}).data)
+        form = AttachmentUploadSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        entry = ticket_comment(actor=request.user, ticket=ticket, body=data["note"],
+                               internal=data["internal"], uploads=[data["file"]])
+        return Response(AttachmentSerializer(entry.ticket.attachments.filter(entry=entry),
+                                             many=True, context={"request": request}).data,
+                        status=status.HTTP_201_CREATED)
+
+
+    # --- canned replies (issue 15.5) ---
+    @extend_schema(responses=CannedReplyRenderedSerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="canned-replies", pagination_class=None,
+            filterset_class=None)
+    def canned_replies(self, request, pk=None):
+        """The canned replies one may use on this ticket, filled in for it; `unknown` lists the
+        `{names}` left as written because they are not placeholders."""
+        ticket = self.get_object()
+        if not may_use_canned_replies(request.user):
+            raise PermissionDenied(_("Only the service team uses canned replies."))
+        rows = []
+        for reply in canned_replies_for(ticket=ticket).select_related("contract"):
+            rendered = replies.render(reply.body, ticket)
+            rows.append({"id": reply.pk, "title": reply.title,
+                         "contract": reply.contract.code if reply.contract_id else None,
+                         "text": rendered.text, "unknown": list(rendered.unknown)})
+        return Response(CannedReplyRenderedSerializer(rows, many=True).data)
