@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0010_saved_views'),
+        ('tickets', '0011_search_bigrams_fts'),
     ]
 
     operations = [
