@@ -516,6 +516,14 @@ CELERY_BEAT_SCHEDULE["surveys-campaign-reminders"] = {
     "schedule": timedelta(hours=6),
     "options": {"expires": 3000},
 }
+# Field service, vendor repairs (f16repair): progress updates due every 3 working days remind
+# the desk, overdue returns escalate to the PM; each exactly once
+# (fieldservice/repair_reminders.py).
+CELERY_BEAT_SCHEDULE["fieldservice-repair-reminders"] = {
+    "task": "fieldservice.tasks.repair_reminders",
+    "schedule": timedelta(hours=1),
+    "options": {"expires": 3000},
+}
 # Per-ticket surveys stay open this many natural days (V1; seed 000).
 SURVEY_VALID_DAYS = env_int("SURVEY_VALID_DAYS", 7, minimum=1)
 # KPI rollup (K1): the frequent job rebuilds the last KPI_REFRESH_DAYS days (covers surveys
