@@ -36,7 +36,7 @@ class Share:
 def loaner_in_time(contract, start: date, end: date) -> Share:
     hours = policy_of(contract).loaner_hours
     row = (VendorRepair.objects
-           .filter(ticket__contract=contract, sent_on__gte=start, sent_on__lte=end,
+           .filter(contract=contract, sent_on__gte=start, sent_on__lte=end,
                    loan__isnull=False)
            .annotate(wait=ExpressionWrapper(F("loan__lent_at") - F("created_at"),
                                             output_field=DurationField()))
@@ -50,7 +50,7 @@ def part_requests_on_time(contract, start: date, end: date) -> Share:
     first, last = day_bounds(start, end)
     moment = now()
     row = (PartRequest.objects
-           .filter(ticket__contract=contract, needed_by__gte=first, needed_by__lt=last)
+           .filter(contract=contract, needed_by__gte=first, needed_by__lt=last)
            .exclude(status=PartRequestStatus.CANCELLED)
            .filter(Q(delivered_at__isnull=False) | Q(needed_by__lt=moment))
            .aggregate(total=Count("pk"), met=Count("pk", filter=Q(

@@ -156,19 +156,23 @@ def field_service_cards(params: DashboardParams) -> list[dict]:
     parts = field_figures.part_requests_on_time(contract, period.start, period.end)
     restock = field_figures.restock_in_time(contract, period.start, period.end)
     hours = field_figures.policy_of(contract).loaner_hours
+    repairs = reverse("fieldservice:repairs") + "?all=1"
+    requests = reverse("fieldservice:part_requests") + "?all=1"
+    # The counts go in the note, not in drill-down links: these cards count repairs, part
+    # requests and restock requests, not tickets (kpi/drilldown.py lists tickets).
     return [
         _card("loaner", _("Loaner devices lent in time"), pct(loaner.rate),
               target=_("within %(hours)s h") % {"hours": hours}, ok=_kept(loaner),
-              url=reverse("fieldservice:repairs") + "?all=1",
-              detail=[_link(_("lent"), loaner.total, reverse("fieldservice:repairs") + "?all=1")]),
+              url=repairs, note=_count_note(loaner)),
         _card("part_requests", _("Parts delivered to site by their deadline"), pct(parts.rate),
-              ok=_kept(parts), url=reverse("fieldservice:part_requests") + "?all=1",
-              detail=[_link(_("due"), parts.total,
-                            reverse("fieldservice:part_requests") + "?all=1")]),
+              ok=_kept(parts), url=requests, note=_count_note(parts)),
         _card("restock", _("Restocked within the lead time"), pct(restock.rate),
-              ok=_kept(restock), url=reverse("assets:restock"),
-              detail=[_link(_("due"), restock.total, reverse("assets:restock"))]),
+              ok=_kept(restock), url=reverse("assets:restock"), note=_count_note(restock)),
     ]
+
+
+def _count_note(share) -> str:
+    return _("%(met)s of %(total)s in time") % {"met": share.met, "total": share.total}
 
 
 def build(params: DashboardParams) -> dict:

@@ -21,6 +21,9 @@ class PartRequestStatus(models.TextChoices):
 class PartRequest(models.Model):
     ticket = models.ForeignKey("tickets.Ticket", on_delete=models.PROTECT,
                                related_name="part_requests", verbose_name=_("ticket"))
+    # The ticket's contract, kept here so the KPI figures never read the tickets table.
+    contract = models.ForeignKey("sla.Contract", on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("contract"))
     visit = models.ForeignKey("fieldservice.Visit", on_delete=models.SET_NULL, null=True,
                               blank=True, related_name="part_requests", verbose_name=_("visit"))
     part = models.ForeignKey("assets.Part", on_delete=models.PROTECT, related_name="requests",
@@ -49,6 +52,7 @@ class PartRequest(models.Model):
         verbose_name_plural = _("part requests")
         ordering = ["needed_by", "pk"]
         indexes = [
+            models.Index(fields=["contract", "needed_by"], name="part_request_contract"),
             # The store's list: open requests, the most urgent first.
             models.Index(fields=["needed_by"], name="part_request_open",
                          condition=Q(status__in=["open", "issued"])),

@@ -64,6 +64,9 @@ class VendorRepair(models.Model):
 
     ticket = models.ForeignKey("tickets.Ticket", on_delete=models.PROTECT,
                                related_name="vendor_repairs", verbose_name=_("ticket"))
+    # The ticket's contract, kept here so the KPI figures never read the tickets table.
+    contract = models.ForeignKey("sla.Contract", on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("contract"))
     asset = models.ForeignKey("assets.Asset", on_delete=models.PROTECT, null=True, blank=True,
                               related_name="vendor_repairs", verbose_name=_("device"))
     vendor = models.CharField(_("vendor"), max_length=100)
@@ -101,6 +104,7 @@ class VendorRepair(models.Model):
         verbose_name_plural = _("vendor repairs")
         ordering = ["-created_at", "-pk"]
         indexes = [
+            models.Index(fields=["contract", "sent_on"], name="repair_contract_sent"),
             # The reminder job: open repairs whose update or return is due.
             models.Index(fields=["progress_due"], name="repair_progress_open",
                          condition=~Q(status="returned")),

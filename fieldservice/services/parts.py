@@ -52,7 +52,8 @@ def part_request_create(*, actor, ticket, part, quantity, visit=None,
     moment = now()
     hours = policy_of(ticket.contract).part_request_hours(ticket.priority)
     return PartRequest.objects.create(
-        ticket=ticket, visit=visit, part=part, quantity=quantity,
+        ticket=ticket, contract_id=ticket.contract_id, visit=visit, part=part,
+        quantity=quantity,
         note=(note or "").strip()[:NOTE_MAX], requested_by=actor, requested_at=moment,
         needed_by=moment + timedelta(hours=hours))
 

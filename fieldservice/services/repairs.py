@@ -104,7 +104,8 @@ def repair_create(*, actor, ticket, vendor: str, in_warranty: bool, sent_on: dat
     contract = ticket.contract
     calendar = calendar_of(contract)
     repair = VendorRepair.objects.create(
-        ticket=ticket, asset_id=ticket.asset_id, vendor=vendor, in_warranty=in_warranty,
+        ticket=ticket, contract_id=ticket.contract_id, asset_id=ticket.asset_id, vendor=vendor,
+        in_warranty=in_warranty,
         rma_number=_text(rma_number, "rma_number", limit=64), fault=_text(fault, "fault"),
         data_backed_up=True, storage_kept=bool(storage_kept), sent_on=sent_on,
         expected_back=expected_back, return_due=repair_dates.return_due(sent_on, calendar),

@@ -30,7 +30,8 @@ def _repair(demo, ticket, created_at, lent_after_hours):
                                due_back=created_at.date() + timedelta(days=14),
                                returned_at=created_at + timedelta(days=3))
     return VendorRepair.objects.create(
-        ticket=ticket, vendor="惠普", in_warranty=True, data_backed_up=True,
+        ticket=ticket, contract=ticket.contract,
+        vendor="惠普", in_warranty=True, data_backed_up=True,
         sent_on=timezone.localdate(created_at), return_due=created_at.date(),
         created_by=demo["desk"], created_at=created_at, loan=loan)
 
@@ -47,7 +48,8 @@ def test_the_loaner_commitment_counts_loans_within_the_contracts_hours(demo, tic
 def test_part_requests_on_time_counts_delivered_and_late_ones(demo, ticket):
     part = Part.objects.get(code="MEM-8G-DDR4")
     moment = now() - timedelta(days=2)
-    common = {"ticket": ticket, "part": part, "quantity": 1, "requested_by": demo["engineer"],
+    common = {"ticket": ticket, "contract": ticket.contract,
+              "part": part, "quantity": 1, "requested_by": demo["engineer"],
               "requested_at": moment - timedelta(hours=4), "needed_by": moment}
     PartRequest.objects.create(**common, status=PartRequestStatus.DELIVERED,
                                delivered_at=moment - timedelta(hours=1))
