@@ -36,6 +36,10 @@ def repairs_of_ticket(*, user, ticket) -> QuerySet[VendorRepair]:
 
 
 def part_requests_visible_to(user) -> QuerySet[PartRequest]:
+    """The provider's staff on the tickets they see; the store is the provider's own business,
+    so the client's people see none (like assets.permissions.may_read_store)."""
+    if not getattr(user, "is_authenticated", False) or user.is_client_side:
+        return PartRequest.objects.none()
     return PartRequest.objects.filter(ticket__in=tickets_visible_to(user))
 
 
