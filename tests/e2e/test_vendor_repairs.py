@@ -41,3 +41,24 @@ def test_desk_sends_a_device_from_the_ticket_page_and_prints_the_form(page, demo
     # Back on the ticket, the repair is listed in its panel.
     page.goto(f"{demo_site}/tickets/{number}/")
     assert "惠普" in page.locator("[data-testid=ticket-repairs]").inner_text()
+
+
+def test_the_repair_and_part_request_pages_pass_axe(page, demo_site):
+    from tests.e2e.test_accessibility import run_axe
+    from tickets.models import Ticket
+
+    number = Ticket.objects.get(title="三楼财务部打印机频繁卡纸").number
+    log_in(page, demo_site, "desk")
+    page.goto(f"{demo_site}/tickets/{number}/part-requests/new/")
+    page.select_option("#id_part", label="MEM-8G-DDR4 8 GB DDR4 内存条")
+    page.click("[data-testid=part-request-new] button[type=submit]")
+    page.wait_for_selector("[data-testid=ticket-repairs]")
+    failures = {}
+    for path in (f"/tickets/{number}/repairs/new/", f"/tickets/{number}/part-requests/new/",
+                 "/repairs/", "/part-requests/"):
+        page.goto(f"{demo_site}{path}")
+        page.wait_for_load_state("networkidle")
+        violations = run_axe(page)
+        if violations:
+            failures[path] = violations
+    assert not failures, failures
