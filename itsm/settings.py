@@ -376,6 +376,9 @@ SPECTACULAR_SETTINGS = {
         "TicketChannelEnum": "tickets.models.Channel",
         "ComplaintChannelEnum": "surveys.models.complaints.Complaint.Channel",
         "TicketLinkKindEnum": "tickets.selectors.LINK_KIND_NAMES",
+        # field service: vendor repairs and part requests (f16repair)
+        "VendorRepairStatusEnum": "fieldservice.models.repairs.RepairStatus",
+        "PartRequestStatusEnum": "fieldservice.models.parts.PartRequestStatus",
     },
 }
 

@@ -41,7 +41,7 @@ class PartRequestCreateSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
-class IssueSerializer(serializers.Serializer):
+class PartIssueSerializer(serializers.Serializer):
     location = serializers.IntegerField(help_text="The store (stock location) to issue from.")
 
 
@@ -77,10 +77,10 @@ class PartRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         return Response(self.get_serializer(self.get_queryset().get(pk=created.pk)).data,
                         status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=IssueSerializer, responses=PartRequestSerializer)
+    @extend_schema(request=PartIssueSerializer, responses=PartRequestSerializer)
     @action(detail=True, methods=["post"])
     def issue(self, request, pk=None):
-        form = IssueSerializer(data=request.data)
+        form = PartIssueSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         part_request = self.get_object()
         location = StockLocation.objects.filter(

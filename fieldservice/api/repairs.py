@@ -70,21 +70,21 @@ class RepairCreateSerializer(serializers.Serializer):
     expected_back = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class QuoteSerializer(serializers.Serializer):
+class RepairQuoteSerializer(serializers.Serializer):
     amount = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0)
     text = serializers.CharField(max_length=4000)
 
 
-class UpdateSerializer(serializers.Serializer):
+class RepairProgressSerializer(serializers.Serializer):
     body = serializers.CharField(max_length=4000)
 
 
-class LendSerializer(serializers.Serializer):
+class RepairLendSerializer(serializers.Serializer):
     asset = serializers.IntegerField(help_text="The spare device's id.")
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
-class ReturnSerializer(serializers.Serializer):
+class RepairReturnSerializer(serializers.Serializer):
     returned_on = serializers.DateField(required=False, allow_null=True, default=None)
     note = serializers.CharField(max_length=4000, required=False, allow_blank=True,
                                  default="")
@@ -144,10 +144,10 @@ class VendorRepairViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         form.is_valid(raise_exception=True)
         return form.validated_data
 
-    @extend_schema(request=QuoteSerializer, responses=RepairDetailSerializer)
+    @extend_schema(request=RepairQuoteSerializer, responses=RepairDetailSerializer)
     @action(detail=True, methods=["post"])
     def quote(self, request, pk=None):
-        data = self._input(request, QuoteSerializer)
+        data = self._input(request, RepairQuoteSerializer)
         return self._answer(request, svc.repair_quote(actor=request.user,
                                                       repair=self.get_object(), **data))
 
@@ -163,28 +163,28 @@ class VendorRepairViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         return self._answer(request, svc.repair_decline(actor=request.user,
                                                         repair=self.get_object()))
 
-    @extend_schema(request=UpdateSerializer, responses=RepairDetailSerializer)
+    @extend_schema(request=RepairProgressSerializer, responses=RepairDetailSerializer)
     @action(detail=True, methods=["post"])
     def progress(self, request, pk=None):
-        data = self._input(request, UpdateSerializer)
+        data = self._input(request, RepairProgressSerializer)
         repair = self.get_object()
         svc.repair_update(actor=request.user, repair=repair, **data)
         return self._answer(request, repair)
 
-    @extend_schema(request=LendSerializer, responses=RepairDetailSerializer)
+    @extend_schema(request=RepairLendSerializer, responses=RepairDetailSerializer)
     @action(detail=True, methods=["post"])
     def lend(self, request, pk=None):
-        data = self._input(request, LendSerializer)
+        data = self._input(request, RepairLendSerializer)
         repair = self.get_object()
         asset = Asset.objects.filter(pk=data["asset"],
                                      contract_id=repair.ticket.contract_id).first()
         return self._answer(request, svc.repair_lend(actor=request.user, repair=repair,
                                                      asset=asset, note=data["note"]))
 
-    @extend_schema(request=ReturnSerializer, responses=RepairDetailSerializer)
+    @extend_schema(request=RepairReturnSerializer, responses=RepairDetailSerializer)
     @action(detail=True, methods=["post"], url_path="return")
     def return_device(self, request, pk=None):
-        data = self._input(request, ReturnSerializer)
+        data = self._input(request, RepairReturnSerializer)
         return self._answer(request, svc.repair_return(actor=request.user,
                                                        repair=self.get_object(), **data))
 
