@@ -31,8 +31,14 @@ def repair_get(*, user, pk: int) -> VendorRepair:
             .prefetch_related("updates__author").get(pk=pk))
 
 
-def repairs_of_ticket(*, user, ticket) -> QuerySet[VendorRepair]:
-    return repairs_visible_to(user).filter(ticket=ticket).select_related("asset")
+def ticket_panel_rows(*, user, ticket) -> tuple[list[VendorRepair], list[PartRequest]]:
+    """The ticket page's repairs and part requests. The page already scoped the ticket
+    (tickets.selectors.ticket_get), so this is one query, two for the provider's staff."""
+    repairs = list(VendorRepair.objects.filter(ticket=ticket).order_by("-created_at", "-pk"))
+    if not getattr(user, "is_authenticated", False) or user.is_client_side:
+        return repairs, []
+    return repairs, list(PartRequest.objects.filter(ticket=ticket).select_related("part")
+                         .order_by("needed_by", "pk"))
 
 
 def part_requests_visible_to(user) -> QuerySet[PartRequest]:

@@ -142,8 +142,7 @@ def repair_print(request, pk: int):
 
 def ticket_panel(*, request, ticket) -> str:
     """The ticket page's vendor repair and part request panel (tickets.hooks.repairs_panel)."""
-    repairs = list(sel.repairs_of_ticket(user=request.user, ticket=ticket))
-    part_requests = list(sel.part_request_list(user=request.user).filter(ticket=ticket))
+    repairs, part_requests = sel.ticket_panel_rows(user=request.user, ticket=ticket)
     may_act = is_desk(request.user) and ticket.status in OPEN_STATUSES
     if not repairs and not part_requests and not may_act:
         return ""
