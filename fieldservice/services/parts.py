@@ -6,9 +6,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from accounts.roles import Capability, can
 from assets.services.store import stock_issue
 from core.clock import now
@@ -16,6 +19,8 @@ from core.errors import ActionRefused, InvalidInput, PermissionRefused
 from fieldservice.models import PartRequest, PartRequestStatus
 from fieldservice.repair_workflow import is_desk
 from fieldservice.services.repairs import policy_of
+from notifications.services import email_from_template
+from sla.models import ContractMember
 from tickets.models import OPEN_STATUSES
 from tickets.selectors import tickets_visible_to
 
@@ -51,11 +56,26 @@ def part_request_create(*, actor, ticket, part, quantity, visit=None,
         raise InvalidInput(_("The visit belongs to another ticket."), field="visit")
     moment = now()
     hours = policy_of(ticket.contract).part_request_hours(ticket.priority)
-    return PartRequest.objects.create(
+    request = PartRequest.objects.create(
         ticket=ticket, contract_id=ticket.contract_id, visit=visit, part=part,
         quantity=quantity,
         note=(note or "").strip()[:NOTE_MAX], requested_by=actor, requested_at=moment,
         needed_by=moment + timedelta(hours=hours))
+    _tell_the_store(request)
+    return request
+
+
+def _tell_the_store(request: PartRequest) -> None:
+    """The contract's service desk runs the store: each hears at once (the deadline may be
+    hours away), through the outbox in this transaction."""
+    url = settings.SITE_URL + reverse("fieldservice:part_requests")
+    for person in User.objects.filter(
+            contract_memberships__contract_id=request.contract_id, is_active=True,
+            contract_memberships__duty=ContractMember.Duty.AGENT).distinct():
+        email_from_template(recipient=person, event="parts.request",
+                            template="fieldservice/email/part_request.txt",
+                            dedupe_key=f"parts.request:{request.pk}:{person.pk}",
+                            context={"item": request, "ticket": request.ticket, "url": url})
 
 
 @transaction.atomic

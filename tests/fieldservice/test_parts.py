@@ -39,6 +39,16 @@ def test_the_part_is_needed_by_now_plus_the_contracts_hours(s, api, priority, ho
         assert item.needed_by == now() + timedelta(hours=hours)
 
 
+def test_the_store_hears_of_a_request_at_once(s, api):
+    from notifications.models import Notification  # local: only this test reads the outbox
+
+    assert _ask(api, s).status_code == 201
+    mails = Notification.objects.filter(event="parts.request", recipient=s["desk"],
+                                        channel=Notification.Channel.EMAIL)
+    assert mails.count() == 1 and "MEM-8G-DDR4" in mails.get().subject
+    assert "/part-requests/" in mails.get().body
+
+
 def test_the_contracts_policy_sets_the_hours(s, api):
     RepairPolicy.objects.create(contract=s["ticket"].contract, part_hours_p1=2)
     Ticket.objects.filter(pk=s["ticket"].pk).update(priority=1)
