@@ -61,7 +61,8 @@ def _send(repair: VendorRepair, recipient, event: str, template: str, **context)
 def _open_repairs():
     return (VendorRepair.objects.exclude(status=RepairStatus.RETURNED)
             .select_for_update(skip_locked=True, of=("self",))
-            .select_related("ticket__contract__calendar", "ticket__contract__project_manager")
+            .select_related("ticket__contract__calendar", "ticket__contract__project_manager",
+                            "ticket__contract__repair_policy")
             .order_by("pk"))
 
 
