@@ -8,3 +8,11 @@ class FieldServiceConfig(AppConfig):
 
     name = "fieldservice"
     verbose_name = _("Field service")
+
+    def ready(self) -> None:
+        # Hooks the lower apps declare (core/hooks.py); each sub-domain provides its own.
+        # vendor repairs and parts to site (f16repair)
+        from fieldservice.views.repairs import ticket_panel  # ready(): app wiring
+        from tickets import hooks  # ready(): app wiring
+
+        hooks.repairs_panel.provide(ticket_panel)

@@ -1,4 +1,23 @@
 """Pages of field service (visits, service reports, vendor repairs, part requests)."""
 
+from django.urls import path
+
+# vendor repairs and parts to site (f16repair)
+from fieldservice.views import parts as part_views
+from fieldservice.views import repairs as repair_views
+
 app_name = "fieldservice"
-urlpatterns: list = []
+urlpatterns: list = [
+    # f16repair
+    path("repairs/", repair_views.repair_list, name="repairs"),
+    path("repairs/<int:pk>/", repair_views.repair_detail, name="repair"),
+    path("repairs/<int:pk>/print/", repair_views.repair_print, name="repair_print"),
+    path("repairs/<int:pk>/<str:action>/", repair_views.repair_action, name="repair_action"),
+    path("tickets/<str:number>/repairs/new/", repair_views.repair_new, name="repair_new"),
+    path("part-requests/", part_views.part_request_list, name="part_requests"),
+    path("part-requests/<int:pk>/print/", part_views.part_request_print, name="part_request_print"),
+    path("part-requests/<int:pk>/<str:action>/", part_views.part_request_action,
+         name="part_request_action"),
+    path("tickets/<str:number>/part-requests/new/", part_views.part_request_new,
+         name="part_request_new"),
+]

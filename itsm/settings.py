@@ -383,6 +383,9 @@ SPECTACULAR_SETTINGS = {
         "TicketChannelEnum": "tickets.models.Channel",
         "ComplaintChannelEnum": "surveys.models.complaints.Complaint.Channel",
         "TicketLinkKindEnum": "tickets.selectors.LINK_KIND_NAMES",
+        # field service: vendor repairs and part requests (f16repair)
+        "VendorRepairStatusEnum": "fieldservice.models.repairs.RepairStatus",
+        "PartRequestStatusEnum": "fieldservice.models.parts.PartRequestStatus",
     },
 }
 
@@ -537,6 +540,14 @@ CELERY_BEAT_SCHEDULE["surveys-complaints-escalate"] = {
 CELERY_BEAT_SCHEDULE["surveys-campaign-reminders"] = {
     "task": "surveys.tasks.campaign_reminders",
     "schedule": timedelta(hours=6),
+    "options": {"expires": 3000},
+}
+# Field service, vendor repairs (f16repair): progress updates due every 3 working days remind
+# the desk, overdue returns escalate to the PM; each exactly once
+# (fieldservice/repair_reminders.py).
+CELERY_BEAT_SCHEDULE["fieldservice-repair-reminders"] = {
+    "task": "fieldservice.tasks.repair_reminders",
+    "schedule": timedelta(hours=1),
     "options": {"expires": 3000},
 }
 # Per-ticket surveys stay open this many natural days (V1; seed 000).

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from core.periods import quarter_of, quarters_covering, today
+from fieldservice import figures as field_figures  # f16repair: loaners, parts, restock
 from kpi import figures
 from kpi.forms.dashboard import DashboardForm, DashboardParams
 from kpi.models import DailyRollup
@@ -141,6 +142,39 @@ def _link(label, value, url):
     return {"label": label, "value": value, "url": url}
 
 
+# field service: loaners, part requests to site, restock (f16repair) ----------------------------
+def _kept(share) -> bool | None:
+    """A commitment is kept when every case in the period met it."""
+    return None if not share.total else share.met == share.total
+
+
+def field_service_cards(params: DashboardParams) -> list[dict]:
+    """The 24 h loaner commitment (seed 003), part requests delivered by their deadline and
+    restock within the lead time (3 days by default), beside the ticket figures."""
+    contract, period = params.contract, params.period
+    loaner = field_figures.loaner_in_time(contract, period.start, period.end)
+    parts = field_figures.part_requests_on_time(contract, period.start, period.end)
+    restock = field_figures.restock_in_time(contract, period.start, period.end)
+    hours = field_figures.policy_of(contract).loaner_hours
+    repairs = reverse("fieldservice:repairs") + "?all=1"
+    requests = reverse("fieldservice:part_requests") + "?all=1"
+    # The counts go in the note, not in drill-down links: these cards count repairs, part
+    # requests and restock requests, not tickets (kpi/drilldown.py lists tickets).
+    return [
+        _card("loaner", _("Loaner devices lent in time"), pct(loaner.rate),
+              target=_("within %(hours)s h") % {"hours": hours}, ok=_kept(loaner),
+              url=repairs, note=_count_note(loaner)),
+        _card("part_requests", _("Parts delivered to site by their deadline"), pct(parts.rate),
+              ok=_kept(parts), url=requests, note=_count_note(parts)),
+        _card("restock", _("Restocked within the lead time"), pct(restock.rate),
+              ok=_kept(restock), url=reverse("assets:restock"), note=_count_note(restock)),
+    ]
+
+
+def _count_note(share) -> str:
+    return _("%(met)s of %(total)s in time") % {"met": share.met, "total": share.total}
+
+
 def build(params: DashboardParams) -> dict:
     """The dashboard's context: cards, tables and chart data."""
     scope = scope_of(params)
@@ -228,6 +262,7 @@ def build(params: DashboardParams) -> dict:
                        url=drill_url(params, "opened")))
     cards.append(_card("resolved", _("Tickets resolved"), t["tickets_resolved"],
                        url=drill_url(params, "resolved")))
+    cards += field_service_cards(params)  # f16repair
 
     backlog_day = min(period.end, current)
     at_end = figures.backlog(scope, backlog_day)

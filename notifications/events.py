@@ -46,6 +46,11 @@ EVENT_KINDS: tuple[EventKind, ...] = (
     EventKind("kpi.scorecard_below_standard", _("A scorecard below standard")),
     EventKind("asset.warranty", _("Warranties ending soon")),
     EventKind("store.restock", _("Spare parts to restock")),
+    # field service: vendor repairs and parts to site (f16repair)
+    EventKind("repair.progress", _("Progress of a device sent for repair")),
+    EventKind("repair.reminder", _("A repair progress update is due")),
+    EventKind("repair.overdue", _("A repair is overdue"), mandatory=True),
+    EventKind("parts.request", _("A part is requested to site")),
 )
 
 MANDATORY_EVENTS = frozenset(kind.event for kind in EVENT_KINDS if kind.mandatory)

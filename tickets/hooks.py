@@ -23,3 +23,7 @@ ticket_page_context = Hook("tickets.ticket_page_context", lambda *, user, ticket
 # requester.
 survey_prompt = Hook("tickets.survey_prompt",
                      lambda *, user, ticket, absolute=True: None)
+# field service, vendor repairs and parts to site (f16repair)
+# repairs_panel(request=, ticket=) -> str: the ticket page's panel of vendor repairs (送修) and
+# part requests with their buttons (rendered HTML, "" when there is nothing to show).
+repairs_panel = Hook("tickets.repairs_panel", lambda *, request, ticket: "")

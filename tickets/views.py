@@ -267,6 +267,8 @@ def detail(request, number: str):
     return render(request, "tickets/detail.html", {
         **hooks.ticket_page_context(user=request.user, ticket=ticket),
         "found_on": found_on,
+        # field service: vendor repairs and parts to site (f16repair)
+        "repairs_panel": hooks.repairs_panel(request=request, ticket=ticket),
         "ticket": ticket,
         "clocks": clock_states(ticket.clocks.all(), at=now()),
         "timeline": ticket_timeline(user=request.user, ticket=ticket),

@@ -1,0 +1,13 @@
+"""Celery entry points for field service: thin wrappers over the services."""
+
+from celery import shared_task
+
+# vendor repairs (f16repair)
+from fieldservice.repair_reminders import repair_reminders_run
+
+
+@shared_task(name="fieldservice.tasks.repair_reminders")
+def repair_reminders() -> int:
+    """Hourly: progress updates due (the desk) and overdue returns (the project manager)."""
+    reminded, escalated = repair_reminders_run()
+    return reminded + escalated
