@@ -23,3 +23,7 @@ ticket_page_context = Hook("tickets.ticket_page_context", lambda *, user, ticket
 # requester.
 survey_prompt = Hook("tickets.survey_prompt",
                      lambda *, user, ticket, absolute=True: None)
+# mail_thread(ticket) -> dict: how e-mail about the ticket threads (mailin provides it): the
+# subject tag with the reply token, the Reply-To address and the thread's Message-ID, under the
+# keys subject_tag, reply_to and thread_id. Without mailin, no tag and no thread headers.
+mail_thread = Hook("tickets.mail_thread", lambda ticket: {})

@@ -1,0 +1,160 @@
+"""Polling the mailboxes over IMAP (issue 17.1): every minute, each mailbox by one poller at a
+time (a lease on its row), each message processed once and then moved to the processed folder.
+
+Order matters: the message is filed and committed first (mail_process), moved second. A crash
+in between leaves a filed message in the folder; the next poll finds its row and reports a
+duplicate, and moves it then. Moving first would lose the mail if the filing then failed.
+"""
+
+from __future__ import annotations
+
+import imaplib
+import logging
+import re
+import ssl
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Q
+
+from core.clock import now
+from mailin.models import Mailbox
+from mailin.services.intake import mail_process
+
+logger = logging.getLogger(__name__)
+FETCH_BATCH = 50
+_UID = re.compile(rb"UID (\d+)")
+
+
+class PollError(Exception):
+    """The IMAP server refused a command (login, select, fetch, move)."""
+
+
+@dataclass
+class PollResult:
+    mailbox: Mailbox
+    seen: int = 0
+    outcomes: dict = field(default_factory=dict)
+    error: str = ""
+    skipped: bool = False
+
+
+def mailboxes_poll() -> list[PollResult]:
+    """The beat job: every active mailbox with an IMAP host."""
+    boxes = Mailbox.objects.filter(active=True).exclude(host="").select_related(
+        "contract", "service_type")
+    return [mailbox_poll(mailbox) for mailbox in boxes]
+
+
+def _take_lease(mailbox: Mailbox) -> bool:
+    moment = now()
+    until = moment + timedelta(seconds=settings.MAILIN_LEASE_SECONDS)
+    free = Q(lease_until__isnull=True) | Q(lease_until__lt=moment)
+    if not Mailbox.objects.filter(Q(pk=mailbox.pk) & free).update(lease_until=until):
+        return False
+    mailbox.lease_until = until
+    return True
+
+
+def _extend_lease(mailbox: Mailbox) -> None:
+    until = now() + timedelta(seconds=settings.MAILIN_LEASE_SECONDS)
+    Mailbox.objects.filter(pk=mailbox.pk).update(lease_until=until)
+
+
+def mailbox_poll(mailbox: Mailbox) -> PollResult:
+    """Fetch and process every message in the mailbox's folder. Returns at once, skipped, when
+    another poller holds the mailbox's lease."""
+    result = PollResult(mailbox)
+    if not _take_lease(mailbox):
+        result.skipped = True
+        return result
+    started = now()
+    try:
+        with connect(mailbox) as imap:
+            _poll(imap, mailbox, result)
+    except (imaplib.IMAP4.error, PollError, OSError, ssl.SSLError) as exc:
+        result.error = f"{type(exc).__name__}: {exc}"[:2000]
+        logger.warning("Mailbox %s: poll failed: %s", mailbox, result.error)
+    fields = {"lease_until": None, "last_poll_at": started, "last_error": result.error}
+    if not result.error:
+        fields["last_success_at"] = started
+    Mailbox.objects.filter(pk=mailbox.pk).update(**fields)
+    return result
+
+
+def connect(mailbox: Mailbox) -> imaplib.IMAP4:
+    timeout = settings.MAILIN_IMAP_TIMEOUT
+    if mailbox.use_tls:
+        context = ssl.create_default_context(cafile=settings.MAILIN_IMAP_CA_FILE or None)
+        imap = imaplib.IMAP4_SSL(mailbox.host, mailbox.port, ssl_context=context,
+                                 timeout=timeout)
+    else:
+        imap = imaplib.IMAP4(mailbox.host, mailbox.port, timeout=timeout)
+    try:
+        imap.login(mailbox.username, mailbox.secret())
+    except Exception:
+        imap.shutdown()
+        raise
+    return imap
+
+
+def _quoted(folder: str) -> str:
+    return '"' + folder.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _check(reply, what: str):
+    status, data = reply
+    if status != "OK":
+        raise PollError(f"{what}: {data!r}")
+    return data
+
+
+def _poll(imap: imaplib.IMAP4, mailbox: Mailbox, result: PollResult) -> None:
+    _check(imap.select(_quoted(mailbox.folder)), f"select {mailbox.folder}")
+    data = _check(imap.uid("SEARCH", None, "UNDELETED"), "search")
+    uids = data[0].split() if data and data[0] else []
+    if not uids:
+        return
+    imap.create(_quoted(mailbox.processed_folder))  # "already exists" is fine
+    for start in range(0, len(uids), FETCH_BATCH):
+        batch = uids[start:start + FETCH_BATCH]
+        done = []
+        for uid, raw in _fetch(imap, batch):
+            result.seen += 1
+            try:
+                outcome = mail_process(mailbox=mailbox, raw=raw)
+            except Exception:  # a bug on one message must not stop the others; it stays
+                logger.exception("Mailbox %s: message UID %s failed", mailbox, uid.decode())
+                result.error = f"message UID {uid.decode()} could not be processed"
+                continue
+            key = outcome.state if outcome.state != "duplicate" else "duplicate"
+            result.outcomes[key] = result.outcomes.get(key, 0) + 1
+            done.append(uid)
+        if done:
+            _move(imap, done, mailbox.processed_folder)
+        _extend_lease(mailbox)
+
+
+def _fetch(imap: imaplib.IMAP4, uids: list[bytes]):
+    data = _check(imap.uid("FETCH", b",".join(uids).decode(), "(UID BODY.PEEK[])"), "fetch")
+    for item in data:
+        if isinstance(item, tuple) and len(item) == 2:
+            match = _UID.search(item[0])
+            if match:
+                yield match.group(1), item[1]
+
+
+def _move(imap: imaplib.IMAP4, uids: list[bytes], folder: str) -> None:
+    """Moved after commit (mail_process committed each message): MOVE where the server has it
+    (RFC 6851), else copy, flag deleted and expunge."""
+    message_set = b",".join(uids).decode()
+    if "MOVE" in imap.capabilities:
+        _check(imap.uid("MOVE", message_set, _quoted(folder)), "move")
+        return
+    _check(imap.uid("COPY", message_set, _quoted(folder)), "copy")
+    _check(imap.uid("STORE", message_set, "+FLAGS.SILENT", r"(\Deleted)"), "store")
+    if "UIDPLUS" in imap.capabilities:
+        _check(imap.uid("EXPUNGE", message_set), "expunge")
+    else:
+        _check(imap.expunge(), "expunge")
