@@ -93,6 +93,9 @@ def connect(mailbox: Mailbox) -> imaplib.IMAP4:
         imap = imaplib.IMAP4(mailbox.host, mailbox.port, timeout=timeout)
     try:
         imap.login(mailbox.username, mailbox.secret())
+        # The capabilities after login (MOVE, UIDPLUS) are not those of the greeting.
+        data = _check(imap.capability(), "capability")
+        imap.capabilities = tuple(data[-1].decode().upper().split())
     except Exception:
         imap.shutdown()
         raise
