@@ -68,6 +68,7 @@ def merged(ticket, survivor) -> None:
 
 
 def mail_received(ticket) -> None:
-    """A mail became a ticket: the requester learns its number (once; never for auto-replies,
-    which the mail channel drops before filing anything)."""
-    _send("received", ticket, ticket.requester, dedupe_key=f"ticket.received:{ticket.pk}")
+    """A mail became a ticket: the requester learns its number (never for auto-replies, which
+    the mail channel drops before filing anything). No dedupe key: a ticket is filed from a
+    mail once (the mail channel's claim), and the key's look-ups would cost four queries."""
+    _send("received", ticket, ticket.requester)

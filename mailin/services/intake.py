@@ -110,8 +110,7 @@ def _decide(mailbox, message, parsed, raw, too_large) -> Outcome:
         if person is None:
             return Outcome(State.CONTRIBUTION, ticket=ticket)
         try:
-            with transaction.atomic():
-                _add_reply(ticket, person, parsed, raw)
+            _add_reply(ticket, person, parsed, raw)  # refuses (if at all) before writing
             return Outcome(State.REPLY, ticket=ticket)
         except SERVICE_REFUSALS as exc:
             message.note = str(exc)[:500]
@@ -120,8 +119,9 @@ def _decide(mailbox, message, parsed, raw, too_large) -> Outcome:
     if requester is None:
         return Outcome(State.HELD, reason="unverified")
     try:
-        with transaction.atomic():
-            ticket = file_ticket(mailbox, parsed, raw, requester=requester)
+        # No savepoint of ours: the ticket service's own transaction is one, and it refuses
+        # before writing anything.
+        ticket = file_ticket(mailbox, parsed, raw, requester=requester)
     except SERVICE_REFUSALS as exc:
         message.note = str(exc)[:500]
         return Outcome(State.HELD, reason="cannot-file")

@@ -131,7 +131,7 @@ def _poll(imap: imaplib.IMAP4, mailbox: Mailbox, result: PollResult) -> None:
                 logger.exception("Mailbox %s: message UID %s failed", mailbox, uid.decode())
                 result.error = f"message UID {uid.decode()} could not be processed"
                 continue
-            key = outcome.state if outcome.state != "duplicate" else "duplicate"
+            key = str(outcome.state)  # the plain value, for figures and logs
             result.outcomes[key] = result.outcomes.get(key, 0) + 1
             done.append(uid)
         if done:
