@@ -14,7 +14,8 @@ class MailboxForm(forms.ModelForm):
 
     class Meta:
         model = Mailbox
-        fields = "__all__"
+        fields = ["contract", "service_type", "host", "port", "use_tls", "username", "password",
+                  "password_env", "folder", "processed_folder", "active"]
 
     def clean_password(self):
         return self.cleaned_data["password"] or (self.instance.password if self.instance.pk

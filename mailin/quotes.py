@@ -17,8 +17,8 @@ import re
 _SEPARATOR = re.compile(
     r"^\s*(-{2,}\s*(original message|原始邮件|原始郵件|forwarded message|转发的邮件)\s*-{2,}"
     r"|_{20,}|-{20,})\s*$", re.IGNORECASE)
-_ATTRIBUTION = re.compile(r"^\s*(on\b.{0,200}\bwrote:|在.{0,200}写道[:：]|.{0,200}于.{0,80}写道[:：])"
-                          r"\s*$", re.IGNORECASE)
+_ATTRIBUTION = re.compile(r"^\s*(on\b.{0,200}\bwrote:|在.{0,200}写道[:：]"
+                          r"|.{0,200}于.{0,80}写道[:：])\s*$", re.IGNORECASE)
 _FROM = re.compile(r"^\s*\*?(from|发件人|寄件者)\s*\*?\s*[:：]", re.IGNORECASE)
 _SENT = re.compile(r"^\s*\*?(sent|date|发送时间|日期|寄件日期)\s*\*?\s*[:：]", re.IGNORECASE)
 

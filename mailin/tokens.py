@@ -22,7 +22,7 @@ from django.conf import settings
 from django.core.mail.utils import DNS_NAME
 
 SECRET_CHARS = 8
-_TOKEN = r"(?P<number>\d{4}-\d{6,})-(?P<secret>[a-z2-7]{%d})" % SECRET_CHARS
+_TOKEN = r"(?P<number>\d{4}-\d{6,})-(?P<secret>[a-z2-7]{" + str(SECRET_CHARS) + "})"
 SUBJECT_TOKEN = re.compile(r"\[#" + _TOKEN + r"\]", re.IGNORECASE)
 ADDRESS_TOKEN = re.compile(r"\+" + _TOKEN + r"@", re.IGNORECASE)
 

@@ -46,7 +46,8 @@ def test_the_reply_threads_onto_the_ticket(demo, imap_mailbox, dovecot):
     ticket = mail_tickets().get()
     dovecot.deliver(mail(sender="user@mingyuan.example", charset="gb2312",
                          subject=f"回复：{tokens.subject_tag(ticket.number)} 无法登录 OA",
-                         body="密码已重置，可以登录了。\n\n在 2026年6月1日，服务台 写道：\n> 请重置密码"))
+                         body="密码已重置，可以登录了。\n\n"
+                              "在 2026年6月1日，服务台 写道：\n> 请重置密码"))
     result = mailbox_poll(imap_mailbox)
     assert result.outcomes == {"reply": 1}
     entry = Entry.objects.get(ticket=ticket, kind=Entry.Kind.REPLY)
