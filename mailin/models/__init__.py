@@ -63,6 +63,14 @@ class Mailbox(models.Model):
         return self.password
 
 
+# The reason codes a message is stored with, in words (InboundMessage.reason).
+REASONS = {
+    "auto-reply": _("automatic reply"), "bulk": _("bulk mail"), "bounce": _("delivery report"),
+    "rate-limit": _("too many mails from this sender"), "too-large": _("too large"),
+    "unverified": _("sender not verified"), "cannot-file": _("could not be filed"),
+}
+
+
 class InboundMessage(models.Model):
     """One message received, kept as received (raw bytes) with what became of it. The unique
     (mailbox, message_id) row is the claim: a message seen twice, or by two pollers at once,
@@ -121,6 +129,10 @@ class InboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.message_id} ({self.state})"
+
+    @property
+    def reason_display(self) -> str:
+        return REASONS.get(self.reason, self.reason)
 
     @property
     def waiting(self) -> bool:
