@@ -9,6 +9,7 @@ from __future__ import annotations
 import email
 import hashlib
 import html
+import mimetypes
 import re
 from dataclasses import dataclass, field
 from email import policy
@@ -141,7 +142,11 @@ def _walk(message: EmailMessage) -> tuple[str, str, list[Part]]:
                 continue
             data = part.get_payload(decode=True) or b""
             if data:
-                attachments.append(Part(name=decode_header_value(filename or "attachment.bin"),
+                # An inline image without a name gets one from its type (image.png), so the
+                # upload checks judge it by its extension and bytes like any other file.
+                name = filename or "attachment" + (
+                    mimetypes.guess_extension(content_type) or ".bin")
+                attachments.append(Part(name=decode_header_value(name),
                                         content_type=content_type, data=data))
             continue
         body = decode_bytes(part.get_payload(decode=True) or b"", part.get_content_charset())
