@@ -562,6 +562,11 @@ MAILIN_IMAP_TIMEOUT = env_int("MAILIN_IMAP_TIMEOUT", 30, minimum=1)
 MAILIN_IMAP_CA_FILE = env_str("MAILIN_IMAP_CA_FILE", "")
 # How long a poller owns a mailbox (renewed every 50 messages); a dead poller's lease expires.
 MAILIN_LEASE_SECONDS = env_int("MAILIN_LEASE_SECONDS", 300, minimum=30)
+# Threads filing one poll's messages side by side (each its own database connection); 1 on
+# SQLite, which has one writer at a time anyway.
+MAILIN_POLL_WORKERS = env_int("MAILIN_POLL_WORKERS",
+                              1 if DATABASES["default"]["ENGINE"].endswith("sqlite3") else 3,
+                              minimum=1)
 CELERY_BEAT_SCHEDULE["mailin-poll"] = {
     "task": "mailin.tasks.poll_mailboxes",
     "schedule": timedelta(minutes=1),

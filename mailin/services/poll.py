@@ -12,10 +12,12 @@ import imaplib
 import logging
 import re
 import ssl
+import threading
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import connections
 from django.db.models import Q
 
 from core.clock import now
@@ -121,22 +123,55 @@ def _poll(imap: imaplib.IMAP4, mailbox: Mailbox, result: PollResult) -> None:
         return
     imap.create(_quoted(mailbox.processed_folder))  # "already exists" is fine
     for start in range(0, len(uids), FETCH_BATCH):
-        batch = uids[start:start + FETCH_BATCH]
-        done = []
-        for uid, raw in _fetch(imap, batch):
-            result.seen += 1
-            try:
-                outcome = mail_process(mailbox=mailbox, raw=raw)
-            except Exception:  # a bug on one message must not stop the others; it stays
-                logger.exception("Mailbox %s: message UID %s failed", mailbox, uid.decode())
-                result.error = f"message UID {uid.decode()} could not be processed"
-                continue
-            key = str(outcome.state)  # the plain value, for figures and logs
-            result.outcomes[key] = result.outcomes.get(key, 0) + 1
-            done.append(uid)
+        items = list(_fetch(imap, uids[start:start + FETCH_BATCH]))
+        done = _process_batch(mailbox, items, result)
         if done:
             _move(imap, done, mailbox.processed_folder)
         _extend_lease(mailbox)
+
+
+def _process_batch(mailbox: Mailbox, items: list, result: PollResult) -> list[bytes]:
+    """Process fetched messages; returns the UIDs done (to move). With MAILIN_POLL_WORKERS > 1
+    several threads share the batch, each on its own database connection: filing a mail is
+    mostly waiting for the database, and each message is its own claim and transaction, so
+    order between them does not matter (a reply's token exists only after its ticket's mail
+    went out, in an earlier poll)."""
+    pending = list(items)
+    done: list[bytes] = []
+    lock = threading.Lock()
+
+    def work(own_connection: bool) -> None:
+        try:
+            while True:
+                with lock:
+                    if not pending:
+                        return
+                    uid, raw = pending.pop(0)
+                    result.seen += 1
+                try:
+                    outcome = mail_process(mailbox=mailbox, raw=raw)
+                except Exception:  # a bug on one message must not stop the others; it stays
+                    logger.exception("Mailbox %s: message UID %s failed", mailbox,
+                                     uid.decode())
+                    with lock:
+                        result.error = f"message UID {uid.decode()} could not be processed"
+                    continue
+                key = str(outcome.state)  # the plain value, for figures and logs
+                with lock:
+                    result.outcomes[key] = result.outcomes.get(key, 0) + 1
+                    done.append(uid)
+        finally:
+            if own_connection:
+                connections.close_all()  # this thread's connections only
+
+    workers = min(settings.MAILIN_POLL_WORKERS, len(items))
+    threads = [threading.Thread(target=work, args=(True,)) for _ in range(workers - 1)]
+    for thread in threads:
+        thread.start()
+    work(False)  # this thread works too, on its own connection, kept for the next batch
+    for thread in threads:
+        thread.join()
+    return done
 
 
 def _fetch(imap: imaplib.IMAP4, uids: list[bytes]):

@@ -20,6 +20,9 @@ def dovecot(tmp_path, settings):
     server = Dovecot(tmp_path / "dovecot")
     server.start()
     settings.MAILIN_IMAP_CA_FILE = str(server.cert)
+    # One worker: other threads' connections cannot see a test's uncommitted rows (the
+    # transactional two-poller test turns the workers back on).
+    settings.MAILIN_POLL_WORKERS = 1
     try:
         yield server
     finally:

@@ -118,7 +118,8 @@ def test_a_wrong_password_is_shown_as_the_mailboxs_health(imap_mailbox, monkeypa
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrency on PostgreSQL")
 @pytest.mark.django_db(transaction=True)
-def test_two_pollers_at_once_file_one_ticket(demo, imap_mailbox, dovecot):
+def test_two_pollers_at_once_file_one_ticket(demo, imap_mailbox, dovecot, settings):
+    settings.MAILIN_POLL_WORKERS = 3  # and each poller files with three threads
     dovecot.deliver(*[mail(sender="user@mingyuan.example", subject=f"并发 {n}")
                       for n in range(5)])
     barrier = threading.Barrier(2)
