@@ -582,3 +582,27 @@ CELERY_BEAT_SCHEDULE["kpi-scorecards-quarterly"] = {
     "schedule": crontab(day_of_month="1-10", month_of_year="1,4,7,10", hour=3, minute=0),
     "options": {"expires": 3 * 3600},
 }
+
+# The e-mail channel (issue 17; README "E-mail channel"). MAILIN_REPLY_TO is the desk's address:
+# ticket mails carry it as Reply-To, plus-addressed with the ticket's reply token
+# (desk+2026-000123-xxxxxxxx@…); empty: no Reply-To, the token in the subject still threads.
+MAILIN_REPLY_TO = env_str("MAILIN_REPLY_TO", "")
+# The key of the reply tokens' secret part; empty: SECRET_KEY (rotating it retires old tokens).
+MAILIN_TOKEN_KEY = env_str("MAILIN_TOKEN_KEY", "")
+MAILIN_MAX_BYTES = env_int("MAILIN_MAX_MB", 25, minimum=1) * 1024 * 1024
+MAILIN_RATE_LIMIT_PER_HOUR = env_int("MAILIN_RATE_LIMIT_PER_HOUR", 30, minimum=1)
+MAILIN_IMAP_TIMEOUT = env_int("MAILIN_IMAP_TIMEOUT", 30, minimum=1)
+# A CA bundle for IMAP servers with a private certificate; empty: the system's CAs.
+MAILIN_IMAP_CA_FILE = env_str("MAILIN_IMAP_CA_FILE", "")
+# How long a poller owns a mailbox (renewed every 50 messages); a dead poller's lease expires.
+MAILIN_LEASE_SECONDS = env_int("MAILIN_LEASE_SECONDS", 300, minimum=30)
+# Threads filing one poll's messages side by side (each its own database connection); 1 on
+# SQLite, which has one writer at a time anyway.
+MAILIN_POLL_WORKERS = env_int("MAILIN_POLL_WORKERS",
+                              1 if DATABASES["default"]["ENGINE"].endswith("sqlite3") else 3,
+                              minimum=1)
+CELERY_BEAT_SCHEDULE["mailin-poll"] = {
+    "task": "mailin.tasks.poll_mailboxes",
+    "schedule": timedelta(minutes=1),
+    "options": {"expires": 55},
+}

@@ -8,3 +8,10 @@ class MailInConfig(AppConfig):
 
     name = "mailin"
     verbose_name = _("E-mail channel")
+
+    def ready(self) -> None:
+        # Ticket mails carry the reply token and thread headers (tickets.hooks.mail_thread).
+        from mailin import tokens  # ready(): app wiring
+        from tickets import hooks  # ready(): app wiring
+
+        hooks.mail_thread.provide(tokens.thread_of)

@@ -89,6 +89,14 @@ class Notification(models.Model):
         help_text=_("Made at the first attempt and kept for every retry, so a message resent "
                     "after a crash is the same message to the mail system (e-mail "
                     "Message-ID; the idempotency key for channels that take one)."))
+    reply_to = models.CharField(
+        _("Reply-To"), max_length=254, blank=True,
+        help_text=_("Where the recipient's reply goes (the desk's address, with the ticket's "
+                    "reply token)."))
+    thread_id = models.CharField(
+        _("thread Message-ID"), max_length=255, blank=True,
+        help_text=_("The conversation this e-mail belongs to (References, In-Reply-To), so "
+                    "mail programs show a ticket's mails as one thread."))
     created_at = models.DateTimeField(_("created at"), default=now, editable=False)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     dedupe_key = models.CharField(

@@ -45,7 +45,8 @@ class DeliveryAbandoned(Exception):
 
 def notification_enqueue(*, recipient, event: str, subject: str, body: str,
                          html_body: str = "", dedupe_key: str | None = None,
-                         url: str | None = None) -> Notification | None:
+                         url: str | None = None, thread: dict | None = None,
+                         ) -> Notification | None:
     """Queue an e-mail to `recipient` in the caller's transaction; publish it on commit. The
     same message lands under the person's bell (in-app), titled by the subject and linked to
     `url` (else the first portal link in the body), in the same transaction.
@@ -55,6 +56,10 @@ def notification_enqueue(*, recipient, event: str, subject: str, body: str,
     Returns the e-mail's row, or None, writing no e-mail, when the recipient has no e-mail
     address, is inactive or turned e-mail off for the event, or when a notification with the
     same dedupe_key was queued before.
+
+    `thread` (from the domain app) threads the e-mail: `subject_tag` is appended to the
+    e-mail's subject (not to the bell's title), `reply_to` and `thread_id` become its Reply-To
+    and References/In-Reply-To headers.
     """
     if recipient is None or not recipient.is_active:
         return None
@@ -65,14 +70,25 @@ def notification_enqueue(*, recipient, event: str, subject: str, body: str,
     address = (recipient.email or "").strip()
     if not address or not by_email:
         return None
+    thread = thread or {}
+    tag = thread.get("subject_tag", "")
+    if tag:
+        # The tag goes last but must survive the cut to the column's length.
+        subject = f"{' '.join(subject.split())[:SUBJECT_MAX_CHARS - len(tag) - 1]} {tag}"
     return _enqueue(dedupe_key, channel=Notification.Channel.EMAIL, event=event,
                     recipient=recipient, address=address, subject=subject, body=body,
-                    html_body=html_body)
+                    html_body=html_body, reply_to=_one_line(thread.get("reply_to", "")),
+                    thread_id=_one_line(thread.get("thread_id", "")))
+
+
+def _one_line(value: str) -> str:
+    # Header values: no line breaks, whatever the caller passed.
+    return "".join(value.split())
 
 
 def email_from_template(*, recipient, event: str, template: str, context: dict,
                         dedupe_key: str | None = None, url: str | None = None,
-                        ) -> Notification | None:
+                        thread: dict | None = None) -> Notification | None:
     """Queue an e-mail written by a text template in the recipient's language: the first line
     is the subject, the rest the body. Returns what notification_enqueue returns."""
     if recipient is None:
@@ -81,7 +97,8 @@ def email_from_template(*, recipient, event: str, template: str, context: dict,
         text = render_to_string(template, {"recipient": recipient, **context}).strip()
     subject, _newline, body = text.partition("\n")
     return notification_enqueue(recipient=recipient, event=event, subject=subject.strip(),
-                                body=body.strip() + "\n", dedupe_key=dedupe_key, url=url)
+                                body=body.strip() + "\n", dedupe_key=dedupe_key, url=url,
+                                thread=thread)
 
 
 def webhook_enqueue(*, webhook: ChatWebhook, event: str, subject: str, body: str,
@@ -284,11 +301,23 @@ def _send_email(notification: Notification) -> None:
         # The row's Message-ID on every attempt, so a copy resent after a crash can be dropped
         # by the receiving mail system; the automatic-mail headers keep out-of-office replies
         # and auto-forwarding loops away (RFC 3834; Exchange).
-        headers={"Message-ID": notification.message_id, **AUTOMATIC_MAIL_HEADERS},
+        headers={"Message-ID": notification.message_id, **AUTOMATIC_MAIL_HEADERS,
+                 **_thread_headers(notification)},
     )
     if notification.html_body:
         message.attach_alternative(notification.html_body, "text/html")
     message.send()
+
+
+def _thread_headers(notification: Notification) -> dict:
+    """Reply-To and the thread's headers, when the domain app gave them (ticket mails)."""
+    headers = {}
+    if notification.reply_to:
+        headers["Reply-To"] = notification.reply_to
+    if notification.thread_id:
+        headers["References"] = notification.thread_id
+        headers["In-Reply-To"] = notification.thread_id
+    return headers
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

@@ -16,6 +16,7 @@ from assets.selectors.register import warranty_expiring
 from core.clock import now
 from core.health import system_status
 from kpi.glance import month_glance
+from mailin.selectors import mailbox_health, message_list
 from sla.selectors import contract_list
 from tickets.selectors import QueueFilters, my_tickets, ticket_queue
 
@@ -76,6 +77,8 @@ def home_desk(request):
         "contracts": _contracts_with_status(request.user), "form": form,
         "tickets": ticket_queue(user=request.user,
                                 filters=QueueFilters(view="unassigned"))[:10],
+        # Held mail and pending contributions (capped: a badge, not a report).
+        "mail_waiting": message_list(user=request.user)[:100].count(),
     })
 
 
@@ -119,4 +122,5 @@ def home_admin(request):
         "people_by_role": [(label, people_by_role.get(value, 0)) for value, label in Role.choices],
         "organisations": Organisation.objects.annotate(n=Count("people")).order_by("kind", "name"),
         "contracts": _contracts_with_status(request.user),
+        "mailboxes": mailbox_health(),
     })

@@ -27,3 +27,7 @@ survey_prompt = Hook("tickets.survey_prompt",
 # repairs_panel(request=, ticket=) -> str: the ticket page's panel of vendor repairs (送修) and
 # part requests with their buttons (rendered HTML, "" when there is nothing to show).
 repairs_panel = Hook("tickets.repairs_panel", lambda *, request, ticket: "")
+# mail_thread(ticket) -> dict: how e-mail about the ticket threads (mailin provides it): the
+# subject tag with the reply token, the Reply-To address and the thread's Message-ID, under the
+# keys subject_tag, reply_to and thread_id. Without mailin, no tag and no thread headers.
+mail_thread = Hook("tickets.mail_thread", lambda ticket: {})

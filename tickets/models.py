@@ -124,6 +124,9 @@ class Ticket(Versioned):
     submission_key = models.UUIDField(_("submission key"), null=True, blank=True, editable=False,
                                       help_text=_("Makes a resubmitted form create no second "
                                                   "ticket."))
+    message_id = models.CharField(
+        _("Message-ID"), max_length=255, blank=True, editable=False,
+        help_text=_("The e-mail this ticket was filed from (channel e-mail)."))
     created_at = models.DateTimeField(_("created at"), db_index=True)
     updated_at = models.DateTimeField(_("updated at"))
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)

@@ -10,11 +10,14 @@ from django.conf import settings
 from django.urls import reverse
 
 from notifications.services import email_from_template
+from tickets import hooks
 
 
 def _send(event: str, ticket, recipient, *, dedupe_key: str | None = None, **context) -> None:
+    # The reply token and thread headers let a reply to this mail thread onto the ticket.
     email_from_template(recipient=recipient, event=f"ticket.{event}", dedupe_key=dedupe_key,
-                        template=f"tickets/email/{event}.txt", context={
+                        template=f"tickets/email/{event}.txt", thread=hooks.mail_thread(ticket),
+                        context={
                             "ticket": ticket,
                             "url": settings.SITE_URL + reverse("tickets:detail",
                                                                args=[ticket.number]),
@@ -62,3 +65,10 @@ def escalated_to_manager(ticket, note: str, actor) -> None:
 def merged(ticket, survivor) -> None:
     """The duplicate's requester hears that their ticket lives on under another number."""
     _send("merged", ticket, ticket.requester, survivor=survivor)
+
+
+def mail_received(ticket) -> None:
+    """A mail became a ticket: the requester learns its number (never for auto-replies, which
+    the mail channel drops before filing anything). No dedupe key: a ticket is filed from a
+    mail once (the mail channel's claim), and the key's look-ups would cost four queries."""
+    _send("received", ticket, ticket.requester)

@@ -46,7 +46,7 @@ class TicketSerializer(serializers.ModelSerializer):
                   "pending_reason", "escalated_to", "resolution_code", "resolution_notes",
                   "first_line_resolution", "auto_closed", "reopen_count", "created_at",
                   "updated_at", "accepted_at", "dispatched_at", "arrived_at", "resolved_at",
-                  "closed_at", "cancelled_at", "asset", "recurring_fault", "actions"]
+                  "closed_at", "cancelled_at", "asset", "recurring_fault", "message_id", "actions"]
 
     def get_actions(self, ticket) -> list[str]:
         return allowed_actions(self.context["request"].user, ticket)
