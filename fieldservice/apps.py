@@ -8,3 +8,15 @@ class FieldServiceConfig(AppConfig):
 
     name = "fieldservice"
     verbose_name = _("Field service")
+
+    def ready(self):
+        # Visits (f16visits): tickets calls these through its hooks (it never imports
+        # fieldservice). Imported here: models are ready only now.
+        from fieldservice.selectors.visits import ticket_visits  # ready(): app wiring
+        from fieldservice.services.visits import record_check_in  # ready(): app wiring
+        from fieldservice.views.visits import ticket_visits_context  # ready(): app wiring
+        from tickets import hooks  # ready(): app wiring
+
+        hooks.check_in_recorded.provide(record_check_in)
+        hooks.ticket_visits.provide(ticket_visits)
+        hooks.ticket_visits_context.provide(ticket_visits_context)

@@ -26,6 +26,9 @@ class Visit(models.Model):
     engineer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                  related_name="visits", verbose_name=_("engineer"))
     planned_at = models.DateTimeField(_("planned for"), null=True, blank=True)
+    planned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+",
+                                   verbose_name=_("planned by"))
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
     checked_out_at = models.DateTimeField(_("checked out at"), null=True, blank=True)
     # Proof of arrival (issue 16.2).
@@ -62,6 +65,11 @@ class Visit(models.Model):
         if self.checked_in_at is None or self.checked_out_at is None:
             return None
         return max(0, int((self.checked_out_at - self.checked_in_at).total_seconds() // 60))
+
+    @property
+    def location_flagged(self) -> bool:
+        """Recorded but worth a look: the position was away from the site or too vague."""
+        return self.location_check in {LocationCheck.OUT_OF_RANGE, LocationCheck.INACCURATE}
 
     @property
     def has_proof(self) -> bool:
