@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, F, Q, Window
+from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -87,16 +87,28 @@ def engineer_day(*, user, day: date) -> list[Visit]:
     return visits
 
 
-def arrival_proof(*, contract_ids, start: date, end: date, engineer=None) -> dict:
-    """Check-ins of days start..end (inclusive) on the contracts, and how many came with
-    proof: one aggregate query."""
+def checked_in_visits(*, contract_ids, start: date, end: date, engineer_ids=None,
+                      service_type_id=None) -> QuerySet[Visit]:
+    """Visits checked in on days start..end (inclusive, local days) on the contracts, by the
+    engineers and for the service type when given (the KPI's scope)."""
     first, _ = _day_bounds(start)
     _, last = _day_bounds(end)
     visits = Visit.objects.filter(ticket__contract_id__in=contract_ids,
                                   checked_in_at__gte=first, checked_in_at__lt=last)
-    if engineer is not None:
-        visits = visits.filter(engineer=engineer)
-    row = visits.aggregate(checked_in=Count("pk"), with_proof=Count("pk", filter=PROOF_Q))
+    if engineer_ids is not None:
+        visits = visits.filter(engineer_id__in=engineer_ids)
+    if service_type_id is not None:
+        visits = visits.filter(ticket__service_type_id=service_type_id)
+    return visits
+
+
+def arrival_proof(*, contract_ids, start: date, end: date, engineer_ids=None,
+                  service_type_id=None) -> dict:
+    """Arrival with proof (the KPI): check-ins of the period and how many came with proof, and
+    their rate (None without check-ins): one aggregate query."""
+    row = checked_in_visits(contract_ids=contract_ids, start=start, end=end,
+                            engineer_ids=engineer_ids, service_type_id=service_type_id
+                            ).aggregate(checked_in=Count("pk"),
+                                        with_proof=Count("pk", filter=PROOF_Q))
     rate = row["with_proof"] / row["checked_in"] if row["checked_in"] else None
     return {"checked_in": row["checked_in"], "with_proof": row["with_proof"], "rate": rate}
-
