@@ -142,6 +142,7 @@ def test_the_engineers_day_takes_a_constant_number_of_queries(
 def test_only_engineers_have_a_day_of_visits(demo, login):
     assert login(demo["user"]).get("/field/today/").status_code == 403
     assert login(demo["engineer"]).get("/field/today/").status_code == 200
+    assert login(demo["admin"]).get("/field/today/").status_code == 200
 
 
 def test_the_engineers_home_links_to_the_day(demo, login):
