@@ -163,9 +163,10 @@ def build(params: DashboardParams) -> dict:
             detail=[_link(_("met"), summary[f"{kind}_met"], drill_url(params, f"{kind}_met")),
                     _link(_("breached"), summary[f"{kind}_breached"],
                           drill_url(params, f"{kind}_breached"))]))
-    # Field service, visits (issue 16): check-ins that came with proof of arrival.
+    # Field service, visits (issue 16): check-ins that came with proof of arrival (by contract
+    # and engineer; a service-type filter does not narrow it: visits carry no service type).
     proof = arrival_proof(contract_ids=scope.contract_ids, start=period.start, end=period.end,
-                          engineer_ids=scope.engineer_ids, service_type_id=scope.service_type_id)
+                          engineer_ids=scope.engineer_ids)
     cards.append(_card(
         "arrival_proof", _("Arrivals with proof"), pct(proof["rate"]),
         url=drill_url(params, "arrivals"),

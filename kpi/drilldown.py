@@ -156,8 +156,7 @@ def tickets(user, params: DashboardParams, scope: figures.Scope, measure: str,
     elif measure in {"arrivals", "arrivals_without_proof"}:  # field service, visits
         visits = checked_in_visits(
             contract_ids=(params.contract.pk,), start=params.period.start,
-            end=params.period.end, engineer_ids=scope.engineer_ids,
-            service_type_id=scope.service_type_id)
+            end=params.period.end, engineer_ids=scope.engineer_ids)
         if measure == "arrivals_without_proof":
             visits = visits.exclude(PROOF_Q)
         rows = base.filter(pk__in=visits.values("ticket_id"))

@@ -135,7 +135,8 @@ def test_a_label_of_another_contract_is_refused_with_the_reason(demo, dispatched
         _check_in(demo, dispatched, scanned_tag=foreign_asset.tag)
     assert refused.value.field == "scanned_tag" and "another contract" in refused.value.message
     dispatched.refresh_from_db()
-    assert dispatched.status == Status.DISPATCHED and not Visit.objects.filter(ticket=dispatched).exists()
+    assert dispatched.status == Status.DISPATCHED
+    assert not Visit.objects.filter(ticket=dispatched).exists()
 
 
 def test_an_unknown_label_is_refused(demo, dispatched):
@@ -159,7 +160,8 @@ def test_a_photo_that_is_not_an_image_is_refused(demo, dispatched):
     with pytest.raises(InvalidInput) as refused:
         _check_in(demo, dispatched, photo=pdf)
     assert refused.value.field == "photo"
-    assert not Attachment.objects.filter(ticket=dispatched).exists() and not Visit.objects.filter(ticket=dispatched).exists()
+    assert not Attachment.objects.filter(ticket=dispatched).exists()
+    assert not Visit.objects.filter(ticket=dispatched).exists()
 
 
 @pytest.mark.parametrize(("requirement", "proof", "field"), [
@@ -174,7 +176,8 @@ def test_what_the_contract_requires_is_refused_when_missing(demo, dispatched, de
         _check_in(demo, dispatched, **proof)
     assert refused.value.field == field
     dispatched.refresh_from_db()
-    assert dispatched.status == Status.DISPATCHED and not Visit.objects.filter(ticket=dispatched).exists()
+    assert dispatched.status == Status.DISPATCHED
+    assert not Visit.objects.filter(ticket=dispatched).exists()
     assert not Attachment.objects.filter(ticket=dispatched).exists()
 
 
