@@ -67,15 +67,19 @@
     box.querySelector("[data-scan-image]").addEventListener("change", function (event) {
       var file = event.target.files && event.target.files[0];
       if (!file) return;
-      var image = new Image();
-      var url = URL.createObjectURL(file);
-      image.onload = function () {
-        var text = decode(image, image.naturalWidth, image.naturalHeight);
-        URL.revokeObjectURL(url);
-        if (text) { found(text); } else { say(status, "none"); }
+      // A data: URL, not a blob: one: the CSP allows images from data: only.
+      var reader = new FileReader();
+      reader.onload = function () {
+        var image = new Image();
+        image.onload = function () {
+          var text = decode(image, image.naturalWidth, image.naturalHeight);
+          if (text) { found(text); } else { say(status, "none"); }
+        };
+        image.onerror = function () { say(status, "none"); };
+        image.src = reader.result;
       };
-      image.onerror = function () { URL.revokeObjectURL(url); say(status, "none"); };
-      image.src = url;
+      reader.onerror = function () { say(status, "none"); };
+      reader.readAsDataURL(file);
     });
 
     box.querySelector("[data-scan-camera]").addEventListener("click", function () {
