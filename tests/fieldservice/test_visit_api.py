@@ -66,7 +66,8 @@ def test_another_contracts_label_answers_400_with_the_reason(demo, api, dispatch
                                           {"scanned_tag": foreign_asset.tag}, format="json")
     assert response.status_code == 400
     body = response.json()
-    assert "scanned_tag" in body["errors"] and "another contract" in body["detail"]
+    assert "scanned_tag" in body["errors"] and foreign_asset.tag in body["detail"]
+    assert "其他合同" in body["detail"]
     assert Ticket.objects.get(pk=dispatched.pk).status == Status.DISPATCHED
 
 

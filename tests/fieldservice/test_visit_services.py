@@ -133,7 +133,8 @@ def test_a_label_of_another_contract_is_refused_with_the_reason(demo, dispatched
                                                                  foreign_asset):
     with pytest.raises(InvalidInput) as refused:
         _check_in(demo, dispatched, scanned_tag=foreign_asset.tag)
-    assert refused.value.field == "scanned_tag" and "another contract" in refused.value.message
+    assert refused.value.field == "scanned_tag" and foreign_asset.tag in refused.value.message
+    assert "其他合同" in refused.value.message  # the reason, in the reader's language
     dispatched.refresh_from_db()
     assert dispatched.status == Status.DISPATCHED
     assert not Visit.objects.filter(ticket=dispatched).exists()
@@ -234,7 +235,7 @@ def test_check_out_records_the_end_and_the_time_on_site(demo, dispatched):
         visit = visit_check_out(actor=demo["engineer"], ticket=dispatched, note="已更换电源")
     assert visit.minutes_on_site == 95 and "已更换电源" in visit.note
     entry = Entry.objects.get(ticket=dispatched, action="check_out")
-    assert entry.detail == "95" and entry.event_text == "Left the site after 95 min"
+    assert entry.detail == "95" and entry.event_text == "离开现场，在场 95 分钟"
     with pytest.raises(ActionRefused):  # out already: nothing open to close
         visit_check_out(actor=demo["engineer"], ticket=dispatched)
 
