@@ -35,7 +35,7 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 @admin.register(Site)
 class SiteAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "organisation", "address"]
+    list_display = ["name", "organisation", "address", "latitude", "longitude"]
     list_filter = ["organisation"]
     search_fields = ["name", "address"]
     list_select_related = ["organisation"]

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -63,6 +64,14 @@ class Site(models.Model):
                                      verbose_name=_("organisation"))
     name = models.CharField(_("name"), max_length=120)
     address = models.CharField(_("address"), max_length=300, blank=True)
+    # Where the site is (WGS-84, what a phone's browser reports): the check-in compares the
+    # engineer's position with it (issue 16). Blank: the distance cannot be checked.
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True,
+                                   blank=True, validators=[MinValueValidator(-90),
+                                                           MaxValueValidator(90)])
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True,
+                                    blank=True, validators=[MinValueValidator(-180),
+                                                            MaxValueValidator(180)])
     history = HistoricalRecords()
 
     class Meta:

@@ -10,9 +10,17 @@ class FieldServiceConfig(AppConfig):
     verbose_name = _("Field service")
 
     def ready(self) -> None:
-        # Hooks the lower apps declare (core/hooks.py); each sub-domain provides its own.
-        # vendor repairs and parts to site (f16repair)
+        # Hooks the lower apps declare (core/hooks.py, tickets/hooks.py); each sub-domain
+        # provides its own. Imported here: models are ready only now.
+        from fieldservice.selectors.visits import ticket_visits  # ready(): app wiring
+        from fieldservice.services.visits import record_check_in  # ready(): app wiring
         from fieldservice.views.repairs import ticket_panel  # ready(): app wiring
+        from fieldservice.views.visits import ticket_visits_context  # ready(): app wiring
         from tickets import hooks  # ready(): app wiring
 
+        # vendor repairs and parts to site (f16repair)
         hooks.repairs_panel.provide(ticket_panel)
+        # Visits (f16visits)
+        hooks.check_in_recorded.provide(record_check_in)
+        hooks.ticket_visits.provide(ticket_visits)
+        hooks.ticket_visits_context.provide(ticket_visits_context)

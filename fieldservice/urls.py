@@ -5,6 +5,7 @@ from django.urls import path
 # vendor repairs and parts to site (f16repair)
 from fieldservice.views import parts as part_views
 from fieldservice.views import repairs as repair_views
+from fieldservice.views import visits  # Visits (f16visits)
 
 app_name = "fieldservice"
 urlpatterns: list = [
@@ -20,4 +21,8 @@ urlpatterns: list = [
          name="part_request_action"),
     path("tickets/<str:number>/part-requests/new/", part_views.part_request_new,
          name="part_request_new"),
+    # Visits (f16visits)
+    path("field/today/", visits.today, name="today"),
+    path("tickets/<str:number>/visits/plan/", visits.plan, name="visit_plan"),
+    path("tickets/<str:number>/check-out/", visits.check_out, name="check_out"),
 ]

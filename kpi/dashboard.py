@@ -20,6 +20,7 @@ from django.utils.translation import pgettext
 
 from core.periods import quarter_of, quarters_covering, today
 from fieldservice import figures as field_figures  # f16repair: loaners, parts, restock
+from fieldservice.selectors.visits import arrival_proof
 from kpi import figures
 from kpi.forms.dashboard import DashboardForm, DashboardParams
 from kpi.models import DailyRollup
@@ -196,6 +197,17 @@ def build(params: DashboardParams) -> dict:
             detail=[_link(_("met"), summary[f"{kind}_met"], drill_url(params, f"{kind}_met")),
                     _link(_("breached"), summary[f"{kind}_breached"],
                           drill_url(params, f"{kind}_breached"))]))
+    # Field service, visits (issue 16): check-ins that came with proof of arrival (by contract
+    # and engineer; a service-type filter does not narrow it: visits carry no service type).
+    proof = arrival_proof(contract_ids=scope.contract_ids, start=period.start, end=period.end,
+                          engineer_ids=scope.engineer_ids)
+    cards.append(_card(
+        "arrival_proof", _("Arrivals with proof"), pct(proof["rate"]),
+        url=drill_url(params, "arrivals"),
+        detail=[_link(_("check-ins"), proof["checked_in"], drill_url(params, "arrivals")),
+                _link(_("without proof"), proof["checked_in"] - proof["with_proof"],
+                      drill_url(params, "arrivals_without_proof"))],
+        note=_("position at the site, the device's label scanned, or a photo")))
     t = summary
     cards.append(_card(
         "fault_resolution", _("Faults resolved within the working-time target"),
@@ -324,7 +336,7 @@ def build(params: DashboardParams) -> dict:
         "summary": summary, "targets": targets, "policy": policy, "cards": cards,
         "quarters": quarters, "assets": assets, "engineers": engineer_rows(params, scope),
         "chart": chart, "chart_labels": chart_labels, "trend_rows": trend_rows,
-        "backlog_rows": backlog_rows, "monthly": monthly,
+        "backlog_rows": backlog_rows, "monthly": monthly, "arrival_proof": proof,
         # The newest rollup row of the period (figures.totals), else the backlog snapshot's.
         "refreshed_at": sums.get("refreshed_at") or at_end.get("taken_at"),
     }

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.clock import now
 from core.periods import day_bounds, day_start, quarters_covering, today
+from fieldservice.selectors.visits import PROOF_Q, checked_in_visits
 from kpi import figures
 from kpi.forms.dashboard import DashboardParams
 from kpi.services.rollup import open_at
@@ -53,6 +54,9 @@ LABELS = {
     "asset_faults": _("Faults on registered assets"),
     "complaints": _("Complaints"),
     "major_complaints": _("Major complaints"),
+    # Field service, visits (issue 16): tickets with a check-in in the period.
+    "arrivals": _("Tickets with an on-site check-in"),
+    "arrivals_without_proof": _("Tickets with a check-in without proof of arrival"),
 }
 MEASURES = tuple(LABELS)
 COMPLAINT_MEASURES = {"complaints", "major_complaints"}
@@ -149,6 +153,14 @@ def tickets(user, params: DashboardParams, scope: figures.Scope, measure: str,
                            created_at__lt=hi)
         if asset_type_id is not None:
             rows = rows.filter(asset__asset_type_id=asset_type_id)
+    elif measure in {"arrivals", "arrivals_without_proof"}:  # field service, visits
+        visits = checked_in_visits(
+            contract_ids=(params.contract.pk,), start=params.period.start,
+            end=params.period.end, engineer_ids=scope.engineer_ids)
+        if measure == "arrivals_without_proof":
+            visits = visits.exclude(PROOF_Q)
+        rows = base.filter(pk__in=visits.values("ticket_id"))
+        order = "-arrived_at"
     else:
         raise ValueError(measure)
     return (rows.select_related("assignee", "service_type")

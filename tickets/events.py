@@ -23,6 +23,9 @@ def describe(entry) -> str:
         "claim": lambda: _("Took on the ticket"),
         "dispatch": lambda: _("Dispatched to %(name)s") % {"name": detail},
         "check_in": lambda: _("Engineer on site"),
+        # Written by fieldservice (issue 16, visits): detail is the minutes / "when, who".
+        "check_out": lambda: _("Left the site after %(minutes)s min") % {"minutes": detail},
+        "visit_plan": lambda: _("Visit planned: %(detail)s") % {"detail": detail},
         "pend": lambda: _("Pending: %(reason)s") % {"reason": _label(PendingReason, detail)},
         "resume": lambda: _("Work resumed"),
         "resolve": lambda: _("Resolved: %(code)s") % {"code": _label(ResolutionCode, detail)},

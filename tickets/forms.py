@@ -240,6 +240,28 @@ class DispatchForm(NoteForm):
         self.fields["assignee"].queryset = assignable_engineers(contract=ticket.contract)
 
 
+class CheckInForm(NoteForm):
+    """Check-in with its proof (issue 16.2): the browser fills the position (static/js/
+    check_in.js), the label scanner fills the tag, the phone's camera takes the photo. All
+    optional here: what a contract requires is checked by the service, with the reason."""
+
+    latitude = forms.FloatField(required=False, min_value=-90, max_value=90,
+                                widget=forms.HiddenInput(attrs={"data-geo": "latitude"}))
+    longitude = forms.FloatField(required=False, min_value=-180, max_value=180,
+                                 widget=forms.HiddenInput(attrs={"data-geo": "longitude"}))
+    accuracy = forms.FloatField(required=False, min_value=0,
+                                widget=forms.HiddenInput(attrs={"data-geo": "accuracy"}))
+    scanned_tag = forms.CharField(
+        required=False, max_length=500, label=_("Asset label"),
+        help_text=_("Scan the QR label on the device, or type its asset tag."),
+        widget=forms.TextInput(attrs={"data-scan-target": "", "autocomplete": "off"}))
+    photo = forms.FileField(
+        required=False, label=_("Photo on site"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}))
+
+    field_order = ["scanned_tag", "photo", "note", "latitude", "longitude", "accuracy"]
+
+
 class PendForm(NoteForm):
     reason = forms.ChoiceField(choices=PendingReason.choices, label=_("Waiting for"))
 

@@ -31,3 +31,21 @@ repairs_panel = Hook("tickets.repairs_panel", lambda *, request, ticket: "")
 # subject tag with the reply token, the Reply-To address and the thread's Message-ID, under the
 # keys subject_tag, reply_to and thread_id. Without mailin, no tag and no thread headers.
 mail_thread = Hook("tickets.mail_thread", lambda ticket: {})
+
+
+# --- field service: visits and check-in proof (issue 16, f16visits) ---------------------------
+def _no_proof_needed(*, actor, ticket, moment, proof) -> None:
+    """Without fieldservice a check-in records no visit; proof sent anyway is simply unused."""
+
+
+# check_in_recorded(actor=, ticket=, moment=, proof=) -> None: called inside the check-in's
+# transaction with the proof (latitude, longitude, accuracy, scanned_tag, photo: an Attachment
+# or None); it writes the visit and may raise InvalidInput/ActionRefused to refuse (and so roll
+# back) the check-in.
+check_in_recorded = Hook("tickets.check_in_recorded", _no_proof_needed)
+# ticket_visits(user=, ticket=) -> list: the ticket's visits the user may read, objects with
+# the attributes tickets.api.TicketVisitSerializer reads (GET /api/tickets/{id}/ `visits`).
+ticket_visits = Hook("tickets.ticket_visits", lambda *, user, ticket: [])
+# ticket_visits_context(user=, ticket=) -> dict: the visits panel of the ticket page
+# (templates/fieldservice/_ticket_visits.html reads it).
+ticket_visits_context = Hook("tickets.ticket_visits_context", lambda *, user, ticket: {})

@@ -60,7 +60,7 @@ from tickets.workflow import action_help, action_label, allowed_actions, done_me
 ACTION_FORMS = {
     # One tap on a phone for the common steps; notes go in a reply if needed.
     "accept": None, "claim": None, "dispatch": forms.DispatchForm,
-    "check_in": None, "pend": forms.PendForm, "resume": None,
+    "check_in": forms.CheckInForm, "pend": forms.PendForm, "resume": None,
     "resolve": forms.ResolveForm, "escalate": forms.EscalateForm, "confirm": None,
     "reopen": forms.ReasonForm, "cancel": forms.OptionalReasonForm,
 }
@@ -72,7 +72,7 @@ MY_TAB_LABELS = [("", gettext_lazy("All")), ("open", pgettext_lazy("my tickets t
                  ("closed", pgettext_lazy("my tickets tab", "Closed"))]
 
 
-def _action_form(action: str, ticket: Ticket, data=None):
+def _action_form(action: str, ticket: Ticket, data=None, files=None):
     """The form a transition takes (None: a bare button); some need the ticket's team. The
     resolve form starts from the category's resolution template, if it has one."""
     form_class = ACTION_FORMS[action]
@@ -83,7 +83,7 @@ def _action_form(action: str, ticket: Ticket, data=None):
         template = resolution_template_for(ticket=ticket)
         if template is not None:
             kwargs["initial"] = {"code": template.code, "notes": template.notes}
-    return form_class(data, auto_id=f"id_{action}_%s", **kwargs)
+    return form_class(data, files, auto_id=f"id_{action}_%s", **kwargs)
 
 
 def _ticket_or_404(user, number: str) -> Ticket:
@@ -266,6 +266,7 @@ def detail(request, number: str):
                 del form.fields["resolve_children"]
     return render(request, "tickets/detail.html", {
         **hooks.ticket_page_context(user=request.user, ticket=ticket),
+        **hooks.ticket_visits_context(user=request.user, ticket=ticket),  # field service
         "found_on": found_on,
         # field service: vendor repairs and parts to site (f16repair)
         "repairs_panel": hooks.repairs_panel(request=request, ticket=ticket),
@@ -293,7 +294,7 @@ def detail(request, number: str):
 def act(request, number: str, action: str):
     """One POST URL per transition (/tickets/<number>/<action>/)."""
     ticket = _ticket_or_404(request.user, number)
-    form = _action_form(action, ticket, request.POST)
+    form = _action_form(action, ticket, request.POST, request.FILES)
     data = {}
     if form is not None:
         if not form.is_valid():

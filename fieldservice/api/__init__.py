@@ -4,6 +4,9 @@
 from fieldservice.api import parts as api_parts
 from fieldservice.api import repairs as api_repairs
 
+# Visits (f16visits)
+from fieldservice.api import visits as api_visits
+
 
 def register_routes(router) -> None:
     """Register the viewsets of every sub-domain on the project's router."""
@@ -17,4 +20,5 @@ def paths() -> list:
     return [
         # f16repair
         *api_repairs.paths(),
+        *api_visits.paths(),  # Visits (f16visits)
     ]

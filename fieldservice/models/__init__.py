@@ -2,6 +2,9 @@
 
 # parts to site and vendor repairs (f16repair)
 from fieldservice.models.parts import PartRequest, PartRequestStatus
+
+# Visits (f16visits): the visit with its check-in proof, and the contract's rules for it.
+from fieldservice.models.policy import VisitPolicy
 from fieldservice.models.repairs import (
     RepairPolicy,
     RepairReminder,
@@ -11,7 +14,10 @@ from fieldservice.models.repairs import (
 )
 from fieldservice.models.visits import LocationCheck, Visit
 
-__all__ = ["LocationCheck", "Visit",
-           # f16repair
-           "PartRequest", "PartRequestStatus", "RepairPolicy", "RepairReminder", "RepairStatus",
-           "RepairUpdate", "VendorRepair"]
+__all__ = [
+    # Visits (f16visits)
+    "LocationCheck", "Visit", "VisitPolicy",
+    # f16repair
+    "PartRequest", "PartRequestStatus", "RepairPolicy", "RepairReminder", "RepairStatus",
+    "RepairUpdate", "VendorRepair",
+]

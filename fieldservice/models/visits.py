@@ -25,7 +25,15 @@ class Visit(models.Model):
                                verbose_name=_("ticket"))
     engineer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                  related_name="visits", verbose_name=_("engineer"))
+    # The ticket's contract, copied when the visit is saved: the KPI dashboard counts
+    # arrivals with proof from this table alone, never reading the tickets (kpi/dashboard.py).
+    contract = models.ForeignKey("sla.Contract", on_delete=models.PROTECT, null=True,
+                                 blank=True, editable=False, related_name="+",
+                                 verbose_name=_("contract"))
     planned_at = models.DateTimeField(_("planned for"), null=True, blank=True)
+    planned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+",
+                                   verbose_name=_("planned by"))
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
     checked_out_at = models.DateTimeField(_("checked out at"), null=True, blank=True)
     # Proof of arrival (issue 16.2).
@@ -52,16 +60,30 @@ class Visit(models.Model):
         indexes = [
             # The engineer's phone home: today's visits in order.
             models.Index(fields=["engineer", "planned_at"], name="visit_engineer_planned"),
+            # The arrival-with-proof figure: one contract's check-ins over a period.
+            models.Index(fields=["contract", "checked_in_at"], name="visit_contract_checkin"),
         ]
 
     def __str__(self) -> str:
         return f"{self.ticket_id} · {self.engineer_id}"
+
+    def save(self, *args, **kwargs):
+        if self.contract_id is None and self.ticket_id is not None:
+            self.contract_id = self.ticket.contract_id
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "contract"}
+        super().save(*args, **kwargs)
 
     @property
     def minutes_on_site(self) -> int | None:
         if self.checked_in_at is None or self.checked_out_at is None:
             return None
         return max(0, int((self.checked_out_at - self.checked_in_at).total_seconds() // 60))
+
+    @property
+    def location_flagged(self) -> bool:
+        """Recorded but worth a look: the position was away from the site or too vague."""
+        return self.location_check in {LocationCheck.OUT_OF_RANGE, LocationCheck.INACCURATE}
 
     @property
     def has_proof(self) -> bool:

@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
+from fieldservice.selectors.visits import arrival_proof
 from kpi import figures
 from kpi.permissions import may_read_dashboards
 from kpi.selectors.dashboard import (
@@ -51,6 +52,9 @@ class SummarySerializer(serializers.Serializer):
     survey_response_rate = serializers.FloatField(allow_null=True)
     complaints = serializers.IntegerField()
     major_complaints = serializers.IntegerField()
+    arrival_with_proof_rate = serializers.FloatField(
+        allow_null=True, help_text="Check-ins with proof of arrival (position at the site, a "
+        "matching label or a photo) over all check-ins; counts: checked_in, with_proof.")
     counts = serializers.DictField(child=serializers.IntegerField())
     refreshed_at = serializers.DateTimeField(allow_null=True)
 
@@ -125,11 +129,15 @@ class SummaryView(APIView):
         scope = scope_for(contract, engineer=engineer)
         totals = figures.totals(scope, start, end)
         result = figures.from_totals(totals)
+        proof = arrival_proof(contract_ids=scope.contract_ids, start=start, end=end,
+                              engineer_ids=scope.engineer_ids)  # field service, visits
         body = {
             "contract": contract.code, "engineer": engineer.pk if engineer else None,
             "from": start.isoformat(), "to": end.isoformat(),
             **{key: result[key] for key in FIGURE_KEYS},
-            "counts": {key: totals[key] for key in COUNT_KEYS},
+            "arrival_with_proof_rate": proof["rate"],
+            "counts": {**{key: totals[key] for key in COUNT_KEYS},
+                       "checked_in": proof["checked_in"], "with_proof": proof["with_proof"]},
             "refreshed_at": totals["refreshed_at"],
         }
         return Response(body)

@@ -144,6 +144,56 @@ class TicketNoteSerializer(serializers.Serializer):
                                  help_text="Shown on the ticket's timeline.")
 
 
+class TicketCheckInSerializer(TicketNoteSerializer):
+    """Check-in with its proof (issue 16.2), all optional unless the contract's visit policy
+    requires it: JSON, or multipart/form-data to send the photo."""
+
+    latitude = serializers.FloatField(required=False, allow_null=True, min_value=-90,
+                                      max_value=90, help_text="WGS-84 degrees, as the phone "
+                                      "reports them.")
+    longitude = serializers.FloatField(required=False, allow_null=True, min_value=-180,
+                                       max_value=180)
+    accuracy = serializers.FloatField(required=False, allow_null=True, min_value=0,
+                                      help_text="The position's accuracy in metres; worse "
+                                      "than 1000 m is flagged.")
+    scanned_tag = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=500,
+        help_text="What the asset label's QR code holds (its URL) or the asset tag itself.")
+    photo = serializers.FileField(required=False, allow_null=True,
+                                  help_text="A photo taken on site (an image).")
+
+
+class TicketVisitSerializer(serializers.Serializer):
+    """One visit with its check-in proof (the objects tickets.hooks.ticket_visits returns)."""
+
+    id = serializers.IntegerField()
+    engineer = PersonRefSerializer()
+    planned_at = serializers.DateTimeField(allow_null=True)
+    checked_in_at = serializers.DateTimeField(allow_null=True)
+    checked_out_at = serializers.DateTimeField(allow_null=True)
+    minutes_on_site = serializers.IntegerField(allow_null=True)
+    latitude = serializers.DecimalField(max_digits=9, decimal_places=6, allow_null=True,
+                                        coerce_to_string=False)
+    longitude = serializers.DecimalField(max_digits=9, decimal_places=6, allow_null=True,
+                                         coerce_to_string=False)
+    accuracy_m = serializers.IntegerField(allow_null=True)
+    distance_m = serializers.IntegerField(allow_null=True, help_text="From the site's position.")
+    location_check = serializers.ChoiceField(
+        choices=["none", "in_range", "out_of_range", "inaccurate", "site_unknown"])
+    location_flagged = serializers.BooleanField(
+        help_text="Away from the site or too inaccurate: recorded, for the desk to look at.")
+    scanned_tag = serializers.CharField()
+    tag_matches = serializers.BooleanField(allow_null=True)
+    photo_url = serializers.SerializerMethodField()
+    has_proof = serializers.BooleanField(help_text="At the site, a matching label or a photo.")
+    note = serializers.CharField()
+
+    def get_photo_url(self, visit) -> str | None:
+        if visit.photo_id is None:
+            return None
+        return self.context["request"].build_absolute_uri(f"/api/attachments/{visit.photo_id}/")
+
+
 class TicketDispatchSerializer(TicketNoteSerializer):
     assignee = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(is_active=True),
@@ -185,7 +235,7 @@ class TicketCancelSerializer(serializers.Serializer):
 # Each transition's input: validates the request and is its schema in the OpenAPI document.
 TRANSITION_INPUT: dict[str, type[serializers.Serializer] | None] = {
     "accept": TicketNoteSerializer, "claim": None, "dispatch": TicketDispatchSerializer,
-    "check_in": TicketNoteSerializer, "pend": TicketPendSerializer,
+    "check_in": TicketCheckInSerializer, "pend": TicketPendSerializer,
     "resume": TicketNoteSerializer, "resolve": TicketResolveSerializer,
     "escalate": TicketEscalateSerializer, "confirm": TicketNoteSerializer,
     "reopen": TicketReopenSerializer, "cancel": TicketCancelSerializer,
@@ -229,9 +279,17 @@ class ClockSerializer(serializers.Serializer):
 class TicketDetailSerializer(TicketSerializer):
     clocks = serializers.SerializerMethodField()
     survey_url = serializers.SerializerMethodField()
+    visits = serializers.SerializerMethodField(
+        help_text="On-site visits with the check-in proof (field service).")
 
     class Meta(TicketSerializer.Meta):
-        fields = [*TicketSerializer.Meta.fields, "clocks", "survey_url"]
+        fields = [*TicketSerializer.Meta.fields, "clocks", "survey_url", "visits"]
+
+    @extend_schema_field(TicketVisitSerializer(many=True))
+    def get_visits(self, ticket) -> list[dict]:
+        request = self.context["request"]
+        return TicketVisitSerializer(hooks.ticket_visits(user=request.user, ticket=ticket),
+                                     many=True, context=self.context).data
 
     @extend_schema_field(ClockSerializer(many=True))
     def get_clocks(self, ticket) -> list[dict]:

@@ -22,6 +22,7 @@ from tickets.api.serializers import (
     TRANSITION_INPUT,
     CannedReplyRenderedSerializer,
     CommentSerializer,
+    TicketCheckInSerializer,
     TicketCreateSerializer,
     TicketDetailSerializer,
     TicketSerializer,
@@ -140,8 +141,11 @@ class TicketViewSet(TicketRelationsMixin, TicketBulkMixin,  # links, merge, bulk
     def dispatch_ticket(self, request, pk=None):  # `dispatch` is APIView's own method
         return self._transition(request, "dispatch")
 
-    @extend_schema(request=TRANSITION_INPUT["check_in"], responses=TicketSerializer)
-    @action(detail=True, methods=["post"], url_path="check-in")
+    @extend_schema(request={"application/json": TicketCheckInSerializer,
+                            "multipart/form-data": TicketCheckInSerializer},
+                   responses=TicketSerializer)
+    @action(detail=True, methods=["post"], url_path="check-in",
+            parser_classes=[parsers.JSONParser, parsers.MultiPartParser, parsers.FormParser])
     def check_in(self, request, pk=None):
         return self._transition(request, "check_in")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import mimetypes
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -10,11 +11,12 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.roles import Role
 from core import batch
+from core import uploads as files
 from core.clock import now
 from core.errors import ActionRefused, InvalidInput
 from sla import clocks
 from sla.models import ClockKind
-from tickets import notify, signals
+from tickets import hooks, notify, signals
 from tickets.models import (
     OPEN_STATUSES,
     EscalationTarget,
@@ -25,7 +27,7 @@ from tickets.models import (
 )
 from tickets.permissions import is_engineer
 from tickets.selectors import assignable_engineers, second_line_engineers
-from tickets.services._common import _locked, _record, _save, _sync_due
+from tickets.services._common import _attach, _locked, _record, _save, _sync_due
 from tickets.workflow import check
 
 
@@ -124,8 +126,22 @@ def _hand_over(ticket: Ticket, assignee: User, moment) -> None:
 
 
 @transaction.atomic
-def ticket_check_in(*, actor: User, ticket: Ticket, note: str = "") -> Ticket:
-    """The engineer arrives on site (the arrival clock stops at the first arrival)."""
+def ticket_check_in(*, actor: User, ticket: Ticket, note: str = "", latitude=None,
+                    longitude=None, accuracy=None, scanned_tag: str = "",
+                    photo=None) -> Ticket:
+    """The engineer arrives on site (the arrival clock stops at the first arrival).
+
+    The proof (the phone's position and its accuracy in metres, a scanned asset label, a photo)
+    goes to the check_in_recorded hook in this transaction: fieldservice writes the visit and
+    may refuse the check-in (the contract requires a proof, the tag is another contract's), which
+    rolls everything back. The photo is kept as a public attachment of the check-in entry."""
+    if photo is not None:
+        try:
+            extension = files.validate_upload(photo)
+        except files.AttachmentError as exc:
+            raise InvalidInput(exc.message, field="photo") from None
+        if not (mimetypes.guess_type(f"photo.{extension}")[0] or "").startswith("image/"):
+            raise InvalidInput(_("The photo must be an image."), field="photo")
     ticket = _locked(ticket)
     check("check_in", actor, ticket)
     moment = now()
@@ -136,7 +152,14 @@ def ticket_check_in(*, actor: User, ticket: Ticket, note: str = "") -> Ticket:
     _save(ticket, actor, "check_in", moment)
     clocks.clock_stop(ticket=ticket, kind=ClockKind.ARRIVAL, moment=moment)
     _sync_due(ticket)
-    _record(ticket, actor, "check_in", before, ticket.status, moment, body=note)
+    entry = _record(ticket, actor, "check_in", before, ticket.status, moment, body=note)
+    attachment = None
+    if photo is not None:
+        _attach(ticket, actor, entry, [photo], moment, internal=False)
+        attachment = entry.attachments.get()
+    hooks.check_in_recorded(actor=actor, ticket=ticket, moment=moment, proof={
+        "latitude": latitude, "longitude": longitude, "accuracy": accuracy,
+        "scanned_tag": (scanned_tag or "").strip(), "photo": attachment, "note": note})
     return ticket
 
 

@@ -1,0 +1,29 @@
+"""Forms of the visits pages: planning a visit, checking out."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from core.forms import BootstrapForm
+from tickets.selectors import assignable_engineers
+
+
+class VisitPlanForm(BootstrapForm):
+    engineer = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Engineer"))
+    planned_at = forms.DateTimeField(
+        label=_("When"), input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+
+    def __init__(self, *args, ticket, **kwargs):
+        kwargs.setdefault("auto_id", "id_visit_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["engineer"].queryset = assignable_engineers(contract=ticket.contract)
+        if ticket.assignee_id and not self.is_bound:
+            self.initial.setdefault("engineer", ticket.assignee_id)
+
+
+class CheckOutForm(BootstrapForm):
+    note = forms.CharField(required=False, label=_("Note"), max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 2}))
