@@ -8,3 +8,13 @@ class FieldServiceConfig(AppConfig):
 
     name = "fieldservice"
     verbose_name = _("Field service")
+
+    def ready(self):
+        # service reports (f16report): resolving needs the contract's signed report; the ticket
+        # page lists the reports. Imported here: models are ready only now.
+        from fieldservice.services.reports import resolve_refusal  # ready(): app wiring
+        from fieldservice.views.ticket_panel import service_reports_context  # ready(): wiring
+        from tickets import hooks as ticket_hooks  # ready(): app wiring
+
+        ticket_hooks.resolve_allowed.provide(resolve_refusal)
+        ticket_hooks.service_reports_context.provide(service_reports_context)

@@ -548,3 +548,15 @@ CELERY_BEAT_SCHEDULE["kpi-scorecards-quarterly"] = {
     "schedule": crontab(day_of_month="1-10", month_of_year="1,4,7,10", hour=3, minute=0),
     "options": {"expires": 3 * 3600},
 }
+
+# --- field service: customer service reports (issue 16.3, f16report) -----------------------------
+# A drawn signature: a PNG of at most this size, with at least this many inked pixels (a blank
+# or barely touched pad is refused).
+SIGNATURE_MAX_BYTES = env_int("SIGNATURE_MAX_KB", 1024, minimum=16) * 1024
+SIGNATURE_MIN_INK_PIXELS = env_int("SIGNATURE_MIN_INK_PIXELS", 150, minimum=1)
+# Unsigned reports past their confirmation date: the project manager hears once.
+CELERY_BEAT_SCHEDULE["fieldservice-reports-overdue"] = {
+    "task": "fieldservice.tasks.reports_overdue",
+    "schedule": timedelta(hours=1),
+    "options": {"expires": 3000},
+}

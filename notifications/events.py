@@ -46,6 +46,10 @@ EVENT_KINDS: tuple[EventKind, ...] = (
     EventKind("kpi.scorecard_below_standard", _("A scorecard below standard")),
     EventKind("asset.warranty", _("Warranties ending soon")),
     EventKind("store.restock", _("Spare parts to restock")),
+    # service reports (f16report)
+    EventKind("service_report", _("Customer service reports to keep or confirm")),
+    EventKind("service_report.overdue", _("A service report is not confirmed in time"),
+              mandatory=True),
 )
 
 MANDATORY_EVENTS = frozenset(kind.event for kind in EVENT_KINDS if kind.mandatory)

@@ -25,7 +25,7 @@ from core.mail import AUTOMATIC_MAIL_HEADERS
 from core.publish import publish_quietly
 from notifications import webhooks
 from notifications.inbox import channels_for, in_app_add, in_app_add_many, link_in
-from notifications.models import ChatWebhook, Notification
+from notifications.models import ChatWebhook, Notification, NotificationAttachment
 from notifications.sms import sms_backend
 
 logger = logging.getLogger(__name__)
@@ -44,7 +44,9 @@ class DeliveryAbandoned(Exception):
 
 def notification_enqueue(*, recipient, event: str, subject: str, body: str,
                          html_body: str = "", dedupe_key: str | None = None,
-                         url: str | None = None) -> Notification | None:
+                         url: str | None = None,
+                         attachments: list[tuple[str, bytes, str]] | None = None,
+                         ) -> Notification | None:
     """Queue an e-mail to `recipient` in the caller's transaction; publish it on commit. The
     same message lands under the person's bell (in-app), titled by the subject and linked to
     `url` (else the first portal link in the body), in the same transaction.
@@ -54,6 +56,9 @@ def notification_enqueue(*, recipient, event: str, subject: str, body: str,
     Returns the e-mail's row, or None, writing no e-mail, when the recipient has no e-mail
     address, is inactive or turned e-mail off for the event, or when a notification with the
     same dedupe_key was queued before.
+
+    ``attachments``: (file name, bytes, content type) sent with the e-mail, stored with the row
+    in the same transaction so a retry sends the same files.
     """
     if recipient is None or not recipient.is_active:
         return None
@@ -66,7 +71,7 @@ def notification_enqueue(*, recipient, event: str, subject: str, body: str,
         return None
     return _enqueue(dedupe_key, channel=Notification.Channel.EMAIL, event=event,
                     recipient=recipient, address=address, subject=subject, body=body,
-                    html_body=html_body)
+                    html_body=html_body, attachments=attachments)
 
 
 def email_from_template(*, recipient, event: str, template: str, context: dict,
@@ -113,7 +118,7 @@ def sms_enqueue(*, recipient, event: str, text: str, dedupe_key: str | None = No
                     recipient=recipient, address=address, subject=text, body=text)
 
 
-def _enqueue(dedupe_key: str | None, **fields) -> Notification | None:
+def _enqueue(dedupe_key: str | None, *, attachments=None, **fields) -> Notification | None:
     # A line break in a subject is a header injection to the mail library; it would fail on
     # every retry. One line is what the other channels show as a title, too.
     fields["subject"] = " ".join(fields["subject"].split())[:SUBJECT_MAX_CHARS]
@@ -127,6 +132,10 @@ def _enqueue(dedupe_key: str | None, **fields) -> Notification | None:
                 dedupe_key=dedupe_key, defaults=fields)
             if not created:
                 return None
+        NotificationAttachment.objects.bulk_create(
+            NotificationAttachment(notification=notification, filename=name, content=content,
+                                   content_type=content_type)
+            for name, content, content_type in attachments or ())
         transaction.on_commit(partial(_publish, notification.pk))
     return notification
 
@@ -269,6 +278,8 @@ def _send_email(notification: Notification) -> None:
     )
     if notification.html_body:
         message.attach_alternative(notification.html_body, "text/html")
+    for attachment in notification.attachments.all():
+        message.attach(attachment.filename, bytes(attachment.content), attachment.content_type)
     message.send()
 
 

@@ -23,3 +23,12 @@ ticket_page_context = Hook("tickets.ticket_page_context", lambda *, user, ticket
 # requester.
 survey_prompt = Hook("tickets.survey_prompt",
                      lambda *, user, ticket, absolute=True: None)
+
+# --- field service: customer service reports (f16report) ----------------------------------------
+# resolve_allowed(ticket=) -> str | None: why the ticket may not be resolved yet (the contract
+# requires a signed service report for on-site work), or None. The resolve service refuses
+# with the message (409).
+resolve_allowed = Hook("tickets.resolve_allowed", lambda *, ticket: None)
+# service_reports_context(user=, ticket=) -> dict: the ticket page's service reports panel.
+service_reports_context = Hook("tickets.service_reports_context",
+                               lambda *, user, ticket: {})

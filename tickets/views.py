@@ -259,6 +259,7 @@ def detail(request, number: str):
                 del form.fields["resolve_children"]
     return render(request, "tickets/detail.html", {
         **hooks.ticket_page_context(user=request.user, ticket=ticket),
+        **hooks.service_reports_context(user=request.user, ticket=ticket),  # field service
         "found_on": found_on,
         "ticket": ticket,
         "clocks": clock_states(ticket.clocks.all(), at=now()),

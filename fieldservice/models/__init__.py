@@ -2,4 +2,15 @@
 
 from fieldservice.models.visits import LocationCheck, Visit
 
+# service reports (f16report)
+from fieldservice.models.reports import (  # noqa: E402,I001
+    NoSignature,
+    ReportPolicy,
+    ReportStatus,
+    ServiceReport,
+    ServiceReportPart,
+)
+
 __all__ = ["LocationCheck", "Visit"]
+# service reports (f16report)
+__all__ += ["NoSignature", "ReportPolicy", "ReportStatus", "ServiceReport", "ServiceReportPart"]

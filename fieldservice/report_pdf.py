@@ -1,0 +1,36 @@
+"""The customer service report as a PDF (客户服务报告): the KPI reports' family (WeasyPrint, A4,
+Noto Sans CJK SC embedded, page numbers), with both signatures as images."""
+
+from __future__ import annotations
+
+import base64
+import logging
+
+from django.template.loader import render_to_string
+from django.utils import translation
+
+
+def _data_uri(png) -> str:
+    if not png:
+        return ""
+    return "data:image/png;base64," + base64.b64encode(bytes(png)).decode("ascii")
+
+
+def render_html(report, *, parts, visits) -> str:
+    return render_to_string("fieldservice/reports/pdf.html", {
+        "report": report, "ticket": report.ticket, "parts": parts, "visits": visits,
+        "requester_signature": _data_uri(report.requester_signature),
+        "engineer_signature": _data_uri(report.engineer_signature),
+    })
+
+
+def render_pdf(report, *, parts, visits, language: str = "zh-hans") -> bytes:
+    # Its progress lines (some logged on import) are not news for a log or a command's stderr.
+    for name in ("weasyprint", "weasyprint.progress", "fontTools"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    # WeasyPrint takes seconds to import: only the processes that render pay for it.
+    import weasyprint
+
+    with translation.override(language):
+        html = render_html(report, parts=parts, visits=visits)
+    return weasyprint.HTML(string=html).write_pdf()
