@@ -69,7 +69,7 @@ DROP FUNCTION IF EXISTS fieldservice_report_frozen();
 def _run(sql):
     def run(apps, schema_editor):
         if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql)
+            schema_editor.execute(sql, params=None)  # no placeholders: the % are RAISE's
     return run
 
 

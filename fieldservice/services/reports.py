@@ -64,15 +64,23 @@ def policy_for(contract) -> ReportPolicy:
 
 # --- who may do what ------------------------------------------------------------------------
 def may_write_reports(user) -> bool:
+    """The kind of person who writes service reports at all (the engineers)."""
     return can(user, Capability.WORK_TICKETS) and not user.is_client_side
 
 
+def may_write_report(user, ticket: Ticket) -> bool:
+    """The engineer who went: the ticket's assignee, or one with a visit on it."""
+    return may_write_reports(user) and (
+        ticket.assignee_id == user.pk or ticket.visits.filter(engineer=user).exists())
+
+
 def _require_writer(actor, ticket: Ticket) -> None:
-    if not may_write_reports(actor):
-        raise PermissionRefused(_("Only the engineers of the contract write service reports."))
     if not tickets_visible_to(actor).filter(pk=ticket.pk).exists():
         raise PermissionRefused(_("Ticket %(number)s is not one of yours.")
                                 % {"number": ticket.number})
+    if not may_write_report(actor, ticket):
+        raise PermissionRefused(_("Only the engineer who worked on site writes the service "
+                                  "report."))
 
 
 def is_client_signer(user, ticket: Ticket) -> bool:

@@ -43,7 +43,7 @@ def _ticket_or_404(user, number: str) -> Ticket:
 def report_form(request, number: str):
     """Write (or correct) the ticket's report at the end of the visit; phone first."""
     ticket = _ticket_or_404(request.user, number)
-    if not svc.may_write_reports(request.user):
+    if not svc.may_write_report(request.user, ticket):
         raise PermissionDenied
     parts = Part.objects.filter(contract_id=ticket.contract_id, active=True).order_by("code")
     latest = svc.latest_report(ticket)
@@ -97,7 +97,8 @@ def report_detail(request, pk: int):
                                                                                report.ticket)),
         "may_record_no_signature": open_for_signing and is_engineer
         and report.engineer_signed_at is not None and report.requester_signed_at is None,
-        "may_correct": current and svc.may_write_reports(user) and not svc.is_editable(report),
+        "may_correct": current and not svc.is_editable(report)
+        and svc.may_write_report(user, report.ticket),
         "may_edit": current and is_engineer and svc.is_editable(report),
         "may_confirm": report.status == ReportStatus.AWAITING_CONFIRMATION and current
         and svc.is_client_signer(user, report.ticket),
