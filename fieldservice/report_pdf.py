@@ -4,16 +4,26 @@ Noto Sans CJK SC embedded, page numbers), with both signatures as images."""
 from __future__ import annotations
 
 import base64
+import io
 import logging
 
 from django.template.loader import render_to_string
 from django.utils import translation
+from PIL import Image
 
 
 def _data_uri(png) -> str:
+    """The signature on white paper: the pad's PNG is transparent around the strokes, which a
+    PDF would carry as a second (mask) image; flattened it is one image per signature."""
     if not png:
         return ""
-    return "data:image/png;base64," + base64.b64encode(bytes(png)).decode("ascii")
+    with Image.open(io.BytesIO(bytes(png))) as image:
+        rgba = image.convert("RGBA")
+        paper = Image.new("RGB", rgba.size, (255, 255, 255))
+        paper.paste(rgba, mask=rgba.getchannel("A"))
+        out = io.BytesIO()
+        paper.save(out, format="PNG", optimize=True)
+    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode("ascii")
 
 
 def render_html(report, *, parts, visits) -> str:

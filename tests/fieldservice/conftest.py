@@ -39,6 +39,9 @@ def png(kind: str = "stroke", size=(600, 200)) -> bytes:
     if kind == "stroke":
         draw.line([(30, 150), (120, 40), (220, 160), (330, 50), (450, 140)],
                   fill=(17, 24, 39, 255), width=4)
+    elif kind == "stroke2":  # another person's signature
+        draw.line([(40, 60), (160, 170), (260, 40), (380, 170), (520, 60)],
+                  fill=(30, 64, 175, 255), width=5)
     elif kind == "dots":
         for x in (10, 50, 90):
             draw.point((x, 20), fill=(0, 0, 0, 255))
