@@ -376,6 +376,11 @@ SPECTACULAR_SETTINGS = {
         "TicketChannelEnum": "tickets.models.Channel",
         "ComplaintChannelEnum": "surveys.models.complaints.Complaint.Channel",
         "TicketLinkKindEnum": "tickets.selectors.LINK_KIND_NAMES",
+        # service reports (f16report)
+        "SignerRoleEnum": "fieldservice.services.reports.ROLES",
+        "RoleEnum": "accounts.roles.Role",  # keeps its name beside the signer role
+        "ServiceReportStatusEnum": "fieldservice.models.reports.ReportStatus",
+        "NoSignatureEnum": "fieldservice.models.reports.NoSignature",
     },
 }
 

@@ -112,7 +112,7 @@ def _move(part, location, kind, quantity, actor, *, ticket=None, asset_id=None, 
         asset_id=asset_id, actor=actor, note=_note(note), created_at=moment or now())
 
 
-# --- stock ----------------------------------------------------------------------------------------
+# --- stock ---------------------------------------------------------------------------------------
 @transaction.atomic
 def stock_receive(*, actor, part: Part, location: StockLocation, quantity: int,
                   note: str = "") -> StockMovement:
@@ -254,7 +254,7 @@ def bad_part_record(*, actor, issue: StockMovement, serial: str, disposition: st
         raise ActionRefused(_("The bad part of this issue is already recorded.")) from None
 
 
-# --- restock --------------------------------------------------------------------------------------
+# --- restock -------------------------------------------------------------------------------------
 @transaction.atomic
 def restock_check(part: Part) -> RestockRequest | None:
     """After stock leaves (and nightly, restock_sweep): below the minimum with no open request
@@ -320,7 +320,7 @@ def _restock_close(part: Part, *, received: bool) -> None:
         status=status, closed_at=now())
 
 
-# --- loaner devices -------------------------------------------------------------------------------
+# --- loaner devices ------------------------------------------------------------------------------
 @transaction.atomic
 def loan_lend(*, actor, asset, ticket, borrower, due_back, note: str = "") -> Loan:
     """Lend a spare device of the ticket's contract to a person of the client while theirs is
@@ -370,7 +370,7 @@ def loan_return(*, actor, loan: Loan, note: str = "") -> Loan:
     return loan
 
 
-# --- parts fitted on site, recorded by a service report (issue 16.3, f16report) -------------------
+# --- parts fitted on site, recorded by a service report (issue 16.3, f16report) ------------------
 def _require_on_site(actor, ticket) -> None:
     """The engineer who fitted the part records it (no store-keeper right needed), as does a
     store keeper; either must see the ticket's contract."""

@@ -41,7 +41,7 @@ class PartLineSerializer(serializers.ModelSerializer):
         fields = ["part", "code", "name", "unit", "quantity"]
 
 
-class ServiceReportSerializer(serializers.ModelSerializer):
+class FieldServiceReportSerializer(serializers.ModelSerializer):
     ticket_number = serializers.CharField(source="ticket.number", read_only=True)
     parts = PartLineSerializer(many=True, read_only=True)
     engineer_name = serializers.CharField(read_only=True)
@@ -132,20 +132,21 @@ class TicketServiceReportView(APIView):
         except Ticket.DoesNotExist:
             raise Http404 from None
 
-    @extend_schema(responses=ServiceReportSerializer(many=True))
+    @extend_schema(responses=FieldServiceReportSerializer(many=True))
     def get(self, request, pk: int):
         ticket = self._ticket(request, pk)
         reports = sel.reports_of_ticket(user=request.user, ticket=ticket)
-        return Response(ServiceReportSerializer(reports, many=True,
+        return Response(FieldServiceReportSerializer(reports, many=True,
                                                 context={"request": request}).data)
 
     @extend_schema(request=ReportInputSerializer,
-                   responses={201: ServiceReportSerializer, 200: ServiceReportSerializer})
+                   responses={201: FieldServiceReportSerializer,
+                              200: FieldServiceReportSerializer})
     def post(self, request, pk: int):
         ticket = self._ticket(request, pk)
         report, created = _save(request, ticket)
         report = sel.report_get(user=request.user, pk=report.pk)
-        return Response(ServiceReportSerializer(report, context={"request": request}).data,
+        return Response(FieldServiceReportSerializer(report, context={"request": request}).data,
                         status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
@@ -153,7 +154,7 @@ class ServiceReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
                            viewsets.GenericViewSet):
     """Service reports of the tickets the caller sees."""
 
-    serializer_class = ServiceReportSerializer
+    serializer_class = FieldServiceReportSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
@@ -164,7 +165,7 @@ class ServiceReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         report = sel.report_get(user=self.request.user, pk=report.pk)
         return Response(self.get_serializer(report).data)
 
-    @extend_schema(request=ReportInputSerializer, responses=ServiceReportSerializer)
+    @extend_schema(request=ReportInputSerializer, responses=FieldServiceReportSerializer)
     def partial_update(self, request, pk=None):
         """Change the draft; a signed or final report is refused (409): POST a correction to
         the ticket's service-report instead."""
@@ -174,7 +175,7 @@ class ServiceReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         report, _created = _save(request, report.ticket, partial_of=report)
         return self._fresh(report)
 
-    @extend_schema(request=SignSerializer, responses=ServiceReportSerializer)
+    @extend_schema(request=SignSerializer, responses=FieldServiceReportSerializer)
     @action(detail=True, methods=["post"],
             parser_classes=[parsers.MultiPartParser, parsers.FormParser])
     def sign(self, request, pk=None):
@@ -187,7 +188,7 @@ class ServiceReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
                                  signer_name=data.get("signer_name", ""))
         return self._fresh(report)
 
-    @extend_schema(request=NoSignatureSerializer, responses=ServiceReportSerializer)
+    @extend_schema(request=NoSignatureSerializer, responses=FieldServiceReportSerializer)
     @action(detail=True, methods=["post"], url_path="no-signature")
     def no_signature(self, request, pk=None):
         report = self.get_object()
@@ -197,7 +198,7 @@ class ServiceReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
                                               **form.validated_data)
         return self._fresh(report)
 
-    @extend_schema(request=None, responses=ServiceReportSerializer)
+    @extend_schema(request=None, responses=FieldServiceReportSerializer)
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
         report = svc.report_confirm(actor=request.user, report=self.get_object())

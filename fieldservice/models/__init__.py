@@ -1,7 +1,5 @@
 """Field-service models, one module per sub-domain (visits, reports, repairs, part requests)."""
 
-from fieldservice.models.visits import LocationCheck, Visit
-
 # service reports (f16report)
 from fieldservice.models.reports import (  # noqa: E402,I001
     NoSignature,
@@ -10,6 +8,7 @@ from fieldservice.models.reports import (  # noqa: E402,I001
     ServiceReport,
     ServiceReportPart,
 )
+from fieldservice.models.visits import LocationCheck, Visit
 
 __all__ = ["LocationCheck", "Visit"]
 # service reports (f16report)

@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy as _
 FROZEN_COLUMNS = ("ticket_id", "visit_id", "version", "supersedes_id", "symptom", "cause",
                   "actions", "result", "follow_up", "engineer_id", "requester_name",
                   "engineer_name", "requester_signature", "engineer_signature",
-                  "requester_signed_at", "engineer_signed_at", "no_signature", "no_signature_reason",
-                  "frozen_at")
+                  "requester_signed_at", "engineer_signed_at", "no_signature",
+                  "no_signature_reason", "frozen_at")
 
 
 class ReportPolicy(models.Model):

@@ -213,7 +213,7 @@ def _require_current(report: ServiceReport) -> None:
                             % {"version": report.version})
 
 
-# --- signatures ------------------------------------------------------------------------------------
+# --- signatures ----------------------------------------------------------------------------------
 @transaction.atomic
 def report_sign(*, actor, report: ServiceReport, role: str, signature, signer_name: str = "",
                 ) -> ServiceReport:
@@ -323,7 +323,7 @@ def report_confirm(*, actor, report: ServiceReport) -> ServiceReport:
     return report
 
 
-# --- freezing --------------------------------------------------------------------------------------
+# --- freezing ------------------------------------------------------------------------------------
 def _freeze(report: ServiceReport, actor, moment) -> None:
     report.frozen_at = moment
     _move_stock(report, actor)
@@ -430,7 +430,7 @@ def _ask_confirmation(report: ServiceReport, pdf: bytes) -> None:
             attachments=[(pdf_name(report), pdf, "application/pdf")])
 
 
-# --- the overdue sweep -------------------------------------------------------------------------------
+# --- the overdue sweep ---------------------------------------------------------------------------
 def reports_overdue_sweep() -> int:
     """Unsigned reports past their confirmation date: the project manager hears once (and the
     client contacts get a reminder). Exactly once: the row is claimed by a conditional update

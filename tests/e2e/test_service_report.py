@@ -25,9 +25,9 @@ def _draw(phone, selector: str, offset: int = 0) -> None:
 
 
 def test_both_sign_on_the_phone_and_the_pdf_has_both_signatures(phone, demo_site, screenshot):
+    from accounts.models import User
     from assets.models import Part, StockLocation
     from assets.services.store import balance_total, stock_receive
-    from accounts.models import User
     from tickets.models import Status, Ticket
 
     ticket = Ticket.objects.get(title="三楼财务部打印机频繁卡纸")

@@ -14,7 +14,6 @@ from assets.services import store as store_svc
 from fieldservice.models import ReportPolicy
 from tickets.models import Status, Ticket
 
-
 # The demo is loaded as of one moment for the whole session (tests mark themselves with
 # pytest.mark.demo_at(DEMO_AT)): loaded once, replayed from tests/demo_cache.py after that.
 # Relative to the real clock, so the suite still runs under any faked date.
@@ -70,7 +69,8 @@ def site(demo):
     assert toner.contract_id == ticket.contract_id == mem.contract_id
     for part in (toner, mem):
         store_svc.stock_receive(actor=demo["pm"], part=part, location=location, quantity=5)
-    return {"stock": store_svc.balance_total(toner), "ticket": ticket, "engineer": engineer, "requester": ticket.requester,
+    return {"stock": store_svc.balance_total(toner), "ticket": ticket, "engineer": engineer,
+            "requester": ticket.requester,
             "client": demo["client"], "pm": demo["pm"], "toner": toner, "mem": mem,
             "location": location, "other_engineer": demo["engineer2"], "user2": demo["user2"],
             "desk": demo["desk"], "admin": demo["admin"]}

@@ -107,7 +107,7 @@ def test_a_correction_listing_fewer_parts_returns_the_difference(site):
                                         quantity=2).exists()
 
 
-# --- the freeze ------------------------------------------------------------------------------------
+# --- the freeze ----------------------------------------------------------------------------------
 def test_signing_by_both_freezes_moves_stock_and_archives_the_pdf(site):
     report = sign_both(site, draft(site))
     assert report.status == ReportStatus.SIGNED and report.frozen_at is not None
@@ -160,7 +160,7 @@ def test_it_refuses_more_parts_than_the_store_holds_and_keeps_the_report_open(si
     assert balance_total(site["toner"]) == site["stock"]
 
 
-# --- signatures ------------------------------------------------------------------------------------
+# --- signatures ----------------------------------------------------------------------------------
 def test_a_blank_or_near_blank_pad_is_refused(site):
     report = draft(site)
     for kind in ("blank", "dots", "white"):
@@ -242,7 +242,7 @@ def test_a_signed_draft_cannot_be_edited_in_place(site):
                         signature=upload())
 
 
-# --- e-mail ---------------------------------------------------------------------------------------------
+# --- e-mail --------------------------------------------------------------------------------------
 def test_both_sides_get_the_pdf_by_e_mail(site, mailoutbox, django_capture_on_commit_callbacks):
     from notifications.services import notification_deliver  # noqa: PLC0415 (one test)
 
@@ -262,7 +262,7 @@ def test_both_sides_get_the_pdf_by_e_mail(site, mailoutbox, django_capture_on_co
     assert rows.count() == 2
 
 
-# --- refused or absent ------------------------------------------------------------------------------
+# --- refused or absent ---------------------------------------------------------------------------
 def test_unsigned_report_goes_to_the_client_and_the_pm_hears_once_when_overdue(site, policy):
     report = draft(site)
     with pytest.raises(ActionRefused):  # the engineer signs first
@@ -300,7 +300,7 @@ def test_the_client_confirms_an_unsigned_report(site):
         svc.report_confirm(actor=site["client"], report=report)
 
 
-# --- resolving ----------------------------------------------------------------------------------------
+# --- resolving -----------------------------------------------------------------------------------
 def resolve(s):
     return ticket_act("resolve", actor=s["engineer"], ticket=s["ticket"], code="fixed",
                       notes="已更换硒鼓")
