@@ -90,7 +90,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('version', models.PositiveSmallIntegerField(default=1, verbose_name='version')),
-                ('status', models.CharField(choices=[('draft', 'draft'), ('signed', 'signed'), ('awaiting_confirmation', "awaiting the client's confirmation"), ('confirmed', 'confirmed by the client')], default='draft', max_length=24, verbose_name='status')),
+                ('status', models.CharField(choices=[('draft', 'Draft'), ('signed', 'Signed by both'), ('awaiting_confirmation', "Awaiting the client's confirmation"), ('confirmed', 'Confirmed by the client')], default='draft', max_length=24, verbose_name='status')),
                 ('symptom', models.TextField(verbose_name='symptom')),
                 ('cause', models.TextField(blank=True, verbose_name='cause')),
                 ('actions', models.TextField(verbose_name='actions taken')),

@@ -49,10 +49,10 @@ class ReportPolicy(models.Model):
 
 
 class ReportStatus(models.TextChoices):
-    DRAFT = "draft", _("draft")
-    SIGNED = "signed", _("signed")
-    AWAITING_CONFIRMATION = "awaiting_confirmation", _("awaiting the client's confirmation")
-    CONFIRMED = "confirmed", _("confirmed by the client")
+    DRAFT = "draft", _("Draft")
+    SIGNED = "signed", _("Signed by both")
+    AWAITING_CONFIRMATION = "awaiting_confirmation", _("Awaiting the client's confirmation")
+    CONFIRMED = "confirmed", _("Confirmed by the client")
 
 
 class NoSignature(models.TextChoices):

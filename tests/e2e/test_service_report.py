@@ -65,7 +65,7 @@ def test_both_sign_on_the_phone_and_the_pdf_has_both_signatures(phone, demo_site
     _draw(phone, "[data-testid=signature-pad]", offset=20)
     phone.click("[data-testid=signature-submit]")
     phone.wait_for_selector("[data-testid=report-pdf]")
-    assert phone.locator("[data-testid=report-status]").inner_text() == "已签字"
+    assert phone.locator("[data-testid=report-status]").inner_text() == "双方已签字"
     screenshot(phone, "service-report-signed")
 
     href = phone.locator("[data-testid=report-pdf]").get_attribute("href")
