@@ -15,11 +15,13 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.roles import Capability, can
-from assets.models import Part
+from assets.models import Part, StockMovement
 from assets.services.store import stock_fit_on_site, stock_unfit_on_site
 from core import uploads
 from core.clock import now
@@ -134,7 +136,24 @@ def clean_parts(ticket: Ticket, lines) -> list[PartLine]:
     if missing:
         raise InvalidInput(_("Part %(id)s is not a spare part of contract %(code)s.")
                            % {"id": missing[0], "code": ticket.contract.code}, field="parts")
+    for pk, quantity in wanted.items():
+        _check_available(parts[pk], ticket, quantity)
     return [PartLine(parts[pk], quantity) for pk, quantity in wanted.items()]
+
+
+def _check_available(part: Part, ticket: Ticket, quantity: int) -> None:
+    """Early word on the form: more than the stores hold (plus what this ticket already took)
+    is refused now, not only when the report is signed. The freeze checks again, locked."""
+    moved = StockMovement.objects.filter(part=part).aggregate(
+        total=Coalesce(Sum("quantity"), 0),
+        ticket=Coalesce(Sum("quantity", filter=Q(ticket=ticket, kind__in=[
+            StockMovement.Kind.ISSUE, StockMovement.Kind.RETURN_UNUSED])), 0))
+    available = moved["total"] - moved["ticket"]
+    if quantity > available:
+        raise InvalidInput(
+            _("Only %(have)d %(unit)s of %(code)s in stock; cannot take %(want)d.")
+            % {"have": available, "unit": part.unit, "code": part.code, "want": quantity},
+            field="parts")
 
 
 # --- drafts and versions -----------------------------------------------------------------------

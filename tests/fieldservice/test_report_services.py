@@ -8,6 +8,7 @@ import time_machine
 from django.db import IntegrityError, transaction
 
 from assets.models import StockMovement
+from assets.services import store as store_svc
 from assets.services.store import balance_total
 from core.clock import now
 from core.errors import ActionRefused, InvalidInput, PermissionRefused
@@ -148,7 +149,13 @@ def test_the_database_refuses_to_change_a_frozen_report(site):
 
 
 def test_it_refuses_more_parts_than_the_store_holds_and_keeps_the_report_open(site):
-    report = draft(site, parts=[{"part": site["toner"].pk, "quantity": site["stock"] + 1}])
+    with pytest.raises(InvalidInput) as exc:  # at once, on the draft
+        draft(site, parts=[{"part": site["toner"].pk, "quantity": site["stock"] + 1}])
+    assert exc.value.field == "parts"
+    report = draft(site, parts=[{"part": site["toner"].pk, "quantity": site["stock"]}])
+    # Someone else takes one from the store before the report is signed.
+    store_svc.stock_issue(actor=site["pm"], part=site["toner"], location=site["location"],
+                          quantity=1, ticket=site["ticket"])
     svc.report_sign(actor=site["engineer"], report=report, role="engineer",
                     signature=upload())
     with pytest.raises(InvalidInput) as exc:
@@ -157,7 +164,7 @@ def test_it_refuses_more_parts_than_the_store_holds_and_keeps_the_report_open(si
     assert exc.value.field == "quantity"
     report.refresh_from_db()
     assert report.requester_signed_at is None and report.frozen_at is None
-    assert balance_total(site["toner"]) == site["stock"]
+    assert balance_total(site["toner"]) == site["stock"] - 1
 
 
 # --- signatures ----------------------------------------------------------------------------------
