@@ -128,6 +128,10 @@ def report_sign(request, pk: int, role: str):
                or svc.is_client_signer(request.user, report.ticket))
     if not allowed:
         raise PermissionDenied
+    if report.is_frozen or getattr(report, f"{role}_signed_at") is not None:
+        # Signed already (a second tab, the back button): the report says so.
+        messages.info(request, _("This report already has that signature."))
+        return redirect("fieldservice:report", report.pk)
     return render(request, "fieldservice/reports/sign.html", {
         "report": report, "ticket": report.ticket, "role": role,
         "in_person": role == "requester" and request.user.pk == report.engineer_id,

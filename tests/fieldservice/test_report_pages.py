@@ -76,6 +76,7 @@ def test_signing_on_the_page_takes_the_png_and_refuses_a_blank_pad(site, login):
     assert done.json()["redirect"] == reverse("fieldservice:report", args=[report.pk])
     again = client.post(url, {"signature": upload(), "signer_name": "吴芳"})
     assert again.status_code == 409
+    assert client.get(url)["Location"] == reverse("fieldservice:report", args=[report.pk])
     assert login(site["other_engineer"]).get(
         reverse("fieldservice:report-sign", args=[report.pk, "engineer"])).status_code == 403
 
