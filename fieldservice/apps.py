@@ -13,8 +13,10 @@ class FieldServiceConfig(AppConfig):
         # Hooks the lower apps declare (core/hooks.py, tickets/hooks.py); each sub-domain
         # provides its own. Imported here: models are ready only now.
         from fieldservice.selectors.visits import ticket_visits  # ready(): app wiring
+        from fieldservice.services.reports import resolve_refusal  # ready(): app wiring
         from fieldservice.services.visits import record_check_in  # ready(): app wiring
         from fieldservice.views.repairs import ticket_panel  # ready(): app wiring
+        from fieldservice.views.ticket_panel import service_reports_context  # ready(): wiring
         from fieldservice.views.visits import ticket_visits_context  # ready(): app wiring
         from tickets import hooks  # ready(): app wiring
 
@@ -24,3 +26,7 @@ class FieldServiceConfig(AppConfig):
         hooks.check_in_recorded.provide(record_check_in)
         hooks.ticket_visits.provide(ticket_visits)
         hooks.ticket_visits_context.provide(ticket_visits_context)
+        # service reports (f16report): resolving needs the contract's signed report; the
+        # ticket page lists the reports.
+        hooks.resolve_allowed.provide(resolve_refusal)
+        hooks.service_reports_context.provide(service_reports_context)

@@ -5,6 +5,7 @@ from django.urls import path
 # vendor repairs and parts to site (f16repair)
 from fieldservice.views import parts as part_views
 from fieldservice.views import repairs as repair_views
+from fieldservice.views import reports as report_views  # service reports (f16report)
 from fieldservice.views import visits  # Visits (f16visits)
 
 app_name = "fieldservice"
@@ -25,4 +26,15 @@ urlpatterns: list = [
     path("field/today/", visits.today, name="today"),
     path("tickets/<str:number>/visits/plan/", visits.plan, name="visit_plan"),
     path("tickets/<str:number>/check-out/", visits.check_out, name="check_out"),
+    # service reports (f16report)
+    path("field/tickets/<str:number>/service-report/", report_views.report_form,
+         name="report-form"),
+    path("field/service-reports/<int:pk>/", report_views.report_detail, name="report"),
+    path("field/service-reports/<int:pk>/sign/<str:role>/", report_views.report_sign,
+         name="report-sign"),
+    path("field/service-reports/<int:pk>/no-signature/", report_views.report_no_signature,
+         name="report-no-signature"),
+    path("field/service-reports/<int:pk>/confirm/", report_views.report_confirm,
+         name="report-confirm"),
+    path("field/service-reports/<int:pk>/pdf/", report_views.report_pdf, name="report-pdf"),
 ]

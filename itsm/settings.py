@@ -386,6 +386,11 @@ SPECTACULAR_SETTINGS = {
         # field service: vendor repairs and part requests (f16repair)
         "VendorRepairStatusEnum": "fieldservice.models.repairs.RepairStatus",
         "PartRequestStatusEnum": "fieldservice.models.parts.PartRequestStatus",
+        # service reports (f16report)
+        "SignerRoleEnum": "fieldservice.services.reports.ROLES",
+        "RoleEnum": "accounts.roles.Role",  # keeps its name beside the signer role
+        "ServiceReportStatusEnum": "fieldservice.models.reports.ReportStatus",
+        "NoSignatureEnum": "fieldservice.models.reports.NoSignature",
     },
 }
 
@@ -605,4 +610,16 @@ CELERY_BEAT_SCHEDULE["mailin-poll"] = {
     "task": "mailin.tasks.poll_mailboxes",
     "schedule": timedelta(minutes=1),
     "options": {"expires": 55},
+}
+
+# --- field service: customer service reports (issue 16.3, f16report) -----------------------------
+# A drawn signature: a PNG of at most this size, with at least this many inked pixels (a blank
+# or barely touched pad is refused).
+SIGNATURE_MAX_BYTES = env_int("SIGNATURE_MAX_KB", 1024, minimum=16) * 1024
+SIGNATURE_MIN_INK_PIXELS = env_int("SIGNATURE_MIN_INK_PIXELS", 150, minimum=1)
+# Unsigned reports past their confirmation date: the project manager hears once.
+CELERY_BEAT_SCHEDULE["fieldservice-reports-overdue"] = {
+    "task": "fieldservice.tasks.reports_overdue",
+    "schedule": timedelta(hours=1),
+    "options": {"expires": 3000},
 }

@@ -51,6 +51,10 @@ EVENT_KINDS: tuple[EventKind, ...] = (
     EventKind("repair.reminder", _("A repair progress update is due")),
     EventKind("repair.overdue", _("A repair is overdue"), mandatory=True),
     EventKind("parts.request", _("A part is requested to site")),
+    # service reports (f16report)
+    EventKind("service_report", _("Customer service reports to keep or confirm")),
+    EventKind("service_report.overdue", _("A service report is not confirmed in time"),
+              mandatory=True),
 )
 
 MANDATORY_EVENTS = frozenset(kind.event for kind in EVENT_KINDS if kind.mandatory)

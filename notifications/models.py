@@ -182,3 +182,23 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.event}"
+
+
+class NotificationAttachment(models.Model):
+    """A file sent with an e-mail (a signed service report's PDF): stored with the queued row,
+    so every delivery attempt, and a retry after a crash, sends the same bytes."""
+
+    notification = models.ForeignKey(Notification, on_delete=models.CASCADE,
+                                     related_name="attachments",
+                                     verbose_name=_("notification"))
+    filename = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    content = models.BinaryField(_("content"))
+
+    class Meta:
+        verbose_name = _("notification attachment")
+        verbose_name_plural = _("notification attachments")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.filename

@@ -26,7 +26,7 @@ from core.mail import AUTOMATIC_MAIL_HEADERS
 from core.publish import publish_quietly
 from notifications import webhooks
 from notifications.inbox import channels_for, in_app_add, in_app_add_many, link_in
-from notifications.models import ChatWebhook, Notification
+from notifications.models import ChatWebhook, Notification, NotificationAttachment
 from notifications.sms import sms_backend
 
 logger = logging.getLogger(__name__)
@@ -46,6 +46,7 @@ class DeliveryAbandoned(Exception):
 def notification_enqueue(*, recipient, event: str, subject: str, body: str,
                          html_body: str = "", dedupe_key: str | None = None,
                          url: str | None = None, thread: dict | None = None,
+                         attachments: list[tuple[str, bytes, str]] | None = None,
                          ) -> Notification | None:
     """Queue an e-mail to `recipient` in the caller's transaction; publish it on commit. The
     same message lands under the person's bell (in-app), titled by the subject and linked to
@@ -60,6 +61,9 @@ def notification_enqueue(*, recipient, event: str, subject: str, body: str,
     `thread` (from the domain app) threads the e-mail: `subject_tag` is appended to the
     e-mail's subject (not to the bell's title), `reply_to` and `thread_id` become its Reply-To
     and References/In-Reply-To headers.
+
+    ``attachments``: (file name, bytes, content type) sent with the e-mail, stored with the row
+    in the same transaction so a retry sends the same files.
     """
     if recipient is None or not recipient.is_active:
         return None
@@ -78,7 +82,7 @@ def notification_enqueue(*, recipient, event: str, subject: str, body: str,
     return _enqueue(dedupe_key, channel=Notification.Channel.EMAIL, event=event,
                     recipient=recipient, address=address, subject=subject, body=body,
                     html_body=html_body, reply_to=_one_line(thread.get("reply_to", "")),
-                    thread_id=_one_line(thread.get("thread_id", "")))
+                    thread_id=_one_line(thread.get("thread_id", "")), attachments=attachments)
 
 
 def _one_line(value: str) -> str:
@@ -131,7 +135,7 @@ def sms_enqueue(*, recipient, event: str, text: str, dedupe_key: str | None = No
                     recipient=recipient, address=address, subject=text, body=text)
 
 
-def _enqueue(dedupe_key: str | None, **fields) -> Notification | None:
+def _enqueue(dedupe_key: str | None, *, attachments=None, **fields) -> Notification | None:
     # A line break in a subject is a header injection to the mail library; it would fail on
     # every retry. One line is what the other channels show as a title, too.
     fields["subject"] = " ".join(fields["subject"].split())[:SUBJECT_MAX_CHARS]
@@ -146,6 +150,11 @@ def _enqueue(dedupe_key: str | None, **fields) -> Notification | None:
             dedupe_key=dedupe_key, defaults=fields)
         if not created:
             return None
+    if attachments:
+        NotificationAttachment.objects.bulk_create(
+            NotificationAttachment(notification=notification, filename=name, content=content,
+                                   content_type=content_type)
+            for name, content, content_type in attachments)
     # In a bulk action: one broker message for every notification the rows queued.
     if not batch.defer("notifications.publish", notification.pk, _publish_later):
         transaction.on_commit(partial(_publish, notification.pk))
@@ -306,6 +315,8 @@ def _send_email(notification: Notification) -> None:
     )
     if notification.html_body:
         message.attach_alternative(notification.html_body, "text/html")
+    for attachment in notification.attachments.all():
+        message.attach(attachment.filename, bytes(attachment.content), attachment.content_type)
     message.send()
 
 

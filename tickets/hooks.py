@@ -49,3 +49,12 @@ ticket_visits = Hook("tickets.ticket_visits", lambda *, user, ticket: [])
 # ticket_visits_context(user=, ticket=) -> dict: the visits panel of the ticket page
 # (templates/fieldservice/_ticket_visits.html reads it).
 ticket_visits_context = Hook("tickets.ticket_visits_context", lambda *, user, ticket: {})
+
+# --- field service: customer service reports (f16report) ----------------------------------------
+# resolve_allowed(ticket=) -> str | None: why the ticket may not be resolved yet (the contract
+# requires a signed service report for on-site work), or None. The resolve service refuses
+# with the message (409).
+resolve_allowed = Hook("tickets.resolve_allowed", lambda *, ticket: None)
+# service_reports_context(user=, ticket=) -> dict: the ticket page's service reports panel.
+service_reports_context = Hook("tickets.service_reports_context",
+                               lambda *, user, ticket: {})

@@ -267,6 +267,7 @@ def detail(request, number: str):
     return render(request, "tickets/detail.html", {
         **hooks.ticket_page_context(user=request.user, ticket=ticket),
         **hooks.ticket_visits_context(user=request.user, ticket=ticket),  # field service
+        **hooks.service_reports_context(user=request.user, ticket=ticket),  # field service
         "found_on": found_on,
         # field service: vendor repairs and parts to site (f16repair)
         "repairs_panel": hooks.repairs_panel(request=request, ticket=ticket),

@@ -112,7 +112,7 @@ def _move(part, location, kind, quantity, actor, *, ticket=None, asset_id=None, 
         asset_id=asset_id, actor=actor, note=_note(note), created_at=moment or now())
 
 
-# --- stock ----------------------------------------------------------------------------------------
+# --- stock ---------------------------------------------------------------------------------------
 @transaction.atomic
 def stock_receive(*, actor, part: Part, location: StockLocation, quantity: int,
                   note: str = "") -> StockMovement:
@@ -254,7 +254,7 @@ def bad_part_record(*, actor, issue: StockMovement, serial: str, disposition: st
         raise ActionRefused(_("The bad part of this issue is already recorded.")) from None
 
 
-# --- restock --------------------------------------------------------------------------------------
+# --- restock -------------------------------------------------------------------------------------
 @transaction.atomic
 def restock_check(part: Part) -> RestockRequest | None:
     """After stock leaves (and nightly, restock_sweep): below the minimum with no open request
@@ -320,7 +320,7 @@ def _restock_close(part: Part, *, received: bool) -> None:
         status=status, closed_at=now())
 
 
-# --- loaner devices -------------------------------------------------------------------------------
+# --- loaner devices ------------------------------------------------------------------------------
 @transaction.atomic
 def loan_lend(*, actor, asset, ticket, borrower, due_back, note: str = "") -> Loan:
     """Lend a spare device of the ticket's contract to a person of the client while theirs is
@@ -368,3 +368,75 @@ def loan_return(*, actor, loan: Loan, note: str = "") -> Loan:
         loan.note = _note(f"{loan.note} / {note.strip()}" if loan.note else note)
     loan.save(update_fields=["returned_at", "returned_to", "note"])
     return loan
+
+
+# --- parts fitted on site, recorded by a service report (issue 16.3, f16report) ------------------
+def _require_on_site(actor, ticket) -> None:
+    """The engineer who fitted the part records it (no store-keeper right needed), as does a
+    store keeper; either must see the ticket's contract."""
+    if not (can(actor, Capability.MANAGE_STORE) or can(actor, Capability.WORK_TICKETS)):
+        raise PermissionRefused(_("You may not take parts from the store."))
+    if not contracts_visible_to(actor).filter(pk=ticket.contract_id).exists():
+        raise PermissionRefused(_("Contract %(code)s is not one of yours.")
+                                    % {"code": ticket.contract.code})
+
+
+def _fitting_location(part: Part, ticket, quantity: int) -> StockLocation:
+    """The store the parts come out of: the one at the ticket's site when it holds enough, else
+    the one holding the most. Refused (400, quantity) when no single store holds enough."""
+    rows = (StockMovement.objects.filter(part=part).values("location")
+            .annotate(total=Sum("quantity")).filter(total__gte=quantity).order_by("-total"))
+    totals = {row["location"]: row["total"] for row in rows}
+    if not totals:
+        have = balance_total(part)
+        raise InvalidInput(
+            _("Only %(have)d %(unit)s of %(code)s in stock; cannot take %(want)d.")
+            % {"have": have, "unit": part.unit, "code": part.code, "want": quantity},
+            field="quantity")
+    locations = StockLocation.objects.in_bulk(list(totals))
+    at_site = [pk for pk in totals if locations[pk].site_id and
+               locations[pk].site_id == ticket.site_id]
+    return locations[at_site[0] if at_site else next(iter(totals))]
+
+
+@transaction.atomic
+def stock_fit_on_site(*, actor, part: Part, quantity: int, ticket, note: str = "",
+                      ) -> StockMovement:
+    """Parts fitted on site for an open ticket leave the store (an ISSUE on the ledger), never
+    more than one store holds; the store is chosen by _fitting_location."""
+    part = _locked_part(part)
+    _require_on_site(actor, ticket)
+    quantity = _quantity(quantity)
+    _ticket_of_part(part, ticket, must_be_open=True)
+    location = _fitting_location(part, ticket, quantity)
+    movement = _move(part, location, Kind.ISSUE, -quantity, actor, ticket=ticket,
+                     asset_id=ticket.asset_id, note=note)
+    restock_check(part)
+    return movement
+
+
+@transaction.atomic
+def stock_unfit_on_site(*, actor, part: Part, quantity: int, ticket, note: str = "",
+                        ) -> StockMovement:
+    """A corrected service report lists fewer parts: the difference goes back (RETURN_UNUSED)
+    to the store the ticket's last issue of the part came from."""
+    part = _locked_part(part)
+    _require_on_site(actor, ticket)
+    quantity = _quantity(quantity)
+    last = (StockMovement.objects.filter(part=part, ticket=ticket, kind=Kind.ISSUE)
+            .select_related("location").order_by("-created_at", "-pk").first())
+    if last is None:
+        raise InvalidInput(_("Ticket %(number)s holds no %(code)s to return.")
+                           % {"number": ticket.number, "code": part.code}, field="quantity")
+    held = -StockMovement.objects.filter(
+        part=part, ticket=ticket, kind__in=[Kind.ISSUE, Kind.RETURN_UNUSED]).aggregate(
+        total=Coalesce(Sum("quantity"), 0))["total"]
+    if quantity > held:
+        raise InvalidInput(
+            _("Ticket %(number)s holds %(held)d of %(code)s; cannot return %(want)d.")
+            % {"number": ticket.number, "held": held, "code": part.code, "want": quantity},
+            field="quantity")
+    movement = _move(part, last.location, Kind.RETURN_UNUSED, quantity, actor, ticket=ticket,
+                     note=note)
+    _restock_close(part, received=False)
+    return movement

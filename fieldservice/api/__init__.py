@@ -4,6 +4,9 @@
 from fieldservice.api import parts as api_parts
 from fieldservice.api import repairs as api_repairs
 
+# service reports (f16report)
+from fieldservice.api import reports as api_reports
+
 # Visits (f16visits)
 from fieldservice.api import visits as api_visits
 
@@ -13,6 +16,7 @@ def register_routes(router) -> None:
     # f16repair
     api_repairs.register_routes(router)
     api_parts.register_routes(router)
+    api_reports.register_routes(router)  # service reports (f16report)
 
 
 def paths() -> list:
@@ -21,4 +25,5 @@ def paths() -> list:
         # f16repair
         *api_repairs.paths(),
         *api_visits.paths(),  # Visits (f16visits)
+        *api_reports.paths(),  # service reports (f16report)
     ]

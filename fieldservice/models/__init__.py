@@ -12,6 +12,15 @@ from fieldservice.models.repairs import (
     RepairUpdate,
     VendorRepair,
 )
+
+# service reports (f16report)
+from fieldservice.models.reports import (
+    NoSignature,
+    ReportPolicy,
+    ReportStatus,
+    ServiceReport,
+    ServiceReportPart,
+)
 from fieldservice.models.visits import LocationCheck, Visit
 
 __all__ = [
@@ -20,4 +29,6 @@ __all__ = [
     # f16repair
     "PartRequest", "PartRequestStatus", "RepairPolicy", "RepairReminder", "RepairStatus",
     "RepairUpdate", "VendorRepair",
+    # service reports (f16report)
+    "NoSignature", "ReportPolicy", "ReportStatus", "ServiceReport", "ServiceReportPart",
 ]

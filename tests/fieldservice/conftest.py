@@ -9,6 +9,9 @@ from rest_framework.test import APIClient
 
 from assets.models import Asset
 from sla.models import Contract
+
+# The service report tests' fixtures (f16report), kept in their own module.
+from tests.fieldservice.report_fixtures import policy, site  # noqa: F401 - pytest fixtures
 from tickets.models import ServiceType
 from tickets.services import ticket_create, ticket_dispatch
 

@@ -235,6 +235,10 @@ def ticket_resolve(*, actor: User, ticket: Ticket, code: str, notes: str,
 
 
 def _resolve(ticket: Ticket, actor: User, code: str, notes: str, time_spent_minutes: int) -> None:
+    # A rule of an app above tickets (field service: a signed service report required).
+    refusal = hooks.resolve_allowed(ticket=ticket)
+    if refusal:
+        raise ActionRefused(refusal, code="report_required")
     moment = now()
     before = ticket.status
     ticket.status = Status.RESOLVED

@@ -1,0 +1,12 @@
+"""The ticket page's panel of service reports (tickets.hooks.service_reports_context)."""
+
+from __future__ import annotations
+
+from fieldservice.selectors.reports import reports_of_ticket
+from fieldservice.services.reports import may_write_report
+
+
+def service_reports_context(*, user, ticket) -> dict:
+    """What templates/fieldservice/reports/_ticket_reports.html expects."""
+    return {"service_reports": reports_of_ticket(user=user, ticket=ticket),
+            "may_write_service_report": may_write_report(user, ticket)}
