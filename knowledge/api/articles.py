@@ -31,7 +31,6 @@ from knowledge.selectors.articles import (
     terms_of,
 )
 from knowledge.services.articles import (
-    TRANSITIONS,
     allowed_actions,
     article_act,
     article_create,
@@ -44,30 +43,50 @@ from sla.models import Contract
 from sla.selectors import contracts_visible_to
 from tickets.models import Category, ServiceType
 
-SEARCH_LIMIT = 50
+SEARCH_LIMIT = 20
 
 
 class ArticleSerializer(serializers.ModelSerializer):
     contract = serializers.CharField(source="contract.code", allow_null=True, default=None)
     author = serializers.CharField(source="author.display_name")
-    solution_html = serializers.SerializerMethodField()
     actions = serializers.SerializerMethodField()
 
     class Meta:
         model = Article
         fields = ["id", "title", "symptom", "cause", "solution", "title_en", "symptom_en",
-                  "cause_en", "solution_en", "solution_html", "visibility", "status",
+                  "cause_en", "solution_en", "visibility", "status",
                   "contract", "service_type", "category", "asset_models", "author", "revision",
                   "created_at", "updated_at", "published_at", "actions"]
         read_only_fields = fields
 
-    def get_solution_html(self, article) -> str:
-        # Attachments are not loaded for lists: images show on the article's page.
-        return str(render(article.solution))
-
     def get_actions(self, article) -> list[str]:
         request = self.context.get("request")
         return allowed_actions(request.user, article) if request else []
+
+
+class ArticleDetailSerializer(ArticleSerializer):
+    """One article: its bodies also as sanitised HTML (images from its own attachments)."""
+
+    symptom_html = serializers.SerializerMethodField()
+    cause_html = serializers.SerializerMethodField()
+    solution_html = serializers.SerializerMethodField()
+
+    class Meta(ArticleSerializer.Meta):
+        fields = [*ArticleSerializer.Meta.fields, "symptom_html", "cause_html", "solution_html"]
+        read_only_fields = fields
+
+    def _html(self, text: str, article) -> str:
+        ids = set(article.attachments.values_list("pk", flat=True))
+        return str(render(text, attachment_ids=ids))
+
+    def get_symptom_html(self, article) -> str:
+        return self._html(article.symptom, article)
+
+    def get_cause_html(self, article) -> str:
+        return self._html(article.cause, article)
+
+    def get_solution_html(self, article) -> str:
+        return self._html(article.solution, article)
 
 
 class ArticleWriteSerializer(serializers.Serializer):
@@ -132,6 +151,9 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             articles = articles.filter(status=state)
         return articles.order_by("-updated_at", "-pk")
 
+    def get_serializer_class(self):
+        return ArticleDetailSerializer if self.action == "retrieve" else ArticleSerializer
+
     def get_object(self):
         try:
             article = self.get_queryset().get(pk=int(self.kwargs["pk"]))
@@ -141,7 +163,7 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     @extend_schema(parameters=[
         OpenApiParameter("search", OpenApiTypes.STR, description="Words to find (Chinese or "
-                         "English, two characters or more each); results ranked, at most 50."),
+                         "English, two characters or more each); results ranked, at most 20."),
         OpenApiParameter("status", OpenApiTypes.STR, enum=ArticleStatus.values)])
     def list(self, request, *args, **kwargs):
         search = request.query_params.get("search")
@@ -189,6 +211,32 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
                               note=form.validated_data.get("note", ""))
         return Response(self.get_serializer(article).data)
 
+    @extend_schema(request=ActSerializer, responses=ArticleSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        return self._act(request, "submit")
+
+    @extend_schema(request=ActSerializer, responses=ArticleSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        return self._act(request, "publish")
+
+    @extend_schema(request=ActSerializer, responses=ArticleSerializer)
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def send_back(self, request, pk=None):
+        """Back to the author with a note (the note is required)."""
+        return self._act(request, "return")
+
+    @extend_schema(request=ActSerializer, responses=ArticleSerializer)
+    @action(detail=True, methods=["post"])
+    def retire(self, request, pk=None):
+        return self._act(request, "retire")
+
+    @extend_schema(request=ActSerializer, responses=ArticleSerializer)
+    @action(detail=True, methods=["post"])
+    def restore(self, request, pk=None):
+        return self._act(request, "restore")
+
     @extend_schema(request=VoteSerializer, responses={204: None})
     @action(detail=True, methods=["post"])
     def vote(self, request, pk=None):
@@ -204,21 +252,6 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         form.is_valid(raise_exception=True)
         article_deflect(actor=request.user, article=self.get_object(), **form.validated_data)
         return Response(status=status.HTTP_201_CREATED)
-
-
-def _transition(name):
-    @extend_schema(request=ActSerializer, responses=ArticleSerializer,
-                   operation_id=f"articles_{name}")
-    @action(detail=True, methods=["post"], url_path=name, url_name=name)
-    def act(self, request, pk=None):
-        return self._act(request, name)
-
-    act.__name__ = f"act_{name}"
-    return act
-
-
-for _name in TRANSITIONS:
-    setattr(ArticleViewSet, f"act_{_name}", _transition(_name))
 
 
 def register_routes(router) -> None:
