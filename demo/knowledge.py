@@ -12,7 +12,8 @@ from tickets.models import Category
 # title, English title, (category, subcategory), contract code or None, public?, published?,
 # symptom, cause, solution
 ARTICLES = [
-    ("打印机卡纸的处理方法", "Clearing a printer paper jam", ("打印机/扫描仪", "卡纸"), None, True, True,
+    ("打印机卡纸的处理方法", "Clearing a printer paper jam", ("打印机/扫描仪", "卡纸"), None,
+     True, True,
      "打印时提示“卡纸”，打印机停止工作，面板指示灯闪烁；有时能听到搓纸异响。",
      "纸张受潮、纸张过厚或装纸过多；搓纸轮老化；纸张没有对齐导纸板。",
      "1. 关闭打印机电源，打开前盖和后盖。\n"

@@ -377,6 +377,7 @@ SPECTACULAR_SETTINGS = {
         "TicketChannelEnum": "tickets.models.Channel",
         "ComplaintChannelEnum": "surveys.models.complaints.Complaint.Channel",
         "TicketLinkKindEnum": "tickets.selectors.LINK_KIND_NAMES",
+        "ArticleStatusEnum": "knowledge.models.articles.ArticleStatus",  # articles (k18kb)
     },
 }
 

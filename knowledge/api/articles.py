@@ -14,6 +14,7 @@ Same selectors and services as the pages; an article outside the caller's scope 
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -147,7 +148,7 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         state = self.request.query_params.get("status")
         if state:
             if state not in ArticleStatus.values:
-                raise InvalidInput("status", field="status")
+                raise InvalidInput(_("Unknown status."), field="status")
             articles = articles.filter(status=state)
         return articles.order_by("-updated_at", "-pk")
 
@@ -171,9 +172,9 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             return super().list(request, *args, **kwargs)
         search = search.strip()
         if len(search) > TERM_MAX:
-            raise InvalidInput(f"At most {TERM_MAX} characters.", field="search")
+            raise InvalidInput(_("At most %(n)d characters.") % {"n": TERM_MAX}, field="search")
         if not terms_of(search):
-            raise InvalidInput("Type at least two characters.", field="search",
+            raise InvalidInput(_("Type at least two characters per word."), field="search",
                                code="too_short")
         found = article_search_ranked(self.get_queryset(), search, limit=SEARCH_LIMIT)
         data = self.get_serializer(found, many=True).data
@@ -182,7 +183,7 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(request=ArticleWriteSerializer, responses={201: ArticleSerializer})
     def create(self, request):
         if not may_write_articles(request.user):  # 403 before any field error
-            raise PermissionRefused("Your role may not write knowledge articles.")
+            raise PermissionRefused(_("You may not write knowledge articles."))
         form = ArticleWriteSerializer(data=request.data, context={"request": request})
         form.is_valid(raise_exception=True)
         data = dict(form.validated_data)

@@ -136,6 +136,9 @@ class ArticleVersion(models.Model):
             models.UniqueConstraint(fields=["article", "number"], name="article_version_unique"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.title} (r{self.number})"
+
 
 class ArticleAttachment(models.Model):
     """A file (usually a screenshot) of an article; the only images its body may show."""
@@ -177,6 +180,9 @@ class ArticleVote(models.Model):
             models.UniqueConstraint(fields=["article", "user"], name="article_vote_one_per_user"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.article_id}: {self.helpful}"
+
 
 class Deflection(models.Model):
     """An end user filing a fault found the answer in an article and filed nothing (18.2)."""
@@ -199,6 +205,9 @@ class Deflection(models.Model):
             models.Index(fields=["created_at", "article"], name="deflection_period"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.article_id} @ {self.created_at:%Y-%m-%d %H:%M}"
+
 
 class TicketArticle(models.Model):
     """The article a ticket was resolved with ("resolved with article X"): one per ticket."""
@@ -215,3 +224,6 @@ class TicketArticle(models.Model):
         verbose_name = _("article used on a ticket")
         verbose_name_plural = _("articles used on tickets")
         indexes = [models.Index(fields=["article", "created_at"], name="ticket_article_used")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} → {self.article_id}"

@@ -8,8 +8,9 @@ visibility of the contracts they work on (all contracts for the managers who see
 Search: a term of two or more characters matches articles whose title, symptom, cause or
 solution (Chinese or English) contains it. On PostgreSQL the bigram GIN index (knowledge 0001)
 finds the candidates, so a two-character Chinese word reads the index and not the table; the
-first SEARCH_CANDIDATES matches the index yields are ranked by full-text rank ('simple' configuration, title over
-body), trigram similarity of the title and a bonus for the term in the title.
+first SEARCH_CANDIDATES matches the index yields are ranked by full-text rank ('simple'
+configuration, title over symptom), trigram similarity of the title and a bonus for the term in
+the title.
 """
 
 from __future__ import annotations
@@ -36,8 +37,8 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Concat
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Concat
 
 from accounts.roles import Capability, can
 from knowledge.models import (
@@ -127,7 +128,9 @@ def article_search(articles: QuerySet[Article], query: str) -> QuerySet[Article]
         # The index condition narrows to the candidates. A two-character word is one bigram,
         # so containing it is exactly what the index answers; a longer word is rechecked on
         # the text (one upper() LIKE over the fields joined by newlines, which no word spans).
-        articles = articles.filter(RawSQL(_BIGRAMS_SQL, (pairs,), output_field=BooleanField()))
+        # RawSQL: a fixed SQL text (the indexed expression); the bigrams are a bound parameter.
+        articles = articles.filter(RawSQL(_BIGRAMS_SQL, (pairs,),  # noqa: S611
+                                          output_field=BooleanField()))
         if len(word) > 2:
             articles = articles.alias(_doc=_DOCUMENT).filter(_doc__icontains=word)
     return articles

@@ -23,7 +23,8 @@ from core.clock import now
 from core.errors import ActionRefused
 from core.forms import add_service_error
 from knowledge.forms.articles import ArticleForm, LinkForm, NoteForm
-from knowledge.markdown import attachment_url, render as render_markdown
+from knowledge.markdown import attachment_url
+from knowledge.markdown import render as render_markdown
 from knowledge.models import Article, ArticleAttachment, ArticleStatus
 from knowledge.selectors.articles import (
     TERM_MAX,

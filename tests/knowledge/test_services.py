@@ -29,7 +29,8 @@ from tickets.models import Status, Ticket
 
 pytestmark = pytest.mark.django_db
 
-BODY = {"title": "显示器无信号", "symptom": "开机后显示器提示无信号。", "solution": "重新插好视频线。"}
+BODY = {"title": "显示器无信号", "symptom": "开机后显示器提示无信号。",
+        "solution": "重新插好视频线。"}
 
 
 def _published(demo, **extra):
