@@ -217,7 +217,7 @@ def weeks_of(articles) -> list[tuple[str, list[Article]]]:
     weeks: dict[str, list[Article]] = {}
     for article in articles:
         year, week, _day = article.submitted_at.isocalendar()
-        weeks.setdefault(f"{year}-W{week:02d}", []).append(article)
+        weeks.setdefault(f"{year} W{week:02d}", []).append(article)
     return list(weeks.items())
 
 

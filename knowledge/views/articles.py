@@ -145,8 +145,16 @@ def article_versions(request, pk: int):
     return render(request, "knowledge/versions.html", {
         "article": article,
         "versions": article.versions.select_related("edited_by").order_by("-number"),
-        "history": article.history.select_related("history_user").order_by("-history_date")[:50],
+        "history": [(h, _reason_label(h.history_change_reason)) for h in
+                    article.history.select_related("history_user").order_by("-history_date")[:50]],
     })
+
+
+def _reason_label(reason: str | None) -> str:
+    """The history row's change reason (a service's key) in words."""
+    if reason in ACTION_LABELS:
+        return str(ACTION_LABELS[reason])
+    return {"created": _("Article created"), "edited": _("Article edited")}.get(reason or "", "")
 
 
 @login_required
