@@ -107,3 +107,12 @@ def test_the_list_keeps_its_query_count(demo, django_assert_max_num_queries):
         assert client.get("/api/articles/", {"search": "卡纸"}).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get("/api/articles/").status_code == 200
+
+
+def test_it_finds_a_two_character_word_only_in_the_body_and_an_english_word(demo):
+    # 搓纸 is only in the symptom of the paper-jam article (the bigram index's exact case);
+    # "offline" only in the English title of another one.
+    client = _api(demo["user"])
+    assert _titles(client.get("/api/articles/", {"search": "搓纸"})) == ["打印机卡纸的处理方法"]
+    assert _titles(client.get("/api/articles/", {"search": "OFFLINE"})) == [
+        "网络打印机无法打印（脱机）"]
