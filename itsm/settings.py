@@ -391,6 +391,7 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "accounts.roles.Role",  # keeps its name beside the signer role
         "ServiceReportStatusEnum": "fieldservice.models.reports.ReportStatus",
         "NoSignatureEnum": "fieldservice.models.reports.NoSignature",
+        "ArticleStatusEnum": "knowledge.models.articles.ArticleStatus",  # articles (k18kb)
     },
 }
 

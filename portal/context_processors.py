@@ -18,6 +18,7 @@ _NAV = [
     (pgettext_lazy("navigation", "Queue"), "tickets:queue", "queue"),
     (_("Log a call"), "tickets:log_call", Capability.LOG_CALLS),
     (_("SLA board"), "sla:board", "levels"),
+    (_("Knowledge base"), "knowledge:list", None),  # articles (k18kb)
     (_("Assets"), [
         (_("Asset register"), "assets:list", Capability.SEE_ASSETS),
         (_("Inspections"), "assets:inspections", "inspections"),
@@ -35,6 +36,8 @@ _NAV = [
         (_("Service reports"), "kpi:reports", Capability.READ_DASHBOARDS),
         (_("Engineer scorecards"), "kpi:scorecards", "scorecards"),
         (_("My scorecards"), "kpi:my_scorecard", "my_scorecards"),
+        (_("Knowledge deflection"), "knowledge:deflection",  # articles (k18kb)
+         Capability.READ_DASHBOARDS),
     ]),
     (_("Contracts"), "sla:contract_list", None),
     (_("People"), "accounts:people", Capability.SEE_PEOPLE),

@@ -30,6 +30,7 @@ from accounts.roles import Capability, can
 from accounts.selectors import people_search
 from assets.selectors.register import assets_visible_to
 from core.errors import InvalidInput
+from knowledge.selectors.articles import article_search_ranked, articles_visible_to
 from surveys.selectors.complaints import complaints_visible_to
 from tickets.models import Entry, Ticket
 from tickets.selectors import SEARCH_TIMELINE_MIN, ticket_search, tickets_visible_to
@@ -73,7 +74,7 @@ def clean_query(q: str | None, kind: str | None = None) -> tuple[str, str]:
 def search(*, user, q: str, kind: str = "", limit: int = 10) -> list[Result]:
     """Up to ``limit`` results per kind for an already cleaned term (clean_query), grouped in
     the order tickets, assets, complaints, people; best first within each kind. ``article``
-    finds nothing until the knowledge base exists."""
+    finds knowledge articles (knowledge.selectors.articles)."""
     results: list[Result] = []
     for name, finder in FINDERS:
         if kind and kind != name:
@@ -188,7 +189,9 @@ def _people(user, q: str, limit: int) -> list[Result]:
 
 
 def _articles(user, q: str, limit: int) -> list[Result]:
-    return []  # the knowledge base (issue 15 lists articles) does not exist yet
+    found = article_search_ranked(articles_visible_to(user), q, limit=limit)
+    return [Result(kind="article", id=a.pk, title=a.title, snippet=snippet(a.symptom, q),
+                   url=reverse("knowledge:detail", args=[a.pk])) for a in found]
 
 
 FINDERS = [("ticket", _tickets), ("asset", _assets), ("complaint", _complaints),

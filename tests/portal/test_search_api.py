@@ -75,8 +75,11 @@ def test_it_returns_only_the_kind_asked_for(api, file_ticket):
     assert results and {r["kind"] for r in results} == {"ticket"}
 
 
-def test_it_finds_no_articles_until_the_knowledge_base_exists(api):
-    assert api.get(URL, {"q": "打印", "kind": "article"}).json() == {"results": []}
+def test_it_finds_knowledge_articles(api):
+    # The knowledge base (issue 18): the demo's published printer articles, linked to their page.
+    results = api.get(URL, {"q": "打印", "kind": "article"}).json()["results"]
+    assert "打印机卡纸的处理方法" in [r["title"] for r in results]
+    assert all(r["kind"] == "article" and r["url"].startswith("/kb/") for r in results)
 
 
 def test_it_answers_control_characters_with_a_4xx_not_a_5xx(api):
