@@ -8,3 +8,9 @@ class KnowledgeConfig(AppConfig):
 
     name = "knowledge"
     verbose_name = _("Knowledge, problems and changes")
+
+    def ready(self):
+        # --- problems, changes, notices (k18chg) ---
+        # A filed ticket proposes problems and is tagged by maintenance windows
+        # (tickets.signals.ticket_filed; tickets never imports knowledge).
+        from knowledge import receivers  # noqa: F401 - ready(): connects its receivers
