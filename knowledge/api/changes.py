@@ -17,6 +17,7 @@ from knowledge.api._common import CommentSerializer, ContractField, NewestFirst,
 from knowledge.models import Change, ChangeApproval, Consent, Decision
 from knowledge.selectors.changes import change_get, changes_visible_to, consents_visible_to
 from knowledge.services import changes as services
+from knowledge.services._common import works_some_contract
 from knowledge.services.consents import consent_answer, consent_ask
 from tickets.selectors import tickets_visible_to
 
@@ -105,6 +106,8 @@ class ChangeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     @extend_schema(request=ChangeCreateSerializer, responses={201: ChangeSerializer})
     def create(self, request, *args, **kwargs):
+        if not works_some_contract(request.user):  # 403 before any field error
+            raise PermissionRefused(_("Only the provider's staff request changes."))
         form = ChangeCreateSerializer(data=request.data, context={"request": request})
         form.is_valid(raise_exception=True)
         data = dict(form.validated_data)
@@ -216,6 +219,8 @@ class ConsentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     @extend_schema(request=ConsentAskSerializer, responses={201: ConsentSerializer})
     def create(self, request, *args, **kwargs):
+        if not works_some_contract(request.user):  # 403 before any field error
+            raise PermissionRefused(_("Only the provider's staff ask for consent."))
         form = ConsentAskSerializer(data=request.data, context={"request": request})
         form.is_valid(raise_exception=True)
         consent = consent_ask(actor=request.user, **form.validated_data)

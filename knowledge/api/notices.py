@@ -13,11 +13,13 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.models import Site
+from core.errors import PermissionRefused
 from knowledge.api._common import ContractField, NewestFirst, get_or_404
 from knowledge.models import Notice
 from knowledge.selectors.changes import changes_visible_to
 from knowledge.selectors.notices import notices_visible_to
 from knowledge.services import notices as services
+from knowledge.services._common import publishes_some
 from tickets.models import ServiceType
 
 
@@ -86,6 +88,9 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     @extend_schema(request=NoticeCreateSerializer, responses={201: NoticeSerializer})
     def create(self, request, *args, **kwargs):
+        if not publishes_some(request.user):  # 403 before any field error
+            raise PermissionRefused(_("Only the desk and the contract's managers publish "
+                                      "notices."))
         form = NoticeCreateSerializer(data=request.data, context={"request": request})
         form.is_valid(raise_exception=True)
         notice = services.notice_publish(actor=request.user, **form.validated_data)
@@ -95,6 +100,8 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(request=NoticeWriteSerializer, responses=NoticeSerializer)
     def partial_update(self, request, *args, **kwargs):
         notice = self.get_object()
+        if not services.may_publish(request.user, notice.contract):
+            raise PermissionRefused(_("Only the desk and the contract's managers edit notices."))
         form = NoticeWriteSerializer(data=request.data, partial=True)
         form.is_valid(raise_exception=True)
         fields = dict(form.validated_data)

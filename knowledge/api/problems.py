@@ -11,11 +11,13 @@ from rest_framework.response import Response
 
 from accounts.api import PersonRefSerializer
 from accounts.models import User
+from core.errors import PermissionRefused
 from knowledge.api._common import ContractField, NewestFirst, ReasonSerializer, get_or_404
 from knowledge.models import Problem
 from knowledge.selectors.changes import changes_visible_to
 from knowledge.selectors.problems import problem_get, problems_visible_to
 from knowledge.services import problems as services
+from knowledge.services._common import works_some_contract
 from tickets.selectors import tickets_visible_to
 
 
@@ -92,6 +94,8 @@ class ProblemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     @extend_schema(request=ProblemCreateSerializer, responses={201: ProblemSerializer})
     def create(self, request, *args, **kwargs):
+        if not works_some_contract(request.user):  # 403 before any field error
+            raise PermissionRefused(_("Only the provider's staff open problems."))
         form = ProblemCreateSerializer(data=request.data, context={"request": request})
         form.is_valid(raise_exception=True)
         problem = services.problem_create(actor=request.user, **form.validated_data)

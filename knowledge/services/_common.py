@@ -40,3 +40,18 @@ def is_client_approver(user, contract: Contract) -> bool:
 def is_contract_pm(user, contract: Contract) -> bool:
     """Who may record an emergency reason and receives escalations: the contract's managers."""
     return may_manage_contract(user, contract)
+
+
+def works_some_contract(user) -> bool:
+    """The role-level half of works_contract: the API refuses (403) before reading fields."""
+    return (getattr(user, "is_authenticated", False) and user.is_active
+            and user.role not in CLIENT_ROLES
+            and (can(user, Capability.WORK_TICKETS) or can(user, Capability.DISPATCH)))
+
+
+def publishes_some(user) -> bool:
+    """The role-level half of notices.may_publish: the desk and the managers who dispatch
+    (PM, delivery manager), administrators. The general manager reads, he does not publish."""
+    return (getattr(user, "is_authenticated", False) and user.is_active
+            and user.role not in CLIENT_ROLES
+            and (can(user, Capability.DISPATCH) or can(user, Capability.ADMINISTER)))

@@ -24,7 +24,7 @@ from knowledge.selectors.changes import (
 )
 from knowledge.selectors.problems import may_read
 from knowledge.services import changes as services
-from knowledge.services._common import works_contract
+from knowledge.services._common import works_contract, works_some_contract
 from knowledge.services.consents import consent_answer, consent_ask
 from knowledge.services.notices import may_publish
 from knowledge.views._common import act
@@ -55,14 +55,14 @@ def changes(request):
         "page": page, "status": status, "contract": contract,
         "statuses": Change.Status.choices, "query": query_without_page(request),
         "contracts": contracts_visible_to(user).order_by("code").only("code"),
-        "may_request": not user.is_client_side or user.is_superuser,
+        "may_request": works_some_contract(user),
     })
 
 
 @login_required
 def new(request):
     user = request.user
-    if user.is_client_side or not may_read(user):
+    if not works_some_contract(user):
         raise PermissionDenied
     form = forms.ChangeForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
@@ -171,7 +171,7 @@ def consents(request):
 def consent_new(request):
     """An engineer asks the client's consent from a ticket (?ticket=<number>)."""
     user = request.user
-    if user.is_client_side and not user.is_superuser:
+    if not works_some_contract(user):
         raise PermissionDenied
     form = forms.ConsentForm(request.POST or None,
                              initial={"ticket": request.GET.get("ticket", "")})

@@ -11,7 +11,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.roles import CLIENT_ROLES
 from core.errors import ActionRefused
 from core.forms import add_service_error
 from core.paging import page_of, query_without_page
@@ -20,12 +19,10 @@ from knowledge.models import Change, Notice
 from knowledge.selectors.changes import change_get
 from knowledge.selectors.notices import notice_get, notice_list, upcoming_windows
 from knowledge.services import notices as services
+from knowledge.services._common import publishes_some
 from knowledge.views._common import act
 from sla.selectors import contracts_visible_to
-
-
-def _publisher(user) -> bool:
-    return user.is_superuser or user.role not in CLIENT_ROLES
+from tickets.selectors import tickets_visible_to
 
 
 @login_required
@@ -37,7 +34,7 @@ def notices(request):
     return render(request, "knowledge/notices/list.html", {
         "page": page, "contract": contract, "past": past, "query": query_without_page(request),
         "contracts": contracts_visible_to(user).order_by("code").only("code"),
-        "may_publish": _publisher(user),
+        "may_publish": publishes_some(user),
     })
 
 
@@ -61,7 +58,7 @@ def _change_initial(user, number: str) -> dict:
 @login_required
 def new(request):
     user = request.user
-    if not _publisher(user):
+    if not publishes_some(user):
         raise PermissionDenied
     initial = _change_initial(user, request.GET["change"]) if request.GET.get("change") else {}
     form = NoticeForm(request.POST or None, user=user, initial=initial)
@@ -94,8 +91,9 @@ def detail(request, pk: int):
     return render(request, "knowledge/notices/detail.html", {
         "notice": notice,
         "manages": services.may_publish(request.user, notice.contract),
-        "tickets": list(notice.tickets.order_by("created_at")[:100])
-        if _publisher(request.user) else [],
+        # The tagged tickets the person may see (an end user: their own).
+        "tickets": list(tickets_visible_to(request.user).filter(notices=notice)
+                        .order_by("created_at")[:100]),
     })
 
 

@@ -19,7 +19,11 @@ from knowledge.forms import problems as forms
 from knowledge.models import Problem
 from knowledge.selectors.problems import may_read, problem_get, problem_list
 from knowledge.services import problems as services
-from knowledge.services._common import is_client_approver, works_contract
+from knowledge.services._common import (
+    is_client_approver,
+    works_contract,
+    works_some_contract,
+)
 from knowledge.views._common import act
 from sla.selectors import contracts_visible_to
 
@@ -46,14 +50,14 @@ def problems(request):
         "page": page, "status": status, "contract": contract,
         "statuses": Problem.Status.choices, "query": query_without_page(request),
         "contracts": contracts_visible_to(user).order_by("code").only("code"),
-        "may_open": not user.is_client_side or user.is_superuser,
+        "may_open": works_some_contract(user),
     })
 
 
 @login_required
 def new(request):
     user = request.user
-    if user.is_client_side or not may_read(user):
+    if not works_some_contract(user):
         raise PermissionDenied
     form = forms.ProblemForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
