@@ -93,7 +93,9 @@ def test_someone_not_named_gets_403_on_the_approve_page(demo, login):
 
 def test_request_a_change_from_the_page(demo, login):
     start = now() + timedelta(days=5)
-    response = login(demo["engineer"]).post("/changes/new/", {
+    client = login(demo["engineer"])
+    client.cookies["itsm_language"] = "en"
+    response = client.post("/changes/new/", {
         "contract": "DEMO-DESKTOP", "kind": "normal", "title": "更换核心交换机电源",
         "reason": "电源告警", "risk": "medium", "window_start": _local(start),
         "window_end": _local(start - timedelta(hours=1))})
@@ -112,7 +114,9 @@ def test_the_banner_shows_on_the_portal_and_a_notice_24_hours_away_is_refused(de
     page = login(demo["user"]).get("/portal/").content.decode()
     assert NOTICE_TITLE in page and 'data-testid="notice-banner"' in page
     start = now() + timedelta(hours=24)
-    response = login(demo["pm"]).post("/notices/new/", {
+    client = login(demo["pm"])
+    client.cookies["itsm_language"] = "en"
+    response = client.post("/notices/new/", {
         "contract": "DEMO-DESKTOP", "title": "服务器机房空调维护", "body": "空调停机",
         "starts_at": _local(start), "ends_at": _local(start + timedelta(hours=2))})
     assert response.status_code == 200
@@ -141,5 +145,7 @@ def test_the_requester_answers_a_consent_in_the_portal(demo, login):
     login(demo["user"]).post(f"/consents/{consent.pk}/approve/", {"comment": "可以"})
     consent.refresh_from_db()
     assert consent.decision == Decision.APPROVED
-    response = login(demo["user"]).post(f"/consents/{consent.pk}/reject/", follow=True)
+    client = login(demo["user"])
+    client.cookies["itsm_language"] = "en"
+    response = client.post(f"/consents/{consent.pk}/reject/", follow=True)
     assert "already answered" in response.content.decode()
