@@ -377,6 +377,11 @@ SPECTACULAR_SETTINGS = {
         "TicketChannelEnum": "tickets.models.Channel",
         "ComplaintChannelEnum": "surveys.models.complaints.Complaint.Channel",
         "TicketLinkKindEnum": "tickets.selectors.LINK_KIND_NAMES",
+        # problems, changes, notices (issue 18, k18chg)
+        "ChangeKindEnum": "knowledge.models.changes.Change.Kind",
+        "ChangeStatusEnum": "knowledge.models.changes.Change.Status",
+        "ProblemStatusEnum": "knowledge.models.problems.Problem.Status",
+        "DecisionEnum": "knowledge.models.changes.Decision",
     },
 }
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.pagination import CursorPagination
 
@@ -16,6 +18,7 @@ class NewestFirst(CursorPagination):
     max_page_size = 200
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class ContractField(serializers.SlugRelatedField):
     """A contract by code, among those the caller sees (another answers 400)."""
 
@@ -34,10 +37,10 @@ def get_or_404(queryset, **lookup):
         raise Http404 from None
 
 
-class ReasonSerializer(serializers.Serializer):
+class DismissReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=5000)
 
 
-class CommentSerializer(serializers.Serializer):
+class ApprovalCommentSerializer(serializers.Serializer):
     comment = serializers.CharField(max_length=5000, required=False, allow_blank=True,
                                     default="")

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from accounts.api import PersonRefSerializer
 from accounts.models import User
 from core.errors import PermissionRefused
-from knowledge.api._common import CommentSerializer, ContractField, NewestFirst, get_or_404
+from knowledge.api._common import ApprovalCommentSerializer, ContractField, NewestFirst, get_or_404
 from knowledge.models import Change, ChangeApproval, Consent, Decision
 from knowledge.selectors.changes import change_get, changes_visible_to, consents_visible_to
 from knowledge.services import changes as services
@@ -133,7 +133,7 @@ class ChangeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     def _answer(self, request, approve: bool):
         change = self.get_object()
-        form = CommentSerializer(data=request.data)
+        form = ApprovalCommentSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         mine = [a for a in change.approvals.all() if services.may_answer(request.user, a)]
         if not mine:
@@ -144,12 +144,12 @@ class ChangeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
                                  comment=form.validated_data["comment"])
         return Response(self._out(change))
 
-    @extend_schema(request=CommentSerializer, responses=ChangeSerializer)
+    @extend_schema(request=ApprovalCommentSerializer, responses=ChangeSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, number=None):
         return self._answer(request, True)
 
-    @extend_schema(request=CommentSerializer, responses=ChangeSerializer)
+    @extend_schema(request=ApprovalCommentSerializer, responses=ChangeSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, number=None):
         return self._answer(request, False)
@@ -198,7 +198,7 @@ class ConsentAskSerializer(serializers.Serializer):
         return ticket
 
 
-class AnswerSerializer(serializers.Serializer):
+class ConsentAnswerSerializer(serializers.Serializer):
     approve = serializers.BooleanField()
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -226,11 +226,11 @@ class ConsentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         consent = consent_ask(actor=request.user, **form.validated_data)
         return Response(ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=AnswerSerializer, responses=ConsentSerializer)
+    @extend_schema(request=ConsentAnswerSerializer, responses=ConsentSerializer)
     @action(detail=True, methods=["post"])
     def answer(self, request, pk=None):
         consent = self.get_object()
-        form = AnswerSerializer(data=request.data)
+        form = ConsentAnswerSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         consent = consent_answer(actor=request.user, consent=consent, **form.validated_data)
         return Response(ConsentSerializer(consent).data)

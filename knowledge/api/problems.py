@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from accounts.api import PersonRefSerializer
 from accounts.models import User
 from core.errors import PermissionRefused
-from knowledge.api._common import ContractField, NewestFirst, ReasonSerializer, get_or_404
+from knowledge.api._common import ContractField, DismissReasonSerializer, NewestFirst, get_or_404
 from knowledge.models import Problem
 from knowledge.selectors.changes import changes_visible_to
 from knowledge.selectors.problems import problem_get, problems_visible_to
@@ -118,10 +118,10 @@ class ProblemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def accept(self, request, number=None):
         return self._act(request, None, services.problem_accept)
 
-    @extend_schema(request=ReasonSerializer, responses=ProblemSerializer)
+    @extend_schema(request=DismissReasonSerializer, responses=ProblemSerializer)
     @action(detail=True, methods=["post"])
     def dismiss(self, request, number=None):
-        return self._act(request, ReasonSerializer, services.problem_dismiss)
+        return self._act(request, DismissReasonSerializer, services.problem_dismiss)
 
     @extend_schema(request=AnalyseSerializer, responses=ProblemSerializer)
     @action(detail=True, methods=["post"])
