@@ -23,3 +23,7 @@ ticket_page_context = Hook("tickets.ticket_page_context", lambda *, user, ticket
 # requester.
 survey_prompt = Hook("tickets.survey_prompt",
                      lambda *, user, ticket, absolute=True: None)
+# --- problems, changes, notices (issue 18, k18chg) ---
+# ticket_consent_panel(user=, ticket=) -> str: the knowledge app's consent panel (HTML, escaped
+# by its template): the consents asked on the ticket and, for staff, the "ask" link.
+ticket_consent_panel = Hook("tickets.ticket_consent_panel", lambda *, user, ticket: "")

@@ -27,7 +27,7 @@ from knowledge.services import changes as services
 from knowledge.services._common import works_contract, works_some_contract
 from knowledge.services.consents import consent_answer, consent_ask
 from knowledge.services.notices import may_publish
-from knowledge.views._common import act
+from knowledge.views._common import act, history_rows
 from sla.selectors import contracts_visible_to
 from tickets.models import Ticket
 from tickets.selectors import ticket_get
@@ -92,7 +92,8 @@ def detail(request, number: str):
         and may_publish(user, change.contract),
         "answer_form": forms.AnswerForm(), "implement_form": forms.ImplementForm(),
         "review_form": forms.ReviewForm(),
-        "history": change.history.select_related("history_user").order_by("-history_date")[:30],
+        "history": history_rows(change.history.select_related("history_user")
+                                .order_by("-history_date")[:30]),
     })
 
 

@@ -24,7 +24,7 @@ from knowledge.services._common import (
     works_contract,
     works_some_contract,
 )
-from knowledge.views._common import act
+from knowledge.views._common import act, history_rows
 from sla.selectors import contracts_visible_to
 
 
@@ -90,7 +90,8 @@ def detail(request, number: str):
         "link_form": forms.LinkChangeForm(user=user, problem=problem) if works else None,
         "reason_form": forms.ReasonForm() if works else None,
         "confirm_form": forms.ConfirmForm(),
-        "history": problem.history.select_related("history_user").order_by("-history_date")[:30]
+        "history": history_rows(problem.history.select_related("history_user")
+                                .order_by("-history_date")[:30])
         if works else [],
     })
 

@@ -149,3 +149,20 @@ def test_the_requester_answers_a_consent_in_the_portal(demo, login):
     client.cookies["itsm_language"] = "en"
     response = client.post(f"/consents/{consent.pk}/reject/", follow=True)
     assert "already answered" in response.content.decode()
+
+
+def test_the_ticket_page_offers_the_engineer_to_ask_consent_and_shows_the_answer(demo, login):
+    consent = Consent.objects.get(ticket__title="三楼财务部打印机频繁卡纸")
+    page = login(demo["engineer"]).get(f"/tickets/{consent.ticket.number}/").content.decode()
+    assert 'data-testid="ask-consent"' in page
+    assert f"/consents/{consent.pk}/" in page
+    page = login(demo["user"]).get(f"/tickets/{consent.ticket.number}/").content.decode()
+    assert 'data-testid="consent-panel"' not in page  # she answers from her home page
+
+
+def test_the_history_shows_labels_not_keys(demo, login, make_change):
+    change = change_submit(actor=demo["engineer"], change=make_change())
+    client = login(demo["engineer"])
+    client.cookies["itsm_language"] = "en"
+    page = client.get(f"/changes/{change.number}/").content.decode()
+    assert "Submitted for approval" in page and "· submitted ·" not in page
