@@ -14,7 +14,7 @@ from accounts.api import PersonRefSerializer
 from accounts.models import User
 from core.errors import PermissionRefused
 from knowledge.api._common import ApprovalCommentSerializer, ContractField, NewestFirst, get_or_404
-from knowledge.models import Change, ChangeApproval, Consent, Decision
+from knowledge.models import Change, ChangeApproval, Consent
 from knowledge.selectors.changes import change_get, changes_visible_to, consents_visible_to
 from knowledge.services import changes as services
 from knowledge.services._common import works_some_contract
@@ -135,11 +135,7 @@ class ChangeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         change = self.get_object()
         form = ApprovalCommentSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        mine = [a for a in change.approvals.all() if services.may_answer(request.user, a)]
-        if not mine:
-            raise PermissionRefused(_("Only the named approver may answer this approval."))
-        # The caller's open approval; else their answered one, which the service refuses (409).
-        approval = next((a for a in mine if a.decision == Decision.PENDING), mine[0])
+        approval = services.approval_of(request.user, change)
         services.approval_answer(actor=request.user, approval=approval, approve=approve,
                                  comment=form.validated_data["comment"])
         return Response(self._out(change))

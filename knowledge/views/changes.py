@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.errors import ActionRefused
+from core.errors import ActionRefused, PermissionRefused
 from core.forms import add_service_error
 from core.paging import page_of, query_without_page
 from knowledge.forms import changes as forms
@@ -110,10 +110,10 @@ def submit(request, number: str):
 
 def _answer(request, number: str, approve: bool):
     change = _change_or_404(request.user, number)
-    mine = [a for a in change.approvals.all() if services.may_answer(request.user, a)]
-    if not mine:
-        raise PermissionDenied
-    approval = next((a for a in mine if a.decision == Decision.PENDING), mine[0])
+    try:
+        approval = services.approval_of(request.user, change)
+    except PermissionRefused:
+        raise PermissionDenied from None
     return act(request, _target(number), forms.AnswerForm(request.POST),
                services.approval_answer, approval=approval, approve=approve)
 
