@@ -79,7 +79,11 @@ class Change(models.Model):
         verbose_name = _("change")
         verbose_name_plural = _("changes")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["contract", "-created_at"], name="change_contract_new")]
+        # The lists, newest first: across the contracts a person sees (read in index order,
+        # filtered) and within one contract.
+        indexes = [models.Index(fields=["-created_at", "-id"], name="change_new"),
+                   models.Index(fields=["contract", "-created_at", "-id"],
+                                name="change_contract_new")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(window_start__isnull=True) | Q(window_end__isnull=True)

@@ -74,7 +74,11 @@ class Problem(models.Model):
         verbose_name = _("problem")
         verbose_name_plural = _("problems")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["contract", "-created_at"], name="problem_contract_new")]
+        # The lists, newest first: across the contracts a person sees (read in index order,
+        # filtered) and within one contract.
+        indexes = [models.Index(fields=["-created_at", "-id"], name="problem_new"),
+                   models.Index(fields=["contract", "-created_at", "-id"],
+                                name="problem_contract_new")]
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
