@@ -17,6 +17,7 @@ from assets.services.inspections import rounds_generate
 from core.clock import now
 from core.state import demo_mark_loaded
 from demo.assets import load_assets
+from demo.changes import load_changes
 from demo.knowledge import load_articles
 from demo.sla import load_service_levels
 from demo.surveys import load_survey_policies
@@ -204,6 +205,7 @@ def load_demo() -> dict[str, int]:
     load_survey_policies()
     load_tickets(people)
     load_articles(people)  # knowledge articles (issue 18)
+    load_changes(people)  # problems, changes, notices (issue 18, k18chg)
     rounds_generate()
     demo_mark_loaded()
     return {

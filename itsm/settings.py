@@ -392,6 +392,11 @@ SPECTACULAR_SETTINGS = {
         "ServiceReportStatusEnum": "fieldservice.models.reports.ReportStatus",
         "NoSignatureEnum": "fieldservice.models.reports.NoSignature",
         "ArticleStatusEnum": "knowledge.models.articles.ArticleStatus",  # articles (k18kb)
+        # problems, changes, notices (issue 18, k18chg)
+        "ChangeKindEnum": "knowledge.models.changes.Change.Kind",
+        "ChangeStatusEnum": "knowledge.models.changes.Change.Status",
+        "ProblemStatusEnum": "knowledge.models.problems.Problem.Status",
+        "DecisionEnum": "knowledge.models.changes.Decision",
     },
 }
 
@@ -623,4 +628,27 @@ CELERY_BEAT_SCHEDULE["fieldservice-reports-overdue"] = {
     "task": "fieldservice.tasks.reports_overdue",
     "schedule": timedelta(hours=1),
     "options": {"expires": 3000},
+}
+
+# --- problems, changes and notices (issue 18, k18chg) -------------------------------------------
+# A problem is proposed once this many faults fall on one asset and category within
+# RECURRING_FAULT_DAYS (the ticket's recurring-fault flag is raised at two).
+PROBLEM_RECURRING_FAULTS = env_int("PROBLEM_RECURRING_FAULTS", 2, minimum=2)
+# An unanswered change approval reminds its approver after this many hours, and is escalated
+# to the contract's project manager after this many (each exactly once).
+CHANGE_APPROVAL_REMIND_HOURS = env_int("CHANGE_APPROVAL_REMIND_HOURS", 24, minimum=1)
+CHANGE_APPROVAL_ESCALATE_HOURS = env_int("CHANGE_APPROVAL_ESCALATE_HOURS", 48, minimum=1)
+if CHANGE_APPROVAL_ESCALATE_HOURS <= CHANGE_APPROVAL_REMIND_HOURS:
+    raise ImproperlyConfigured(
+        "CHANGE_APPROVAL_ESCALATE_HOURS must be longer than CHANGE_APPROVAL_REMIND_HOURS; got "
+        f"{CHANGE_APPROVAL_ESCALATE_HOURS} and {CHANGE_APPROVAL_REMIND_HOURS}.")
+CELERY_BEAT_SCHEDULE["knowledge-approvals-remind"] = {
+    "task": "knowledge.tasks.approvals_remind",
+    "schedule": timedelta(minutes=10),
+    "options": {"expires": 590},
+}
+CELERY_BEAT_SCHEDULE["knowledge-problems-propose"] = {
+    "task": "knowledge.tasks.problems_propose",
+    "schedule": timedelta(hours=1),
+    "options": {"expires": 3500},
 }

@@ -8,3 +8,15 @@ class KnowledgeConfig(AppConfig):
 
     name = "knowledge"
     verbose_name = _("Knowledge, problems and changes")
+
+    def ready(self):
+        # --- problems, changes, notices (k18chg) ---
+        # A filed ticket proposes problems and is tagged by maintenance windows
+        # (tickets.signals.ticket_filed; tickets never imports knowledge).
+        from knowledge import receivers  # noqa: F401 - ready(): connects its receivers
+
+        # The ticket page shows the consents asked on it (tickets.hooks).
+        from knowledge.views.panels import ticket_consent_panel  # ready(): app wiring
+        from tickets import hooks  # ready(): app wiring
+
+        hooks.ticket_consent_panel.provide(ticket_consent_panel)

@@ -4,6 +4,7 @@ from django.urls import path
 
 # articles (k18kb)
 from knowledge.views import articles as article_views
+from knowledge.views import changes, notices, problems  # problems, changes, notices (k18chg)
 
 app_name = "knowledge"
 urlpatterns: list = [
@@ -24,4 +25,35 @@ urlpatterns: list = [
     path("kb/ticket/<str:number>/link/", article_views.ticket_link, name="ticket_link"),
     path("kb/ticket/<str:number>/propose/", article_views.ticket_propose,
          name="ticket_propose"),
+    # --- problems, changes, notices (k18chg) ---
+    path("problems/", problems.problems, name="problems"),
+    path("problems/new/", problems.new, name="problem_new"),
+    path("problems/<str:number>/", problems.detail, name="problem_detail"),
+    path("problems/<str:number>/accept/", problems.accept, name="problem_accept"),
+    path("problems/<str:number>/dismiss/", problems.dismiss, name="problem_dismiss"),
+    path("problems/<str:number>/analyse/", problems.analyse, name="problem_analyse"),
+    path("problems/<str:number>/link-change/", problems.link_change, name="problem_link_change"),
+    path("problems/<str:number>/confirm/", problems.confirm, name="problem_confirm"),
+    path("problems/<str:number>/report.pdf", problems.pdf, name="problem_pdf"),
+    path("changes/", changes.changes, name="changes"),
+    path("changes/new/", changes.new, name="change_new"),
+    path("changes/<str:number>/", changes.detail, name="change_detail"),
+    path("changes/<str:number>/submit/", changes.submit, name="change_submit"),
+    path("changes/<str:number>/approve/", changes.approve, name="change_approve"),
+    path("changes/<str:number>/reject/", changes.reject, name="change_reject"),
+    path("changes/<str:number>/implement/", changes.implement, name="change_implement"),
+    path("changes/<str:number>/review/", changes.review, name="change_review"),
+    path("changes/<str:number>/cancel/", changes.cancel, name="change_cancel"),
+    path("changes/<str:number>/print/", changes.print_form, name="change_print"),
+    path("consents/", changes.consents, name="consents"),
+    path("consents/new/", changes.consent_new, name="consent_new"),
+    path("consents/<int:pk>/", changes.consent_detail, name="consent_detail"),
+    path("consents/<int:pk>/approve/", changes.consent_approve, name="consent_approve"),
+    path("consents/<int:pk>/reject/", changes.consent_reject, name="consent_reject"),
+    path("notices/", notices.notices, name="notices"),
+    path("notices/calendar/", notices.calendar, name="notice_calendar"),
+    path("notices/new/", notices.new, name="notice_new"),
+    path("notices/<int:pk>/", notices.detail, name="notice_detail"),
+    path("notices/<int:pk>/edit/", notices.edit, name="notice_edit"),
+    path("notices/<int:pk>/cancel/", notices.cancel, name="notice_cancel"),
 ]

@@ -55,6 +55,12 @@ EVENT_KINDS: tuple[EventKind, ...] = (
     EventKind("service_report", _("Customer service reports to keep or confirm")),
     EventKind("service_report.overdue", _("A service report is not confirmed in time"),
               mandatory=True),
+    # problems, changes and notices (issue 18, k18chg)
+    EventKind("change.approval", _("A change or an operation awaits my approval")),
+    EventKind("change.escalated", _("A change approval is overdue"), mandatory=True),
+    EventKind("change.update", _("A change I asked for is answered")),
+    EventKind("notice", _("Maintenance notices")),
+    EventKind("problem", _("Problems I own or must confirm")),
 )
 
 MANDATORY_EVENTS = frozenset(kind.event for kind in EVENT_KINDS if kind.mandatory)

@@ -6,6 +6,7 @@ from django.utils.translation import pgettext_lazy
 
 from accounts.roles import Capability, capabilities_of, home_url_name
 from assets.permissions import may_read_report, may_read_store, may_see_inspections
+from knowledge.selectors.problems import may_read as may_read_problems
 from kpi.permissions import has_own_scorecards, is_manager
 from tickets.permissions import may_see_queue
 
@@ -30,6 +31,13 @@ _NAV = [
         (_("Callbacks"), "surveys:callbacks", Capability.LOG_CALLS),
         (_("Satisfaction analysis"), "surveys:analysis", Capability.READ_DASHBOARDS),
         (_("Questionnaire campaigns"), "surveys:campaign_list", Capability.RUN_CAMPAIGNS),
+    ]),
+    # problems, changes, notices (issue 18, k18chg)
+    (pgettext_lazy("navigation", "Changes"), [
+        (_("Problems"), "knowledge:problems", "problems"),
+        (_("Changes"), "knowledge:changes", "problems"),
+        (_("Maintenance notices"), "knowledge:notices", None),
+        (_("Maintenance calendar"), "knowledge:notice_calendar", None),
     ]),
     (_("Performance"), [
         (_("KPI dashboard"), "kpi:dashboard", Capability.READ_DASHBOARDS),
@@ -63,7 +71,8 @@ def navigation(request):
                "my_scorecards": has_own_scorecards(user) and not is_manager(user),
                # End users follow (and file) their own complaints there too.
                "complaints": bool({Capability.MANAGE_COMPLAINTS, Capability.READ_DASHBOARDS,
-                                   Capability.FILE_TICKETS} & held)}
+                                   Capability.FILE_TICKETS} & held),
+               "problems": may_read_problems(user)}  # issue 18, k18chg
 
     def shown(capability) -> bool:
         return capability is None or capability in held or bool(special.get(capability))

@@ -58,3 +58,7 @@ resolve_allowed = Hook("tickets.resolve_allowed", lambda *, ticket: None)
 # service_reports_context(user=, ticket=) -> dict: the ticket page's service reports panel.
 service_reports_context = Hook("tickets.service_reports_context",
                                lambda *, user, ticket: {})
+# --- problems, changes, notices (issue 18, k18chg) ---
+# ticket_consent_panel(user=, ticket=) -> str: the knowledge app's consent panel (HTML, escaped
+# by its template): the consents asked on the ticket and, for staff, the "ask" link.
+ticket_consent_panel = Hook("tickets.ticket_consent_panel", lambda *, user, ticket: "")

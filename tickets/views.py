@@ -280,6 +280,7 @@ def detail(request, number: str):
         "may_comment": ticket.status not in {Status.CLOSED, Status.CANCELLED}
         or not request.user.is_client_side,
         "survey_url": hooks.survey_prompt(user=request.user, ticket=ticket, absolute=False),
+        "consent_panel": hooks.ticket_consent_panel(user=request.user, ticket=ticket),
         "canned_replies": list(canned_replies_for(ticket=ticket))
         if may_use_canned_replies(request.user) else [],
         # Relations (issue 15): links both ways, and the forms to add one or merge.

@@ -32,6 +32,7 @@ from tickets.models import (
 from tickets.permissions import may_file_tickets
 from tickets.services._common import _attach, _locked, _record, _save, _sync_due
 from tickets.services.transitions import ticket_accept, ticket_dispatch, ticket_resolve
+from tickets.signals import ticket_filed
 
 # The history reason of changes the system makes on its own (no person behind them).
 SYSTEM_CHANGE_REASON = "system"
@@ -103,6 +104,7 @@ def ticket_create(
                 _flag_recurring_fault(ticket)
             if ticket.priority <= Priority.P2:
                 notify.urgent_ticket(ticket)
+            ticket_filed.send(sender=Ticket, ticket=ticket, actor=actor)
     except IntegrityError:
         if submission_key is not None:  # the same form, submitted twice at the same instant
             existing = Ticket.objects.filter(requester=requester,
@@ -208,6 +210,7 @@ def ticket_file_finding(*, actor: User, asset, service_type: ServiceType, title:
     _flag_recurring_fault(ticket)
     if ticket.priority <= Priority.P2:
         notify.urgent_ticket(ticket)
+    ticket_filed.send(sender=Ticket, ticket=ticket, actor=actor)
     return ticket
 
 
