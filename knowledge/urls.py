@@ -34,6 +34,8 @@ urlpatterns: list = [
     path("problems/<str:number>/analyse/", problems.analyse, name="problem_analyse"),
     path("problems/<str:number>/link-change/", problems.link_change, name="problem_link_change"),
     path("problems/<str:number>/confirm/", problems.confirm, name="problem_confirm"),
+    path("problems/<str:number>/known-error-article/", problems.known_error_article,
+         name="problem_known_error_article"),
     path("problems/<str:number>/report.pdf", problems.pdf, name="problem_pdf"),
     path("changes/", changes.changes, name="changes"),
     path("changes/new/", changes.new, name="change_new"),

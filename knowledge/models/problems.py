@@ -55,6 +55,11 @@ class Problem(models.Model):
     known_error = models.TextField(
         _("known error"), blank=True,
         help_text=_("The fault as the desk will recognise it next time, and what to do."))
+    # The known error published as an article (a draft the desk reviews like any other), so the
+    # next caller with the same fault finds it while filing.
+    known_error_article = models.ForeignKey(
+        "knowledge.Article", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="known_error_of", verbose_name=_("known-error article"))
     fix_change = models.ForeignKey("knowledge.Change", on_delete=models.SET_NULL, null=True,
                                    blank=True, related_name="fixes_problems",
                                    verbose_name=_("fix (change)"))

@@ -37,7 +37,7 @@ def problem_get(*, user, number: str) -> Problem:
     """One visible problem with what its page and report show; Problem.DoesNotExist otherwise."""
     return (problems_visible_to(user)
             .select_related("contract__client", "contract__project_manager", "owner",
-                            "fix_change", "confirmed_by", "created_by")
+                            "fix_change", "confirmed_by", "created_by", "known_error_article")
             .prefetch_related(Prefetch("tickets", queryset=Ticket.objects.select_related(
                 "asset", "category", "requester").order_by("created_at")), "assets")
             .get(number=number))

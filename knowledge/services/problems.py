@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from core.clock import now
 from core.counters import next_in_year
 from core.errors import ActionRefused, InvalidInput, PermissionRefused
-from knowledge.models import Change, Problem, ProblemCounter
+from knowledge.models import Article, Change, Problem, ProblemCounter, Visibility
 from knowledge.services._common import is_client_approver, link, sees_contract, works_contract
+from knowledge.services.articles import article_create
 from notifications.services import email_from_template
 from tickets.choices import Kind, Priority, Status
 from tickets.models import Ticket
@@ -219,6 +220,32 @@ def problem_analyse(*, actor, problem: Problem, **fields) -> Problem:
     if not changed:
         return problem
     return _save(problem, actor, "analysed", changed)
+
+
+@transaction.atomic
+def problem_publish_known_error(*, actor, problem: Problem) -> Article:
+    """The known error becomes a knowledge article (an internal draft for review: symptom from
+    the problem, cause from the root-cause analysis, solution from the known error and the
+    workaround), linked from the problem; once only."""
+    problem = _locked(problem)
+    _require_worker(actor, problem)
+    _require(problem, S.KNOWN_ERROR, S.FIXING, S.AWAITING_CONFIRMATION, S.CLOSED)
+    if problem.known_error_article_id is not None:
+        raise ActionRefused(_("The known error of %(number)s is already an article.")
+                            % {"number": problem.number}, code="already_published")
+    if not problem.known_error.strip():
+        raise InvalidInput(_("Record the known error first."), field="known_error")
+    solution = problem.known_error.strip()
+    if problem.workaround.strip():
+        solution = f"{solution}\n\n{_('Workaround')}: {problem.workaround.strip()}"
+    article = article_create(
+        actor=actor, title=problem.title[:200],
+        symptom=(problem.description or problem.title).strip(),
+        cause=problem.root_cause.strip(), solution=solution,
+        visibility=Visibility.INTERNAL, contract=problem.contract)
+    problem.known_error_article = article
+    _save(problem, actor, "known error published", ["known_error_article"])
+    return article
 
 
 @transaction.atomic

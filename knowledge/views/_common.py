@@ -29,7 +29,9 @@ REASON_LABELS = {
     "approved (standard change)": _("Approved (standard change)"), "approved": _("Approved"),
     "cancelled": _("Cancelled"), "confirmed": _("Confirmed fixed by the client"),
     "dismissed": _("Dismissed"), "edited": _("Edited"), "fix implemented": _("Fix implemented"),
-    "fix linked": _("Fix linked"), "implemented": _("Implementation recorded"),
+    "fix linked": _("Fix linked"),
+    "known error published": _("Known error published as an article"),
+    "implemented": _("Implementation recorded"),
     "rejected": _("Rejected"), "reviewed": _("Reviewed"), "submitted": _("Submitted for approval"),
 }
 

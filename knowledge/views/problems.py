@@ -133,6 +133,21 @@ def link_change(request, number: str):
 
 @login_required
 @require_POST
+def known_error_article(request, number: str):
+    """Publish the known error as a draft article and open it for review."""
+    problem = _problem_or_404(request.user, number)
+    try:
+        article = services.problem_publish_known_error(actor=request.user, problem=problem)
+    except ActionRefused as exc:
+        messages.error(request, exc.message)
+        return redirect(*_target(number))
+    messages.success(request, _("The known error is now a draft article: review and publish "
+                                "it."))
+    return redirect("knowledge:detail", article.pk)
+
+
+@login_required
+@require_POST
 def confirm(request, number: str):
     problem = _problem_or_404(request.user, number)
     return act(request, _target(number), forms.ConfirmForm(request.POST),

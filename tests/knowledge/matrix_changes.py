@@ -38,7 +38,8 @@ EXPECTED = {
 POST_ONLY = {
     "problems/<str:number>/accept/", "problems/<str:number>/dismiss/",
     "problems/<str:number>/analyse/", "problems/<str:number>/link-change/",
-    "problems/<str:number>/confirm/", "changes/<str:number>/submit/",
+    "problems/<str:number>/confirm/", "problems/<str:number>/known-error-article/",
+    "changes/<str:number>/submit/",
     "changes/<str:number>/approve/", "changes/<str:number>/reject/",
     "changes/<str:number>/implement/", "changes/<str:number>/review/",
     "changes/<str:number>/cancel/", "consents/<int:pk>/approve/", "consents/<int:pk>/reject/",
