@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import Capability, can
 from assets.models import Part, StockMovement
 from assets.services.store import stock_fit_on_site, stock_unfit_on_site
-from core import uploads
+from core import batch, uploads
 from core.clock import now
 from core.errors import ActionRefused, InvalidInput, PermissionRefused
 from core.periods import today as local_today
@@ -498,7 +498,10 @@ def _remind(report: ServiceReport) -> None:
 def resolve_refusal(*, ticket: Ticket) -> str | None:
     """Why the ticket cannot be resolved yet, or None. Only when the contract requires a signed
     report and the ticket was worked on site."""
-    if not policy_for(ticket.contract).signed_report_required:
+    # Read once per contract in a bulk action (core.batch): reference data no row changes.
+    required = batch.remember(("report-policy", ticket.contract_id),
+                              lambda: policy_for(ticket.contract).signed_report_required)
+    if not required:
         return None
     on_site = ticket.needs_on_site or ticket.arrived_at is not None or ticket.visits.exists()
     if not on_site:

@@ -87,9 +87,10 @@ def test_a_worker_killed_mid_send_delivers_after_restart_with_one_message_id(sta
     stack.wait_until_worker_ready()
     stack.cluster.execute(
         "INSERT INTO notifications_notification (channel, event, address, subject, body,"
-        " html_body, status, attempts, next_attempt_at, last_error, created_at, message_id)"
+        " html_body, status, attempts, next_attempt_at, last_error, created_at, message_id,"
+        " reply_to, thread_id)"
         " VALUES ('email', 'fault.test', 'wang.fang@mingyuan.example', '杀死进程演练', '正文',"
-        " '', 'pending', 0, now(), '', now(), '')", stack.database)
+        " '', 'pending', 0, now(), '', now(), '', '', '')", stack.database)
 
     # The sink has the whole message and holds back its "250": kill the worker now.
     assert stack.smtp.holding.wait(30), stack.logs()
