@@ -36,7 +36,9 @@ def _reference_reads(queries) -> int:
 # save, history, clocks, entry, outbox and bell rows.
 @pytest.mark.parametrize("action, fields, per_row", [
     ("dispatch", lambda demo: {"assignee": demo["engineer"]}, 22),
-    ("priority", lambda demo: {"priority": 2}, 16),
+    # 17: with the clock at 2027-06-15 or 2028-02-29 (make test-dates) the new priority's
+    # targets cost one query more per row than today (16); constant in the rows either way.
+    ("priority", lambda demo: {"priority": 2}, 17),
     ("resolve", lambda demo: {"notes": "同一故障"}, 27),
 ])
 def test_reference_data_is_read_once_whatever_the_rows(demo, tickets, action, fields, per_row):
