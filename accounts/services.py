@@ -45,7 +45,7 @@ def _serialise_attempts(username: str, address: str | None) -> None:
     guesses would all pass the check before any was counted. Taking a PostgreSQL advisory lock
     on the pair makes check, password and count one step per pair, so at most
     LOGIN_FAILURE_LIMIT guesses are ever tried. SQLite needs none: its transactions here begin
-    IMMEDIATE (itsm/settings.py), which already serialises writers.
+    IMMEDIATE (itsm/settings/base.py), which already serialises writers.
     """
     if connection.vendor != "postgresql":
         return
