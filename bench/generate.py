@@ -631,7 +631,8 @@ def gen_chunk(task: dict) -> tuple[str, str, dict]:
             ostamp("dispatched_at"), ostamp("arrived_at"), ostamp("resolved_at"),
             ostamp("closed_at"), ostamp("cancelled_at"), str(assignee) if assignee else "\\N",
             str(category) if category else "\\N", str(contract["id"]), str(logged_by),
-            str(req_id), str(st["id"]), str(site_id) if site_id else "\\N", "f", "1")) + "\n")
+            str(req_id), str(st["id"]), str(site_id) if site_id else "\\N", "f", "1",
+            "")) + "\n")  # message_id: none of these came by e-mail
         for e in ev:
             entries_out.append("\t".join((
                 e[1], e[2], e[3], e[4], e[5], e[6], "t" if e[7] else "f", str(e[9]),
@@ -649,7 +650,7 @@ TICKET_COLUMNS = (
     "resolution_notes, first_line_resolution, auto_closed, reopen_count, time_spent_minutes, "
     "submission_key, created_at, updated_at, accepted_at, dispatched_at, arrived_at, "
     "resolved_at, closed_at, cancelled_at, assignee_id, category_id, contract_id, logged_by_id, "
-    "requester_id, service_type_id, site_id, recurring_fault, version")
+    "requester_id, service_type_id, site_id, recurring_fault, version, message_id")
 ENTRY_COLUMNS = ("kind, action, from_status, to_status, body, detail, internal, "
                  "time_spent_minutes, created_at, author_id, ticket_id")
 
