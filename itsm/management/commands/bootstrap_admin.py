@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from itsm.env import env_str
@@ -22,25 +23,27 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         username = env_str("ITSM_ADMIN_USERNAME")
         if not username:
-            self.stdout.write("ITSM_ADMIN_USERNAME is not set: no administrator to create.")
+            self.stdout.write(_("ITSM_ADMIN_USERNAME is not set: no administrator to create."))
             return
         password = env_str("ITSM_ADMIN_PASSWORD")
         email = env_str("ITSM_ADMIN_EMAIL", "")
         User = get_user_model()
         if User.objects.filter(username=username).exists():
-            self.stdout.write(f"Administrator {username} exists: left unchanged.")
+            self.stdout.write(_("Administrator %(username)s exists: left unchanged.")
+                              % {"username": username})
             return
         if not password:
-            raise CommandError(
-                "ITSM_ADMIN_PASSWORD (or ITSM_ADMIN_PASSWORD_FILE) must be set to create "
-                f"the administrator {username}.")
+            raise CommandError(_("ITSM_ADMIN_PASSWORD (or ITSM_ADMIN_PASSWORD_FILE) must be set "
+                                 "to create the administrator %(username)s.")
+                               % {"username": username})
+        # The example's placeholder would be a password everyone who read .env.example knows.
         if password.startswith(EXAMPLE_SECRET_KEY_PREFIX):
-            raise CommandError("ITSM_ADMIN_PASSWORD is still the placeholder of .env.example.")
+            raise CommandError(_("ITSM_ADMIN_PASSWORD is still the placeholder of .env.example."))
         try:
             validate_password(password, User(username=username, email=email, role=Role.ADMIN))
         except ValidationError as exc:
-            raise CommandError(
-                "ITSM_ADMIN_PASSWORD is too weak: " + " ".join(exc.messages)) from None
+            raise CommandError(_("ITSM_ADMIN_PASSWORD is too weak: %(reasons)s")
+                               % {"reasons": " ".join(exc.messages)}) from None
         User.objects.create_superuser(username=username, email=email, password=password,
                                       role=Role.ADMIN)
-        self.stdout.write(f"Administrator {username} created.")
+        self.stdout.write(_("Administrator %(username)s created.") % {"username": username})
