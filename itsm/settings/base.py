@@ -32,13 +32,14 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 DEBUG = env_bool("DEBUG", True)
 
 
-# .env.example's SECRET_KEY begins so: a copied example must not sign anyone's sessions.
-EXAMPLE_SECRET_KEY_PREFIX = "change-me"
+# .env.example's placeholders begin so (SECRET_KEY, POSTGRES_PASSWORD, ITSM_ADMIN_PASSWORD): a
+# copied example must not sign anyone's sessions or guard the database.
+EXAMPLE_PLACEHOLDER_PREFIX = "change-me"
 
 
 def _secret_key() -> str:
     key = env_str("SECRET_KEY")
-    if key and key.startswith(EXAMPLE_SECRET_KEY_PREFIX):
+    if key and key.startswith(EXAMPLE_PLACEHOLDER_PREFIX):
         raise ImproperlyConfigured(
             "SECRET_KEY is still the placeholder of .env.example; set a random one, e.g. the "
             "output of: python3 -c 'import secrets; print(secrets.token_urlsafe(50))'")

@@ -7,8 +7,19 @@ The gunicorn knobs live in gunicorn.conf.py and the first administrator's accoun
 
 from __future__ import annotations
 
+from django.core.exceptions import ImproperlyConfigured
+
 from itsm.env import env_bool
-from itsm.settings.base import DATABASES, DEBUG, SECURE_HSTS_SECONDS
+from itsm.settings.base import DATABASES, DEBUG, EXAMPLE_PLACEHOLDER_PREFIX, SECURE_HSTS_SECONDS
+
+# The compose file builds DATABASE_URL from POSTGRES_PASSWORD: the example's value would be a
+# database password everyone who read .env.example knows.
+if not DEBUG and (DATABASES["default"].get("PASSWORD") or "").startswith(
+        EXAMPLE_PLACEHOLDER_PREFIX):
+    raise ImproperlyConfigured(
+        "The database password (POSTGRES_PASSWORD, DATABASE_URL) is still the placeholder of "
+        ".env.example; set a random one, e.g. the output of: "
+        "python3 -c 'import secrets; print(secrets.token_hex(24))'")
 
 # PgBouncer in transaction pooling hands each transaction to any server connection, so a cursor
 # declared by one query is gone when the next FETCH lands elsewhere: streamed exports (CSV, which

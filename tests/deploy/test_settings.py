@@ -68,6 +68,16 @@ def test_it_refuses_the_example_secret_key_at_start(tmp_path):
     assert "SECRET_KEY is still the placeholder of .env.example" in result.stderr
 
 
+def test_it_refuses_the_example_database_password_at_start(tmp_path):
+    password = env_example()["POSTGRES_PASSWORD"]
+    result = settings_of(tmp_path, ["DATABASES"], DEBUG="false", ALLOWED_HOSTS="x",
+                         SECRET_KEY="k" * 60,
+                         DATABASE_URL=f"postgres://itsm:{password}@postgres:5432/itsm")
+    assert result.returncode != 0
+    assert "database password (POSTGRES_PASSWORD, DATABASE_URL) is still the placeholder" in (
+        result.stderr)
+
+
 def test_it_sends_no_hsts_until_a_deployer_sets_it(tmp_path):
     names = ["SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD"]
     production = {"DEBUG": "false", "ALLOWED_HOSTS": "x", "SECRET_KEY": "k" * 60}

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from itsm.env import env_str
-from itsm.settings.base import EXAMPLE_SECRET_KEY_PREFIX
+from itsm.settings.base import EXAMPLE_PLACEHOLDER_PREFIX
 
 
 class Command(BaseCommand):
@@ -37,7 +37,7 @@ class Command(BaseCommand):
                                  "to create the administrator %(username)s.")
                                % {"username": username})
         # The example's placeholder would be a password everyone who read .env.example knows.
-        if password.startswith(EXAMPLE_SECRET_KEY_PREFIX):
+        if password.startswith(EXAMPLE_PLACEHOLDER_PREFIX):
             raise CommandError(_("ITSM_ADMIN_PASSWORD is still the placeholder of .env.example."))
         try:
             validate_password(password, User(username=username, email=email, role=Role.ADMIN))
