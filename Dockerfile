@@ -15,11 +15,13 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 RUN useradd --create-home --uid 1000 itsm
 
-# Dependencies first, so code changes do not reinstall them.
-COPY pyproject.toml README.md ./
-RUN pip install .
+# Dependencies first, so code changes do not reinstall them: exactly the pins of the lock file,
+# each checked against its hash; then the project itself (its metadata), without dependencies.
+COPY requirements.txt ./
+RUN pip install --require-hashes -r requirements.txt
 
 COPY . .
+RUN pip install --no-deps -e .
 RUN DEBUG=false SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost \
         python manage.py collectstatic --noinput --verbosity 0 \
     && mkdir -p /app/var && chown -R itsm:itsm /app/var
@@ -27,6 +29,6 @@ RUN DEBUG=false SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost \
 USER itsm
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
-    CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4).status != 200)"
-CMD ["gunicorn", "itsm.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
-     "--timeout", "60", "--access-logfile", "-"]
+    CMD ["python", "scripts/healthcheck.py"]
+# Workers, threads, timeout and max-requests from the environment: gunicorn.conf.py.
+CMD ["gunicorn", "itsm.wsgi:application"]

@@ -7,16 +7,35 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-dates lint check messages venv clean
+.PHONY: run test test-dates lint check messages venv lock upgrade-deps clean
 
 venv: $(STAMP)
 
-$(STAMP): pyproject.toml scripts/system-packages.sh
+# The venv installs exactly the pins of the lock files (requirements-dev.txt holds the runtime
+# pins of requirements.txt plus the dev tools), every file checked against its hash; then the
+# project itself, without dependencies. A changed lock file reinstalls.
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml scripts/system-packages.sh
 	@bash scripts/system-packages.sh
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.txt
+	$(PY) -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
+
+# Lock files from pyproject.toml (pip-tools). `make lock` after changing the dependencies there:
+# the pins already in the lock files stay, only what changed is resolved. `make upgrade-deps`
+# moves every pin to the newest release pyproject.toml allows. The dev lock is constrained by
+# the runtime one, so both hold the same version of every shared package. Locked from the public
+# index only (no local pip configuration), so the hashes are those of PyPI's files.
+PIP_COMPILE = env -u PIP_FIND_LINKS -u PIP_INDEX_URL -u PIP_EXTRA_INDEX_URL PIP_CONFIG_FILE=/dev/null \
+	$(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
+	--no-emit-index-url --no-emit-find-links $(LOCK_ARGS)
+
+lock: $(STAMP)
+	$(PIP_COMPILE) --output-file requirements.txt pyproject.toml
+	$(PIP_COMPILE) --extra dev --constraint requirements.txt --output-file requirements-dev.txt pyproject.toml
+
+upgrade-deps: LOCK_ARGS = --upgrade
+upgrade-deps: lock
 
 run: $(STAMP)
 	PORT=$(PORT) $(PY) manage.py run_stack

@@ -1,14 +1,17 @@
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Capability, can
+from itsm.version import VERSION
 
 
 class ItsmAdminSite(admin.AdminSite):
     site_header = _("ITSM portal administration")
     site_title = _("ITSM portal")
-    index_title = _("Administration")
+    # The version an administrator reports a problem against (CHANGELOG.md).
+    index_title = format_lazy("{} · {}", _("Administration"), VERSION)
 
     @property
     def login_form(self):

@@ -21,10 +21,29 @@ _FALSE = {"0", "false", "no", "off"}
 
 
 def env_str(name: str, default: str | None = None) -> str | None:
+    """NAME's value, or the contents of the file NAME_FILE names (Docker secrets: a password
+    never appears in the environment or `docker inspect`). Every reader below goes through here,
+    so each setting has its _FILE form; both set at once is refused (which one would win?)."""
     value = os.environ.get(name)
+    file_name = os.environ.get(f"{name}_FILE", "").strip()
+    if file_name:
+        if value is not None and value.strip():
+            raise ImproperlyConfigured(f"Set {name} or {name}_FILE, not both.")
+        value = _read_secret_file(f"{name}_FILE", file_name)
     if value is None or value.strip() == "":
         return default
     return value.strip()
+
+
+def _read_secret_file(variable: str, file_name: str) -> str:
+    try:
+        with open(file_name, encoding="utf-8") as secret:
+            return secret.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ImproperlyConfigured(
+            f"{variable} names a file that cannot be read: {file_name!r} "
+            f"({exc.__class__.__name__})."
+        ) from None
 
 
 def env_bool(name: str, default: bool) -> bool:

@@ -2,8 +2,9 @@
 # Debian packages the project needs beyond Python: Pango and the Noto CJK fonts for the PDF
 # reports (WeasyPrint embeds the font, so Chinese prints on any reader), faketime for
 # `make test-dates`, and with --ci also Chromium (browser tests), gettext (catalogue check), and
-# redis-server and the PostgreSQL server (the fault tests start their own), and (both lists)
-# dovecot-imapd for the e-mail channel's tests. Installs only what is missing; as a
+# redis-server and the PostgreSQL server (the fault tests start their own), pgbouncer (the
+# deployment tests export through one), and (both lists) dovecot-imapd for the e-mail channel's
+# tests. Installs only what is missing; as a
 # non-root user it prints the command to run instead.
 set -euo pipefail
 need=()
@@ -20,6 +21,8 @@ if [ "${1:-}" = "--ci" ]; then
   # The fault tests (tests/faults/) start their own Redis and PostgreSQL cluster.
   command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+  # tests/deploy/test_pgbouncer.py starts a PgBouncer in transaction pooling mode.
+  [ -x /usr/sbin/pgbouncer ] || need+=(pgbouncer)
 fi
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then

@@ -32,8 +32,17 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 DEBUG = env_bool("DEBUG", True)
 
 
+# .env.example's placeholders begin so (SECRET_KEY, POSTGRES_PASSWORD, ITSM_ADMIN_PASSWORD): a
+# copied example must not sign anyone's sessions or guard the database.
+EXAMPLE_PLACEHOLDER_PREFIX = "change-me"
+
+
 def _secret_key() -> str:
     key = env_str("SECRET_KEY")
+    if key and key.startswith(EXAMPLE_PLACEHOLDER_PREFIX):
+        raise ImproperlyConfigured(
+            "SECRET_KEY is still the placeholder of .env.example; set a random one, e.g. the "
+            "output of: python3 -c 'import secrets; print(secrets.token_urlsafe(50))'")
     if key:
         return key
     if not DEBUG:
@@ -420,13 +429,15 @@ CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cook
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_HSTS_SECONDS = 0
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
-    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+    # Off by default (a domain-wide promise; itsm/settings/deploy.py says why).
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
 

@@ -1,0 +1,22 @@
+"""gunicorn's settings for the image (`gunicorn itsm.wsgi:application` finds this file in its
+working directory, /app). Each knob from the environment, documented in README "Configuration".
+"""
+
+from itsm.env import env_int, env_str
+
+bind = env_str("GUNICORN_BIND", "0.0.0.0:8000")
+# Two processes a core is gunicorn's rule of thumb for sync workers; with threads, each worker
+# serves that many requests at once (exports and reports stream for seconds).
+workers = env_int("GUNICORN_WORKERS", 3, minimum=1)
+threads = env_int("GUNICORN_THREADS", 1, minimum=1)
+# A request still running after this many seconds is killed with its worker (a report is made by
+# a Celery task, never in a request, so a minute is generous).
+timeout = env_int("GUNICORN_TIMEOUT", 60, minimum=1)
+# Each worker is replaced after this many requests (plus up to the jitter, so they do not all
+# restart at once): memory a library leaks is returned. 0 never replaces them.
+max_requests = env_int("GUNICORN_MAX_REQUESTS", 1000, minimum=0)
+max_requests_jitter = env_int("GUNICORN_MAX_REQUESTS_JITTER", 100, minimum=0)
+accesslog = "-"
+# The TLS proxy in front (README "Deploying with docker compose") is trusted for
+# X-Forwarded-Proto; it reaches the container from the compose network, not from 127.0.0.1.
+forwarded_allow_ips = env_str("GUNICORN_FORWARDED_ALLOW_IPS", "*")
