@@ -40,8 +40,11 @@ upgrade-deps: lock
 run: $(STAMP)
 	PORT=$(PORT) $(PY) manage.py run_stack
 
+# Spread over every core (pytest-xdist; each worker has its own test database, test_<name>_gwN);
+# TEST_WORKERS=0 runs the suite in this one process (easier to debug with pdb).
+TEST_WORKERS ?= auto
 test: $(STAMP)
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # The non-browser suite with the system clock moved to 2027-01-04, 2027-06-15 and 2028-02-29
 # (libfaketime; TEST_DATES="…" for others): no test may depend on today's date.

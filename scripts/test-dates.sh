@@ -22,6 +22,11 @@ if ! command -v faketime >/dev/null 2>&1; then
 fi
 command -v faketime >/dev/null 2>&1 || { echo "faketime is not installed (apt-get install faketime)" >&2; exit 2; }
 
+# One date: its run spreads over every core (pytest-xdist); several: one process per date, the
+# dates side by side.
+set -- $DATES
+if [ "$#" -eq 1 ]; then WORKERS="${TEST_WORKERS:-auto}"; else WORKERS=0; fi
+
 logs="$(mktemp -d)"
 pids=()
 for day in $DATES; do
@@ -32,7 +37,7 @@ for day in $DATES; do
   fi
   echo "test-dates: $day ..."
   # -m: the thread-safe libfaketime (the suite has threaded concurrency tests).
-  env "${env_db[@]}" faketime -m "$day 10:00:00" "$PY" -m pytest -q -p no:cacheprovider \
+  env "${env_db[@]}" faketime -m "$day 10:00:00" "$PY" -m pytest -q -p no:cacheprovider -n "$WORKERS" \
     -m "$MARKS" ${PYTEST_ARGS:-} >"$logs/$day.log" 2>&1 &
   pids+=("$!")
 done
