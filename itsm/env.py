@@ -6,6 +6,7 @@ typo such as ``DEBUG=maybe`` stops start-up with one clear line instead of being
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import zoneinfo
@@ -145,3 +146,34 @@ def local_url(host: str, port: int | str) -> str:
 
 
 _mask = mask_url
+
+
+def env_secret(name: str, default: str | None = None) -> str | None:
+    """A secret from NAME or from the file NAME_FILE names (Docker secrets); both set is an
+    error, as is a file that cannot be read. Trailing newlines of the file are not part of it."""
+    value = env_str(name)
+    path = env_str(f"{name}_FILE")
+    if value is not None and path is not None:
+        raise ImproperlyConfigured(f"Set {name} or {name}_FILE, not both.")
+    if path is None:
+        return default if value is None else value
+    try:
+        with open(path, encoding="utf-8") as secret_file:
+            return secret_file.read().rstrip("\r\n")
+    except OSError as exc:
+        raise ImproperlyConfigured(
+            f"{name}_FILE names a file that cannot be read: {path!r} ({exc.strerror}).") from None
+
+
+def env_json_object(name: str) -> dict:
+    """A JSON object ({} when unset), e.g. a mapping of directory groups to roles."""
+    value = env_str(name)
+    if value is None:
+        return {}
+    try:
+        parsed = json.loads(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} is not valid JSON ({exc}).") from None
+    if not isinstance(parsed, dict):
+        raise ImproperlyConfigured(f"{name} must be a JSON object {{...}}; got {value!r}.")
+    return parsed
