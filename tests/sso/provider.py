@@ -95,7 +95,8 @@ class Provider:
         payload = {"iss": self.issuer, "aud": CLIENT_ID, "sub": grant["claims"].get("sub", "x"),
                    "iat": now, "exp": now + 300, "nonce": grant["nonce"],
                    **grant["claims"], **grant["id_token_only"], **self.id_token_overrides}
-        id_token = jwt.encode(payload, self.signing_key, algorithm="RS256", headers={"kid": self.kid})
+        id_token = jwt.encode(payload, self.signing_key, algorithm="RS256",
+                              headers={"kid": self.kid})
         access_token = secrets.token_urlsafe(16)
         self.tokens[access_token] = grant["claims"]
         return 200, {"access_token": access_token, "token_type": "Bearer", "expires_in": 300,

@@ -105,3 +105,17 @@ def test_local_accounts_still_log_in_beside_the_directory(client, ldap_on):
     local = UserFactory(username="local-desk", role=Role.AGENT, organisation=None)
     assert _log_in(client, "local-desk", PASSWORD).status_code == 302
     assert int(client.session["_auth_user_id"]) == local.pk
+
+
+def test_a_directory_that_cannot_be_reached_answers_like_a_wrong_password(client, ldap_on):
+    ldap_on.stop()
+    response = _log_in(client, "alice", PASSWORDS["alice"])
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_required_group_keeps_everyone_else_out(client, ldap_on, settings):
+    settings.AUTH_LDAP_REQUIRE_GROUP = group_dn("itsm-engineers")
+    assert _log_in(client, "dave", PASSWORDS["dave"]).status_code == 200
+    assert "_auth_user_id" not in client.session
+    assert _log_in(client, "alice", PASSWORDS["alice"]).status_code == 302
