@@ -16,7 +16,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 
 from accounts.roles import Role
 
@@ -80,12 +79,3 @@ class GroupMapping:
         Memberships of other contracts are left to the portal's administrators."""
         return {code for codes in self.contracts.values() for code in codes}
 
-
-def check_configured_mappings() -> None:
-    """Every role named in LDAP_ROLE_GROUPS / OIDC_ROLE_GROUPS exists (sso/apps.py)."""
-    for source in ("LDAP", "OIDC"):
-        for group, role in (getattr(settings, f"{source}_ROLE_GROUPS", {}) or {}).items():
-            if role not in Role.values:
-                raise ImproperlyConfigured(
-                    f"{source}_ROLE_GROUPS maps {group!r} to {role!r}, which is no role; "
-                    f"roles are {', '.join(Role.values)}.")

@@ -6,7 +6,6 @@ variables.
 Both read the same way so the tests can build them from a test environment:
 ``ldap_settings()`` and ``oidc_settings()`` return the Django settings for the current
 environment, and ``sso_backends()`` the authentication backends to add after the local ones.
-Roles named in the group mappings are checked when the sso app starts (sso/apps.py).
 """
 
 from __future__ import annotations
@@ -21,6 +20,7 @@ from django_auth_ldap.config import (
     PosixGroupType,
 )
 
+from accounts.roles import Role
 from itsm.env import env_bool, env_int, env_json_object, env_secret, env_str
 from itsm.settings import base
 
@@ -39,13 +39,14 @@ _GROUP_TYPES = {
 
 def _group_mapping(prefix: str) -> dict:
     """{PREFIX}_ROLE_GROUPS ({"group": "role"}) and {PREFIX}_CONTRACT_GROUPS
-    ({"group": ["CONTRACT-CODE", …]}), their shape checked here, their roles in sso/apps.py."""
+    ({"group": ["CONTRACT-CODE", …]}), checked: a misspelt role stops start-up instead of
+    quietly giving nobody that role."""
     roles = env_json_object(f"{prefix}_ROLE_GROUPS")
     for group, role in roles.items():
-        if not isinstance(role, str):
+        if role not in Role.values:
             raise ImproperlyConfigured(
-                f"{prefix}_ROLE_GROUPS maps each group to one role name; {group!r} maps to "
-                f"{role!r}.")
+                f"{prefix}_ROLE_GROUPS maps {group!r} to {role!r}, which is no role; roles "
+                f"are {', '.join(Role.values)}.")
     contracts = env_json_object(f"{prefix}_CONTRACT_GROUPS")
     for group, codes in contracts.items():
         if isinstance(codes, str):

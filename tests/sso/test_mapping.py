@@ -6,7 +6,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from accounts.roles import Role
 from itsm.settings.sso import ldap_settings, oidc_settings
-from sso.mapping import GroupMapping, check_configured_mappings, ldap_group_key
+from sso.mapping import GroupMapping, ldap_group_key
 
 ENGINEERS = "cn=Engineers,ou=Groups,dc=example,dc=com"
 
@@ -46,10 +46,13 @@ def test_contracts_come_from_every_group_held():
     assert mapping.managed_contract_codes == {"A", "B", "C", "D"}
 
 
-def test_a_misspelt_role_stops_start_up(settings):
-    settings.OIDC_ROLE_GROUPS = {"itsm-admins": "administrator"}
-    with pytest.raises(ImproperlyConfigured, match="OIDC_ROLE_GROUPS.*administrator"):
-        check_configured_mappings()
+def test_a_misspelt_role_stops_start_up(monkeypatch):
+    monkeypatch.setenv("OIDC_ISSUER", "https://sso.example.com/realms/itsm")
+    monkeypatch.setenv("OIDC_RP_CLIENT_ID", "itsm")
+    monkeypatch.setenv("OIDC_RP_CLIENT_SECRET", "secret")
+    monkeypatch.setenv("OIDC_ROLE_GROUPS", '{"itsm-admins": "administrator"}')
+    with pytest.raises(ImproperlyConfigured, match="OIDC_ROLE_GROUPS.*administrator.*no role"):
+        oidc_settings()
 
 
 def test_ldap_settings_read_the_bind_password_from_a_file(monkeypatch, tmp_path):
