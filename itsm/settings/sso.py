@@ -37,25 +37,25 @@ _GROUP_TYPES = {
 }
 
 
-def _group_mapping(prefix: str) -> dict:
-    """{PREFIX}_ROLE_GROUPS ({"group": "role"}) and {PREFIX}_CONTRACT_GROUPS
+def _group_mapping(roles_name: str, contracts_name: str) -> dict:
+    """LDAP_/OIDC_ROLE_GROUPS ({"group": "role"}) and LDAP_/OIDC_CONTRACT_GROUPS
     ({"group": ["CONTRACT-CODE", …]}), checked: a misspelt role stops start-up instead of
     quietly giving nobody that role."""
-    roles = env_json_object(f"{prefix}_ROLE_GROUPS")
+    roles = env_json_object(roles_name)
     for group, role in roles.items():
         if role not in Role.values:
             raise ImproperlyConfigured(
-                f"{prefix}_ROLE_GROUPS maps {group!r} to {role!r}, which is no role; roles "
+                f"{roles_name} maps {group!r} to {role!r}, which is no role; roles "
                 f"are {', '.join(Role.values)}.")
-    contracts = env_json_object(f"{prefix}_CONTRACT_GROUPS")
+    contracts = env_json_object(contracts_name)
     for group, codes in contracts.items():
         if isinstance(codes, str):
             contracts[group] = codes = [codes]
         if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
             raise ImproperlyConfigured(
-                f"{prefix}_CONTRACT_GROUPS maps each group to a list of contract codes; "
+                f"{contracts_name} maps each group to a list of contract codes; "
                 f"{group!r} maps to {codes!r}.")
-    return {f"{prefix}_ROLE_GROUPS": roles, f"{prefix}_CONTRACT_GROUPS": contracts}
+    return {roles_name: roles, contracts_name: contracts}
 
 
 def ldap_settings() -> dict:
@@ -90,7 +90,7 @@ def ldap_settings() -> dict:
     if ca_file is not None:
         values["AUTH_LDAP_GLOBAL_OPTIONS"] = {ldap.OPT_X_TLS_CACERTFILE: ca_file,
                                               ldap.OPT_X_TLS_REQUIRE_CERT: ldap.OPT_X_TLS_DEMAND}
-    values.update(_group_mapping("LDAP"))
+    values.update(_group_mapping("LDAP_ROLE_GROUPS", "LDAP_CONTRACT_GROUPS"))
     group_base = env_str("LDAP_GROUP_SEARCH_BASE")
     require_group = env_str("LDAP_REQUIRE_GROUP")
     if group_base is None:
@@ -161,7 +161,7 @@ def oidc_settings() -> dict:
         "OIDC_STORE_ID_TOKEN": True,
         "OIDC_AUTHENTICATION_CALLBACK_URL": "sso:oidc_callback",
     }
-    values.update(_group_mapping("OIDC"))
+    values.update(_group_mapping("OIDC_ROLE_GROUPS", "OIDC_CONTRACT_GROUPS"))
     return values
 
 
