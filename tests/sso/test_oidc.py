@@ -160,3 +160,17 @@ def test_with_single_sign_on_off_the_login_is_as_today(client, db):
     UserFactory(username="plain")
     assert client.post("/login/", {"username": "plain", "password": PASSWORD}
                        ).status_code == 302
+
+
+def test_a_discovery_document_naming_another_issuer_is_refused(client, oidc_on):
+    genuine = oidc_on.discovery()
+    oidc_on.discovery = lambda: {**genuine, "issuer": "https://evil.example/realms/itsm"}
+    response = client.get("/oidc/login/")
+    assert response.status_code == 302 and response["Location"] == "/login/"
+    assert FAILED in client.get("/login/").content.decode()
+
+
+def test_a_sign_in_cancelled_at_the_provider_comes_back_to_the_login_page(client, oidc_on):
+    response = client.get("/oidc/callback/?error=access_denied&state=whatever")
+    assert response.status_code == 302 and response["Location"] == "/login/"
+    assert "_auth_user_id" not in client.session
