@@ -10,15 +10,22 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 # Pango and the Noto CJK fonts: WeasyPrint renders the Chinese PDF reports with them.
+# OpenLDAP's and SASL's libraries: python-ldap (LDAP sign-in) links against them.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk \
+        libldap-2.5-0 libsasl2-2 \
     && rm -rf /var/lib/apt/lists/*
 RUN useradd --create-home --uid 1000 itsm
 
 # Dependencies first, so code changes do not reinstall them: exactly the pins of the lock file,
 # each checked against its hash; then the project itself (its metadata), without dependencies.
+# python-ldap has no wheels: it is built here, and its build tools removed again.
 COPY requirements.txt ./
-RUN pip install --require-hashes -r requirements.txt
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends gcc libc6-dev libldap2-dev libsasl2-dev \
+    && pip install --require-hashes -r requirements.txt \
+    && apt-get purge -y --auto-remove gcc libc6-dev libldap2-dev libsasl2-dev \
+    && rm -rf /var/lib/apt/lists/*
 
 COPY . .
 RUN pip install --no-deps -e .

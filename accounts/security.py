@@ -142,3 +142,12 @@ def axes_lockout_response(request, original_response=None, credentials=None) -> 
                             content_type="text/plain; charset=utf-8")
     response["Retry-After"] = str(seconds)
     return response
+
+
+def axes_not_a_password_login(request, credentials) -> bool:
+    """AXES_WHITELIST_CALLABLE: a sign-in that carries neither username nor password (the
+    OpenID Connect callback, whose proof is the provider's signed token) is not a password
+    guess, so the lockout neither counts nor refuses it."""
+    if not credentials:
+        return False
+    return credentials.get("username") is None and credentials.get("password") is None

@@ -42,7 +42,23 @@ class LoginView(auth_views.LoginView):
         # the demo app builds on every app and accounts may import none of them.
         if settings.LOGIN_PAGE_CONTEXT:
             context.update(import_string(settings.LOGIN_PAGE_CONTEXT)(self.request))
+        # "Sign in with <provider>" only when OpenID Connect is configured (itsm/settings/sso.py).
+        context["sso_provider_name"] = settings.OIDC_PROVIDER_NAME if settings.OIDC_ENABLED else ""
         return context
+
+
+class LogoutView(auth_views.LogoutView):
+    """Django's logout; a person signed in through an identity provider is then sent to the
+    provider's logout, so its session ends too. The sso app builds that address (it builds on
+    accounts, so the settings name it: SSO_LOGOUT_URL_CALLABLE)."""
+
+    def post(self, request, *args, **kwargs):
+        provider_logout = None
+        if settings.SSO_LOGOUT_URL_CALLABLE:
+            # Asked before the session, which holds the provider's id token, is flushed.
+            provider_logout = import_string(settings.SSO_LOGOUT_URL_CALLABLE)(request)
+        response = super().post(request, *args, **kwargs)
+        return redirect(provider_logout) if provider_logout else response
 
 
 class PasswordResetView(auth_views.PasswordResetView):

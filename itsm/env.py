@@ -6,6 +6,7 @@ typo such as ``DEBUG=maybe`` stops start-up with one clear line instead of being
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import zoneinfo
@@ -164,3 +165,17 @@ def local_url(host: str, port: int | str) -> str:
 
 
 _mask = mask_url
+
+
+def env_json_object(name: str) -> dict:
+    """A JSON object ({} when unset), e.g. a mapping of directory groups to roles."""
+    value = env_str(name)
+    if value is None:
+        return {}
+    try:
+        parsed = json.loads(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} is not valid JSON ({exc}).") from None
+    if not isinstance(parsed, dict):
+        raise ImproperlyConfigured(f"{name} must be a JSON object {{...}}; got {value!r}.")
+    return parsed

@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("knowledge.urls")),
     path("", include("kpi.urls")),
     path("", include("accounts.urls")),
+    path("", include("sso.urls")),
     path("", include("notifications.urls")),
     path("", include("portal.urls")),
 ]

@@ -36,6 +36,7 @@ OUR_PACKAGES = frozenset(
         "knowledge",
         "portal",
         "demo",
+        "sso",
     }
 )
 # Directories (by name, anywhere in the path) that are not scanned.
