@@ -54,6 +54,9 @@ elif STORAGE_BACKEND == "s3":
             # short-lived, never a public link.
             "querystring_auth": True,
             "querystring_expire": env_int("S3_URL_EXPIRE_SECONDS", 300, minimum=1),
+            # Version 4 signatures: what every current S3 server accepts, with the lifetime in
+            # the URL (version 2 URLs carry an absolute expiry instead).
+            "signature_version": "s3v4",
             # Names are made unique by the server (uuid); never replace an object silently.
             "file_overwrite": False,
         },
