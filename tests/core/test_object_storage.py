@@ -61,7 +61,7 @@ def test_it_keeps_attachments_and_thumbnails_in_the_bucket(object_store, moto, d
     ticket_comment(actor=demo["desk"], ticket=ticket, body="照片",
                    uploads=[SimpleUploadedFile("机房.jpg", content)])
     attachment = ticket.attachments.get(original_name="机房.jpg")
-    assert f"{object_store}/{attachment.storage_name}" in moto.keys()
+    assert f"{object_store}/{attachment.storage_name}" in moto.object_names()
 
     client = login(demo["desk"])
     download = client.get(reverse("tickets:download", args=[attachment.pk]))
@@ -69,7 +69,7 @@ def test_it_keeps_attachments_and_thumbnails_in_the_bucket(object_store, moto, d
     assert b"".join(download.streaming_content) == content
     thumbnail = client.get(reverse("tickets:thumbnail", args=[attachment.pk]))
     assert thumbnail.status_code == 200
-    assert f"{object_store}/{thumbnails.thumbnail_name(attachment.storage_name)}" in moto.keys()
+    assert f"{object_store}/{thumbnails.thumbnail_name(attachment.storage_name)}" in moto.object_names()
     assert not settings.MEDIA_ROOT.exists() or not any(settings.MEDIA_ROOT.rglob("*"))
 
 
