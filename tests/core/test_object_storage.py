@@ -69,7 +69,8 @@ def test_it_keeps_attachments_and_thumbnails_in_the_bucket(object_store, moto, d
     assert b"".join(download.streaming_content) == content
     thumbnail = client.get(reverse("tickets:thumbnail", args=[attachment.pk]))
     assert thumbnail.status_code == 200
-    assert f"{object_store}/{thumbnails.thumbnail_name(attachment.storage_name)}" in moto.object_names()
+    thumbnail_key = f"{object_store}/{thumbnails.thumbnail_name(attachment.storage_name)}"
+    assert thumbnail_key in moto.object_names()
     assert not settings.MEDIA_ROOT.exists() or not any(settings.MEDIA_ROOT.rglob("*"))
 
 
