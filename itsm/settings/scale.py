@@ -137,11 +137,11 @@ if _redis_broker:
     # The embedded broker of `make run` has no Redis: its single beat keeps the file scheduler.
     CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
     CELERY_REDBEAT_REDIS_URL = CELERY_BROKER_URL
-    CELERY_REDBEAT_KEY_PREFIX = f"{CELERY_TASK_DEFAULT_QUEUE}:redbeat"
+    CELERY_REDBEAT_KEY_PREFIX = f"{CELERY_TASK_DEFAULT_QUEUE}:redbeat:"
     # How long a dead beat's lock blocks the standby; the holder renews it at every tick, and
     # ticks at least five times within it.
     CELERY_REDBEAT_LOCK_TIMEOUT = env_int("BEAT_LOCK_SECONDS", 60, minimum=5)
-    CELERY_BEAT_MAX_INTERVAL = max(CELERY_REDBEAT_LOCK_TIMEOUT // 5, 1)
+    CELERY_BEAT_MAX_LOOP_INTERVAL = max(CELERY_REDBEAT_LOCK_TIMEOUT // 5, 1)
 
 # --- Read replica ---------------------------------------------------------------------------------
 # A streaming replica of the default database for the read-only pages (core/replicas.py). The
