@@ -137,6 +137,8 @@ if _redis_broker:
     # The embedded broker of `make run` has no Redis: its single beat keeps the file scheduler.
     CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
     CELERY_REDBEAT_REDIS_URL = CELERY_BROKER_URL
+    # Said explicitly (redbeat would fall back to the broker's, visibility timeout included).
+    CELERY_REDBEAT_REDIS_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout": 5}
     CELERY_REDBEAT_KEY_PREFIX = f"{CELERY_TASK_DEFAULT_QUEUE}:redbeat:"
     # How long a dead beat's lock blocks the standby; the holder renews it at every tick, and
     # ticks at least five times within it.
