@@ -11,7 +11,7 @@ from pathlib import PurePath
 
 import filetype
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import Storage, default_storage
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 
@@ -28,9 +28,11 @@ class AttachmentError(InvalidInput):
         super().__init__(message, field=field, **kwargs)
 
 
-def storage() -> FileSystemStorage:
-    # base_url=None: files under MEDIA_ROOT have no URL; only the download view serves them.
-    return FileSystemStorage(location=settings.MEDIA_ROOT, base_url=None)
+def storage() -> Storage:
+    """Where uploads live: STORAGES["default"], local disk under MEDIA_ROOT or an object store
+    shared by every web node (itsm/settings/scale.py). Neither gives files a public URL; the
+    download views below serve them, after their permission checks."""
+    return default_storage
 
 
 def validate_upload(upload) -> str:

@@ -15,6 +15,7 @@ from accounts.roles import ROLE_HOME, Capability, Role, can, home_url_name
 from assets.selectors.register import warranty_expiring
 from core.clock import now
 from core.health import system_status
+from core.replicas import replica_reads
 from kpi.glance import month_glance
 from mailin.selectors import mailbox_health, message_list
 from sla.selectors import contract_list
@@ -91,6 +92,7 @@ def home_engineer(request):
 
 
 @role_home("portal:home_manager")
+@replica_reads
 def home_manager(request):
     contracts = _contracts_with_status(request.user)
     return render(request, "portal/home_manager.html", {
@@ -105,6 +107,7 @@ def home_manager(request):
 
 
 @role_home("portal:home_manager")
+@replica_reads
 def manager_figures(request):
     """The figures card alone, for the home page to poll: today's figures are live."""
     contracts = [c for c in contract_list(user=request.user) if c.active]

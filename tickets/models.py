@@ -248,7 +248,8 @@ class Entry(models.Model):
 
 
 class Attachment(models.Model):
-    """A file on a ticket, stored under MEDIA_ROOT with a server-made name, never at a URL."""
+    """A file on a ticket, in the file storage (MEDIA_ROOT or the object store) under a
+    server-made name, never at a public URL."""
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments",
                                verbose_name=_("ticket"))

@@ -21,6 +21,7 @@ from assets.io.write import FORMATS, csv_chunks, export_file_name, write_templat
 from assets.models import ImportJob
 from assets.selectors.imports import import_job_for
 from assets.selectors.register import assets_visible_to
+from core.replicas import replica_reads
 from sla.selectors import contracts_visible_to
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -97,6 +98,7 @@ def import_template(request):
 
 
 @login_required
+@replica_reads
 def export(request):
     """?contract=CODE&format=xlsx|csv (and the register list's other filters) downloads;
     without a contract, a small form to choose one."""

@@ -395,7 +395,7 @@ def pdf_name(report: ServiceReport) -> str:
 def _archive(report: ServiceReport, pdf: bytes, actor, moment) -> Attachment:
     """The PDF on the ticket (a tickets.Attachment, like any file on it). Django has no
     on-rollback hook: if the transaction fails after this, the written file stays orphaned
-    under MEDIA_ROOT (harmless: no row points to it, nothing serves it)."""
+    in the file storage (harmless: no row points to it, nothing serves it)."""
     storage_name = uploads.storage().save(
         f"attachments/{moment:%Y/%m}/service-report-{report.pk}-v{report.version}.pdf",
         ContentFile(pdf))

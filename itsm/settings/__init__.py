@@ -7,10 +7,12 @@ The parts, in the order they are read (a later part may add to an earlier one's 
 - base.py: the framework (apps, middleware, database, cache, accounts, Celery, API, security);
 - features.py: what each app of the portal reads, and the beat schedule of their jobs;
 - deploy.py: what a deployment behind PgBouncer or a TLS proxy adjusts;
+- scale.py: running on several hosts (object storage, Celery queues and beat lock, read replica);
 - sso.py: single sign-on (LDAP / Active Directory, OpenID Connect).
 """
 
 from itsm.settings.base import *  # noqa: F403
 from itsm.settings.deploy import *  # noqa: F403
 from itsm.settings.features import *  # noqa: F403
+from itsm.settings.scale import *  # noqa: F403
 from itsm.settings.sso import *  # noqa: F403

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from core.paging import page_of, query_without_page
 from core.periods import quarters_covering, today
+from core.replicas import replica_reads
 from kpi import dashboard as board
 from kpi import drilldown, figures
 from kpi.forms.dashboard import KpiTargetsForm, SurveyTargetsForm
@@ -44,6 +45,7 @@ def _nav(params) -> dict:
 
 
 @login_required
+@replica_reads
 def dashboard(request):
     _reader(request)
     params = board.resolve_params(request.user, request.GET)
@@ -58,6 +60,7 @@ def dashboard(request):
 
 
 @login_required
+@replica_reads
 def drill(request):
     _reader(request)
     params = board.resolve_params(request.user, request.GET)

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from accounts.security import Kind, record_security_event
 from core.clock import now
 from core.paging import page_of, query_without_page
+from core.replicas import replica_reads
 from kpi.models.reports import ReportKind
 from kpi.permissions import may_read_dashboards
 from kpi.reports.periods import default_period_value, period_choices
@@ -54,6 +55,7 @@ def parse_period(kind: str, text: str) -> date:
 
 
 @login_required
+@replica_reads
 def reports(request):
     user = request.user
     if not may_read_dashboards(user):
