@@ -28,6 +28,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from kombu.exceptions import ChannelError
 from prometheus_client import multiprocess
+from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
 from core.clock import now
@@ -50,7 +51,9 @@ def metrics(request):
         return response
     body = prometheus_client.generate_latest(_process_registry())
     body += prometheus_client.generate_latest(_PORTAL_REGISTRY)
-    return HttpResponse(body, content_type=prometheus_client.CONTENT_TYPE_LATEST)
+    # The classic text format (0.0.4), which every Prometheus and agent reads; the names are
+    # written in it (underscores only) by generate_latest either way.
+    return HttpResponse(body, content_type=CONTENT_TYPE_PLAIN_0_0_4)
 
 
 def _authorised(request) -> bool:

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+from celery.signals import before_task_publish
 from django.conf import settings
 from django.db import connection
 
@@ -63,3 +64,11 @@ def test_it_runs_the_heartbeat_through_a_real_worker_and_beat(tmp_path):
         worker.terminate()
         output, _ = worker.communicate(timeout=30)
     assert count >= 2, output[-3000:]
+
+
+def test_it_records_beats_heartbeat_when_beat_publishes_it(db):
+    before_task_publish.send(sender="tickets.tasks.something", headers={}, body=())
+    assert not SystemState.objects.filter(key=SystemState.BEAT_HEARTBEAT).exists()
+    before_task_publish.send(sender="itsm.tasks.heartbeat", headers={}, body=())
+    state = SystemState.objects.get(key=SystemState.BEAT_HEARTBEAT)
+    assert "at" in state.value
