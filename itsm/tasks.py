@@ -7,7 +7,7 @@ from django.db import DatabaseError
 from core.state import beat_heartbeat_record, heartbeat_record
 from itsm import housekeeping
 
-logger = logging.getLogger("itsm.heartbeat")
+logger = logging.getLogger("itsm.tasks")
 
 HEARTBEAT_TASK = "itsm.tasks.heartbeat"
 
@@ -39,10 +39,15 @@ def sessions_clear() -> None:
 @shared_task(name="itsm.tasks.notifications_purge")
 def notifications_purge() -> int:
     """Nightly: notifications delivered or read longer than NOTIFICATION_RETENTION_DAYS ago."""
-    return housekeeping.notifications_purge()
+    deleted = housekeeping.notifications_purge()
+    logger.info("Retention: %d notifications deleted.", deleted)
+    return deleted
 
 
 @shared_task(name="itsm.tasks.history_purge")
 def history_purge() -> int:
     """Nightly: change history past its retention (service records: five years at least)."""
-    return sum(housekeeping.history_purge().values())
+    deleted = housekeeping.history_purge()
+    logger.info("Retention: %d history rows deleted (%s).", sum(deleted.values()),
+                ", ".join(f"{label} {count}" for label, count in deleted.items()) or "none")
+    return sum(deleted.values())
