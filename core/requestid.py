@@ -17,6 +17,8 @@ from contextvars import ContextVar
 
 from celery import current_task
 from celery.signals import before_task_publish, task_postrun, task_prerun
+from django.core.signals import request_finished
+from django.dispatch import receiver
 
 HEADER = "X-Request-ID"
 # The name in the Celery message headers (task.request.<name> in the worker).
@@ -51,11 +53,10 @@ class RequestIdMiddleware:
     def __call__(self, request):
         request_id = accepted_request_id(request.headers.get(HEADER))
         request.request_id = request_id
-        token = _current.set(request_id)
-        try:
-            response = self.get_response(request)
-        finally:
-            _current.reset(token)
+        # Kept until the response is closed (request_finished below), so Django's own line
+        # about the response ("Not Found: /x", logged after every middleware) carries it too.
+        _current.set(request_id)
+        response = self.get_response(request)
         response[HEADER] = request_id
         return response
 
@@ -72,6 +73,11 @@ class RequestIdFilter(logging.Filter):
             record.task_id = task.request.id
             record.task_name = task.name
         return True
+
+
+@receiver(request_finished, dispatch_uid="itsm.request_id.finished")
+def _forget_request_id_after_response(**kwargs) -> None:
+    _current.set(None)
 
 
 @before_task_publish.connect(dispatch_uid="itsm.request_id.publish")

@@ -14,6 +14,8 @@ command -v faketime >/dev/null 2>&1 || need+=(faketime)
 # The e-mail channel's tests start a private Dovecot IMAP server (tests/mailin/servers.py):
 # needed by `make test` (both lists; this line runs with --ci too).
 [ -x /usr/sbin/dovecot ] || need+=(dovecot-imapd)
+# `manage.py backup` / `restore` run pg_dump and pg_restore (tests/itsm/test_backup.py too).
+command -v pg_dump >/dev/null 2>&1 || need+=(postgresql-client)
 if [ "${1:-}" = "--ci" ]; then
   [ -x /usr/bin/chromium ] || need+=(chromium)
   command -v msgfmt >/dev/null 2>&1 || need+=(gettext)

@@ -20,13 +20,20 @@ def _answer(view, **headers):
     return RequestIdMiddleware(view)(RequestFactory().get("/", headers=headers))
 
 
-def test_it_keeps_the_proxy_request_id_and_returns_it():
+def test_it_keeps_the_proxy_request_id_and_returns_it(db):  # closing: request_finished
     seen = []
     response = _answer(lambda request: seen.append(current_request_id()) or HttpResponse(),
                        **{HEADER: "edge-42.a:b"})
     assert seen == ["edge-42.a:b"]
     assert response[HEADER] == "edge-42.a:b"
-    assert current_request_id() is None  # nothing left behind for the next request
+    response.close()  # the server closes it once sent: nothing is left for the next request
+    assert current_request_id() is None
+
+
+def test_it_puts_the_id_on_djangos_own_line_about_the_response(client, db, caplog):
+    client.get("/no-such-page/", headers={HEADER: "lost-1"})
+    [record] = [r for r in caplog.records if r.name == "django.request"]
+    assert RequestIdFilter().filter(record) and record.request_id == "lost-1"
 
 
 def test_it_makes_an_id_when_the_proxy_sent_none():
@@ -40,7 +47,7 @@ def test_it_replaces_an_id_that_could_garble_a_log_line(sent):
     assert _answer(lambda request: HttpResponse(), **{HEADER: sent})[HEADER] != sent
 
 
-def test_it_puts_the_id_on_log_lines_of_the_request():
+def test_it_puts_the_id_on_log_lines_of_the_request(db):
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     handler.addFilter(RequestIdFilter())
@@ -49,7 +56,7 @@ def test_it_puts_the_id_on_log_lines_of_the_request():
     logger.addHandler(handler)
     try:
         _answer(lambda request: logger.warning("in the view") or HttpResponse(),
-                **{HEADER: "web-1"})
+                **{HEADER: "web-1"}).close()
         logger.warning("after the request")
     finally:
         logger.removeHandler(handler)
