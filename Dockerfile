@@ -11,9 +11,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 # Pango and the Noto CJK fonts: WeasyPrint renders the Chinese PDF reports with them.
 # OpenLDAP's and SASL's libraries: python-ldap (LDAP sign-in) links against them.
+# postgresql-client: pg_dump and pg_restore for `manage.py backup` / `restore`.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk \
-        libldap-2.5-0 libsasl2-2 \
+        libldap-2.5-0 libsasl2-2 postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 RUN useradd --create-home --uid 1000 itsm
 

@@ -51,7 +51,8 @@ class SystemState(models.Model):
     it (the system page, /healthz) need not import the project; the table keeps its name.
     """
 
-    HEARTBEAT = "heartbeat"
+    HEARTBEAT = "heartbeat"  # written by the worker running beat's heartbeat task
+    BEAT_HEARTBEAT = "beat_heartbeat"  # written by beat when it publishes that task
     DEMO_LOADED = "demo_loaded"
 
     key = models.CharField(_("key"), max_length=64, primary_key=True)

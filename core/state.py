@@ -17,6 +17,14 @@ def heartbeat_record() -> SystemState:
     return state
 
 
+def beat_heartbeat_record() -> SystemState:
+    """Note that beat published its heartbeat; told apart from the worker's, a stale one says
+    which of the two stopped."""
+    state, _created = SystemState.objects.update_or_create(
+        key=SystemState.BEAT_HEARTBEAT, defaults={"value": {"at": now().isoformat()}})
+    return state
+
+
 def demo_mark_loaded() -> None:
     SystemState.objects.update_or_create(
         key=SystemState.DEMO_LOADED, defaults={"value": {"at": now().isoformat()}}
@@ -27,4 +35,4 @@ def demo_is_loaded() -> bool:
     return SystemState.objects.filter(key=SystemState.DEMO_LOADED).exists()
 
 
-__all__ = ["heartbeat_record", "demo_mark_loaded", "demo_is_loaded"]
+__all__ = ["heartbeat_record", "beat_heartbeat_record", "demo_mark_loaded", "demo_is_loaded"]

@@ -6,13 +6,17 @@ from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 
 from accounts.views import set_language
-from itsm.health import healthz
+from itsm import health
+from itsm.metrics import metrics
 
 # A database outage that escaped the views is a 503 with Retry-After, any other error the 500 page.
 handler500 = "core.refusals.server_error"
 
 urlpatterns = [
-    path("healthz", healthz, name="healthz"),
+    path("healthz", health.ready, name="healthz"),
+    path("healthz/live", health.live, name="healthz-live"),
+    path("healthz/ready", health.ready, name="healthz-ready"),
+    path("metrics", metrics, name="metrics"),
     # Browsers ask for /favicon.ico whatever the page links; the icon is an SVG. Lazy: the
     # static URL (hashed in production) is known only once the storage is ready.
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("img/favicon.svg"),

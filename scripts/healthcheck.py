@@ -1,11 +1,11 @@
-"""The web container's health check: GET /healthz, exit 0 on 200 and 1 otherwise.
+"""The web container's health check: GET /healthz/live, exit 0 on 200 and 1 otherwise.
 
 Sent with a Host header taken from ALLOWED_HOSTS, so the check passes whatever names the
 deployer allows (Django refuses a Host it does not list with 400, and 127.0.0.1 rarely is one),
 and with X-Forwarded-Proto: https, as the TLS proxy sends it (no redirect to https). Standard
 library only: it runs every 30 seconds and must not load Django.
 
-    python scripts/healthcheck.py [URL]     (default http://127.0.0.1:8000/healthz)
+    python scripts/healthcheck.py [URL]     (default http://127.0.0.1:8000/healthz/live)
 """
 
 import os
@@ -13,7 +13,7 @@ import sys
 import urllib.error
 import urllib.request
 
-DEFAULT_URL = "http://127.0.0.1:8000/healthz"
+DEFAULT_URL = "http://127.0.0.1:8000/healthz/live"
 
 
 def allowed_host(setting: str) -> str:

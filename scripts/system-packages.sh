@@ -21,6 +21,8 @@ command -v gcc >/dev/null 2>&1 || need+=(gcc)
 # The e-mail channel's tests start a private Dovecot IMAP server (tests/mailin/servers.py):
 # needed by `make test` (both lists; this line runs with --ci too).
 [ -x /usr/sbin/dovecot ] || need+=(dovecot-imapd)
+# `manage.py backup` / `restore` run pg_dump and pg_restore (tests/itsm/test_backup.py too).
+command -v pg_dump >/dev/null 2>&1 || need+=(postgresql-client)
 if [ "${1:-}" = "--ci" ]; then
   [ -x /usr/bin/chromium ] || need+=(chromium)
   command -v msgfmt >/dev/null 2>&1 || need+=(gettext)

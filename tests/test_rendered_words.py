@@ -121,7 +121,8 @@ def _pages(role: str, names: dict) -> list[str]:
     pages = []
     for template, (allowed, _other, _anonymous) in EXPECTED.items():
         path = template.format(**names)
-        if role in allowed and not path.startswith(("/api/", "/admin/", "/healthz", "/jsi18n")):
+        if role in allowed and not path.startswith(("/api/", "/admin/", "/healthz", "/jsi18n",
+                                                               "/metrics")):
             pages.append(path)
     return pages
 

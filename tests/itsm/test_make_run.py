@@ -3,6 +3,7 @@
 import json
 import shutil
 import time
+import urllib.error
 import urllib.request
 
 import pytest
@@ -29,8 +30,12 @@ def test_make_run_serves_the_demo_and_stops_on_ctrl_c(tmp_path):
         # The embedded worker and beat deliver heartbeats through the filesystem broker.
         heartbeat = {}
         for _attempt in range(40):
-            body = urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10).read()
-            heartbeat = json.loads(body)["heartbeat"]
+            try:
+                body = urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz",
+                                              timeout=10).read()
+            except urllib.error.HTTPError as not_ready:  # 503 until the first heartbeat
+                body = not_ready.read()
+            heartbeat = json.loads(body)["worker"]
             if heartbeat.get("count", 0) >= 1:
                 break
             time.sleep(0.5)
