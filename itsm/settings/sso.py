@@ -37,17 +37,15 @@ _GROUP_TYPES = {
 }
 
 
-def _group_mapping(roles_name: str, contracts_name: str) -> dict:
+def _group_mapping(roles_name: str, roles: dict, contracts_name: str, contracts: dict) -> dict:
     """LDAP_/OIDC_ROLE_GROUPS ({"group": "role"}) and LDAP_/OIDC_CONTRACT_GROUPS
     ({"group": ["CONTRACT-CODE", …]}), checked: a misspelt role stops start-up instead of
     quietly giving nobody that role."""
-    roles = env_json_object(roles_name)
     for group, role in roles.items():
         if role not in Role.values:
             raise ImproperlyConfigured(
                 f"{roles_name} maps {group!r} to {role!r}, which is no role; roles "
                 f"are {', '.join(Role.values)}.")
-    contracts = env_json_object(contracts_name)
     for group, codes in contracts.items():
         if isinstance(codes, str):
             contracts[group] = codes = [codes]
@@ -90,7 +88,8 @@ def ldap_settings() -> dict:
     if ca_file is not None:
         values["AUTH_LDAP_GLOBAL_OPTIONS"] = {ldap.OPT_X_TLS_CACERTFILE: ca_file,
                                               ldap.OPT_X_TLS_REQUIRE_CERT: ldap.OPT_X_TLS_DEMAND}
-    values.update(_group_mapping("LDAP_ROLE_GROUPS", "LDAP_CONTRACT_GROUPS"))
+    values.update(_group_mapping("LDAP_ROLE_GROUPS", env_json_object("LDAP_ROLE_GROUPS"),
+                          "LDAP_CONTRACT_GROUPS", env_json_object("LDAP_CONTRACT_GROUPS")))
     group_base = env_str("LDAP_GROUP_SEARCH_BASE")
     require_group = env_str("LDAP_REQUIRE_GROUP")
     if group_base is None:
@@ -119,7 +118,11 @@ OIDC_ENDPOINTS = ("OIDC_OP_AUTHORIZATION_ENDPOINT", "OIDC_OP_TOKEN_ENDPOINT",
 
 def oidc_settings() -> dict:
     issuer = env_str("OIDC_ISSUER")
-    endpoints = {name: env_str(name) for name in OIDC_ENDPOINTS}
+    endpoints = {"OIDC_OP_AUTHORIZATION_ENDPOINT": env_str("OIDC_OP_AUTHORIZATION_ENDPOINT"),
+                 "OIDC_OP_TOKEN_ENDPOINT": env_str("OIDC_OP_TOKEN_ENDPOINT"),
+                 "OIDC_OP_USER_ENDPOINT": env_str("OIDC_OP_USER_ENDPOINT"),
+                 "OIDC_OP_JWKS_ENDPOINT": env_str("OIDC_OP_JWKS_ENDPOINT"),
+                 "OIDC_OP_LOGOUT_ENDPOINT": env_str("OIDC_OP_LOGOUT_ENDPOINT")}
     if issuer is None and endpoints["OIDC_OP_AUTHORIZATION_ENDPOINT"] is None:
         return {"OIDC_ENABLED": False, "OIDC_ROLE_GROUPS": {}, "OIDC_CONTRACT_GROUPS": {},
                 "OIDC_PROVIDER_NAME": "", "OIDC_ISSUER": None}
@@ -161,7 +164,8 @@ def oidc_settings() -> dict:
         "OIDC_STORE_ID_TOKEN": True,
         "OIDC_AUTHENTICATION_CALLBACK_URL": "sso:oidc_callback",
     }
-    values.update(_group_mapping("OIDC_ROLE_GROUPS", "OIDC_CONTRACT_GROUPS"))
+    values.update(_group_mapping("OIDC_ROLE_GROUPS", env_json_object("OIDC_ROLE_GROUPS"),
+                          "OIDC_CONTRACT_GROUPS", env_json_object("OIDC_CONTRACT_GROUPS")))
     return values
 
 

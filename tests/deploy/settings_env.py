@@ -6,7 +6,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 READERS = {"env_str", "env_bool", "env_int", "env_list", "env_timezone", "env_rate",
-           "env_database"}
+           "env_database", "env_choice", "env_json_object"}
 # Where settings are read: the settings parts, gunicorn's settings, the project's commands.
 SOURCES = ["itsm/settings/*.py", "itsm/env.py", "gunicorn.conf.py",
            "itsm/management/commands/*.py"]
