@@ -100,24 +100,31 @@ def _value(relation: bool, value):
 
 def _insert_new_portably(model, rows: list[dict], *, unique: Sequence[str],
                          returning: Sequence[str]) -> list[tuple]:
-    """SQLite (development): the rows whose unique columns are not stored yet, with bulk_create.
-    Not safe against a concurrent writer, which SQLite's single writer lock rules out anyway
-    once the transaction has written."""
-    fields = {name: next(f for f in model._meta.concrete_fields if name in (f.name, f.attname))
-              for name in (*unique, *returning)}
-
-    def identity(row: dict) -> tuple:
-        return tuple(_value(fields[name].is_relation,
-                            row.get(fields[name].name, row.get(fields[name].attname)))
-                     for name in unique)
-
-    wanted = {identity(row): row for row in rows}
-    lookup = models.Q()
-    for key in wanted:
-        lookup |= models.Q(**{fields[name].attname: value
-                              for name, value in zip(unique, key, strict=True)})
-    stored = set(model.objects.filter(lookup).values_list(
-        *(fields[name].attname for name in unique)))
-    new = [model(**row) for key, row in wanted.items() if key not in stored]
-    model.objects.bulk_create(new)
-    return [tuple(getattr(obj, fields[name].attname) for name in returning) for obj in new]
+    """SQLite (development; ≥ 3.35 for RETURNING): multi-row INSERT … ON CONFLICT DO NOTHING
+    RETURNING, as many rows a statement as its parameter limit allows, each value prepared by
+    its field as Django would."""
+    given, constant = _columns(model, rows)
+    quote = connection.ops.quote_name
+    names = [quote(field.column) for field, _key in given] + [
+        quote(field.column) for field, _value in constant]
+    row_sql = "(" + ", ".join(["%s"] * len(names)) + ")"
+    per_statement = max(1, (connection.features.max_query_params or 999) // len(names))
+    tail = f" ON CONFLICT ({', '.join(quote(c) for c in unique)}) DO NOTHING"
+    if returning:
+        tail += f" RETURNING {', '.join(quote(c) for c in returning)}"
+    inserted = []
+    for start in range(0, len(rows), per_statement):
+        part = rows[start:start + per_statement]
+        params = []
+        for row in part:
+            params += [field.get_db_prep_save(
+                _value(field.is_relation, row[key] if key in row else field.get_default()),
+                connection) for field, key in given]
+            params += [value for _field, value in constant]
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {quote(model._meta.db_table)} "  # noqa: S608
+                           f"({', '.join(names)}) VALUES {', '.join([row_sql] * len(part))}"
+                           + tail, params)
+            if returning:
+                inserted += cursor.fetchall()
+    return inserted

@@ -196,6 +196,8 @@ def test_a_breach_is_posted_to_the_contracts_group_robots(demo, p2_server_ticket
 def test_its_queries_do_not_grow_with_the_clocks_due(demo):
     """Every statement is per batch of claimed clocks or per run, never per clock, rung or
     message: 50 due clocks cost the same queries as 5."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's parameter limit splits the bulk inserts by row count")
     def run(tickets: int, filed_at: datetime) -> tuple[int, int]:
         with time_machine.travel(filed_at, tick=False):
             for n in range(tickets):
