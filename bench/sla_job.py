@@ -42,9 +42,12 @@ end. Results: bench/results/sla_job.json.
 from __future__ import annotations
 
 import argparse
+import cProfile
+import io
 import json
 import multiprocessing
 import os
+import pstats
 import random
 import re
 import statistics
@@ -87,7 +90,7 @@ TICKET_COLUMNS = [
     "auto_closed", "reopen_count", "time_spent_minutes", "submission_key", "created_at",
     "updated_at", "accepted_at", "dispatched_at", "arrived_at", "resolved_at", "closed_at",
     "cancelled_at", "assignee_id", "category_id", "contract_id", "logged_by_id", "requester_id",
-    "service_type_id", "site_id", "sla_due_at"]
+    "service_type_id", "site_id", "sla_due_at", "recurring_fault", "version", "message_id"]
 CLOCK_COLUMNS = [
     "ticket_id", "kind", "calendar_id", "target_seconds", "warning_percent", "started_at",
     "running_since", "consumed_seconds", "paused_since", "paused_seconds", "due_at", "warn_at",
@@ -351,7 +354,9 @@ def gen_chunk(task: dict) -> tuple[str, str, dict]:
             "category_id": str(category) if category else N, "contract_id": str(contract["id"]),
             "logged_by_id": str(logged_by), "requester_id": str(req_id),
             "service_type_id": str(st["id"]), "site_id": str(site_id) if site_id else N,
-            "sla_due_at": sla_due.isoformat() if sla_due else N}
+            "sla_due_at": sla_due.isoformat() if sla_due else N,
+            # not a recurring fault, first version, none came by e-mail
+            "recurring_fault": "f", "version": "1", "message_id": ""}
         tickets_out.append("\t".join(row[c] for c in TICKET_COLUMNS) + "\n")
         stats[f"status_{status}"] += 1
         stats["assigned"] += 1 if assignee else 0
@@ -629,6 +634,33 @@ def fired_rungs(cur, clock_ids: list[int]) -> Counter:
     return Counter(cur.fetchall())
 
 
+# The job's steps, by (file suffix, function name), as cProfile names them.
+PHASES = [("sla/escalation.py", "escalations_run"), ("sla/escalation.py", "_plan"),
+          ("sla/escalation.py", "_fire"), ("sla/escalation.py", "_save_clocks"),
+          ("core/bulk_insert.py", "insert_new"), ("sla/messages.py", "text"),
+          ("sla/escalation.py", "_recipients"), ("sla/calendar.py", "between"),
+          ("notifications/services.py", "notifications_enqueue_many"),
+          ("notifications/services.py", "_by_preference"),
+          ("notifications/inbox.py", "in_app_add_many"),
+          ("notifications/services.py", "_publish_many"),
+          ("django/db/models/query.py", "__iter__"),
+          ("django/db/models/query.py", "_fetch_all"),
+          ("django/db/models/base.py", "from_db"),
+          ("django/db/models/sql/compiler.py", "execute_sql"),
+          ("django/db/models/sql/compiler.py", "results_iter")]
+
+
+def profile_phases(stats: pstats.Stats) -> dict[str, float]:
+    """Cumulative seconds per step of the job (those of PHASES that ran)."""
+    found: dict[str, float] = {}
+    for (filename, _line, function), (_cc, _nc, _tt, cumulative, _callers) in stats.stats.items():
+        for suffix, name in PHASES:
+            if function == name and filename.endswith(suffix):
+                key = f"{suffix}:{name}"
+                found[key] = round(found.get(key, 0) + cumulative, 3)
+    return dict(sorted(found.items(), key=lambda item: -item[1]))
+
+
 def explain(sql: str) -> str:
     from django.db import connection, transaction
 
@@ -666,7 +698,6 @@ def measure(args, meta: dict) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    import notifications.services as nsvc
     import sla.escalation as esc
     from sla.clocks import calendar_for
     from sla.holidays import calendar_days_clear
@@ -726,120 +757,120 @@ def measure(args, meta: dict) -> dict:
         log("    EXPLAIN ANALYZE:\n      " + plan_a.replace("\n", "\n      "))
         log(f"    -> {out['a']['verdict']}")
 
-    # --- b. the --due clocks at T --------------------------------------------------------------
+    # --- b. the --due clocks at T, --b-runs times ----------------------------------------------
     if "b" in steps:
-        cur.execute("SELECT count(*) FROM sla_clock WHERE next_check_at <= %s", [T])
-        due_now = cur.fetchone()[0]
-        if due_now < args.due:  # a rerun: the load's batch was handled before
-            arm(cur.cursor, anchor, args.due - due_now, meta["first_clock_id"], rng,
-                args.overdue_max * 60, args.mode)
-            cur.execute("ANALYZE sla_clock")
-        cur.execute("SELECT id FROM sla_clock WHERE next_check_at <= %s", [T])
-        batch_b = [r[0] for r in cur.fetchall()]
-        plan_b = explain(esc_sql_at(due_sql, before_all, T))
-        log(f"\n[b] {len(batch_b):,} clocks due at T")
-        log("    EXPLAIN ANALYZE of the due-clock query with them due:\n      "
-            + plan_b.replace("\n", "\n      "))
-        before = counts(cur)
-        q0 = queue_len()
-        busy = wait_quiet(0.5, args.quiet_wait)
-        t0 = time.perf_counter()
-        fired = esc.escalations_run(now=T)
-        b_s = time.perf_counter() - t0
-        made = made_since(cur, before)
-        q1 = queue_len()
-        want = expected_rungs(cur, batch_b, T)
-        got = fired_rungs(cur, batch_b)
-        t0 = time.perf_counter()
-        again = esc.escalations_run(now=T)
-        again_s = time.perf_counter() - t0
-        after_again = counts(cur)
-        cur.execute("SELECT count(*) FROM sla_clock WHERE next_check_at <= %s", [T])
-        left = cur.fetchone()[0]
-        out["b"] = {"due_clocks": len(batch_b), "seconds": round(b_s, 2), "fired": fired, **made,
-                    "ms_per_clock": round(b_s * 1000 / max(len(batch_b), 1), 3),
-                    "published": None if q0 is None else q1 - q0,
-                    "expected_rungs": len(want), "missing": len(want - set(got)),
-                    "unexpected": len(set(got) - want), "busy_cores": busy,
-                    "rerun": {"fired": again, "seconds": round(again_s, 3),
-                              "new_escalations": after_again["esc"] - before["esc"] - made[
-                                  "escalations"],
-                              "new_notifications": after_again["notif"] - before["notif"] - made[
-                                  "notifications"]},
-                    "still_due": left, "plan": plan_b, "verdict": plan_verdict(plan_b)}
-        b = out["b"]
-        log(f"    one run: {b_s:.2f} s ({b['ms_per_clock']} ms per due clock), fired {fired:,}; "
-            f"rows: {made['escalations']:,} escalations {made['escalations_by_level']}, "
-            f"{made['notifications']:,} notifications {made['notifications_by_channel']}, "
-            f"{b['published']} messages published to Redis; other load {busy:.2f} cores")
-        log(f"    expected rungs {len(want):,}, missing {b['missing']}, unexpected "
-            f"{b['unexpected']}; still due after the run: {left}")
-        log(f"    second run: fired {again}, new escalations {b['rerun']['new_escalations']}, new "
-            f"notifications {b['rerun']['new_notifications']}, {again_s * 1000:.1f} ms")
+        runs_b = []
+        for run in range(args.b_runs):
+            cur.execute("SELECT count(*) FROM sla_clock WHERE next_check_at <= %s", [T])
+            due_now = cur.fetchone()[0]
+            if due_now < args.due:  # a rerun: the load's batch was handled before
+                arm(cur.cursor, anchor, args.due - due_now, meta["first_clock_id"], rng,
+                    args.overdue_max * 60, args.mode)
+                cur.execute("ANALYZE sla_clock")
+            # What autovacuum would have done after the previous runs' rows (it may be off on
+            # a bench server): without it the job's per-batch look-up of fired rungs is
+            # planned from the statistics of an empty sla_escalation.
+            cur.execute("ANALYZE sla_escalation")
+            cur.execute("SELECT id FROM sla_clock WHERE next_check_at <= %s", [T])
+            batch_b = [r[0] for r in cur.fetchall()]
+            plan_b = explain(esc_sql_at(due_sql, before_all, T))
+            log(f"\n[b] run {run + 1}/{args.b_runs}: {len(batch_b):,} clocks due at T")
+            if run == 0:
+                log("    EXPLAIN ANALYZE of the due-clock query with them due:\n      "
+                    + plan_b.replace("\n", "\n      "))
+            before = counts(cur)
+            q0 = queue_len()
+            busy = wait_quiet(0.5, args.quiet_wait)
+            load_before = os.getloadavg()[0]
+            qc = QueryCounter()
+            with connection.execute_wrapper(qc):
+                t0, c0 = time.perf_counter(), time.process_time()
+                fired = esc.escalations_run(now=T)
+                b_s, b_cpu = time.perf_counter() - t0, time.process_time() - c0
+            made = made_since(cur, before)
+            q1 = queue_len()
+            want = expected_rungs(cur, batch_b, T)
+            got = fired_rungs(cur, batch_b)
+            t0 = time.perf_counter()
+            again = esc.escalations_run(now=T)
+            again_s = time.perf_counter() - t0
+            after_again = counts(cur)
+            cur.execute("SELECT count(*) FROM sla_clock WHERE next_check_at <= %s", [T])
+            left = cur.fetchone()[0]
+            b = {"due_clocks": len(batch_b), "seconds": round(b_s, 2),
+                 "cpu_seconds": round(b_cpu, 2), "sql_seconds": round(qc.seconds, 2),
+                 "statements": sum(qc.counts.values()), "fired": fired, **made,
+                 "ms_per_clock": round(b_s * 1000 / max(len(batch_b), 1), 3),
+                 "published": None if q0 is None else q1 - q0,
+                 "expected_rungs": len(want), "missing": len(want - set(got)),
+                 "unexpected": len(set(got) - want), "busy_cores": busy,
+                 "loadavg_1min": round(load_before, 2),
+                 "rerun": {"fired": again, "seconds": round(again_s, 3),
+                           "new_escalations": after_again["esc"] - before["esc"] - made[
+                               "escalations"],
+                           "new_notifications": after_again["notif"] - before["notif"] - made[
+                               "notifications"]},
+                 "still_due": left, "plan": plan_b, "verdict": plan_verdict(plan_b)}
+            runs_b.append(b)
+            log(f"    one run: {b_s:.2f} s wall, {b_cpu:.2f} s CPU in this process, "
+                f"{b['statements']} SQL statements ({qc.seconds:.2f} s waiting on them) "
+                f"({b['ms_per_clock']} ms per due clock), fired {fired:,}; "
+                f"rows: {made['escalations']:,} escalations {made['escalations_by_level']}, "
+                f"{made['notifications']:,} notifications {made['notifications_by_channel']}, "
+                f"{b['published']} messages published to Redis; other load {busy:.2f} cores, "
+                f"load average {load_before:.2f}")
+            log(f"    expected rungs {len(want):,}, missing {b['missing']}, unexpected "
+                f"{b['unexpected']}; still due after the run: {left}")
+            log(f"    second run: fired {again}, new escalations {b['rerun']['new_escalations']}, "
+                f"new notifications {b['rerun']['new_notifications']}, {again_s * 1000:.1f} ms")
+        out["b"] = runs_b[0] if len(runs_b) == 1 else {
+            "runs": runs_b, **{f"median_{k}": statistics.median(r[k] for r in runs_b)
+                               for k in ("seconds", "cpu_seconds", "sql_seconds", "statements")}}
+        if len(runs_b) > 1:
+            log(f"\n[b] median of {len(runs_b)} runs: {out['b']['median_seconds']:.2f} s wall, "
+                f"{out['b']['median_cpu_seconds']:.2f} s CPU, {out['b']['median_sql_seconds']:.2f} s "
+                f"in SQL, {out['b']['median_statements']} statements")
 
-    # --- b2. queries per due clock ------------------------------------------------------------
+    # --- b2. where the time goes ----------------------------------------------------------------
     if "b2" in steps:
         profile = arm(cur.cursor, anchor, args.profile_due, meta["first_clock_id"], rng,
                       args.overdue_max * 60, args.mode)
         before = counts(cur)
         qc = QueryCounter()
-        timers = Counter()
-        real_message, real_publish = esc._message, nsvc._publish
-
-        def timed_message(*a, **k):
-            t = time.perf_counter()
-            try:
-                return real_message(*a, **k)
-            finally:
-                timers["render"] += time.perf_counter() - t
-
-        def timed_publish(*a, **k):
-            t = time.perf_counter()
-            try:
-                return real_publish(*a, **k)
-            finally:
-                timers["publish"] += time.perf_counter() - t
-
         busy = wait_quiet(0.5, args.quiet_wait)
-        esc._message, nsvc._publish = timed_message, timed_publish
-        try:
-            with connection.execute_wrapper(qc):
-                t0 = time.perf_counter()
-                esc.escalations_run(now=T)
-                p_s = time.perf_counter() - t0
-        finally:
-            esc._message, nsvc._publish = real_message, real_publish
+        profiler = cProfile.Profile()
+        with connection.execute_wrapper(qc):
+            t0, c0 = time.perf_counter(), time.process_time()
+            profiler.runcall(esc.escalations_run, now=T)
+            p_s, p_cpu = time.perf_counter() - t0, time.process_time() - c0
         made = made_since(cur, before)
         n = len(profile)
         total_q = sum(qc.counts.values())
-        out["b2"] = {"due_clocks": n, "seconds": round(p_s, 2), **made, "queries": total_q,
-                     "queries_per_clock": round(total_q / n, 2),
-                     "queries_per_escalation": round(total_q / max(made["escalations"], 1), 2),
+        stats = pstats.Stats(profiler)
+        phases = profile_phases(stats)
+        out["b2"] = {"due_clocks": n, "seconds": round(p_s, 2), "cpu_seconds": round(p_cpu, 2),
+                     **made, "queries": total_q,
+                     "queries_per_clock": round(total_q / n, 3),
                      "by_statement": {k: v for k, v in qc.counts.most_common()},
-                     "per_clock_by_statement": {k: round(v / n, 3)
-                                                for k, v in qc.counts.most_common()},
                      "us_per_statement": {k: round(qc.times[k] * 1e6 / v)
                                           for k, v in qc.counts.items()},
-                     "sql_seconds": round(qc.seconds, 2), "render_seconds": round(timers["render"], 2),
-                     "publish_seconds": round(timers["publish"], 2), "busy_cores": busy}
+                     "sql_seconds": round(qc.seconds, 2), "phases_cumulative_s": phases,
+                     "busy_cores": busy}
         p = out["b2"]
-        log(f"\n[b2] query profile on {n:,} more due clocks: {total_q:,} statements = "
-            f"{p['queries_per_clock']} per due clock ({p['queries_per_escalation']} per escalation, "
-            f"{made['escalations']:,} escalations, {made['notifications']:,} notifications) "
-            f"in {p_s:.2f} s")
-        log(f"    time: SQL {p['sql_seconds']} s, rendering messages {p['render_seconds']} s, "
-            f"publishing to Redis {p['publish_seconds']} s, the rest "
-            f"{p_s - p['sql_seconds'] - p['render_seconds'] - p['publish_seconds']:.2f} s "
-            "(rendering includes nothing from SQL; SQL includes the inserts)")
+        log(f"\n[b2] profile (cProfile, which slows Python ~2x) on {n:,} more due clocks: "
+            f"{total_q:,} statements = {p['queries_per_clock']} per due clock "
+            f"({made['escalations']:,} escalations, {made['notifications']:,} notifications) "
+            f"in {p_s:.2f} s wall, {p_cpu:.2f} s CPU; waiting on SQL {p['sql_seconds']} s; "
+            f"other load {busy:.2f} cores")
         for k, v in qc.counts.most_common():
-            log(f"    {v:>8,}  {v / n:7.3f}/clock  {qc.times[k] * 1e6 / v:6.0f} µs each  {k}")
-        e, m = made["escalations"], made["notifications"]
-        log(f"    i.e. per escalation 3 (SAVEPOINT, INSERT sla_escalation, RELEASE) = {3 * e:,}; "
-            f"per notification 6 (SAVEPOINT, SELECT by dedupe_key, SAVEPOINT, INSERT, RELEASE, "
-            f"RELEASE) = {6 * m:,}; the rest {total_q - 3 * e - 6 * m:,} (per batch of 500: "
-            "SELECT … FOR UPDATE, SELECT sla_escalation, UPDATE sla_clock; per run: rules, "
-            "people, robots), plus BEGIN/COMMIT per batch; other load "
-            f"{busy:.2f} cores")
+            log(f"    {v:>8,}  {v / n:7.3f}/clock  {qc.times[k] * 1e6 / v:8.0f} µs each  {k}")
+        log("    cumulative time of the job's steps (they nest: SQL is inside them):")
+        for name, seconds in phases.items():
+            log(f"    {seconds:8.3f} s  {name}")
+        buffer = io.StringIO()
+        pstats.Stats(profiler, stream=buffer).sort_stats("tottime").print_stats(15)
+        log("    top functions by own time:\n" + "\n".join(
+            "      " + line for line in buffer.getvalue().splitlines() if line.strip()))
 
     # --- c. two concurrent runs over a fresh batch ----------------------------------------------
     if "c" in steps:
@@ -946,8 +977,10 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=1_000_000)
     parser.add_argument("--due", type=int, default=10_000,
                         help="clocks due at once in b and again in c")
+    parser.add_argument("--b-runs", type=int, default=1,
+                        help="runs of b, each over a fresh batch of --due clocks (median given)")
     parser.add_argument("--profile-due", type=int, default=1000,
-                        help="clocks of the query-count batch (b2)")
+                        help="clocks of the profiled batch (b2)")
     parser.add_argument("--overdue-max", type=int, default=180,
                         help="due clocks' deadlines lie 1 … this many minutes before T")
     parser.add_argument("--mode", choices=["overdue", "warning"], default="overdue",

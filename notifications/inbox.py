@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import transaction
 
 from core import batch
+from core.bulk_insert import insert_new
 from core.clock import now
 from core.errors import InvalidInput
 from notifications.events import EVENT_KINDS, event_kind, is_mandatory
@@ -79,13 +80,21 @@ def in_app_add(*, recipient, event: str, title: str, url: str = "",
 
 def in_app_add_many(rows: list[dict]) -> int:
     """Many at once (the SLA job's escalations), each with recipient, event, title, url and a
-    dedupe_key; rows landed before are skipped."""
+    dedupe_key; rows landed before are skipped. One statement (core/bulk_insert.py)."""
     moment = now()
-    objects = [InAppNotification(
-        recipient=row["recipient"], event=row["event"], title=_title(row["title"]),
-        url=local_path(row.get("url")), created_at=moment,
-        dedupe_key=f"{row['dedupe_key']}:{row['recipient'].pk}") for row in rows]
-    InAppNotification.objects.bulk_create(objects, ignore_conflicts=True, batch_size=1000)
+    titles: dict[str, str] = {}  # the recipients of one message share its title and link
+    paths: dict[str, str] = {}
+    objects = []
+    for row in rows:
+        title, url = row["title"], row.get("url") or ""
+        if title not in titles:
+            titles[title] = _title(title)
+        if url not in paths:
+            paths[url] = local_path(url)
+        objects.append({"recipient": row["recipient"], "event": row["event"],
+                        "title": titles[title], "url": paths[url], "created_at": moment,
+                        "dedupe_key": f"{row['dedupe_key']}:{row['recipient'].pk}"})
+    insert_new(InAppNotification, objects, unique=("dedupe_key",), returning=())
     return len(objects)
 
 

@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from core import batch
+from core.bulk_insert import insert_new
 from core.clock import now
 from core.mail import AUTOMATIC_MAIL_HEADERS
 from core.publish import publish_quietly
@@ -180,19 +181,26 @@ def notifications_enqueue_many(rows: list[dict]) -> int:
     """Queue many notifications in one statement, in the caller's transaction (the SLA job
     queues thousands at once). Each row holds the Notification fields — channel, event,
     recipient or webhook, address, subject, body — and a required dedupe_key; rows whose key was
-    queued before are skipped. One broker message on commit hands them all to a worker."""
+    queued before are skipped. One broker message on commit hands the new ones to a worker."""
     if not rows:
         return 0
     rows = _by_preference(rows)
     moment = now()
+    one_line: dict[str, str] = {}  # a rung's subject is shared by its recipients
     notifications = []
     for row in rows:
         fields = dict(row)
         fields.pop("url", None)
-        fields["subject"] = " ".join(fields["subject"].split())[:SUBJECT_MAX_CHARS]
-        notifications.append(Notification(next_attempt_at=moment, **fields))
-    Notification.objects.bulk_create(notifications, ignore_conflicts=True, batch_size=1000)
-    transaction.on_commit(partial(_publish_many, [row["dedupe_key"] for row in rows]))
+        subject = fields["subject"]
+        if subject not in one_line:
+            one_line[subject] = " ".join(subject.split())[:SUBJECT_MAX_CHARS]
+        fields["subject"] = one_line[subject]
+        fields["next_attempt_at"] = fields["created_at"] = moment
+        notifications.append(fields)
+    # Only the rows inserted now are published: a key queued before was published by its queuer.
+    ids = [pk for (pk,) in insert_new(Notification, notifications, unique=("dedupe_key",))]
+    if ids:
+        transaction.on_commit(partial(_publish_many, ids))
     return len(notifications)
 
 
@@ -202,6 +210,7 @@ def _by_preference(rows: list[dict]) -> list[dict]:
     the SLA job queues — need no look-up; other events one query per person."""
     emails, in_app = [], []
     choices: dict = {}
+    links: dict[str, str] = {}  # the SLA job's recipients of one rung share its body
     for row in rows:
         person = row.get("recipient")
         if row.get("channel", Notification.Channel.EMAIL) != Notification.Channel.EMAIL \
@@ -213,9 +222,14 @@ def _by_preference(rows: list[dict]) -> list[dict]:
             choices[key] = channels_for(person, row["event"])  # no query when mandatory
         by_email, by_app = choices[key]
         if by_app:
+            url = row.get("url")
+            if not url:
+                body = row["body"]
+                if body not in links:
+                    links[body] = link_in(body)
+                url = links[body]
             in_app.append({"recipient": person, "event": row["event"],
-                           "title": row["subject"],
-                           "url": row.get("url") or link_in(row["body"]),
+                           "title": row["subject"], "url": url,
                            "dedupe_key": row["dedupe_key"]})
         if by_email:
             emails.append(row)
@@ -223,14 +237,9 @@ def _by_preference(rows: list[dict]) -> list[dict]:
     return emails
 
 
-def _publish_many(dedupe_keys: list[str]) -> None:
-    ids = list(Notification.objects.filter(dedupe_key__in=dedupe_keys,
-                                           status=Notification.Status.PENDING)
-               .values_list("pk", flat=True))
-    if not ids:
-        return
+def _publish_many(notification_ids: list[int]) -> None:
     # By name: notifications.tasks imports this module, so this one does not import it.
-    publish_quietly("notifications.tasks.deliver_many", (ids,),
+    publish_quietly("notifications.tasks.deliver_many", (notification_ids,),
                     fallback="the sweep will deliver them")
 
 

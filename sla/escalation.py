@@ -18,17 +18,15 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from accounts.models import User
 from accounts.roles import Role
+from core.bulk_insert import insert_new
 from core.clock import now as clock_now
 from notifications.models import Notification
 from notifications.services import notifications_enqueue_many
 from sla.clocks import calendar_for
+from sla.messages import EscalationTexts
 from sla.models import Clock, ContractMember, Escalation, EscalationRule
 
 logger = logging.getLogger(__name__)
@@ -59,43 +57,72 @@ def escalations_run(*, now: datetime | None = None, batch: int = 500) -> int:
     """Process every clock whose next check has come; returns how many escalations fired."""
     now = now or clock_now()
     fired = 0
-    cache: dict = {"rules": {}, "people": {}}
+    cache: dict = {"rules": {}, "people": {}, "texts": EscalationTexts()}
     while True:
         with transaction.atomic():
-            due = list(Clock.objects.select_for_update(skip_locked=True, of=("self",))
-                       .select_related("ticket", "ticket__contract", "ticket__assignee",
-                                       "ticket__contract__project_manager", "calendar")
-                       .filter(next_check_at__lte=now).order_by("next_check_at")[:batch])
-            done: dict[int, set[int]] = {}
-            for clock_id, rule_id in Escalation.objects.filter(
-                    clock__in=[c.pk for c in due]).values_list("clock_id", "rule_id"):
-                done.setdefault(clock_id, set()).add(rule_id)
+            due, done = _claim(now, batch)
             owed = []
             for clock in due:
                 owed += [(clock, rule) for rule in _plan(clock, now, cache["rules"],
                                                          done.get(clock.pk, set()))]
-            fired += _fire(owed, now, cache["people"])
+            fired += _fire(owed, now, cache["people"], cache["texts"])
             _save_clocks(due)
         if len(due) < batch:
             return fired
 
 
+def _claim(now: datetime, batch: int) -> tuple[list[Clock], dict[int, set[int]]]:
+    """Lock up to `batch` due clocks that no other run holds, with the rules each has fired.
+
+    The fired rules are a second statement, not a subquery of the claim: with statistics of
+    sla_escalation taken before a catch-up added thousands of rows, PostgreSQL planned that
+    subquery as a sequential scan per clock (seconds per batch), where the separate IN list
+    costs one scan per batch at worst (bench/README.md)."""
+    due = list(Clock.objects.select_for_update(skip_locked=True, of=("self",))
+               .select_related("ticket", "ticket__contract", "ticket__assignee",
+                               "ticket__contract__project_manager", "calendar")
+               .only(*_claimed_fields())
+               .filter(next_check_at__lte=now).order_by("next_check_at")[:batch])
+    done: dict[int, set[int]] = {}
+    for clock_id, rule_id in Escalation.objects.filter(
+            clock__in=[c.pk for c in due]).values_list("clock_id", "rule_id"):
+        done.setdefault(clock_id, set()).add(rule_id)
+    return due, done
+
+
+def _claimed_fields() -> list[str]:
+    """What the job reads of a claimed clock and its ticket, contract, people and calendar.
+    Building a model instance costs Python time per column, and the ticket and user rows are
+    wide (description, password…): reading only these halves the claim's cost. A field missing
+    here would be read back one query per clock (test_its_queries_do_not_grow_…)."""
+    person = ("name", "first_name", "last_name", "username", "phone", "email", "is_active",
+              "language")
+    return [*(f.name for f in Clock._meta.concrete_fields),
+            "ticket__number", "ticket__title", "ticket__priority", "ticket__status",
+            "ticket__contract", "ticket__assignee", "ticket__contract__code",
+            "ticket__contract__project_manager",
+            *(f"ticket__assignee__{name}" for name in person),
+            *(f"ticket__contract__project_manager__{name}" for name in person),
+            "calendar__hours", "calendar__holidays", "calendar__time_zone"]
+
+
 def _save_clocks(clocks: list[Clock]) -> None:
-    """One UPDATE … FROM (VALUES …) for the batch. Django's bulk_update builds a CASE per field
-    and row, which cost more Python time than the rest of the job (bench/README.md)."""
+    """One UPDATE … FROM unnest(…) for the batch, each column one array parameter. Django's
+    bulk_update builds a CASE per field and row, which cost more Python time than the rest of
+    the job (bench/README.md)."""
     if not clocks:
         return
     if connection.vendor != "postgresql":
         Clock.objects.bulk_update(clocks, ["next_check_at", "breached_at"])
         return
     table = Clock._meta.db_table
-    values = ", ".join(["(%s, %s::timestamptz, %s::timestamptz)"] * len(clocks))
-    params = [v for c in clocks for v in (c.pk, c.next_check_at, c.breached_at)]
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} AS c SET next_check_at = v.next_check_at, "  # noqa: S608
-            f"breached_at = v.breached_at FROM (VALUES {values}) AS v(id, next_check_at, "
-            f"breached_at) WHERE c.id = v.id", params)
+            "breached_at = v.breached_at FROM unnest(%s::bigint[], %s::timestamptz[], "
+            "%s::timestamptz[]) AS v(id, next_check_at, breached_at) WHERE c.id = v.id",
+            [[c.pk for c in clocks], [c.next_check_at for c in clocks],
+             [c.breached_at for c in clocks]])
 
 
 def _plan(clock: Clock, now: datetime, rules_cache: dict, done: set[int]) -> list:
@@ -123,7 +150,8 @@ def _plan(clock: Clock, now: datetime, rules_cache: dict, done: set[int]) -> lis
     return owed
 
 
-def _fire(owed: list[tuple[Clock, EscalationRule]], now: datetime, cache: dict) -> int:
+def _fire(owed: list[tuple[Clock, EscalationRule]], now: datetime, cache: dict,
+          texts: EscalationTexts) -> int:
     """Record the owed escalations in one statement and queue their messages in another."""
     if not owed:
         return 0
@@ -132,52 +160,35 @@ def _fire(owed: list[tuple[Clock, EscalationRule]], now: datetime, cache: dict) 
         if clock.pk not in overdue:
             overdue[clock.pk] = (calendar_for(clock.calendar).between(clock.due_at, now)
                                  if now > clock.due_at else 0)
-    created = _insert_escalations(
-        [(clock.pk, rule.pk, now, overdue[clock.pk]) for clock, rule in owed])
+    created = insert_new(
+        Escalation, [{"clock_id": clock.pk, "rule_id": rule.pk, "fired_at": now,
+                      "overdue_seconds": overdue[clock.pk]} for clock, rule in owed],
+        unique=("clock_id", "rule_id"), returning=("id", "clock_id", "rule_id"))
     clocks = {clock.pk: clock for clock, _rule in owed}
     rules = {rule.pk: rule for _clock, rule in owed}
     messages = []
-    texts: dict = {}
     for escalation_id, clock_id, rule_id in created:
         clock, rule = clocks[clock_id], rules[rule_id]
         late = overdue[clock_id]
+        event = f"sla.{rule.trigger}"
         for person in _recipients(rule, clock.ticket, cache):
             if not person.email or not person.is_active:
                 continue
-            language = person.language or settings.LANGUAGE_CODE
-            subject, body = _text(texts, escalation_id, clock, rule, late, language)
+            subject, body = texts.text(clock, rule, late,
+                                       person.language or settings.LANGUAGE_CODE)
             messages.append({
-                "channel": Notification.Channel.EMAIL, "event": f"sla.{rule.trigger}",
+                "channel": Notification.Channel.EMAIL, "event": event,
                 "recipient": person, "address": person.email, "subject": subject,
                 "body": body, "dedupe_key": f"escalation:{escalation_id}:{person.pk}"})
         if rule.trigger == EscalationRule.Trigger.BREACH:
             for webhook in _webhooks(clock.ticket.contract, cache):
-                subject, body = _text(texts, escalation_id, clock, rule, late,
-                                      settings.LANGUAGE_CODE)
+                subject, body = texts.text(clock, rule, late, settings.LANGUAGE_CODE)
                 messages.append({
-                    "channel": Notification.Channel.WEBHOOK, "event": f"sla.{rule.trigger}",
+                    "channel": Notification.Channel.WEBHOOK, "event": event,
                     "webhook": webhook, "address": webhook.url, "subject": subject,
                     "body": body, "dedupe_key": f"escalation:{escalation_id}:webhook:{webhook.pk}"})
     notifications_enqueue_many(messages)
     return len(created)
-
-
-def _insert_escalations(rows: list[tuple]) -> list[tuple[int, int, int]]:
-    """INSERT … ON CONFLICT DO NOTHING RETURNING: the rows another run inserted first are not
-    returned, so nobody announces a rung twice (PostgreSQL, and SQLite ≥ 3.35)."""
-    table = Escalation._meta.db_table
-    created = []
-    for start in range(0, len(rows), 500):
-        chunk = rows[start:start + 500]
-        values = ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
-        params = [value for row in chunk for value in row]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {table} (clock_id, rule_id, fired_at, overdue_seconds) "  # noqa: S608
-                f"VALUES {values} ON CONFLICT (clock_id, rule_id) DO NOTHING "
-                f"RETURNING id, clock_id, rule_id", params)
-            created += cursor.fetchall()
-    return created
 
 
 def _recipients(rule: EscalationRule, ticket, cache: dict) -> list[User]:
@@ -210,51 +221,3 @@ def _webhooks(contract, cache: dict) -> list:
     if key not in cache:
         cache[key] = list(contract.webhooks.filter(active=True))
     return cache[key]
-
-
-def _text(texts: dict, escalation_id: int, clock: Clock, rule: EscalationRule, late: int,
-          language: str) -> tuple[str, str]:
-    """Subject and body of an escalation in one language: which ticket, which clock, how late,
-    who has it, with a link. Plain format strings — a template render per message would cost
-    more than the rest of the job (bench/README.md)."""
-    key = (escalation_id, language)
-    if key in texts:
-        return texts[key]
-    ticket = clock.ticket
-    if "url" not in texts:  # reverse() once per run, not once per message
-        texts["url"] = settings.SITE_URL + reverse("tickets:detail", args=["NUMBER"])
-    with translation.override(language):
-        kind = _label(texts, language, clock, "kind")
-        if rule.trigger == EscalationRule.Trigger.WARNING:
-            subject = _("[SLA warning] %(kind)s of ticket %(number)s is about to run out") % {
-                "kind": kind, "number": ticket.number}
-        else:
-            subject = _("[SLA breach, level %(level)s] %(kind)s of ticket %(number)s is "
-                        "overdue") % {"level": rule.level, "kind": kind, "number": ticket.number}
-        minutes = late // 60
-        lines = [
-            f"{ticket.number} {ticket.title} ({_label(texts, language, ticket, 'priority')}, "
-            f"{_label(texts, language, ticket, 'status')})",
-            f"{_('Contract')}: {ticket.contract.code}",
-            f"{_('Clock')}: {kind}",
-            f"{_('Due')}: {timezone.localtime(clock.due_at):%Y-%m-%d %H:%M}",
-        ]
-        if minutes:
-            lines.append(ngettext("Late by %(minutes)s business minute",
-                                  "Late by %(minutes)s business minutes", minutes)
-                         % {"minutes": minutes})
-        assignee = (f"{ticket.assignee.display_name} {ticket.assignee.phone}"
-                    if ticket.assignee_id else _("nobody yet"))
-        lines += [f"{_('Assignee')}: {assignee}", "",
-                  texts["url"].replace("NUMBER", ticket.number)]
-    texts[key] = (subject, "\n".join(lines) + "\n")
-    return texts[key]
-
-
-def _label(texts: dict, language: str, obj, field: str) -> str:
-    """A choice label in the active language, looked up once per run and value."""
-    value = getattr(obj, field)
-    key = ("label", language, type(obj).__name__, field, value)
-    if key not in texts:
-        texts[key] = str(dict(type(obj)._meta.get_field(field).flatchoices).get(value, value))
-    return texts[key]

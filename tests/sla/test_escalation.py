@@ -8,7 +8,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from notifications.models import Notification
+from notifications.models import InAppNotification, Notification
 from sla.escalation import escalations_run
 from sla.models import Clock, Contract, Escalation
 from tickets.models import Priority, ServiceType
@@ -110,6 +110,29 @@ def test_the_message_says_which_ticket_clock_how_late_and_who_has_it(demo):
     assert "31" in note.body  # late by 31 business minutes on the 7×24 calendar
 
 
+def test_each_message_reads_exactly_so_in_its_recipients_language(demo, settings):
+    demo["pm"].language = "en"
+    demo["pm"].save(update_fields=["language"])
+    ticket = file_p2(demo, needs_on_site=True)
+    with time_machine.travel(T0 + timedelta(minutes=5), tick=False):
+        ticket_dispatch(actor=demo["desk"], ticket=ticket, assignee=demo["helei"])
+    escalations_run(now=T0 + timedelta(minutes=61))  # arrival: warned at 24, due at 30
+    link = f"{settings.SITE_URL}/tickets/{ticket.number}/"
+    to_pm = sla_mail(demo["pm"], ticket).get()
+    assert to_pm.subject == (f"[SLA breach, level 2] On-site arrival of ticket {ticket.number} "
+                             "is overdue")
+    assert to_pm.body == (f"{ticket.number} 交换机宕机 (P2 Serious, Dispatched)\n"
+                          "Contract: DEMO-SERVER\nClock: On-site arrival\nDue: 2026-11-23 10:30\n"
+                          f"Late by 31 business minutes\nAssignee: 何磊 13800000009\n\n{link}\n")
+    to_engineer = sla_mail(demo["helei"], ticket).get()
+    assert to_engineer.subject == f"【SLA 预警】工单 {ticket.number} 的到场时限即将到期"
+    assert to_engineer.body == (f"{ticket.number} 交换机宕机 (P2 严重, 已派工)\n合同: DEMO-SERVER\n"
+                                "计时项: 到场\n截止时间: 2026-11-23 10:30\n超时 31 个工作分钟\n"
+                                f"处理人: 何磊 13800000009\n\n{link}\n")
+    bell = InAppNotification.objects.get(recipient=demo["pm"], event="sla.breach")
+    assert (bell.title, bell.url) == (to_pm.subject, f"/tickets/{ticket.number}/")
+
+
 def test_the_job_reads_only_what_is_due(demo, p2_server_ticket):
     with CaptureQueriesContext(connection) as nothing_due:
         escalations_run(now=T0 + timedelta(minutes=1))
@@ -168,3 +191,27 @@ def test_a_breach_is_posted_to_the_contracts_group_robots(demo, p2_server_ticket
     posts = Notification.objects.filter(webhook=robot, subject__contains=p2_server_ticket.number)
     assert posts.count() == 3  # breach rungs 2, 3, 4 of the response clock; the warning is not
     assert all(p.channel == "webhook" for p in posts)
+
+
+def test_its_queries_do_not_grow_with_the_clocks_due(demo):
+    """Every statement is per batch of claimed clocks or per run, never per clock, rung or
+    message: 50 due clocks cost the same queries as 5."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's parameter limit splits the bulk inserts by row count")
+    def run(tickets: int, filed_at: datetime) -> tuple[int, int]:
+        with time_machine.travel(filed_at, tick=False):
+            for n in range(tickets):
+                ticket_create(actor=demo["desk"], requester=demo["ht-hanmei"],
+                              contract=Contract.objects.get(code="DEMO-SERVER"),
+                              service_type=ServiceType.objects.get(code="hardware"),
+                              title=f"批量 {n}", priority=Priority.P2, channel="phone",
+                              needs_on_site=False)
+        queued = Notification.objects.count()
+        with CaptureQueriesContext(connection) as queries:
+            escalations_run(now=filed_at + timedelta(hours=5))
+        return len(queries), Notification.objects.count() - queued
+
+    few_queries, few_messages = run(5, T0)
+    many_queries, many_messages = run(50, T0 + timedelta(hours=6))
+    assert many_messages == 10 * few_messages > 0
+    assert many_queries == few_queries
