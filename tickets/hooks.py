@@ -4,6 +4,8 @@ without those apps) the screens simply show no devices, no store panel and no su
 
 from __future__ import annotations
 
+from django.db.models import Exists, OuterRef
+
 from core.hooks import Hook
 from tickets.models import Ticket
 
@@ -62,3 +64,39 @@ service_reports_context = Hook("tickets.service_reports_context",
 # ticket_consent_panel(user=, ticket=) -> str: the knowledge app's consent panel (HTML, escaped
 # by its template): the consents asked on the ticket and, for staff, the "ask" link.
 ticket_consent_panel = Hook("tickets.ticket_consent_panel", lambda *, user, ticket: "")
+
+
+# --- the ticket page's panels: nothing to show, no query (issue 19) ---------------------------
+class PanelFlags:
+    """Whether the ticket has rows the page's panels show, asked in the page's one ticket query.
+
+    Several apps add panels to the ticket page. Each names here the relations its panel lists
+    (the ``related_name`` of their foreign key to the ticket, e.g. ``visits``); the page reads
+    the ticket with one ``EXISTS`` per relation (tickets.page.ticket_page_get), and a panel
+    whose relation is empty skips its query. A ticket read any other way carries no flags:
+    ``has`` then answers True and the panel queries as before."""
+
+    PREFIX = "panel_has_"
+
+    def __init__(self):
+        self._relations: set[str] = set()
+
+    def add(self, *relations: str) -> None:
+        for name in relations:
+            Ticket._meta.get_field(name)  # a typo fails at start-up, not on every page
+            self._relations.add(name)
+
+    def annotations(self) -> dict:
+        flags = {}
+        for name in sorted(self._relations):
+            relation = Ticket._meta.get_field(name)
+            rows = relation.related_model._base_manager.filter(
+                **{relation.field.name: OuterRef("pk")})
+            flags[self.PREFIX + name] = Exists(rows)
+        return flags
+
+    def has(self, ticket, name: str) -> bool:
+        return getattr(ticket, self.PREFIX + name, True)
+
+
+panel_flags = PanelFlags()

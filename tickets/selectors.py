@@ -100,8 +100,12 @@ def merged_survivor(user, ticket: Ticket) -> Ticket | None:
 
 def ticket_timeline(*, user, ticket: Ticket) -> list[Entry]:
     """The work log as this user may read it: internal notes only for the provider's staff."""
+    # A ticket read for its page knows whether it has files at all (tickets.page): without
+    # any, the entries' attachments are not asked for.
+    attachments = (_attachments_for(user) if getattr(ticket, "has_attachments", True)
+                   else Attachment.objects.none())
     entries = ticket.entries.select_related("author").prefetch_related(
-        Prefetch("attachments", queryset=_attachments_for(user)))
+        Prefetch("attachments", queryset=attachments))
     if user.is_client_side:
         entries = entries.filter(internal=False)
     return list(entries)
@@ -482,7 +486,10 @@ class LinkRow:
 
 def ticket_links(*, user, ticket: Ticket) -> list[LinkRow]:
     """The ticket's links both ways, each worded from this ticket's side; a link to a ticket
-    the user may not see is left out. Two queries."""
+    the user may not see is left out. Two queries, none for a ticket read for its page that
+    has no links (tickets.page)."""
+    if not getattr(ticket, "has_links", True):
+        return []
     visible = tickets_visible_to(user)
     rows = [LinkRow(link, link.kind, str(link.get_kind_display()), link.target)
             for link in TicketLink.objects.filter(source=ticket, target__in=visible)
