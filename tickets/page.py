@@ -4,12 +4,13 @@ only when the template renders them."""
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import BooleanField, Prefetch
+from django.db.models.expressions import RawSQL
 from django.utils.functional import cached_property
 
 from sla.models import Clock
 from tickets import forms, hooks
-from tickets.models import Attachment, ResolutionTemplate, Ticket, TicketLink
+from tickets.models import Ticket
 from tickets.selectors import resolution_template_for, tickets_visible_to
 from tickets.workflow import action_help, action_label
 
@@ -19,23 +20,25 @@ PAGE_RELATED = ["contract", "service_type", "category__parent", "requester", "as
                 "logged_by", "site", "asset"]
 
 
+# Whether the ticket's category, or its parent, has a resolution template (resolution_template_for
+# reads it only then). Raw SQL for the reason given in tickets.hooks.PanelFlags.
+RESOLUTION_TEMPLATE_SQL = (
+    'EXISTS (SELECT 1 FROM "tickets_resolutiontemplate" r WHERE r."category_id" IN '
+    '("tickets_ticket"."category_id", (SELECT c."parent_id" FROM "tickets_category" c '
+    'WHERE c."id" = "tickets_ticket"."category_id")))')
+
 
 def ticket_page_get(*, user, number: str) -> Ticket:
     """The ticket the user may see, for its page: what the page shows joined, its clocks with
-    their calendars, whether it has links, files and a resolution template, and every other
-    app's panel flag (tickets.hooks.panel_flags). Two queries."""
+    their calendars, the panels' flags (tickets.hooks.panel_flags: links, files and the other
+    apps' panels) and whether its category has a resolution template. Two queries."""
     return (tickets_visible_to(user)
             .select_related(*PAGE_RELATED)
             .prefetch_related(Prefetch("clocks", queryset=Clock.objects.select_related(
                 "calendar").order_by("pk")))
-            .annotate(
-                has_links=Exists(TicketLink.objects.filter(source=OuterRef("pk")))
-                | Exists(TicketLink.objects.filter(target=OuterRef("pk"))),
-                has_attachments=Exists(Attachment.objects.filter(ticket=OuterRef("pk"))),
-                has_resolution_template=Exists(ResolutionTemplate.objects.filter(
-                    Q(category_id=OuterRef("category_id"))
-                    | Q(category_id=OuterRef("category__parent_id")))),
-                **hooks.panel_flags.annotations())
+            .annotate(**hooks.panel_flags.annotations(),
+                      has_resolution_template=RawSQL(  # noqa: S611 - a constant
+                          RESOLUTION_TEMPLATE_SQL, (), output_field=BooleanField()))
             .get(number=number))
 
 
@@ -58,7 +61,8 @@ def action_form(action: str, ticket: Ticket, data=None, files=None, *,
     if form_class is None:
         return None
     kwargs = {"ticket": ticket} if form_class in TICKET_FORMS else {}
-    if action == "resolve" and data is None and getattr(ticket, "has_resolution_template", True):
+    if action == "resolve" and data is None and getattr(ticket, "has_resolution_template",
+                                                         True):
         template = resolution_template_for(ticket=ticket)
         if template is not None:
             kwargs["initial"] = {"code": template.code, "notes": template.notes}

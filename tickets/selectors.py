@@ -27,6 +27,7 @@ from accounts.models import User
 from accounts.roles import Capability, Role, can
 from sla.models import Clock, Contract, ContractMember
 from sla.selectors import contracts_visible_to
+from tickets import hooks
 from tickets.models import (
     OPEN_STATUSES,
     Attachment,
@@ -102,7 +103,7 @@ def ticket_timeline(*, user, ticket: Ticket) -> list[Entry]:
     """The work log as this user may read it: internal notes only for the provider's staff."""
     # A ticket read for its page knows whether it has files at all (tickets.page): without
     # any, the entries' attachments are not asked for.
-    attachments = (_attachments_for(user) if getattr(ticket, "has_attachments", True)
+    attachments = (_attachments_for(user) if hooks.panel_flags.has(ticket, "attachments")
                    else Attachment.objects.none())
     entries = ticket.entries.select_related("author").prefetch_related(
         Prefetch("attachments", queryset=attachments))
@@ -488,7 +489,8 @@ def ticket_links(*, user, ticket: Ticket) -> list[LinkRow]:
     """The ticket's links both ways, each worded from this ticket's side; a link to a ticket
     the user may not see is left out. Two queries, none for a ticket read for its page that
     has no links (tickets.page)."""
-    if not getattr(ticket, "has_links", True):
+    if not (hooks.panel_flags.has(ticket, "links_out")
+            or hooks.panel_flags.has(ticket, "links_in")):
         return []
     visible = tickets_visible_to(user)
     rows = [LinkRow(link, link.kind, str(link.get_kind_display()), link.target)
