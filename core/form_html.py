@@ -22,6 +22,8 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from core.forms import offer
+
 TEMPLATE = "includes/field.html"
 SIZE = 512  # fields × choice lists × languages; each entry is a few hundred bytes to a few KB
 
@@ -65,10 +67,8 @@ def _choices(definition: forms.Field) -> tuple | None:
     query (not Django's server-side cursor) and kept on the field, so a render after a miss
     does not read them again."""
     if isinstance(definition, forms.ModelChoiceField):
-        iterator = definition.iterator(definition)
-        options = [("", definition.empty_label)] if definition.empty_label is not None else []
-        options += [iterator.choice(obj) for obj in definition.queryset]
-        definition.choices = options
+        if not hasattr(definition, "_choices"):  # not offered from rows read already
+            offer(definition, definition.queryset)
     elif not hasattr(definition, "choices"):
         return None
     return tuple(_flat(definition.choices))

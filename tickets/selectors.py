@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import Capability, Role, can
+from core import batch
 from sla.models import Clock, Contract, ContractMember
 from sla.selectors import contracts_visible_to
 from tickets import hooks
@@ -414,6 +415,13 @@ def assignable_engineers(*, contract) -> QuerySet[User]:
                                     ContractMember.Duty.SECOND_LINE,
                                     ContractMember.Duty.AGENT])
             .order_by("name"))
+
+
+def assignable_engineer_rows(*, contract) -> list[User]:
+    """assignable_engineers as rows, read once per request scope (core.batch): the ticket
+    page's dispatch and visit forms offer the same people."""
+    return batch.remember(("tickets.assignable_engineers", getattr(contract, "pk", contract)),
+                          lambda: list(assignable_engineers(contract=contract)))
 
 
 def bulk_assignees(*, user) -> QuerySet[User]:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from accounts.roles import Capability, can
 from accounts.selectors import people_search, people_visible_to
-from core import thumbnails
+from core import batch, thumbnails
 from core import uploads as files
 from core.clock import now
 from core.errors import ActionRefused
@@ -227,6 +227,12 @@ def queue(request):
 
 @login_required
 def detail(request, number: str):
+    # One scope for the request: forms offering the same people read them once (core.batch).
+    with batch.scope():
+        return _detail(request, number)
+
+
+def _detail(request, number: str):
     user = request.user
     try:
         ticket = ticket_page_get(user=user, number=number)

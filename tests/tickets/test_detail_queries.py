@@ -17,11 +17,11 @@ from tickets.services import ticket_check_in, ticket_comment, ticket_dispatch
 
 # Session, user, the contracts the desk sees, the ticket with its panel flags, its clocks with
 # their calendars, the timeline, the files of its entries, the canned replies, the engineers
-# offered by the dispatch and visit forms and the second line offered by escalation, and the
-# visits panel (with whether the desk has a visit there, for the service report button). The
-# panels of parts, loans, repairs, part requests, reports, consents and
-# links cost nothing on a ticket without them.
-DESK_ON_SITE = 13
+# (read once for the dispatch and visit forms), the second line offered by escalation, the
+# visits panel and whether the desk has a visit there (the service report button). The panels
+# of parts, loans, repairs, part requests, reports, consents and links cost nothing on a
+# ticket without them.
+DESK_ON_SITE = 12
 # Session, user, the contracts of the user's client, the ticket, its clocks, the timeline: an
 # end user's own new ticket (no files, no survey yet: the ticket query says so).
 REQUESTER_SUBMITTED = 6
