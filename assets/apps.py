@@ -19,3 +19,4 @@ class AssetsConfig(AppConfig):
         hooks.assets_held_by.provide(assets_held_by)
         hooks.assets_reportable_by.provide(assets_reportable_by)
         hooks.ticket_page_context.provide(ticket_store_context)
+        hooks.panel_flags.add("part_movements", "loans")

@@ -25,6 +25,14 @@ class BootstrapForm(forms.Form):
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
 
+def offer(field: forms.ModelChoiceField, rows) -> None:
+    """Give a model choice field its options from rows already read (one query for several
+    forms offering the same people); its queryset still validates what is posted."""
+    iterator = field.iterator(field)
+    options = [("", field.empty_label)] if field.empty_label is not None else []
+    field.choices = options + [iterator.choice(obj) for obj in rows]
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 

@@ -30,3 +30,6 @@ class FieldServiceConfig(AppConfig):
         # ticket page lists the reports.
         hooks.resolve_allowed.provide(resolve_refusal)
         hooks.service_reports_context.provide(service_reports_context)
+        # The ticket page asks whether these exist in its ticket query, and the panels above
+        # query only those that do (issue 19).
+        hooks.panel_flags.add("visits", "service_reports", "vendor_repairs", "part_requests")

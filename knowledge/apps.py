@@ -20,3 +20,4 @@ class KnowledgeConfig(AppConfig):
         from tickets import hooks  # ready(): app wiring
 
         hooks.ticket_consent_panel.provide(ticket_consent_panel)
+        hooks.panel_flags.add("consents")  # the panel reads none on a ticket without (issue 19)

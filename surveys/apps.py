@@ -15,3 +15,4 @@ class SurveysConfig(AppConfig):
         from tickets import hooks  # ready(): app wiring
 
         hooks.survey_prompt.provide(survey_prompt)
+        hooks.panel_flags.add("survey")  # the ticket page reads no survey it has not (issue 19)

@@ -17,3 +17,8 @@ class TicketsConfig(AppConfig):
     def ready(self):
         post_migrate.connect(_ensure_search_index, sender=self,
                              dispatch_uid="tickets.search_fts")
+        # The ticket page reads the files of the timeline and the links only when the ticket
+        # has some (tickets.hooks.panel_flags, issue 19).
+        from tickets import hooks  # ready(): models are loaded only now
+
+        hooks.panel_flags.add("attachments", "links_out", "links_in")

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Site, User
 from accounts.selectors import people_visible_to
 from core.clock import now
-from core.forms import BootstrapForm, MultipleFileField
+from core.forms import BootstrapForm, MultipleFileField, offer
 from sla.models import ContractMember
 from sla.selectors import contracts_visible_to
 from tickets import hooks
@@ -25,7 +25,12 @@ from tickets.models import (
     ResolutionCode,
     ServiceType,
 )
-from tickets.selectors import assignable_engineers, categories, second_line_engineers
+from tickets.selectors import (
+    assignable_engineer_rows,
+    assignable_engineers,
+    categories,
+    second_line_engineers,
+)
 
 
 class CategorySelect(forms.Select):
@@ -238,6 +243,8 @@ class DispatchForm(NoteForm):
     def __init__(self, *args, ticket, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = assignable_engineers(contract=ticket.contract)
+        if not self.is_bound:
+            offer(self.fields["assignee"], assignable_engineer_rows(contract=ticket.contract))
 
 
 class CheckInForm(NoteForm):

@@ -4,6 +4,10 @@ without those apps) the screens simply show no devices, no store panel and no su
 
 from __future__ import annotations
 
+from django.db import connection
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
+
 from core.hooks import Hook
 from tickets.models import Ticket
 
@@ -62,3 +66,53 @@ service_reports_context = Hook("tickets.service_reports_context",
 # ticket_consent_panel(user=, ticket=) -> str: the knowledge app's consent panel (HTML, escaped
 # by its template): the consents asked on the ticket and, for staff, the "ask" link.
 ticket_consent_panel = Hook("tickets.ticket_consent_panel", lambda *, user, ticket: "")
+
+
+# --- the ticket page's panels: nothing to show, no query (issue 19) ---------------------------
+class PanelFlags:
+    """Whether the ticket has rows the page's panels show, asked in the page's one ticket query.
+
+    Several apps add panels to the ticket page. Each names here the relations its panel lists
+    (the ``related_name`` of their foreign key to the ticket, e.g. ``visits``); the page reads
+    the ticket with one ``EXISTS`` per relation (tickets.page.ticket_page_get), and a panel
+    whose relation is empty skips its query. A ticket read any other way carries no flags:
+    ``has`` then answers True and the panel queries as before.
+
+    The flags are raw SQL written once from the models' tables: as ORM ``Exists`` expressions
+    a dozen of them cost more to compile on every request than the queries they save."""
+
+    PREFIX = "panel_has_"
+
+    def __init__(self):
+        self._relations: set[str] = set()
+        self._sql: dict[str, str] | None = None
+
+    def add(self, *relations: str) -> None:
+        for name in relations:
+            Ticket._meta.get_field(name)  # a typo fails at start-up, not on every page
+            self._relations.add(name)
+        self._sql = None
+
+    def annotations(self) -> dict:
+        """The flags to annotate on a query of ``tickets_ticket`` itself (not a subquery: the
+        SQL names the table)."""
+        if self._sql is None:
+            self._sql = {self.PREFIX + name: self._exists(name)
+                         for name in sorted(self._relations)}
+        # Table and column names from the models, quoted; no value from outside.
+        return {alias: RawSQL(sql, (), output_field=BooleanField())  # noqa: S611
+                for alias, sql in self._sql.items()}
+
+    @staticmethod
+    def _exists(name: str) -> str:
+        quote = connection.ops.quote_name
+        relation = Ticket._meta.get_field(name)
+        return (f"EXISTS (SELECT 1 FROM {quote(relation.related_model._meta.db_table)} "  # noqa: S608
+                f"WHERE {quote(relation.field.column)} = "
+                f"{quote(Ticket._meta.db_table)}.{quote(Ticket._meta.pk.column)})")
+
+    def has(self, ticket, name: str) -> bool:
+        return getattr(ticket, self.PREFIX + name, True)
+
+
+panel_flags = PanelFlags()

@@ -25,8 +25,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import Capability, Role, can
+from core import batch
 from sla.models import Clock, Contract, ContractMember
 from sla.selectors import contracts_visible_to
+from tickets import hooks
 from tickets.models import (
     OPEN_STATUSES,
     Attachment,
@@ -100,8 +102,12 @@ def merged_survivor(user, ticket: Ticket) -> Ticket | None:
 
 def ticket_timeline(*, user, ticket: Ticket) -> list[Entry]:
     """The work log as this user may read it: internal notes only for the provider's staff."""
+    # A ticket read for its page knows whether it has files at all (tickets.page): without
+    # any, the entries' attachments are not asked for.
+    attachments = (_attachments_for(user) if hooks.panel_flags.has(ticket, "attachments")
+                   else Attachment.objects.none())
     entries = ticket.entries.select_related("author").prefetch_related(
-        Prefetch("attachments", queryset=_attachments_for(user)))
+        Prefetch("attachments", queryset=attachments))
     if user.is_client_side:
         entries = entries.filter(internal=False)
     return list(entries)
@@ -411,6 +417,13 @@ def assignable_engineers(*, contract) -> QuerySet[User]:
             .order_by("name"))
 
 
+def assignable_engineer_rows(*, contract) -> list[User]:
+    """assignable_engineers as rows, read once per request scope (core.batch): the ticket
+    page's dispatch and visit forms offer the same people."""
+    return batch.remember(("tickets.assignable_engineers", getattr(contract, "pk", contract)),
+                          lambda: list(assignable_engineers(contract=contract)))
+
+
 def bulk_assignees(*, user) -> QuerySet[User]:
     """Whom the queue's bulk bar offers: the team of every contract the user sees (each row
     still checks its own contract's team)."""
@@ -482,7 +495,11 @@ class LinkRow:
 
 def ticket_links(*, user, ticket: Ticket) -> list[LinkRow]:
     """The ticket's links both ways, each worded from this ticket's side; a link to a ticket
-    the user may not see is left out. Two queries."""
+    the user may not see is left out. Two queries, none for a ticket read for its page that
+    has no links (tickets.page)."""
+    if not (hooks.panel_flags.has(ticket, "links_out")
+            or hooks.panel_flags.has(ticket, "links_in")):
+        return []
     visible = tickets_visible_to(user)
     rows = [LinkRow(link, link.kind, str(link.get_kind_display()), link.target)
             for link in TicketLink.objects.filter(source=ticket, target__in=visible)

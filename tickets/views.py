@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from accounts.roles import Capability, can
 from accounts.selectors import people_search, people_visible_to
-from core import thumbnails
+from core import batch, thumbnails
 from core import uploads as files
 from core.clock import now
 from core.errors import ActionRefused
@@ -28,6 +28,7 @@ from tickets.bulk import bulk_context
 from tickets.filter_labels import queue_filter_labels
 from tickets.filters import TicketFilterSet
 from tickets.models import Attachment, Channel, ServiceType, Status, Ticket
+from tickets.page import ActionRow, action_form, ticket_page_get
 from tickets.permissions import (
     may_act_in_bulk,
     may_merge_tickets,
@@ -48,42 +49,19 @@ from tickets.selectors import (
     merged_survivor,
     my_tickets,
     open_tickets_of,
-    resolution_template_for,
     ticket_get,
     ticket_links,
     ticket_list,
     ticket_timeline,
 )
 from tickets.services import ticket_act, ticket_comment, ticket_create, ticket_log_call
-from tickets.workflow import action_help, action_label, allowed_actions, done_message
+from tickets.workflow import allowed_actions, done_message
 
-ACTION_FORMS = {
-    # One tap on a phone for the common steps; notes go in a reply if needed.
-    "accept": None, "claim": None, "dispatch": forms.DispatchForm,
-    "check_in": forms.CheckInForm, "pend": forms.PendForm, "resume": None,
-    "resolve": forms.ResolveForm, "escalate": forms.EscalateForm, "confirm": None,
-    "reopen": forms.ReasonForm, "cancel": forms.OptionalReasonForm,
-}
-TICKET_FORMS = {forms.DispatchForm, forms.EscalateForm}
 # My tickets' tabs (tickets/selectors.py MY_TABS), in the order shown; "" is every ticket.
 MY_TAB_LABELS = [("", gettext_lazy("All")), ("open", pgettext_lazy("my tickets tab", "Open")),
                  ("waiting", gettext_lazy("Waiting for me")),
                  ("resolved", pgettext_lazy("my tickets tab", "Resolved")),
                  ("closed", pgettext_lazy("my tickets tab", "Closed"))]
-
-
-def _action_form(action: str, ticket: Ticket, data=None, files=None):
-    """The form a transition takes (None: a bare button); some need the ticket's team. The
-    resolve form starts from the category's resolution template, if it has one."""
-    form_class = ACTION_FORMS[action]
-    if form_class is None:
-        return None
-    kwargs = {"ticket": ticket} if form_class in TICKET_FORMS else {}
-    if action == "resolve" and data is None:
-        template = resolution_template_for(ticket=ticket)
-        if template is not None:
-            kwargs["initial"] = {"code": template.code, "notes": template.notes}
-    return form_class(data, files, auto_id=f"id_{action}_%s", **kwargs)
 
 
 def _ticket_or_404(user, number: str) -> Ticket:
@@ -249,45 +227,50 @@ def queue(request):
 
 @login_required
 def detail(request, number: str):
-    ticket = _ticket_or_404(request.user, number)
-    survivor = merged_survivor(request.user, ticket)
+    # One scope for the request: forms offering the same people read them once (core.batch).
+    with batch.scope():
+        return _detail(request, number)
+
+
+def _detail(request, number: str):
+    user = request.user
+    try:
+        ticket = ticket_page_get(user=user, number=number)
+    except Ticket.DoesNotExist:
+        raise Http404 from None
+    survivor = merged_survivor(user, ticket)
     if survivor is not None:  # the number of a merged ticket leads to the one it lives on in
         return redirect("tickets:detail", survivor.number)
-    actions = allowed_actions(request.user, ticket)
     found_on = None
-    if ticket.channel == Channel.INSPECTION and not request.user.is_client_side:
+    if ticket.channel == Channel.INSPECTION and not user.is_client_side:
         found_on = ticket.inspection_records.select_related("round__plan").first()
-    links = ticket_links(user=request.user, ticket=ticket)
-    action_forms = [(a, action_label(a, ticket), _action_form(a, ticket), action_help(a, ticket))
-                    for a in actions]
-    if not any(row.kind == "parent_of" for row in links):  # no children: nothing to offer
-        for name, _label, form, _help in action_forms:
-            if name == "resolve":
-                del form.fields["resolve_children"]
+    links = ticket_links(user=user, ticket=ticket)
+    has_children = any(row.kind == "parent_of" for row in links)
     return render(request, "tickets/detail.html", {
-        **hooks.ticket_page_context(user=request.user, ticket=ticket),
-        **hooks.ticket_visits_context(user=request.user, ticket=ticket),  # field service
-        **hooks.service_reports_context(user=request.user, ticket=ticket),  # field service
+        **hooks.ticket_page_context(user=user, ticket=ticket),
+        **hooks.ticket_visits_context(user=user, ticket=ticket),  # field service
+        **hooks.service_reports_context(user=user, ticket=ticket),  # field service
         "found_on": found_on,
         # field service: vendor repairs and parts to site (f16repair)
         "repairs_panel": hooks.repairs_panel(request=request, ticket=ticket),
         "ticket": ticket,
         "clocks": clock_states(ticket.clocks.all(), at=now()),
-        "timeline": ticket_timeline(user=request.user, ticket=ticket),
-        "actions": action_forms,
+        "timeline": ticket_timeline(user=user, ticket=ticket),
+        "actions": [ActionRow(name, ticket, has_children=has_children)
+                    for name in allowed_actions(user, ticket)],
         "comment_form": forms.CommentForm(),
-        "may_write_internal": may_write_internal(request.user),
+        "may_write_internal": may_write_internal(user),
         "may_comment": ticket.status not in {Status.CLOSED, Status.CANCELLED}
-        or not request.user.is_client_side,
-        "survey_url": hooks.survey_prompt(user=request.user, ticket=ticket, absolute=False),
-        "consent_panel": hooks.ticket_consent_panel(user=request.user, ticket=ticket),
+        or not user.is_client_side,
+        "survey_url": hooks.survey_prompt(user=user, ticket=ticket, absolute=False),
+        "consent_panel": hooks.ticket_consent_panel(user=user, ticket=ticket),
         "canned_replies": list(canned_replies_for(ticket=ticket))
-        if may_use_canned_replies(request.user) else [],
+        if may_use_canned_replies(user) else [],
         # Relations (issue 15): links both ways, and the forms to add one or merge.
         "links": links,
         "link_kinds": LINK_CHOICES,
-        "may_relate": may_relate_tickets(request.user),
-        "may_merge": may_merge_tickets(request.user) and ticket.is_open,
+        "may_relate": may_relate_tickets(user),
+        "may_merge": may_merge_tickets(user) and ticket.is_open,
     })
 
 
@@ -296,7 +279,7 @@ def detail(request, number: str):
 def act(request, number: str, action: str):
     """One POST URL per transition (/tickets/<number>/<action>/)."""
     ticket = _ticket_or_404(request.user, number)
-    form = _action_form(action, ticket, request.POST, request.FILES)
+    form = action_form(action, ticket, request.POST, request.FILES)
     data = {}
     if form is not None:
         if not form.is_valid():

@@ -35,6 +35,7 @@ from assets.permissions import may_manage_store, may_read_store
 from core.clock import now
 from sla.models import Contract
 from sla.selectors import contracts_visible_to
+from tickets import hooks
 
 
 def store_contracts(user) -> QuerySet[Contract]:
@@ -136,8 +137,11 @@ def ticket_store_context(*, user, ticket) -> dict:
     shows the loan return button to store keepers."""
     if not may_read_store(user):
         return {"ticket_parts": [], "ticket_loans": [], "ticket_store_manage": False}
-    return {"ticket_parts": list(movements_for_ticket(ticket)),
-            "ticket_loans": list(loans_for_ticket(ticket)),
+    # A ticket read for its page says whether it has parts or loans at all (issue 19).
+    has = hooks.panel_flags.has
+    return {"ticket_parts": list(movements_for_ticket(ticket))
+            if has(ticket, "part_movements") else [],
+            "ticket_loans": list(loans_for_ticket(ticket)) if has(ticket, "loans") else [],
             "ticket_store_manage": may_manage_store(user)}
 
 

@@ -6,8 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from core.forms import BootstrapForm
-from tickets.selectors import assignable_engineers
+from core.forms import BootstrapForm, offer
+from tickets.selectors import assignable_engineer_rows, assignable_engineers
 
 
 class VisitPlanForm(BootstrapForm):
@@ -20,6 +20,8 @@ class VisitPlanForm(BootstrapForm):
         kwargs.setdefault("auto_id", "id_visit_%s")
         super().__init__(*args, **kwargs)
         self.fields["engineer"].queryset = assignable_engineers(contract=ticket.contract)
+        if not self.is_bound:  # the ticket page's dispatch form offers the same people
+            offer(self.fields["engineer"], assignable_engineer_rows(contract=ticket.contract))
         if ticket.assignee_id and not self.is_bound:
             self.initial.setdefault("engineer", ticket.assignee_id)
 

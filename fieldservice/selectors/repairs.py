@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from fieldservice.models import PartRequest, PartRequestStatus, VendorRepair
+from tickets import hooks
 from tickets.selectors import tickets_visible_to
 
 REPAIR_RELATED = ["ticket__contract", "ticket__requester", "asset", "created_by", "loan__asset"]
@@ -34,8 +35,11 @@ def repair_get(*, user, pk: int) -> VendorRepair:
 def ticket_panel_rows(*, user, ticket) -> tuple[list[VendorRepair], list[PartRequest]]:
     """The ticket page's repairs and part requests. The page already scoped the ticket
     (tickets.selectors.ticket_get), so this is one query, two for the provider's staff."""
-    repairs = list(VendorRepair.objects.filter(ticket=ticket).order_by("-created_at", "-pk"))
-    if not getattr(user, "is_authenticated", False) or user.is_client_side:
+    has = hooks.panel_flags.has  # a ticket read for its page says which it has (issue 19)
+    repairs = (list(VendorRepair.objects.filter(ticket=ticket).order_by("-created_at", "-pk"))
+               if has(ticket, "vendor_repairs") else [])
+    if (not getattr(user, "is_authenticated", False) or user.is_client_side
+            or not has(ticket, "part_requests")):
         return repairs, []
     return repairs, list(PartRequest.objects.filter(ticket=ticket).select_related("part")
                          .order_by("needed_by", "pk"))

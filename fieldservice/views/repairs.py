@@ -146,6 +146,8 @@ def ticket_panel(*, request, ticket) -> str:
     may_act = is_desk(request.user) and ticket.status in OPEN_STATUSES
     if not repairs and not part_requests and not may_act:
         return ""
+    # Links only, no form: rendered without the request, so the context processors (the
+    # navigation, the banners) do not run a second time for the ticket page (issue 19).
     return render_to_string("fieldservice/_ticket_panel.html", {
         "ticket": ticket, "repairs": repairs, "part_requests": part_requests,
-        "may_act": may_act}, request=request)
+        "may_act": may_act})

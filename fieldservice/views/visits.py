@@ -20,6 +20,7 @@ from core.errors import ActionRefused
 from fieldservice.forms.visits import CheckOutForm, VisitPlanForm
 from fieldservice.selectors.visits import engineer_day, open_visit_of, ticket_visits
 from fieldservice.services.visits import may_plan_visits, visit_check_out, visit_plan
+from tickets import hooks
 from tickets.models import OPEN_STATUSES, Ticket
 from tickets.permissions import is_engineer
 from tickets.selectors import ticket_get
@@ -34,9 +35,12 @@ def _ticket_or_404(user, number: str) -> Ticket:
 
 def ticket_visits_context(*, user, ticket: Ticket) -> dict:
     """tickets.hooks.ticket_visits_context: the visits panel of the ticket page."""
-    visits = ticket_visits(user=user, ticket=ticket)
+    # A ticket read for its page says whether it has visits at all (issue 19).
+    has_visits = hooks.panel_flags.has(ticket, "visits")
+    visits = ticket_visits(user=user, ticket=ticket) if has_visits else []
     may_plan = ticket.status in OPEN_STATUSES and may_plan_visits(user, ticket)
-    on_site = open_visit_of(engineer=user, ticket=ticket) if is_engineer(user) else None
+    on_site = (open_visit_of(engineer=user, ticket=ticket) if has_visits and is_engineer(user)
+               else None)
     return {
         "visits_panel": bool(visits or may_plan or on_site),
         "visits": visits,

@@ -6,6 +6,7 @@ from django.template.loader import render_to_string
 
 from knowledge.selectors.changes import ticket_consents
 from knowledge.services._common import works_some_contract
+from tickets import hooks
 
 
 def ticket_consent_panel(*, user, ticket) -> str:
@@ -14,6 +15,7 @@ def ticket_consent_panel(*, user, ticket) -> str:
     and the e-mail, so their ticket page costs no query for it."""
     if not works_some_contract(user):
         return ""
-    consents = ticket_consents(ticket=ticket)
+    # A ticket read for its page says whether consents were asked at all (issue 19).
+    consents = ticket_consents(ticket=ticket) if hooks.panel_flags.has(ticket, "consents") else []
     return render_to_string("knowledge/consents/_ticket_panel.html", {
         "consents": consents, "may_ask": ticket.is_open, "ticket": ticket, "user": user})

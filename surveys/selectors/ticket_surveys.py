@@ -21,6 +21,7 @@ from core.clock import now
 from sla.selectors import contracts_visible_to
 from sla.working_days import working_days_of
 from surveys.models import CallbackTask, TicketSurvey
+from tickets import hooks
 
 CALLBACK_CLOSING = time(18, 0)
 
@@ -51,6 +52,8 @@ def survey_prompt(*, user, ticket, absolute: bool = True) -> str | None:
     """The survey URL for the ticket's requester while the survey is open, else None (the ticket
     API's absolute `survey_url`; the ticket page asks for the path, absolute=False)."""
     if not getattr(user, "is_authenticated", False) or user.pk != ticket.requester_id:
+        return None
+    if not hooks.panel_flags.has(ticket, "survey"):
         return None
     survey = TicketSurvey.objects.filter(ticket_id=ticket.pk).only(
         "token", "answered_at", "expires_at").first()

@@ -1,0 +1,74 @@
+"""The ticket page's queries (issue 19): a fixed number whatever the ticket holds, and none
+for a panel with nothing to show."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from PIL import Image
+
+from core.clock import now
+from fieldservice.services.visits import visit_plan
+from tickets.models import Ticket
+from tickets.services import ticket_check_in, ticket_comment, ticket_dispatch
+
+# Session, user, the contracts the desk sees, the ticket with its panel flags, its clocks with
+# their calendars, the timeline, the files of its entries, the canned replies, the engineers
+# (read once for the dispatch and visit forms), the second line offered by escalation, the
+# visits panel and whether the desk has a visit there (the service report button). The panels
+# of parts, loans, repairs, part requests, reports, consents and links cost nothing on a
+# ticket without them.
+DESK_ON_SITE = 12
+# Session, user, the contracts of the user's client, the ticket, its clocks, the timeline: an
+# end user's own new ticket (no files, no survey yet: the ticket query says so).
+REQUESTER_SUBMITTED = 6
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def _png(name: str) -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "green").save(buffer, "PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def _page(client, ticket: Ticket) -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/tickets/{ticket.number}/")
+    assert response.status_code == 200
+    return len(queries), response.content.decode()
+
+
+def _add(demo, ticket: Ticket, n: int) -> None:
+    """n more replies with a photo each and n more planned visits."""
+    for i in range(n):
+        ticket_comment(actor=demo["engineer"], ticket=ticket, body=f"进展 {i}",
+                       uploads=[_png(f"现场{i}.png")])
+        visit_plan(actor=demo["desk"], ticket=ticket, engineer=demo["engineer"],
+                   planned_at=now() + timedelta(days=i + 1))
+
+
+def test_it_costs_the_desk_the_same_queries_whatever_an_on_site_ticket_holds(
+        demo, login, file_ticket):
+    ticket = ticket_dispatch(actor=demo["desk"], ticket=file_ticket(),
+                             assignee=demo["engineer"])
+    ticket = ticket_check_in(actor=demo["engineer"], ticket=ticket)  # writes the first visit
+    _add(demo, ticket, 1)
+    desk = login(demo["desk"])
+    few, _html = _page(desk, ticket)
+    _add(demo, ticket, 4)
+    many, html = _page(desk, ticket)
+    assert html.count('data-kind="reply"') == 5 and html.count("现场") >= 5
+    assert few == many <= DESK_ON_SITE
+
+
+def test_a_ticket_with_nothing_in_its_panels_costs_no_panel_queries(demo, login, file_ticket):
+    count, html = _page(login(demo["user"]), file_ticket())
+    assert 'data-testid="timeline"' in html
+    assert count <= REQUESTER_SUBMITTED

@@ -1,0 +1,87 @@
+"""What the ticket page reads (issue 19): the ticket with what it shows in one query, flags
+that spare the panels their queries when they have nothing to show, and the action forms built
+only when the template renders them."""
+
+from __future__ import annotations
+
+from django.db.models import BooleanField, Prefetch
+from django.db.models.expressions import RawSQL
+from django.utils.functional import cached_property
+
+from sla.models import Clock
+from tickets import forms, hooks
+from tickets.models import Ticket
+from tickets.selectors import resolution_template_for, tickets_visible_to
+from tickets.workflow import action_help, action_label
+
+# The page shows these with the ticket. One join (people, contract, reference rows), no more:
+# every relation added to it costs the planner time on each request (bench/README.md).
+PAGE_RELATED = ["contract", "service_type", "category__parent", "requester", "assignee",
+                "logged_by", "site", "asset"]
+
+
+# Whether the ticket's category, or its parent, has a resolution template (resolution_template_for
+# reads it only then). Raw SQL for the reason given in tickets.hooks.PanelFlags.
+RESOLUTION_TEMPLATE_SQL = (
+    'EXISTS (SELECT 1 FROM "tickets_resolutiontemplate" r WHERE r."category_id" IN '
+    '("tickets_ticket"."category_id", (SELECT c."parent_id" FROM "tickets_category" c '
+    'WHERE c."id" = "tickets_ticket"."category_id")))')
+
+
+def ticket_page_get(*, user, number: str) -> Ticket:
+    """The ticket the user may see, for its page: what the page shows joined, its clocks with
+    their calendars, the panels' flags (tickets.hooks.panel_flags: links, files and the other
+    apps' panels) and whether its category has a resolution template. Two queries."""
+    return (tickets_visible_to(user)
+            .select_related(*PAGE_RELATED)
+            .prefetch_related(Prefetch("clocks", queryset=Clock.objects.select_related(
+                "calendar").order_by("pk")))
+            .annotate(**hooks.panel_flags.annotations(),
+                      has_resolution_template=RawSQL(  # noqa: S611 - a constant
+                          RESOLUTION_TEMPLATE_SQL, (), output_field=BooleanField()))
+            .get(number=number))
+
+
+ACTION_FORMS = {
+    # One tap on a phone for the common steps; notes go in a reply if needed.
+    "accept": None, "claim": None, "dispatch": forms.DispatchForm,
+    "check_in": forms.CheckInForm, "pend": forms.PendForm, "resume": None,
+    "resolve": forms.ResolveForm, "escalate": forms.EscalateForm, "confirm": None,
+    "reopen": forms.ReasonForm, "cancel": forms.OptionalReasonForm,
+}
+TICKET_FORMS = {forms.DispatchForm, forms.EscalateForm}
+
+
+def action_form(action: str, ticket: Ticket, data=None, files=None, *,
+                has_children: bool = True):
+    """The form a transition takes (None: a bare button); some need the ticket's team. The
+    resolve form starts from the category's resolution template, if it has one, and offers to
+    resolve the children only when the ticket has some."""
+    form_class = ACTION_FORMS[action]
+    if form_class is None:
+        return None
+    kwargs = {"ticket": ticket} if form_class in TICKET_FORMS else {}
+    if action == "resolve" and data is None and getattr(ticket, "has_resolution_template",
+                                                         True):
+        template = resolution_template_for(ticket=ticket)
+        if template is not None:
+            kwargs["initial"] = {"code": template.code, "notes": template.notes}
+    form = form_class(data, files, auto_id=f"id_{action}_%s", **kwargs)
+    if action == "resolve" and not has_children:
+        del form.fields["resolve_children"]
+    return form
+
+
+class ActionRow:
+    """One button of the actions card; its form (and the queries its choices need) is built
+    when the template first reads it, so an action shown as a bare button builds nothing."""
+
+    def __init__(self, name: str, ticket: Ticket, *, has_children: bool):
+        self.name, self.ticket, self.has_children = name, ticket, has_children
+        self.label = action_label(name, ticket)
+        self.help = action_help(name, ticket)
+        self.has_form = ACTION_FORMS[name] is not None
+
+    @cached_property
+    def form(self):
+        return action_form(self.name, self.ticket, has_children=self.has_children)
