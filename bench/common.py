@@ -110,6 +110,7 @@ def subjects() -> dict:
     from django.db import connection
 
     from accounts.models import User
+    from core.periods import quarter_of, today
     from sla.selectors import contracts_visible_to
     from tickets.models import OPEN_STATUSES
 
@@ -137,11 +138,21 @@ def subjects() -> dict:
             ORDER BY n = 5 DESC, created_at DESC, id DESC LIMIT 1""",
                     [contract_ids, [str(s) for s in OPEN_STATUSES]])
         number, status, entries = cur.fetchone()
+        # The KPI quarter dashboard: the bulk contract with the most tickets (kpi_bench.py's
+        # default), the last complete quarter.
+        cur.execute("""
+            SELECT c.code FROM sla_contract c JOIN tickets_ticket t ON t.contract_id = c.id
+            WHERE c.code NOT LIKE 'DEMO-%%' GROUP BY c.code ORDER BY count(*) DESC, c.code
+            LIMIT 1""")
+        row = cur.fetchone()
+    year, quarter = quarter_of(today())
+    year, quarter = (year - 1, 4) if quarter == 1 else (year, quarter - 1)
     return {
         "desk": {"id": desk.pk, "username": desk.username},
         "user": {"id": user.pk, "username": user.username},
         "enduser": enduser,
         "detail": {"number": number, "status": status, "entries": entries},
+        "kpi": {"contract": row[0] if row else "DEMO-DESKTOP", "quarter": f"{year}-Q{quarter}"},
     }
 
 

@@ -1,103 +1,217 @@
 #!/usr/bin/env python
-"""SQL queries per request for the benchmarked URLs, in-process (django.test.Client), against
-the bench database with the bench settings (DEBUG off).
+"""SQL queries and in-process time per request for the benchmarked URLs (the cases of
+bench/run.sh), through django.test.Client against the bench database with the bench settings
+(DEBUG off).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/itsm_bench .venv/bin/python bench/queries.py
+    .venv/bin/python bench/queries.py --cases a,a3 --runs 20 --profile
 
-For each URL: status, number of queries (session and auth lookups included, as in production),
-the summed SQL time and the in-process wall time (median of --runs after one warm-up), and
-the slowest statement. Writes bench/results/queries.json (run.sh copies it into its run folder).
-The creation case files one real ticket per run.
+For each case: status, queries (session and auth lookups included, as in production), and the
+medians over --runs after one warm-up of: wall time, this process's CPU time (steadier than the
+wall time on a shared machine: PostgreSQL's work is not in it), SQL time, and template time
+(the outermost template render, minus the SQL run inside it; and its CPU time); Python = wall -
+SQL - template.
+--profile writes a cProfile of the runs per case (results/profile-<key>.txt, by own time and
+by cumulative time, and the raw results/profile-<key>.prof). Writes results/queries.json (run.sh copies it into its run folder).
+
+The POST cases (e, h) file one real ticket per run, titled 压测工单 like run.sh's, which run.sh
+deletes at its end: run them on a copy of the bench database (--cases without e,h otherwise).
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
+import io
 import json
+import pstats
 import statistics
 import sys
 import time
+import uuid
 from pathlib import Path
+from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import RESULTS, setup_django, subjects  # noqa: E402
+
+# key → (name, who, method, path); who is a key of the people below, or "token" (the desk's
+# DRF token). {number}, {kpi_contract}, {kpi_quarter} come from common.subjects().
+CASES = {
+    "a": ("queue", "desk", "GET", "/tickets/queue/?view=open"),
+    "a2": ("queue htmx refresh", "desk-htmx", "GET", "/tickets/queue/?view=open"),
+    "a3": ("queue search 打印机", "desk", "GET", "/tickets/queue/?view=open&q=" + quote("打印机")),
+    "a4": ("queue search 卡纸", "desk", "GET", "/tickets/queue/?view=open&q=" + quote("卡纸")),
+    "b": ("my tickets", "enduser", "GET", "/tickets/mine/"),
+    "b2": ("my tickets (few)", "user2", "GET", "/tickets/mine/"),
+    "c": ("ticket detail", "desk", "GET", "/tickets/{number}/"),
+    "d": ("API list open", "token", "GET", "/api/tickets/?open=true"),
+    "e": ("API create", "token", "POST", "/api/tickets/"),
+    "f": ("API search 卡纸", "token", "GET", "/api/tickets/?q=" + quote("卡纸")),
+    "f2": ("API search 打印机", "token", "GET", "/api/tickets/?q=" + quote("打印机")),
+    "g": ("KPI quarter dashboard", "gm", "GET",
+          "/kpi/?contract={kpi_contract}&period=quarter&quarter={kpi_quarter}"),
+    "h": ("portal submit", "user", "POST", "/tickets/new/"),
+}
+
+
+class TemplateClock:
+    """Time spent in the outermost template render of each response, without the SQL that
+    ran inside it (a lazy queryset evaluated by the template counts as SQL, not template)."""
+
+    def __init__(self, queries):
+        self.queries = queries  # the CaptureQueriesContext of the request
+        self.ms = 0.0
+        self.cpu_ms = 0.0
+        self.depth = 0
+
+    def __enter__(self):
+        from django.template.backends.django import Template
+
+        self.original = Template.render
+        clock = self
+
+        def render(template, context=None, request=None):
+            if clock.depth:
+                return clock.original(template, context, request)
+            clock.depth += 1
+            first = len(clock.queries.captured_queries)
+            started, cpu = time.perf_counter(), time.process_time()
+            try:
+                return clock.original(template, context, request)
+            finally:
+                clock.depth -= 1
+                clock.cpu_ms += (time.process_time() - cpu) * 1000
+                inside = clock.queries.captured_queries[first:]
+                clock.ms += ((time.perf_counter() - started) * 1000
+                             - sum(float(q["time"]) for q in inside) * 1000)
+
+        Template.render = render
+        return self
+
+    def __exit__(self, *exc):
+        from django.template.backends.django import Template
+
+        Template.render = self.original
+
+
+def _request_maker(key: str, client, path: str, subj: dict):
+    """A function doing one request of the case (POSTs: a new ticket each time)."""
+    method = CASES[key][2]
+    extra = {"HTTP_HX_REQUEST": "true"} if CASES[key][1] == "desk-htmx" else {}
+    if method == "GET":
+        return lambda: client.get(path, **extra)
+    if key == "e":
+        body = {"contract": "DEMO-DESKTOP", "service_type": "hardware",
+                "title": "压测工单 queries.py", "description": "query count",
+                "requester": subj["user"]["id"], "priority": 3, "channel": "phone"}
+        return lambda: client.post(path, data=json.dumps(body), content_type="application/json")
+
+    def submit():  # the portal form, as bench/lua/submit.lua sends it
+        return client.post(path, {
+            "submission_key": str(uuid.uuid4()), "contract": "DEMO-DESKTOP", "kind": "fault",
+            "service_type": "hardware", "title": "压测工单 queries.py portal",
+            "description": "query count", "contact_phone": "", "location": ""})
+    return submit
+
+
+def measure(key: str, client, path: str, subj: dict, runs: int, profile: bool) -> dict:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    call = _request_maker(key, client, path, subj)
+    call()  # warm-up (templates, connection, caches)
+    walls, cpus, sqls, templates, template_cpus, counts = [], [], [], [], [], []
+    slowest = ("", 0.0)
+    # CPU time, not wall: waiting for PostgreSQL (or for a core) is not what a profile is for.
+    profiler = cProfile.Profile(time.process_time) if profile else None
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as ctx, TemplateClock(ctx) as tpl:
+            cpu, wall = time.process_time(), time.perf_counter()
+            if profiler:
+                profiler.enable()
+            response = call()
+            if profiler:
+                profiler.disable()
+            walls.append((time.perf_counter() - wall) * 1000)
+            cpus.append((time.process_time() - cpu) * 1000)
+        times = [float(q["time"]) * 1000 for q in ctx.captured_queries]
+        sqls.append(sum(times))
+        templates.append(tpl.ms)
+        template_cpus.append(tpl.cpu_ms)
+        counts.append(len(ctx.captured_queries))
+        for q, ms in zip(ctx.captured_queries, times, strict=True):
+            if ms > slowest[1]:
+                slowest = (q["sql"][:300], ms)
+    if profiler:
+        out = io.StringIO()
+        for order in ("tottime", "cumulative"):
+            pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(40)
+        (RESULTS / f"profile-{key}.txt").write_text(out.getvalue())
+        profiler.dump_stats(RESULTS / f"profile-{key}.prof")  # for pstats / snakeviz
+    wall, sql, template = (statistics.median(x) for x in (walls, sqls, templates))
+    return {"status": response.status_code, "queries": max(counts), "queries_each_run": counts,
+            "wall_ms": round(wall, 2), "cpu_ms": round(statistics.median(cpus), 2),
+            "sql_ms": round(sql, 2), "template_ms": round(template, 2),
+            "template_cpu_ms": round(statistics.median(template_cpus), 2),
+            "python_ms": round(wall - sql - template, 2),
+            "slowest_sql_ms": round(slowest[1], 2), "slowest_sql": slowest[0],
+            "bytes": len(response.content)}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--cases", default=",".join(CASES),
+                        help=f"comma-separated keys of {', '.join(CASES)} (default: all)")
+    parser.add_argument("--profile", action="store_true",
+                        help="write results/profile-<key>.txt (cProfile of the runs)")
     parser.add_argument("--out", default=str(RESULTS / "queries.json"))
     args = parser.parse_args()
+    keys = [k for k in args.cases.split(",") if k]
+    unknown = set(keys) - set(CASES)
+    if unknown:
+        parser.error(f"unknown cases: {', '.join(sorted(unknown))}")
     setup_django()
     from django.conf import settings
     from django.core.management import call_command
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
     from rest_framework.authtoken.models import Token
 
     from accounts.models import User
 
     if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():  # DEBUG off: manifest
         call_command("collectstatic", interactive=False, verbosity=0)
+    RESULTS.mkdir(parents=True, exist_ok=True)
     subj = subjects()
     desk = User.objects.get(pk=subj["desk"]["id"])
-    enduser = User.objects.get(pk=subj["enduser"]["id"])
-    user2 = User.objects.get(username="user2")
+    people = {"desk": desk, "desk-htmx": desk, "user2": User.objects.get(username="user2"),
+              "enduser": User.objects.get(pk=subj["enduser"]["id"]),
+              "gm": User.objects.get(username="gm"), "user": User.objects.get(username="user")}
     token, _ = Token.objects.get_or_create(user=desk)
-    body = {"contract": "DEMO-DESKTOP", "service_type": "hardware", "title": "压测工单 queries.py",
-            "description": "query count", "requester": subj["user"]["id"], "priority": 3,
-            "channel": "phone"}
-    api = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
-    cases = [
-        ("a", "queue", desk, "get", "/tickets/queue/?view=open", {}),
-        ("a2", "queue htmx refresh", desk, "get", "/tickets/queue/?view=open",
-         {"HTTP_HX_REQUEST": "true"}),
-        ("b", "my tickets", enduser, "get", "/tickets/mine/", {}),
-        ("b2", "my tickets (few)", user2, "get", "/tickets/mine/", {}),
-        ("c", "ticket detail", desk, "get", f"/tickets/{subj['detail']['number']}/", {}),
-        ("d", "API list open", None, "get", "/api/tickets/?open=true", api),
-        ("e", "API create", None, "post", "/api/tickets/", api),
-    ]
+    fill = {"number": subj["detail"]["number"], "kpi_contract": subj["kpi"]["contract"],
+            "kpi_quarter": subj["kpi"]["quarter"]}
     results = []
-    for key, name, user, method, url, extra in cases:
+    for key in keys:
+        name, who, method, path = CASES[key]
+        path = path.format(**fill)
         client = Client()
-        if user is not None:
-            client.force_login(user)
-
-        def call():
-            if method == "post":
-                return client.post(url, data=json.dumps(body), content_type="application/json",
-                                   **extra)
-            return client.get(url, **extra)
-
-        call()  # warm-up (templates, connection, caches)
-        walls, sqls, counts = [], [], []
-        slowest = ("", 0.0)
-        for _ in range(args.runs):
-            with CaptureQueriesContext(connection) as ctx:
-                t = time.perf_counter()
-                response = call()
-                walls.append((time.perf_counter() - t) * 1000)
-            times = [float(q["time"]) * 1000 for q in ctx.captured_queries]
-            sqls.append(sum(times))
-            counts.append(len(ctx.captured_queries))
-            for q, ms in zip(ctx.captured_queries, times):
-                if ms > slowest[1]:
-                    slowest = (q["sql"][:300], ms)
-        row = {"key": key, "name": name, "url": url, "method": method.upper(),
-               "status": response.status_code, "queries": max(counts),
-               "queries_each_run": counts, "sql_ms": round(statistics.median(sqls), 2),
-               "wall_ms": round(statistics.median(walls), 2),
-               "slowest_sql_ms": round(slowest[1], 2), "slowest_sql": slowest[0]}
+        if who == "token":
+            client.defaults["HTTP_AUTHORIZATION"] = f"Token {token.key}"
+        else:
+            client.force_login(people[who])
+        row = {"key": key, "name": name, "url": path, "method": method,
+               **measure(key, client, path, subj, args.runs, args.profile)}
         results.append(row)
-        print(f"({key}) {name:20} {method.upper():4} {url:40} {response.status_code}  "
-              f"{row['queries']:3} queries  SQL {row['sql_ms']:7.1f} ms  "
-              f"wall {row['wall_ms']:7.1f} ms  slowest {row['slowest_sql_ms']:.1f} ms",
-              flush=True)
+        print(f"({key}) {name:22} {method:4} {path[:48]:48} {row['status']}  "
+              f"{row['queries']:3} queries  wall {row['wall_ms']:6.1f} ms  "
+              f"CPU {row['cpu_ms']:6.1f}  SQL {row['sql_ms']:6.1f}  "
+              f"template {row['template_ms']:6.1f} (CPU {row['template_cpu_ms']:5.1f})  "
+              f"Python {row['python_ms']:6.1f}  "
+              f"slowest SQL {row['slowest_sql_ms']:.1f}", flush=True)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(json.dumps({"subjects": subj, "requests": results}, indent=2,
-                                         ensure_ascii=False))
+    Path(args.out).write_text(json.dumps({"subjects": subj, "runs": args.runs,
+                                          "requests": results}, indent=2, ensure_ascii=False))
 
 
 if __name__ == "__main__":

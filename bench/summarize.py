@@ -12,7 +12,7 @@ import re
 import sys
 from pathlib import Path
 
-ORDER = ["a", "b", "b2", "c", "d", "e"]
+ORDER = ["a", "a3", "a4", "b", "b2", "c", "d", "e", "f", "f2", "g", "h"]
 
 
 def main() -> None:

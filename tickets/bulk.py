@@ -28,7 +28,7 @@ from tickets.filters import TicketFilterSet
 from tickets.forms import BulkForm
 from tickets.models import PendingReason, Priority, ResolutionCode
 from tickets.permissions import may_act_in_bulk
-from tickets.selectors import ID_MAX, bulk_assignees, ticket_list
+from tickets.selectors import ID_MAX, PERSON_NAME_FIELDS, bulk_assignees, ticket_list
 from tickets.services import BULK_ACTIONS, BULK_MAX, bulk_summary, tickets_bulk
 
 # What each action needs besides the ids.
@@ -43,8 +43,9 @@ def bulk_context(user, matching, page) -> dict:
         count = matching.order_by()[:BULK_MAX + 1].count()
     else:
         count = len(page.object_list)
-    return {"bulk_form": BulkForm(initial={"key": uuid.uuid4().hex},
-                                  engineers=bulk_assignees(user=user)),
+    # The list only names the engineers (User.display_name); posting reads them whole.
+    engineers = bulk_assignees(user=user).only(*PERSON_NAME_FIELDS)
+    return {"bulk_form": BulkForm(initial={"key": uuid.uuid4().hex}, engineers=engineers),
             "matching_count": min(count, BULK_MAX), "matching_over": count > BULK_MAX,
             "bulk_max": BULK_MAX}
 

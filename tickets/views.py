@@ -46,6 +46,7 @@ from tickets.selectors import (
     attachment_get,
     canned_replies_for,
     engineer_workload,
+    for_table,
     merged_survivor,
     my_tickets,
     open_tickets_of,
@@ -192,7 +193,7 @@ def queue(request):
         data["view"] = "open"  # the page opens on the open tickets; the API lists them all
     filterset = TicketFilterSet(data, queryset=ticket_list(user=user),
                                 request=request)
-    page = page_of(filterset.qs, request.GET.get("page"))
+    page = page_of(for_table(filterset.qs), request.GET.get("page"))
     filterset.form.is_valid()  # cleaned_data keeps the valid fields of an invalid form
     accepted = filterset.form.cleaned_data
     filters = QueueFilters(**{f.name: accepted[f.name] for f in fields(QueueFilters)
@@ -217,7 +218,7 @@ def queue(request):
         context.update(bulk_context(user, filterset.qs, page))
     context.update(saved_views_context(request))  # saved views with their counts (issue 15.2)
     context.update(
-        contracts=contracts_visible_to(user).order_by("code"),
+        contracts=contracts_visible_to(user).order_by("code").only("code"),  # the codes listed
         service_types=ServiceType.objects.filter(active=True),
         statuses=Status.choices,
         workload=engineer_workload(user=user) if can(user, Capability.DISPATCH) else None,

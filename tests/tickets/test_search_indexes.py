@@ -178,3 +178,17 @@ def test_the_bigram_estimate_picks_the_plan_and_not_the_result(
     assert found == _reference(user, "电源")
     looked_up = any("itsm_ticket_bigrams" in q["sql"] for q in queries.captured_queries)
     assert looked_up == (plan == "lookup")
+
+
+@pytest.mark.parametrize("expected_rows,plan", [(10**6, "walk"), (0, "lookup")])
+def test_the_trigram_estimate_picks_the_plan_and_not_the_result(
+        demo, mixed_tickets, monkeypatch, expected_rows, plan):
+    """The same for three characters or more (打印机 in 50,000 tickets at a million): the
+    trigram statistics decide whether the ids are looked up first (issue 19)."""
+    monkeypatch.setattr(selectors, "_expected_rows", lambda tickets: expected_rows)
+    user = demo["desk"]
+    with CaptureQueriesContext(connection) as queries:
+        found = _found(user, "打印机")
+    assert found == _reference(user, "打印机")
+    looked_up = any("UNION ALL" in q["sql"] for q in queries.captured_queries)
+    assert looked_up == (plan == "lookup")
