@@ -72,6 +72,7 @@ def main() -> None:
         "portal": (lambda: portal.post("/tickets/new/", data=portal_form()), 302),
     }
     results = []
+    sessions = set()  # PostgreSQL backends that served the requests: 1 with persistent ones
     try:
         for name in args.cases.split(","):
             call, expected = cases[name]
@@ -86,6 +87,7 @@ def main() -> None:
                     response = call()
                     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
                 assert response.status_code == expected, (name, response.status_code)
+                sessions.add(connection.connection.info.backend_pid)
                 walls.append(wall * 1000)
                 cpus.append(cpu * 1000)
                 sqls.append(sum(float(q["time"]) for q in queries.captured_queries) * 1000)
@@ -103,9 +105,11 @@ def main() -> None:
         deleted = _delete_filed()
     load = os.getloadavg()
     print(f"deleted {deleted} tickets filed by the run; load average {load[0]:.2f} "
-          f"{load[1]:.2f} {load[2]:.2f}")
+          f"{load[1]:.2f} {load[2]:.2f}; database sessions used: {len(sessions)} "
+          f"(CONN_MAX_AGE {connection.settings_dict['CONN_MAX_AGE']})")
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(json.dumps({"load": load, "requests": results}, indent=2))
+    Path(args.out).write_text(json.dumps({"load": load, "database_sessions": len(sessions),
+                                          "requests": results}, indent=2))
 
 
 def _delete_filed() -> int:

@@ -20,7 +20,6 @@ from core.renderers import FastJSONRenderer
 from core.versions import if_match, with_etag
 from tickets import replies
 from tickets.api.attachments import AttachmentSerializer, AttachmentUploadSerializer
-from tickets.api.list_rows import ticket_list_rows, ticket_list_values
 from tickets.api.serializers import (
     TRANSITION_INPUT,
     CannedReplyRenderedSerializer,
@@ -31,6 +30,7 @@ from tickets.api.serializers import (
     TicketSerializer,
     TicketUpdateSerializer,
 )
+from tickets.api.ticket_rows import ticket_answer, ticket_list_rows, ticket_list_values
 from tickets.bulk import TicketBulkMixin
 from tickets.filters import TicketFilterSet
 from tickets.permissions import may_edit_ticket, may_file_tickets, may_use_canned_replies
@@ -86,7 +86,7 @@ class TicketViewSet(TicketRelationsMixin, TicketBulkMixin,  # links, merge, bulk
         return [FastJSONRenderer() if type(r) is JSONRenderer else r for r in renderers]
 
     def list(self, request, *args, **kwargs):
-        # TicketSerializer's answer, built from values() rows (tickets/api/list_rows.py); the
+        # TicketSerializer's answer, built from values() rows (tickets/api/ticket_rows.py); the
         # OpenAPI document describes it with TicketSerializer (get_serializer_class). No
         # docstring here: it would replace the class's in that document.
         rows = self.paginate_queryset(ticket_list_values(self.filter_queryset(
@@ -105,7 +105,7 @@ class TicketViewSet(TicketRelationsMixin, TicketBulkMixin,  # links, merge, bulk
         data = dict(form.validated_data)
         ticket = ticket_create(actor=request.user, **data)
         # The ticket in hand already has its related rows loaded; no second read needed.
-        return Response(TicketSerializer(ticket, context={"request": request}).data,
+        return Response(ticket_answer(ticket, user=request.user),
                         status=status.HTTP_201_CREATED)
 
     def retrieve(self, request, *args, **kwargs):

@@ -1,6 +1,7 @@
-"""`GET /api/tickets/` answers from values() rows and orjson (tickets/api/list_rows.py,
-core/renderers.py): byte for byte what TicketSerializer and DRF's JSONRenderer make of the same
-tickets, in every state, with and without assignee, site, category and asset, for every role."""
+"""`GET /api/tickets/` and `POST /api/tickets/` answer from values() rows and orjson
+(tickets/api/ticket_rows.py, core/renderers.py): byte for byte what TicketSerializer and DRF's
+JSONRenderer make of the same tickets, in every state, with and without assignee, site, category
+and asset, for every role."""
 
 from types import SimpleNamespace
 
@@ -12,8 +13,8 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.test import APIClient
 
 from assets.models import Asset
-from tickets.api.list_rows import COLUMNS, LAYOUT
 from tickets.api.serializers import TicketSerializer
+from tickets.api.ticket_rows import COLUMNS, LAYOUT
 from tickets.models import Category, EscalationTarget, PendingReason, ServiceType, Status, Ticket
 from tickets.services import (
     ticket_accept,
@@ -138,6 +139,26 @@ def test_it_costs_two_queries_however_many_tickets(demo, file_ticket):
     assert len(response.json()["results"]) >= 12
     # The desk's contracts, then the page with its people and codes in one query.
     assert len(few) == len(many) == 2
+
+
+def test_a_filed_ticket_is_answered_as_the_serializer_answered(demo, desktop):
+    site = desktop.client.sites.first()
+    category = Category.objects.filter(service_type__code="network").first()
+    cases = [
+        ("user", {"title": "键盘失灵 \u2028", "description": "按键无反应"}),
+        ("desk", {"title": "断网", "priority": 1, "requester": demo["user2"].pk,
+                  "channel": "phone", "site": site.pk, "category": category.pk,
+                  "needs_on_site": True, "location": "3F", "contact_phone": "123"}),
+    ]
+    for username, fields in cases:
+        user = demo[username]
+        response = _client(user).post("/api/tickets/", {
+            "contract": "DEMO-DESKTOP", "service_type": "network", **fields}, format="json")
+        assert response.status_code == 201, response.json()
+        ticket = Ticket.objects.get(pk=response.json()["id"])
+        expected = TicketSerializer(ticket, context={"request": SimpleNamespace(user=user)}).data
+        assert response.content == JSONRenderer().render(expected)
+        assert response.json()["actions"], username
 
 
 def test_its_columns_are_the_serializers_fields():
