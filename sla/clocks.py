@@ -53,6 +53,15 @@ def _schedule(clock: Clock, moment: datetime) -> None:
 def clocks_start(*, ticket, moment: datetime) -> list[Clock]:
     """Start the clocks a new ticket needs, from the contract's target for its type and priority.
     No target: no clocks (the ticket is outside any service level)."""
+    clocks = clocks_plan(ticket=ticket, moment=moment)
+    clocks_save(clocks)
+    return clocks
+
+
+def clocks_plan(*, ticket, moment: datetime) -> list[Clock]:
+    """The clocks clocks_start would start, with their deadlines, not saved yet: a ticket being
+    filed plans them before it is written (the target is read before the ticket number is taken,
+    and the row is written with its first deadline in it), then clocks_save writes them."""
     target = target_for(ticket)
     if target is None:
         return []
@@ -64,8 +73,12 @@ def clocks_start(*, ticket, moment: datetime) -> list[Clock]:
                       warning_percent=target.warning_percent, started_at=moment)
         _schedule(clock, moment)
         clocks.append(clock)
-    Clock.objects.bulk_create(clocks)
     return clocks
+
+
+def clocks_save(clocks: list[Clock]) -> None:
+    """Write planned clocks in one insert, once their ticket is saved."""
+    Clock.objects.bulk_create(clocks)
 
 
 def _running(ticket, kinds=None):
@@ -186,6 +199,12 @@ def clocks_retarget(*, ticket, moment: datetime) -> None:
         existing = set(Clock.objects.filter(ticket=ticket).values_list("kind", flat=True))
         if not existing:
             clocks_start(ticket=ticket, moment=moment)
+
+
+def earliest_due_of(clocks: list[Clock]) -> datetime | None:
+    """earliest_due of a ticket whose clocks are these (e.g. just planned), without a query."""
+    return min((clock.due_at for clock in clocks if clock.due_at is not None
+                and clock.stopped_at is None and clock.paused_since is None), default=None)
 
 
 def earliest_due(ticket) -> datetime | None:

@@ -28,6 +28,19 @@ def contracts_visible_to(user) -> QuerySet[Contract]:
     )
 
 
+def contract_visible_to(user, contract: Contract) -> bool:
+    """Whether `contract` is one of contracts_visible_to(user): from the rows in hand for the
+    roles whose rule is about the contract row alone (management: every contract; an end user:
+    their organisation's), by one query for the others. Filing a ticket asks this."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if can(user, Capability.SEE_ALL_CONTRACTS):
+        return True
+    if user.role == Role.END_USER:
+        return bool(user.organisation_id) and contract.client_id == user.organisation_id
+    return contracts_visible_to(user).filter(pk=contract.pk).exists()
+
+
 def contract_list(*, user) -> QuerySet[Contract]:
     """Contracts for list pages and the API, with what a row shows loaded in constant queries."""
     return (

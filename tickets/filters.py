@@ -42,6 +42,18 @@ class TicketFilterSet(django_filters.FilterSet):
         model = Ticket
         fields = ["status", "priority", "kind", "channel"]
 
+    # django-filter builds a new form class, with a new form field per filter, for every
+    # FilterSet it makes (~0.4 ms of a ~4 ms API list). None of these fields depends on the
+    # request (fixed choices, lazy labels translated when shown), and each form deep-copies
+    # its class's fields anyway, so the class is built once.
+    _form_class = None
+
+    def get_form_class(self):
+        cls = type(self)
+        if cls.__dict__.get("_form_class") is None:
+            cls._form_class = super().get_form_class()
+        return cls._form_class
+
     def in_view(self, queryset, name, value):
         return queue_view(queryset, user=getattr(self.request, "user", None), view=value)
 

@@ -92,3 +92,21 @@ def test_a_new_client_contact_not_on_a_contract_sees_none(demo):
 
     stranger = UserFactory(role="client_contact", organisation=demo["client"].organisation)
     assert codes(stranger) == set()
+
+
+def test_one_contracts_visibility_is_the_lists(demo):
+    """contract_visible_to answers some roles without a query; always as the list does."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from sla.models import Contract
+    from sla.selectors import contract_visible_to
+
+    contracts = list(Contract.objects.all())
+    people = [*demo.values(), AnonymousUser()]
+    inactive = demo["user2"]
+    inactive.is_active = False
+    for person in people:
+        visible = set(contracts_visible_to(person))
+        for contract in contracts:
+            assert contract_visible_to(person, contract) == (contract in visible), (
+                person, contract)

@@ -43,3 +43,23 @@ def test_it_answers_400_naming_a_bad_api_value(demo, client):
 def test_it_ignores_a_bad_value_on_the_page(demo, client):
     client.force_login(demo["desk"])
     assert _page_numbers(client, "priority=9&site=abc&sort=title") == _page_numbers(client, "")
+
+
+def test_its_form_is_built_once_yet_follows_each_request():
+    """The form class is cached (tickets/filters.py); labels and data still belong to each."""
+    from django.utils import translation
+
+    from tickets.filters import TicketFilterSet
+    from tickets.models import Ticket
+
+    def form(data, language):
+        with translation.override(language):
+            bound = TicketFilterSet(data, queryset=Ticket.objects.none()).form
+            bound.is_valid()
+            return str(bound["contract"].label), bound.cleaned_data
+
+    label, data = form({"priority": "1", "contract": "DEMO-SERVER"}, "zh-hans")
+    assert label == "合同" and data["priority"] == "1" and data["contract"] == "DEMO-SERVER"
+    label, data = form({}, "en")
+    assert label == "Contract" and data["priority"] == "" and data["contract"] == ""
+    assert TicketFilterSet({}).get_form_class() is TicketFilterSet({}).get_form_class()

@@ -52,12 +52,40 @@ class TicketSerializer(serializers.ModelSerializer):
         return allowed_actions(self.context["request"].user, ticket)
 
 
+class _ScopedRelation:
+    """A related field whose choices are `scope(user)`, the caller's scope, built when a value is
+    looked up (or the browsable API lists the choices) instead of when the serializer is made:
+    a filing names two or three of its four relations, and building all four querysets cost
+    more than the lookups. Without a request (the OpenAPI document) the declared queryset."""
+
+    def __init__(self, *, scope, **kwargs):
+        self.scope = scope
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        return super().get_queryset() if request is None else self.scope(request.user)
+
+
+class ScopedSlugRelatedField(_ScopedRelation, serializers.SlugRelatedField):
+    pass
+
+
+class ScopedPrimaryKeyRelatedField(_ScopedRelation, serializers.PrimaryKeyRelatedField):
+    pass
+
+
+def _sites_visible_to(user):
+    return Site.objects.filter(organisation_id__in=contracts_visible_to(user).values("client_id"))
+
+
 class TicketCreateSerializer(serializers.Serializer):
     """Fields anyone filing may send; the desk-only ones are refused for others."""
 
     DESK_ONLY = {"requester", "channel", "priority", "needs_on_site"}
 
-    contract = serializers.SlugRelatedField(slug_field="code", queryset=Contract.objects.none())
+    contract = ScopedSlugRelatedField(slug_field="code", queryset=Contract.objects.none(),
+                                      scope=contracts_visible_to)
     service_type = serializers.SlugRelatedField(slug_field="code",
                                                 queryset=ServiceType.objects.filter(active=True))
     category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.filter(active=True),
@@ -67,17 +95,20 @@ class TicketCreateSerializer(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True, default="")
     contact_phone = serializers.CharField(max_length=40, required=False, allow_blank=True,
                                           default="")
-    site = serializers.PrimaryKeyRelatedField(queryset=Site.objects.none(), required=False,
-                                              allow_null=True)
+    site = ScopedPrimaryKeyRelatedField(queryset=Site.objects.none(), required=False,
+                                        allow_null=True, scope=_sites_visible_to)
     location = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     submission_key = serializers.UUIDField(required=False, allow_null=True, help_text=(
         "Send the same key again and the first ticket comes back instead of a second one."))
-    requester = serializers.PrimaryKeyRelatedField(queryset=User.objects.none(), required=False)
+    requester = ScopedPrimaryKeyRelatedField(queryset=User.objects.none(), required=False,
+                                             scope=people_visible_to)
     channel = serializers.ChoiceField(choices=Channel.choices, required=False)
     priority = serializers.ChoiceField(choices=Priority.choices, required=False)
     needs_on_site = serializers.BooleanField(required=False)
-    asset = serializers.PrimaryKeyRelatedField(
+    asset = ScopedPrimaryKeyRelatedField(
         queryset=hooks.no_assets(), required=False, allow_null=True,
+        # A function, not the hook object: fields deep-copy their arguments each time.
+        scope=lambda user: hooks.assets_reportable_by(user),
         help_text="Id of the asset the fault is on (an asset of the same contract).")
 
     def __init__(self, *args, **kwargs):
@@ -85,13 +116,7 @@ class TicketCreateSerializer(serializers.Serializer):
         request = self.context.get("request")
         if request is None:  # schema generation
             return
-        user = request.user
-        self.fields["asset"].queryset = hooks.assets_reportable_by(user)
-        self.fields["contract"].queryset = contracts_visible_to(user)
-        self.fields["site"].queryset = Site.objects.filter(
-            organisation_id__in=contracts_visible_to(user).values("client_id"))
-        self.fields["requester"].queryset = people_visible_to(user)
-        if not can(user, Capability.LOG_CALLS):
+        if not can(request.user, Capability.LOG_CALLS):
             for name in self.DESK_ONLY:
                 del self.fields[name]
 

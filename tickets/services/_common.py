@@ -31,20 +31,20 @@ def _record(ticket, actor, action, from_status, to_status, moment, *, body="", d
 
 def _attach(ticket, actor, entry, uploads, moment, *, internal: bool) -> list[Attachment]:
     stored = []
+    rows = []
     try:
         for upload in uploads:
             fields = files.save_upload(upload, when=moment)
             stored.append(fields["storage_name"])
-            Attachment.objects.create(ticket=ticket, entry=entry, uploaded_by=actor,
-                                      internal=internal, created_at=moment, **fields)
+            rows.append(Attachment(ticket=ticket, entry=entry, uploaded_by=actor,
+                                   internal=internal, created_at=moment, **fields))
+        Attachment.objects.bulk_create(rows)  # one insert however many files
     except Exception:
         files.delete_stored(stored)
         raise
     # If the surrounding transaction rolls back later, these files stay orphaned on disk (no
     # rollback hook in Django); they hold nothing anyone can reach, since no row points to them.
     return stored
-
-
 
 
 def _locked(ticket: Ticket) -> Ticket:

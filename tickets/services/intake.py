@@ -17,7 +17,7 @@ from core.errors import ActionRefused, InvalidInput, PermissionRefused
 from core.versions import check_version
 from sla import clocks
 from sla.models import Contract
-from sla.selectors import contracts_visible_to
+from sla.selectors import contract_visible_to
 from tickets import notify
 from tickets.models import (
     Category,
@@ -69,32 +69,27 @@ def ticket_create(
         priority, channel = Priority.P3, Channel.PORTAL
     if not may_file_tickets(actor):
         raise PermissionRefused(_("Your role may not file tickets."))
-    if submission_key is not None:
-        existing = Ticket.objects.filter(requester=requester, submission_key=submission_key).first()
-        if existing:
-            return existing
+    # A resubmitted form (the same submission_key) is caught by the unique constraint on
+    # (requester, submission_key) as the ticket is written, not by a read before every filing
+    # (the portal form always sends a key); nothing else is written before that row.
     _validate_new(actor=actor, requester=requester, contract=contract, service_type=service_type,
                   category=category, site=site, title=title)
     _validate_asset(asset, contract)
     files.validate_uploads(uploads)
     moment = now()
+    ticket = Ticket(
+        kind=kind, channel=channel, contract=contract, service_type=service_type,
+        category=category, priority=priority, title=title.strip(),
+        description=description.strip(), requester=requester, logged_by=actor,
+        contact_phone=contact_phone or requester.phone,
+        site=site if site is not None or asset is None else asset.site,
+        location=location or (asset.location if asset is not None else ""), asset=asset,
+        needs_on_site=service_type.needs_on_site if needs_on_site is None else needs_on_site,
+        submission_key=submission_key, created_at=moment, updated_at=moment,
+    )
     try:
         with transaction.atomic():
-            ticket = Ticket(
-                number=_next_number(moment.year), kind=kind, channel=channel, contract=contract,
-                service_type=service_type, category=category, priority=priority,
-                title=title.strip(), description=description.strip(), requester=requester,
-                logged_by=actor, contact_phone=contact_phone or requester.phone,
-                site=site if site is not None or asset is None else asset.site,
-                location=location or (asset.location if asset is not None else ""),
-                asset=asset,
-                needs_on_site=service_type.needs_on_site if needs_on_site is None
-                else needs_on_site,
-                submission_key=submission_key, created_at=moment, updated_at=moment,
-            )
-            _save(ticket, actor, "created")
-            clocks.clocks_start(ticket=ticket, moment=moment)
-            _sync_due(ticket)
+            _insert_new(ticket, actor, moment)
             # Filed by the desk for a caller: the event names the caller ("on behalf of").
             on_behalf = requester.display_name if requester.pk != actor.pk else ""
             entry = _record(ticket, actor, "create", "", Status.SUBMITTED, moment,
@@ -106,7 +101,7 @@ def ticket_create(
                 notify.urgent_ticket(ticket)
             ticket_filed.send(sender=Ticket, ticket=ticket, actor=actor)
     except IntegrityError:
-        if submission_key is not None:  # the same form, submitted twice at the same instant
+        if submission_key is not None:  # the same form, submitted again
             existing = Ticket.objects.filter(requester=requester,
                                              submission_key=submission_key).first()
             if existing:
@@ -118,7 +113,7 @@ def ticket_create(
 def _validate_new(*, actor, requester, contract, service_type, category, site, title) -> None:
     if not title or not title.strip():
         raise InvalidInput(_("Say in a few words what is wrong."), field="title")
-    if not contracts_visible_to(actor).filter(pk=contract.pk).exists():
+    if not contract_visible_to(actor, contract):
         raise PermissionRefused(_("You are not on this contract."))
     if not contract.is_active_on(now().date()):
         raise ActionRefused(_("Contract %(code)s is not in force today.")
@@ -195,16 +190,14 @@ def ticket_file_finding(*, actor: User, asset, service_type: ServiceType, title:
     _validate_asset(asset, contract)
     moment = now()
     ticket = Ticket(
-        number=_next_number(moment.year), kind=Kind.FAULT, channel=Channel.INSPECTION,
+        kind=Kind.FAULT, channel=Channel.INSPECTION,
         contract=contract, service_type=service_type, category=category, priority=priority,
         title=title.strip()[:200], description=description.strip(), requester=requester,
         logged_by=actor, contact_phone=requester.phone, site=asset.site,
         location=asset.location, asset=asset, needs_on_site=service_type.needs_on_site,
         created_at=moment, updated_at=moment,
     )
-    _save(ticket, actor, "created")
-    clocks.clocks_start(ticket=ticket, moment=moment)
-    _sync_due(ticket)
+    _insert_new(ticket, actor, moment)
     _record(ticket, actor, "create", "", Status.SUBMITTED, moment,
             detail=requester.display_name)
     _flag_recurring_fault(ticket)
@@ -216,6 +209,20 @@ def ticket_file_finding(*, actor: User, asset, service_type: ServiceType, title:
 
 def _next_number(year: int) -> str:
     return f"{year}-{next_in_year(TicketCounter, year):06d}"
+
+
+def _insert_new(ticket: Ticket, actor: User, moment) -> None:
+    """Write a new ticket (inside the caller's transaction) with its SLA clocks.
+
+    The reads come first (the SLA target, for the clocks' deadlines), then the year's number:
+    its counter row stays locked until the commit, so every other filing waits on it, and it is
+    taken as late as possible. The row is written with its first deadline in it and the clocks
+    in one insert (no re-read of the clocks, no second write of the ticket)."""
+    planned = clocks.clocks_plan(ticket=ticket, moment=moment)
+    ticket.sla_due_at = clocks.earliest_due_of(planned)
+    ticket.number = _next_number(moment.year)
+    _save(ticket, actor, "created")
+    clocks.clocks_save(planned)
 
 
 @transaction.atomic

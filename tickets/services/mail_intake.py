@@ -13,12 +13,11 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core import uploads as files
 from core.clock import now
-from sla import clocks
 from sla.models import Contract
 from tickets import notify
 from tickets.models import Attachment, Channel, Entry, Kind, Priority, ServiceType, Status, Ticket
-from tickets.services._common import _attach, _record, _save, _sync_due
-from tickets.services.intake import _next_number, _validate_new
+from tickets.services._common import _attach, _record
+from tickets.services.intake import _insert_new, _validate_new
 
 ORIGINAL_CONTENT_TYPE = "message/rfc822"
 
@@ -37,7 +36,7 @@ def ticket_create_from_mail(*, requester: User, contract: Contract, service_type
     files.validate_uploads(uploads)
     moment = now()
     ticket = Ticket(
-        number=_next_number(moment.year), kind=Kind.FAULT, channel=Channel.EMAIL,
+        kind=Kind.FAULT, channel=Channel.EMAIL,
         contract=contract, service_type=service_type, priority=Priority.P3,
         title=(title or "").strip()[:200] or _("(no subject)"), description=description.strip(),
         requester=requester, logged_by=actor, contact_phone=requester.phone,
@@ -45,9 +44,7 @@ def ticket_create_from_mail(*, requester: User, contract: Contract, service_type
         requester.site.organisation_id == contract.client_id else None,
         needs_on_site=service_type.needs_on_site, message_id=message_id[:255],
         created_at=moment, updated_at=moment)
-    _save(ticket, actor, "created")
-    clocks.clocks_start(ticket=ticket, moment=moment)
-    _sync_due(ticket)
+    _insert_new(ticket, actor, moment)
     on_behalf = requester.display_name if requester.pk != actor.pk else ""
     entry = _record(ticket, actor, "create", "", Status.SUBMITTED, moment, detail=on_behalf)
     _attach(ticket, actor, entry, uploads, moment, internal=False)

@@ -1,0 +1,92 @@
+"""Filing a ticket in few round trips (issue 19): the portal form and `POST /api/tickets/` cost
+a fixed number of queries whatever the number of attachments; the ticket row is written once,
+with its first SLA deadline; the number counter is taken after the reads."""
+
+import uuid
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from sla.models import Clock
+from tickets.models import Attachment, Ticket, TicketCounter
+
+JPEG = b"\xff\xd8\xff fake jpeg"
+
+
+def _portal_form(title, files=0):
+    data = {"submission_key": str(uuid.uuid4()), "contract": "DEMO-DESKTOP", "kind": "fault",
+            "service_type": "hardware", "title": title, "description": "一直闪红灯",
+            "contact_phone": "13900000002", "location": "302 室"}
+    if files:
+        data["uploads"] = [SimpleUploadedFile(f"照片{i}.jpg", JPEG, content_type="image/jpeg")
+                           for i in range(files)]
+    return data
+
+
+def _statements(queries) -> list[str]:
+    return [q["sql"] for q in queries.captured_queries
+            if q["sql"] not in {"BEGIN", "COMMIT"} and not q["sql"].startswith(
+                ("SAVEPOINT", "RELEASE SAVEPOINT"))]
+
+
+def test_it_files_from_the_portal_in_eleven_queries_whatever_the_attachments(demo, login):
+    client = login(demo["user"])
+    client.post("/tickets/new/", _portal_form("预热"))  # the session's first use
+    counts = []
+    for files in (0, 3):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post("/tickets/new/", _portal_form(f"{files} 个附件", files))
+        assert response.status_code == 302
+        counts.append(len(_statements(queries)))
+    assert Attachment.objects.filter(ticket__title="3 个附件").count() == 3
+    # Session, user; contract and service type of the form; the SLA target; the counter; the
+    # ticket, its history row, its clocks, its timeline entry, its attachments (if any, in one
+    # insert); the maintenance notices that tag it.
+    assert counts == [11, 12]
+
+
+def test_it_files_through_the_api_in_eleven_queries(demo):
+    client = APIClient()
+    client.force_authenticate(demo["desk"])
+    body = {"contract": "DEMO-DESKTOP", "service_type": "hardware", "title": "电话报修",
+            "requester": demo["user"].pk, "priority": 3, "channel": "phone"}
+    client.post("/api/tickets/", body, format="json")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post("/api/tickets/", body, format="json")
+    assert response.status_code == 201
+    # Contract, service type and caller of the request; the desk's right to the contract;
+    # then as on the portal, less the session and attachments.
+    assert len(_statements(queries)) == 11, _statements(queries)
+
+
+def test_the_counter_is_taken_after_the_reads(demo, login):
+    with CaptureQueriesContext(connection) as queries:
+        login(demo["user"]).post("/tickets/new/", _portal_form("计数器"))
+    statements = _statements(queries)
+    counter = next(i for i, sql in enumerate(statements) if "tickets_ticketcounter" in sql)
+    assert all(sql.lstrip().startswith(("INSERT", "UPDATE"))
+               or "knowledge_notice" in sql  # tags the ticket, so after it
+               for sql in statements[counter:])
+
+
+def test_the_ticket_is_written_with_its_first_deadline(demo, file_ticket):
+    ticket = file_ticket()
+    clocks = list(Clock.objects.filter(ticket=ticket))
+    assert clocks and ticket.sla_due_at == min(c.due_at for c in clocks)
+    assert Ticket.objects.get(pk=ticket.pk).sla_due_at == ticket.sla_due_at
+    created = ticket.history.earliest("history_date")
+    assert created.sla_due_at == ticket.sla_due_at and ticket.history.count() == 1
+
+
+def test_a_resubmitted_form_takes_no_second_number(demo, login):
+    client = login(demo["user"])
+    data = _portal_form("重复提交")
+    first = client.post("/tickets/new/", data)
+    year = int(first["Location"].rstrip("/").rsplit("/", 1)[-1][:4])
+    counter = TicketCounter.objects.get(year=year).last
+    second = client.post("/tickets/new/", data)
+    assert first["Location"] == second["Location"]
+    assert TicketCounter.objects.get(year=year).last == counter
+    assert Ticket.objects.filter(title="重复提交").count() == 1
