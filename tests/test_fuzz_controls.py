@@ -55,7 +55,9 @@ def _walk(client, char: str, *, expect_refused: bool) -> list[str]:
         for method, url, data in requests:
             response = getattr(client, method)(url, data)
             status = response.status_code
-            if status >= 500 or (expect_refused and status != 400):
+            # The readiness probes answer 503 by design here (no worker heartbeat in tests).
+            designed = status == 503 and url.startswith("/healthz")
+            if (status >= 500 and not designed) or (expect_refused and status != 400):
                 failures.append(f"{method.upper()} {url}: {status}")
     return failures
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass
 
@@ -276,12 +277,14 @@ def ticket_search(tickets: QuerySet[Ticket], text: str, *, user=None) -> QuerySe
     match = _any(own + others)
     if entries is not None:
         match |= Exists(entries.filter(ticket_id=OuterRef("pk")))
-    within = tickets if _scope_is_small(tickets) else Ticket.objects.all()
-    if connection.vendor == "postgresql":
+    scope_rows = _scope_rows(tickets)
+    within = tickets if scope_rows <= SEARCH_SCOPE_SMALL else Ticket.objects.all()
+    if connection.vendor == "postgresql" and scope_rows >= SEARCH_COMMON:
         # The index statistics say the term is common in the tickets' own text (卡纸 in 25,000
         # tickets, 打印机 in 50,000): the walk finds a page at once; looking up 2,000 ids first
         # would only add to it (65 ms for 打印机 at a million tickets, issue 19). The bigram
-        # index for two characters, the trigram indexes for more.
+        # index for two characters, the trigram indexes for more. A scope expected to hold
+        # fewer tickets than that cannot hold so many matches: no second estimate.
         text = BigramsContain(q) if len(q) < SEARCH_TIMELINE_MIN else _any(own)
         if _expected_rows(within.filter(text)) >= SEARCH_COMMON:
             return tickets.filter(match)
@@ -295,7 +298,7 @@ def _indexed_ids(within: QuerySet[Ticket], q: str, own: list[Q], others: list[Q]
                  user) -> list[int]:
     """Up to SEARCH_COMMON ids of tickets containing ``q``, each branch served by an index.
 
-    With a small scope (_scope_is_small) the ticket branches are taken ``within`` it:
+    With a small scope (_scope_rows) the ticket branches are taken ``within`` it:
     PostgreSQL ANDs the term's index bitmap with the scope's (requester, contract) and reads
     only the rows in both, so a word common in the whole table but not among an end user's
     tickets stays on this path. The timeline branch never is (joining entries to a scope costs
@@ -323,16 +326,16 @@ def _indexed_ids(within: QuerySet[Ticket], q: str, own: list[Q], others: list[Q]
     return list(first.union(*branches, all=True)[:SEARCH_COMMON])
 
 
-def _scope_is_small(tickets: QuerySet[Ticket]) -> bool:
-    """Whether the planner expects the scope to hold at most SEARCH_SCOPE_SMALL tickets: its
-    estimate (EXPLAIN, no execution, about a millisecond) rather than a count, which would read
-    the scope's rows. Every ticket (no condition) is not small; on SQLite every scope is (an
-    embedded database is small)."""
+def _scope_rows(tickets: QuerySet[Ticket]) -> float:
+    """How many tickets the planner expects the scope to hold: its estimate (EXPLAIN, no
+    execution, about a millisecond) rather than a count, which would read the scope's rows.
+    Every ticket (no condition) counts as unbounded; on SQLite every scope as empty (an
+    embedded database is small). At most SEARCH_SCOPE_SMALL: a small scope."""
     if not tickets.query.where:
-        return False
+        return math.inf
     if connection.vendor != "postgresql":
-        return True
-    return _expected_rows(tickets) <= SEARCH_SCOPE_SMALL
+        return 0
+    return _expected_rows(tickets)
 
 
 def _expected_rows(tickets: QuerySet[Ticket]) -> float:

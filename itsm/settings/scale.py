@@ -135,7 +135,7 @@ if _redis_broker:
     # celery-redbeat keeps the schedule in Redis and lets one beat hold a lock; a second beat
     # (another host, a restarted container) waits and takes over once the holder's lock expires.
     # The embedded broker of `make run` has no Redis: its single beat keeps the file scheduler.
-    CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
+    CELERY_BEAT_SCHEDULER = "itsm.beat.ResilientRedBeatScheduler"
     CELERY_REDBEAT_REDIS_URL = CELERY_BROKER_URL
     # Said explicitly (redbeat would fall back to the broker's, visibility timeout included).
     CELERY_REDBEAT_REDIS_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout": 5}

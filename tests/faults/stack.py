@@ -264,9 +264,13 @@ class Processes:
                                   "--without-gossip", "--without-mingle",
                                   "-n", f"{name}-{os.getpid()}@%h"])
 
-    def beat(self, name: str = "beat") -> subprocess.Popen:
+    def beat(self, name: str = "beat", *, own_schedule: bool = False) -> subprocess.Popen:
+        """A beat. own_schedule: the file scheduler instead of celery-redbeat's lock, so two
+        such beats both schedule every job (a deployment that lost the lock, or ran an old
+        configuration): the jobs themselves must still do each thing once."""
+        scheduler = ["--scheduler", "celery.beat:PersistentScheduler"] if own_schedule else []
         return self._start(name, [sys.executable, "-m", "celery", "-A", "itsm", "beat",
-                                  "--loglevel=INFO",
+                                  "--loglevel=INFO", *scheduler,
                                   "--schedule", str(self.var_dir / f"{name}-schedule")])
 
     def wait_until_worker_ready(self, name: str = "worker", timeout: float = 60) -> None:

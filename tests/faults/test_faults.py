@@ -117,8 +117,9 @@ def test_two_beats_escalate_each_rung_once(stack):
         " due_at = now() - interval '10 days', next_check_at = now() - interval '1 minute'"
         " WHERE stopped_at IS NULL AND paused_since IS NULL", stack.database)
     stack.worker()
-    stack.beat("beat-1")
-    stack.beat("beat-2")
+    # Both schedule (no redbeat lock between them): every evaluate runs twice.
+    stack.beat("beat-1", own_schedule=True)
+    stack.beat("beat-2", own_schedule=True)
     stack.wait_until_worker_ready()
     wait_for(lambda: stack.log("worker").count("sla.tasks.evaluate") >= 16, 60, interval=0.5,
              what="evaluate runs from both beats")

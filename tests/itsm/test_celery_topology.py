@@ -88,7 +88,7 @@ def test_it_keeps_unacknowledged_tasks_longer_than_any_task_may_run(tmp_path):
     visibility = config["CELERY_BROKER_TRANSPORT_OPTIONS"]["visibility_timeout"]
     assert visibility > max(settings.CELERY_MINUTE_TIME_LIMIT, settings.CELERY_HEAVY_TIME_LIMIT,
                             settings.CELERY_DEFAULT_TIME_LIMIT)
-    assert config["CELERY_BEAT_SCHEDULER"] == "redbeat.RedBeatScheduler"
+    assert config["CELERY_BEAT_SCHEDULER"] == "itsm.beat.ResilientRedBeatScheduler"
     assert config["CELERY_REDBEAT_LOCK_TIMEOUT"] > config["CELERY_BEAT_MAX_LOOP_INTERVAL"]
 
     refused = _settings_with(tmp_path, REDIS_URL="redis://127.0.0.1:6379/6",

@@ -15,9 +15,9 @@ def mailbox(demo):
 
 
 @pytest.fixture
-def dovecot(tmp_path, settings):
+def dovecot(settings):
     """A private Dovecot IMAP server over TLS for this test, trusted through its own CA file."""
-    server = Dovecot(tmp_path / "dovecot")
+    server = Dovecot()
     server.start()
     settings.MAILIN_IMAP_CA_FILE = str(server.cert)
     # One worker: other threads' connections cannot see a test's uncommitted rows (the

@@ -40,8 +40,11 @@ def free_port() -> int:
 
 
 class Dovecot:
-    def __init__(self, directory: Path):
-        self.directory = directory
+    def __init__(self):
+        # Dovecot's unix sockets live under run/: a path past 108 bytes (pytest's tmp_path under
+        # xdist, popen-gwN/<long test name>) cannot be bound, so the server gets a short one.
+        self.directory = Path(tempfile.mkdtemp(prefix="dv-", dir="/tmp"))
+        directory = self.directory
         self.port = free_port()
         self.cert = directory / "cert.pem"
         self.process: subprocess.Popen | None = None
@@ -147,6 +150,7 @@ service imap-login {{
                 self.process.wait()
         if self.home != self.directory / "home":
             shutil.rmtree(self.home, ignore_errors=True)
+        shutil.rmtree(self.directory, ignore_errors=True)
 
     def client(self) -> imaplib.IMAP4_SSL:
         context = ssl.create_default_context(cafile=str(self.cert))
