@@ -22,6 +22,9 @@ logger = logging.getLogger(__name__)
 RETRY_SECONDS = 5
 
 
+REDIS_DOWN = (RedisConnectionError, RedisTimeoutError)
+
+
 class ResilientRedBeatScheduler(RedBeatScheduler):
     def tick(self, min=min, **kwargs):  # noqa: A002 - the name Celery's Scheduler.tick uses
         try:
@@ -31,16 +34,16 @@ class ResilientRedBeatScheduler(RedBeatScheduler):
                            "hold it again before scheduling")
             try:
                 self.lock.acquire()  # blocks while another beat holds it, as at start-up
-            except (RedisConnectionError, RedisTimeoutError) as exc:
-                logger.warning("beat: Redis unreachable (%s); trying again in %s s", exc,
-                               RETRY_SECONDS)
-                return RETRY_SECONDS
+            except REDIS_DOWN as exc:
+                return self._retry_later(exc)
             # A Redis that lost the lock lost the schedule's entries with it: write them again
             # (entries still there keep their last run).
             self.setup_schedule()
             logger.info("beat: holds the lock again, schedule restored")
             return 0
-        except (RedisConnectionError, RedisTimeoutError) as exc:
-            logger.warning("beat: Redis unreachable (%s); trying again in %s s", exc,
-                           RETRY_SECONDS)
-            return RETRY_SECONDS
+        except REDIS_DOWN as exc:
+            return self._retry_later(exc)
+
+    def _retry_later(self, exc: Exception) -> int:
+        logger.warning("beat: Redis unreachable (%s); trying again in %s s", exc, RETRY_SECONDS)
+        return RETRY_SECONDS

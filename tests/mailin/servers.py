@@ -44,11 +44,10 @@ class Dovecot:
         # Dovecot's unix sockets live under run/: a path past 108 bytes (pytest's tmp_path under
         # xdist, popen-gwN/<long test name>) cannot be bound, so the server gets a short one.
         self.directory = Path(tempfile.mkdtemp(prefix="dv-", dir="/tmp"))
-        directory = self.directory
         self.port = free_port()
-        self.cert = directory / "cert.pem"
+        self.cert = self.directory / "cert.pem"
         self.process: subprocess.Popen | None = None
-        self.home = directory / "home"
+        self.home = self.directory / "home"
 
     def start(self) -> None:
         d = self.directory
