@@ -1,14 +1,18 @@
 """Filing a ticket in few round trips (issue 19): the portal form and `POST /api/tickets/` cost
 a fixed number of queries whatever the number of attachments; the ticket row is written once,
-with its first SLA deadline; the number counter is taken after the reads."""
+with its first SLA deadline; the number counter is taken after the reads, and after the files
+are written."""
 
 import uuid
 
+import pytest
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from core import uploads
 from sla.models import Clock
 from tickets.models import Attachment, Ticket, TicketCounter
 
@@ -90,3 +94,64 @@ def test_a_resubmitted_form_takes_no_second_number(demo, login):
     assert first["Location"] == second["Location"]
     assert TicketCounter.objects.get(year=year).last == counter
     assert Ticket.objects.filter(title="重复提交").count() == 1
+
+
+def _recording_saves(monkeypatch, queries=None) -> list[tuple[str, int]]:
+    """Record each file written by a filing: its storage name, and how many statements had run
+    by then."""
+    written = []
+    real = uploads.save_upload
+
+    def save(upload, *, when):
+        fields = real(upload, when=when)
+        written.append((fields["storage_name"],
+                        len(queries.captured_queries) if queries is not None else 0))
+        return fields
+    monkeypatch.setattr(uploads, "save_upload", save)
+    return written
+
+
+def test_the_files_are_written_before_the_number_is_taken(demo, login, monkeypatch):
+    # Every filing waits on the year's counter row until the one holding it commits: a slow
+    # write (object storage) must not happen while it is held.
+    client = login(demo["user"])
+    client.post("/tickets/new/", _portal_form("预热"))
+    with CaptureQueriesContext(connection) as queries:
+        written = _recording_saves(monkeypatch, queries)
+        response = client.post("/tickets/new/", _portal_form("先存文件", 2))
+    assert response.status_code == 302 and len(written) == 2
+    counter = next(i for i, q in enumerate(queries.captured_queries)
+                   if "tickets_ticketcounter" in q["sql"])
+    assert all(seen <= counter for _name, seen in written)
+    attached = set(Attachment.objects.filter(ticket__title="先存文件")
+                   .values_list("storage_name", flat=True))
+    assert attached == {name for name, _seen in written}
+    assert all(default_storage.exists(name) for name in attached)
+
+
+def test_a_resubmitted_form_leaves_no_second_copy_of_its_files(demo, login, monkeypatch):
+    client = login(demo["user"])
+    written = _recording_saves(monkeypatch)
+    key = str(uuid.uuid4())
+    answers = []
+    for _ in range(2):  # new file objects each time, as a browser sends them again
+        answers.append(client.post("/tickets/new/", {**_portal_form("重复附件", 1),
+                                                     "submission_key": key}))
+    assert answers[0]["Location"] == answers[1]["Location"]
+    kept = Attachment.objects.get(ticket__title="重复附件").storage_name
+    assert kept == written[0][0] and default_storage.exists(kept)
+    assert not any(default_storage.exists(name) for name, _seen in written[1:])
+
+
+def test_a_filing_that_fails_leaves_no_file_behind(demo, login, monkeypatch):
+    client = login(demo["user"])
+    written = _recording_saves(monkeypatch)
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("a receiver failed")
+    monkeypatch.setattr("tickets.services.intake.ticket_filed.send", fail)
+    with pytest.raises(RuntimeError):
+        client.post("/tickets/new/", _portal_form("失败的报修", 2))
+    assert len(written) == 2
+    assert not any(default_storage.exists(name) for name, _seen in written)
+    assert not Ticket.objects.filter(title="失败的报修").exists()

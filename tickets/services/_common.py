@@ -29,22 +29,41 @@ def _record(ticket, actor, action, from_status, to_status, moment, *, body="", d
         time_spent_minutes=time_spent_minutes, created_at=moment)
 
 
-def _attach(ticket, actor, entry, uploads, moment, *, internal: bool) -> list[Attachment]:
-    stored = []
-    rows = []
+def _store_uploads(uploads, moment) -> list[dict]:
+    """Write the files to storage: the Attachment fields of each. If one fails, those already
+    written are deleted."""
+    stored: list[dict] = []
     try:
         for upload in uploads:
-            fields = files.save_upload(upload, when=moment)
-            stored.append(fields["storage_name"])
-            rows.append(Attachment(ticket=ticket, entry=entry, uploaded_by=actor,
-                                   internal=internal, created_at=moment, **fields))
-        Attachment.objects.bulk_create(rows)  # one insert however many files
+            stored.append(files.save_upload(upload, when=moment))
     except Exception:
-        files.delete_stored(stored)
+        _forget_stored(stored)
+        raise
+    return stored
+
+
+def _forget_stored(stored: list[dict]) -> None:
+    """Delete files written by _store_uploads whose rows will not be written."""
+    files.delete_stored([fields["storage_name"] for fields in stored])
+
+
+def _attach_stored(ticket, actor, entry, stored: list[dict], moment, *, internal: bool) -> None:
+    """The Attachment rows of files already written (one insert however many files)."""
+    Attachment.objects.bulk_create([
+        Attachment(ticket=ticket, entry=entry, uploaded_by=actor, internal=internal,
+                   created_at=moment, **fields) for fields in stored])
+
+
+def _attach(ticket, actor, entry, uploads, moment, *, internal: bool) -> list[str]:
+    stored = _store_uploads(uploads, moment)
+    try:
+        _attach_stored(ticket, actor, entry, stored, moment, internal=internal)
+    except Exception:
+        _forget_stored(stored)
         raise
     # If the surrounding transaction rolls back later, these files stay orphaned on disk (no
     # rollback hook in Django); they hold nothing anyone can reach, since no row points to them.
-    return stored
+    return [fields["storage_name"] for fields in stored]
 
 
 def _locked(ticket: Ticket) -> Ticket:

@@ -30,7 +30,15 @@ from tickets.models import (
     TicketCounter,
 )
 from tickets.permissions import may_file_tickets
-from tickets.services._common import _attach, _locked, _record, _save, _sync_due
+from tickets.services._common import (
+    _attach_stored,
+    _forget_stored,
+    _locked,
+    _record,
+    _save,
+    _store_uploads,
+    _sync_due,
+)
 from tickets.services.transitions import ticket_accept, ticket_dispatch, ticket_resolve
 from tickets.signals import ticket_filed
 
@@ -87,6 +95,10 @@ def ticket_create(
         needs_on_site=service_type.needs_on_site if needs_on_site is None else needs_on_site,
         submission_key=submission_key, created_at=moment, updated_at=moment,
     )
+    # The files are written before the transaction, not in it: _insert_new takes the year's
+    # number, whose counter row every other filing waits on until this one commits, and a
+    # file takes time to write (with object storage, a network round trip each).
+    stored = _store_uploads(uploads, moment)
     try:
         with transaction.atomic():
             _insert_new(ticket, actor, moment)
@@ -94,18 +106,22 @@ def ticket_create(
             on_behalf = requester.display_name if requester.pk != actor.pk else ""
             entry = _record(ticket, actor, "create", "", Status.SUBMITTED, moment,
                             detail=on_behalf)
-            _attach(ticket, actor, entry, uploads, moment, internal=False)
+            _attach_stored(ticket, actor, entry, stored, moment, internal=False)
             if asset is not None and kind == Kind.FAULT:
                 _flag_recurring_fault(ticket)
             if ticket.priority <= Priority.P2:
                 notify.urgent_ticket(ticket)
             ticket_filed.send(sender=Ticket, ticket=ticket, actor=actor)
     except IntegrityError:
+        _forget_stored(stored)  # no row points to them
         if submission_key is not None:  # the same form, submitted again
             existing = Ticket.objects.filter(requester=requester,
                                              submission_key=submission_key).first()
             if existing:
                 return existing
+        raise
+    except BaseException:
+        _forget_stored(stored)
         raise
     return ticket
 

@@ -16,7 +16,7 @@ from core.clock import now
 from sla.models import Contract
 from tickets import notify
 from tickets.models import Attachment, Channel, Entry, Kind, Priority, ServiceType, Status, Ticket
-from tickets.services._common import _attach, _record
+from tickets.services._common import _attach_stored, _forget_stored, _record, _store_uploads
 from tickets.services.intake import _insert_new, _validate_new
 
 ORIGINAL_CONTENT_TYPE = "message/rfc822"
@@ -44,10 +44,16 @@ def ticket_create_from_mail(*, requester: User, contract: Contract, service_type
         requester.site.organisation_id == contract.client_id else None,
         needs_on_site=service_type.needs_on_site, message_id=message_id[:255],
         created_at=moment, updated_at=moment)
-    _insert_new(ticket, actor, moment)
-    on_behalf = requester.display_name if requester.pk != actor.pk else ""
-    entry = _record(ticket, actor, "create", "", Status.SUBMITTED, moment, detail=on_behalf)
-    _attach(ticket, actor, entry, uploads, moment, internal=False)
+    # Written before the year's number is taken (see ticket_create).
+    stored = _store_uploads(uploads, moment)
+    try:
+        _insert_new(ticket, actor, moment)
+        on_behalf = requester.display_name if requester.pk != actor.pk else ""
+        entry = _record(ticket, actor, "create", "", Status.SUBMITTED, moment, detail=on_behalf)
+        _attach_stored(ticket, actor, entry, stored, moment, internal=False)
+    except BaseException:
+        _forget_stored(stored)
+        raise
     ticket_attach_original(ticket=ticket, entry=entry, raw=raw, actor=actor)
     for note in notes:
         ticket_mail_note(ticket=ticket, body=note)
