@@ -47,6 +47,13 @@ export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379/0}
 export CELERY_QUEUE=${CELERY_QUEUE:-bench}
 export ITSM_VAR_DIR=$ROOT/bench/results/var
 export LOG_LEVEL=WARNING
+# Steady state: gunicorn.conf.py replaces each worker after 1,000 requests (GUNICORN_MAX_REQUESTS),
+# and a new worker's start (importing the app, first renders, a new database connection) stalls
+# the 2 cores for a second or more: p95 of 0.5-2.8 s in the cases it lands in. The bench turns
+# it off, and lifts the API's per-user rate limit (1,200/min) that one token would hit at once
+# (bench/README.md). Set either to measure with it.
+export GUNICORN_MAX_REQUESTS=${GUNICORN_MAX_REQUESTS:-0}
+export API_THROTTLE_USER=${API_THROTTLE_USER:-1000000/min}
 export BENCH_CODE=$CODE
 STATIC_ROOT=$(mktemp -d /tmp/itsm-bench-static.XXXXXX)
 export STATIC_ROOT
