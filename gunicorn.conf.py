@@ -5,7 +5,8 @@ working directory, /app). Each knob from the environment, documented in README "
 from itsm.env import env_int, env_str
 
 bind = env_str("GUNICORN_BIND", "0.0.0.0:8000")
-# Two processes a core is gunicorn's rule of thumb for sync workers; with threads, each worker
+# Cores + 1 sync workers: the pages are CPU-bound in Python, and on the 2-core bench 2-3 workers
+# did as well as 4 or 6, and filed faster (bench/README.md, issue 19). With threads, each worker
 # serves that many requests at once (exports and reports stream for seconds).
 workers = env_int("GUNICORN_WORKERS", 3, minimum=1)
 threads = env_int("GUNICORN_THREADS", 1, minimum=1)
