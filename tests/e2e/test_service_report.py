@@ -54,6 +54,9 @@ def test_both_sign_on_the_phone_and_the_pdf_has_both_signatures(phone, demo_site
 
     # The client signs in person on the engineer's phone.
     phone.click("[data-testid=sign-requester]")
+    # Its scripts (at the end of the page) hold the form back; before they have run, a click
+    # on "Sign" would send the bare form (seen on a busy machine).
+    phone.wait_for_load_state("load")
     phone.fill("#signer-name", "吴芳")
     phone.click("[data-testid=signature-submit]")  # blank: refused in the page
     assert phone.locator("[data-testid=signature-error]").is_visible()
@@ -62,6 +65,7 @@ def test_both_sign_on_the_phone_and_the_pdf_has_both_signatures(phone, demo_site
     phone.click("[data-testid=signature-submit]")
     phone.wait_for_selector("[data-testid=sign-engineer]")
     phone.click("[data-testid=sign-engineer]")
+    phone.wait_for_load_state("load")
     _draw(phone, "[data-testid=signature-pad]", offset=20)
     phone.click("[data-testid=signature-submit]")
     phone.wait_for_selector("[data-testid=report-pdf]")

@@ -17,6 +17,10 @@ from sla.models import Clock
 from tickets.models import Attachment, Ticket, TicketCounter
 
 JPEG = b"\xff\xd8\xff fake jpeg"
+# PostgreSQL: the ticket's id is taken from its sequence first, so the rows pointing to it are
+# written before the year's number (tickets/services/intake.py _insert_new); SQLite has no
+# sequence to ask.
+RESERVED_ID = 1 if connection.vendor == "postgresql" else 0
 
 
 def _portal_form(title, files=0):
@@ -35,7 +39,7 @@ def _statements(queries) -> list[str]:
                 ("SAVEPOINT", "RELEASE SAVEPOINT"))]
 
 
-def test_it_files_from_the_portal_in_eleven_queries_whatever_the_attachments(demo, login):
+def test_it_files_from_the_portal_in_a_dozen_queries_whatever_the_attachments(demo, login):
     client = login(demo["user"])
     client.post("/tickets/new/", _portal_form("预热"))  # the session's first use
     counts = []
@@ -45,13 +49,13 @@ def test_it_files_from_the_portal_in_eleven_queries_whatever_the_attachments(dem
         assert response.status_code == 302
         counts.append(len(_statements(queries)))
     assert Attachment.objects.filter(ticket__title="3 个附件").count() == 3
-    # Session, user; contract and service type of the form; the SLA target; the counter; the
-    # ticket, its history row, its clocks, its timeline entry, its attachments (if any, in one
-    # insert); the maintenance notices that tag it.
-    assert counts == [11, 12]
+    # Session, user; contract and service type of the form; the SLA target; the ticket's id;
+    # its clocks, its timeline entry, its attachments (if any, in one insert); the counter; the
+    # ticket, its history row; the maintenance notices that tag it.
+    assert counts == [11 + RESERVED_ID, 12 + RESERVED_ID]
 
 
-def test_it_files_through_the_api_in_eleven_queries(demo):
+def test_it_files_through_the_api_in_a_dozen_queries(demo):
     client = APIClient()
     client.force_authenticate(demo["desk"])
     body = {"contract": "DEMO-DESKTOP", "service_type": "hardware", "title": "电话报修",
@@ -62,7 +66,7 @@ def test_it_files_through_the_api_in_eleven_queries(demo):
     assert response.status_code == 201
     # Contract, service type and caller of the request; the desk's right to the contract;
     # then as on the portal, less the session and attachments.
-    assert len(_statements(queries)) == 11, _statements(queries)
+    assert len(_statements(queries)) == 11 + RESERVED_ID, _statements(queries)
 
 
 def test_the_counter_is_taken_after_the_reads(demo, login):
@@ -155,3 +159,22 @@ def test_a_filing_that_fails_leaves_no_file_behind(demo, login, monkeypatch):
     assert len(written) == 2
     assert not any(default_storage.exists(name) for name, _seen in written)
     assert not Ticket.objects.filter(title="失败的报修").exists()
+
+
+@pytest.mark.skipif(not RESERVED_ID, reason="the id is taken first on PostgreSQL only")
+def test_only_the_ticket_row_and_its_history_are_written_while_the_counter_is_held(demo, login):
+    # The rows that need only the ticket's id go before the year's number: every other filing
+    # waits on the counter row until this one commits.
+    with CaptureQueriesContext(connection) as queries:
+        response = login(demo["user"]).post("/tickets/new/", _portal_form("先写子行", 1))
+    assert response.status_code == 302
+    statements = _statements(queries)
+    counter = next(i for i, sql in enumerate(statements) if "tickets_ticketcounter" in sql)
+    before = " ".join(statements[:counter])
+    after = " ".join(statements[counter + 1:])
+    for table in ("sla_clock", "tickets_entry", "tickets_attachment"):
+        assert f'INSERT INTO "{table}"' in before and table not in after
+    assert 'INSERT INTO "tickets_ticket"' in after
+    ticket = Ticket.objects.get(title="先写子行")
+    assert ticket.entries.count() == 1 and ticket.clocks.exists()
+    assert ticket.attachments.count() == 1

@@ -14,11 +14,13 @@ from tickets.models import (
 
 
 # --- helpers -------------------------------------------------------------------------------------
-def _save(ticket: Ticket, actor: User | None, reason: str, moment=None) -> None:
+def _save(ticket: Ticket, actor: User | None, reason: str, moment=None, *,
+          force_insert: bool = False) -> None:
     ticket.updated_at = moment or now()
     ticket._history_user = actor
     ticket._change_reason = reason
-    ticket.save()
+    # force_insert: a new ticket whose id is already taken is INSERTed, no UPDATE tried first.
+    ticket.save(force_insert=force_insert)
 
 
 def _record(ticket, actor, action, from_status, to_status, moment, *, body="", detail="",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -101,12 +101,15 @@ def ticket_create(
     stored = _store_uploads(uploads, moment)
     try:
         with transaction.atomic():
-            _insert_new(ticket, actor, moment)
             # Filed by the desk for a caller: the event names the caller ("on behalf of").
             on_behalf = requester.display_name if requester.pk != actor.pk else ""
-            entry = _record(ticket, actor, "create", "", Status.SUBMITTED, moment,
-                            detail=on_behalf)
-            _attach_stored(ticket, actor, entry, stored, moment, internal=False)
+
+            def entry_and_files():
+                entry = _record(ticket, actor, "create", "", Status.SUBMITTED, moment,
+                                detail=on_behalf)
+                _attach_stored(ticket, actor, entry, stored, moment, internal=False)
+
+            _insert_new(ticket, actor, moment, id_only_rows=entry_and_files)
             if asset is not None and kind == Kind.FAULT:
                 _flag_recurring_fault(ticket)
             if ticket.priority <= Priority.P2:
@@ -227,18 +230,42 @@ def _next_number(year: int) -> str:
     return f"{year}-{next_in_year(TicketCounter, year):06d}"
 
 
-def _insert_new(ticket: Ticket, actor: User, moment) -> None:
-    """Write a new ticket (inside the caller's transaction) with its SLA clocks.
+def _insert_new(ticket: Ticket, actor: User, moment, *, id_only_rows=None):
+    """Write a new ticket (inside the caller's transaction) with its SLA clocks; returns what
+    ``id_only_rows`` returns.
 
-    The reads come first (the SLA target, for the clocks' deadlines), then the year's number:
-    its counter row stays locked until the commit, so every other filing waits on it, and it is
-    taken as late as possible. The row is written with its first deadline in it and the clocks
-    in one insert (no re-read of the clocks, no second write of the ticket)."""
+    The year's number comes from a counter row that stays locked until the commit, so every
+    other filing waits on it: it is taken as late as possible. The reads come first (the SLA
+    target, for the clocks' deadlines). On PostgreSQL the ticket's id is then taken from the
+    table's sequence, and the rows that need only that id are written before the number: the
+    clocks, and whatever ``id_only_rows`` writes (the create entry, the attachments). Their
+    foreign keys to the ticket are checked at the commit (Django declares them deferrable),
+    when the row is there. Then the number and the ticket row, written once with its first
+    deadline in it. SQLite has no sequence to ask: there the ticket is written first."""
     planned = clocks.clocks_plan(ticket=ticket, moment=moment)
     ticket.sla_due_at = clocks.earliest_due_of(planned)
+    id_first = _reserve_id(ticket)
+    if id_first:
+        clocks.clocks_save(planned)
+        written = id_only_rows() if id_only_rows else None
     ticket.number = _next_number(moment.year)
-    _save(ticket, actor, "created")
-    clocks.clocks_save(planned)
+    _save(ticket, actor, "created", force_insert=id_first)
+    if not id_first:
+        clocks.clocks_save(planned)
+        written = id_only_rows() if id_only_rows else None
+    return written
+
+
+def _reserve_id(ticket: Ticket) -> bool:
+    """Give a new ticket its id before its row is written (PostgreSQL: the id column's
+    sequence); False where there is no sequence to ask (SQLite)."""
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))",
+                       [Ticket._meta.db_table])
+        ticket.pk = cursor.fetchone()[0]
+    return True
 
 
 @transaction.atomic

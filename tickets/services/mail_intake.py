@@ -47,10 +47,15 @@ def ticket_create_from_mail(*, requester: User, contract: Contract, service_type
     # Written before the year's number is taken (see ticket_create).
     stored = _store_uploads(uploads, moment)
     try:
-        _insert_new(ticket, actor, moment)
         on_behalf = requester.display_name if requester.pk != actor.pk else ""
-        entry = _record(ticket, actor, "create", "", Status.SUBMITTED, moment, detail=on_behalf)
-        _attach_stored(ticket, actor, entry, stored, moment, internal=False)
+
+        def entry_and_files():
+            entry = _record(ticket, actor, "create", "", Status.SUBMITTED, moment,
+                            detail=on_behalf)
+            _attach_stored(ticket, actor, entry, stored, moment, internal=False)
+            return entry
+
+        entry = _insert_new(ticket, actor, moment, id_only_rows=entry_and_files)
     except BaseException:
         _forget_stored(stored)
         raise
