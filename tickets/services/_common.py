@@ -56,7 +56,7 @@ def _attach_stored(ticket, actor, entry, stored: list[dict], moment, *, internal
                    created_at=moment, **fields) for fields in stored])
 
 
-def _attach(ticket, actor, entry, uploads, moment, *, internal: bool) -> list[str]:
+def _attach(ticket, actor, entry, uploads, moment, *, internal: bool) -> None:
     stored = _store_uploads(uploads, moment)
     try:
         _attach_stored(ticket, actor, entry, stored, moment, internal=internal)
@@ -65,7 +65,6 @@ def _attach(ticket, actor, entry, uploads, moment, *, internal: bool) -> list[st
         raise
     # If the surrounding transaction rolls back later, these files stay orphaned on disk (no
     # rollback hook in Django); they hold nothing anyone can reach, since no row points to them.
-    return [fields["storage_name"] for fields in stored]
 
 
 def _locked(ticket: Ticket) -> Ticket:

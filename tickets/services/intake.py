@@ -22,6 +22,7 @@ from tickets import notify
 from tickets.models import (
     Category,
     Channel,
+    Entry,
     Kind,
     Priority,
     ServiceType,
@@ -103,13 +104,7 @@ def ticket_create(
         with transaction.atomic():
             # Filed by the desk for a caller: the event names the caller ("on behalf of").
             on_behalf = requester.display_name if requester.pk != actor.pk else ""
-
-            def entry_and_files():
-                entry = _record(ticket, actor, "create", "", Status.SUBMITTED, moment,
-                                detail=on_behalf)
-                _attach_stored(ticket, actor, entry, stored, moment, internal=False)
-
-            _insert_new(ticket, actor, moment, id_only_rows=entry_and_files)
+            _insert_new(ticket, actor, moment, on_behalf=on_behalf, stored=stored)
             if asset is not None and kind == Kind.FAULT:
                 _flag_recurring_fault(ticket)
             if ticket.priority <= Priority.P2:
@@ -216,9 +211,7 @@ def ticket_file_finding(*, actor: User, asset, service_type: ServiceType, title:
         location=asset.location, asset=asset, needs_on_site=service_type.needs_on_site,
         created_at=moment, updated_at=moment,
     )
-    _insert_new(ticket, actor, moment)
-    _record(ticket, actor, "create", "", Status.SUBMITTED, moment,
-            detail=requester.display_name)
+    _insert_new(ticket, actor, moment, on_behalf=requester.display_name)
     _flag_recurring_fault(ticket)
     if ticket.priority <= Priority.P2:
         notify.urgent_ticket(ticket)
@@ -230,30 +223,35 @@ def _next_number(year: int) -> str:
     return f"{year}-{next_in_year(TicketCounter, year):06d}"
 
 
-def _insert_new(ticket: Ticket, actor: User, moment, *, id_only_rows=None):
-    """Write a new ticket (inside the caller's transaction) with its SLA clocks; returns what
-    ``id_only_rows`` returns.
+def _insert_new(ticket: Ticket, actor: User, moment, *, on_behalf: str = "",
+                stored: list[dict] = ()) -> Entry:
+    """Write a new ticket (inside the caller's transaction) with its SLA clocks, its "create"
+    timeline entry (naming the caller it was filed for, ``on_behalf``) and the rows of the
+    files already written (``stored``, _store_uploads); returns the entry.
 
     The year's number comes from a counter row that stays locked until the commit, so every
     other filing waits on it: it is taken as late as possible. The reads come first (the SLA
     target, for the clocks' deadlines). On PostgreSQL the ticket's id is then taken from the
-    table's sequence, and the rows that need only that id are written before the number: the
-    clocks, and whatever ``id_only_rows`` writes (the create entry, the attachments). Their
+    table's sequence, and the rows that need only that id are written before the number; their
     foreign keys to the ticket are checked at the commit (Django declares them deferrable),
     when the row is there. Then the number and the ticket row, written once with its first
     deadline in it. SQLite has no sequence to ask: there the ticket is written first."""
     planned = clocks.clocks_plan(ticket=ticket, moment=moment)
     ticket.sla_due_at = clocks.earliest_due_of(planned)
     id_first = _reserve_id(ticket)
-    if id_first:
-        clocks.clocks_save(planned)
-        written = id_only_rows() if id_only_rows else None
-    ticket.number = _next_number(moment.year)
-    _save(ticket, actor, "created", force_insert=id_first)
     if not id_first:
-        clocks.clocks_save(planned)
-        written = id_only_rows() if id_only_rows else None
-    return written
+        _number_and_write(ticket, actor, moment)
+    clocks.clocks_save(planned)
+    entry = _record(ticket, actor, "create", "", Status.SUBMITTED, moment, detail=on_behalf)
+    _attach_stored(ticket, actor, entry, stored, moment, internal=False)
+    if id_first:
+        _number_and_write(ticket, actor, moment, id_taken=True)
+    return entry
+
+
+def _number_and_write(ticket: Ticket, actor: User, moment, *, id_taken: bool = False) -> None:
+    ticket.number = _next_number(moment.year)
+    _save(ticket, actor, "created", force_insert=id_taken)
 
 
 def _reserve_id(ticket: Ticket) -> bool:

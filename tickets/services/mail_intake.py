@@ -15,8 +15,8 @@ from core import uploads as files
 from core.clock import now
 from sla.models import Contract
 from tickets import notify
-from tickets.models import Attachment, Channel, Entry, Kind, Priority, ServiceType, Status, Ticket
-from tickets.services._common import _attach_stored, _forget_stored, _record, _store_uploads
+from tickets.models import Attachment, Channel, Entry, Kind, Priority, ServiceType, Ticket
+from tickets.services._common import _forget_stored, _record, _store_uploads
 from tickets.services.intake import _insert_new, _validate_new
 
 ORIGINAL_CONTENT_TYPE = "message/rfc822"
@@ -47,15 +47,8 @@ def ticket_create_from_mail(*, requester: User, contract: Contract, service_type
     # Written before the year's number is taken (see ticket_create).
     stored = _store_uploads(uploads, moment)
     try:
-        on_behalf = requester.display_name if requester.pk != actor.pk else ""
-
-        def entry_and_files():
-            entry = _record(ticket, actor, "create", "", Status.SUBMITTED, moment,
-                            detail=on_behalf)
-            _attach_stored(ticket, actor, entry, stored, moment, internal=False)
-            return entry
-
-        entry = _insert_new(ticket, actor, moment, id_only_rows=entry_and_files)
+        entry = _insert_new(ticket, actor, moment, stored=stored,
+                            on_behalf=requester.display_name if requester.pk != actor.pk else "")
     except BaseException:
         _forget_stored(stored)
         raise
