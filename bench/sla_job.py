@@ -42,6 +42,7 @@ end. Results: bench/results/sla_job.json.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import io
 import json
@@ -574,6 +575,62 @@ class QueryCounter:
             self.times[key] += spent
 
 
+class PhaseTimers:
+    """Wall and CPU seconds inside the job's main functions, by wrapping them for one run (b3):
+    cheap enough (a few hundred calls) not to distort what it measures, unlike cProfile."""
+
+    TARGETS = (("sla.escalation", "_claim"), ("sla.escalation", "_plan"),
+               ("sla.escalation", "_fire"), ("sla.escalation", "_save_clocks"),
+               ("sla.escalation", "insert_new"), ("sla.escalation", "notifications_enqueue_many"),
+               ("notifications.services", "_by_preference"),
+               ("notifications.services", "insert_new"), ("notifications.inbox", "insert_new"),
+               ("notifications.inbox", "in_app_add_many"),
+               ("notifications.services", "_publish_many"),
+               ("django.db.backends.base.base", "BaseDatabaseWrapper.commit"))
+
+    def __init__(self):
+        self.seen: dict[str, list] = {}
+
+    @contextlib.contextmanager
+    def installed(self):
+        import importlib
+
+        originals = []
+        for module_name, name in self.TARGETS:
+            owner = importlib.import_module(module_name)
+            *path, name = name.split(".")  # a method: Class.method
+            for part in path:
+                owner = getattr(owner, part)
+            original = owner.__dict__.get(name)
+            if original is None:
+                continue
+            originals.append((owner, name, original))
+            setattr(owner, name, self._timed(f"{module_name}.{'.'.join([*path, name])}",
+                                             original))
+        try:
+            yield self
+        finally:
+            for owner, name, original in originals:
+                setattr(owner, name, original)
+
+    def _timed(self, label: str, function):
+        seen = self.seen.setdefault(label, [0.0, 0.0, 0])
+
+        def timed(*args, **kwargs):
+            t0, c0 = time.perf_counter(), time.process_time()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                seen[0] += time.perf_counter() - t0
+                seen[1] += time.process_time() - c0
+                seen[2] += 1
+        return timed
+
+    def report(self) -> dict:
+        return {label: (round(wall, 3), round(cpu, 3), calls)
+                for label, (wall, cpu, calls) in self.seen.items() if calls}
+
+
 def counts(cur) -> dict:
     cur.execute("SELECT COALESCE(max(id), 0), count(*) FROM sla_escalation")
     e_max, e_n = cur.fetchone()
@@ -867,10 +924,34 @@ def measure(args, meta: dict) -> dict:
         log("    cumulative time of the job's steps (they nest: SQL is inside them):")
         for name, seconds in phases.items():
             log(f"    {seconds:8.3f} s  {name}")
+        profiler.dump_stats(RESULTS / "sla_job-b2.prof")  # pstats / snakeviz: callers, callees
         buffer = io.StringIO()
         pstats.Stats(profiler, stream=buffer).sort_stats("tottime").print_stats(15)
         log("    top functions by own time:\n" + "\n".join(
             "      " + line for line in buffer.getvalue().splitlines() if line.strip()))
+
+    # --- b3. where the time goes, without a profiler's distortion ------------------------------
+    if "b3" in steps:
+        batch_3 = arm(cur.cursor, anchor, args.due, meta["first_clock_id"], rng,
+                      args.overdue_max * 60, args.mode)
+        cur.execute("ANALYZE sla_escalation")
+        from django.urls import reverse
+        reverse("tickets:detail", args=["0"])  # a worker's first run loads the URLconf (~0.9 s)
+        busy = wait_quiet(0.5, args.quiet_wait)
+        timers = PhaseTimers()
+        qc = QueryCounter()
+        with timers.installed(), connection.execute_wrapper(qc):
+            t0, c0 = time.perf_counter(), time.process_time()
+            esc.escalations_run(now=T)
+            b3_s, b3_cpu = time.perf_counter() - t0, time.process_time() - c0
+        out["b3"] = {"due_clocks": len(batch_3), "seconds": round(b3_s, 2),
+                     "cpu_seconds": round(b3_cpu, 2), "sql_seconds": round(qc.seconds, 2),
+                     "phases": timers.report(), "busy_cores": busy}
+        log(f"\n[b3] phases of one run over {len(batch_3):,} due clocks: {b3_s:.2f} s wall, "
+            f"{b3_cpu:.2f} s CPU, {qc.seconds:.2f} s in SQL; other load {busy:.2f} cores "
+            "(inclusive: a phase holds the SQL it runs and the phases it calls)")
+        for name, (wall, cpu, calls) in out["b3"]["phases"].items():
+            log(f"    {wall:7.3f} s wall {cpu:7.3f} s CPU {calls:6,} calls  {name}")
 
     # --- c. two concurrent runs over a fresh batch ----------------------------------------------
     if "c" in steps:
@@ -986,8 +1067,8 @@ def main() -> None:
     parser.add_argument("--mode", choices=["overdue", "warning"], default="overdue",
                         help="batches made due in b, b2 and c (after the load's own): overdue "
                              "(default; the load's batch is always overdue) or warning only")
-    parser.add_argument("--steps", default="a,b,b2,c,d",
-                        help="measurements to run (comma-separated subset of a,b,b2,c,d)")
+    parser.add_argument("--steps", default="a,b,b2,b3,c,d",
+                        help="measurements to run (comma-separated subset of a,b,b2,b3,c,d)")
     parser.add_argument("--quiet-wait", type=float, default=45,
                         help="seconds to wait at most, before b, b2 and c, for other work on "
                              "the machine to drop under 0.5 busy cores (the busy cores found "

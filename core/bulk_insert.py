@@ -22,10 +22,9 @@ default, prepared once, as Django would give each new instance.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
-from datetime import date, datetime
 
+import orjson
 from django.db import connection, models
 
 
@@ -58,16 +57,23 @@ def insert_new(model: type[models.Model], rows: list[dict], *, unique: Sequence[
 
 
 def _as_json(given: list, rows: list[dict]) -> str:
-    """The rows as one JSON array of objects keyed by column."""
-    columns = [(field.column, key, _default(field), field.is_relation) for field, key in given]
-    objects = [{column: _value(relation, row.get(key, default))
-                for column, key, default, relation in columns} for row in rows]
-    return json.dumps(objects, ensure_ascii=False, separators=(",", ":"), default=_json_value)
+    """The rows as one JSON array of objects keyed by column. orjson writes datetimes itself
+    (RFC 3339, offset included) and is several times faster than json.dumps with a `default`
+    hook for them: for the ~37,000 outbox rows of a catch-up that was a few hundred ms."""
+    plain = [(field.column, key, _default(field)) for field, key in given
+             if not field.is_relation]
+    related = [(field.column, key, _default(field)) for field, key in given if field.is_relation]
+    objects = []
+    for row in rows:
+        obj = {column: row.get(key, default) for column, key, default in plain}
+        for column, key, default in related:
+            value = row.get(key, default)
+            obj[column] = value.pk if isinstance(value, models.Model) else value
+        objects.append(obj)
+    return orjson.dumps(objects, default=_json_value).decode()
 
 
 def _json_value(value):
-    if isinstance(value, datetime | date):
-        return value.isoformat()
     raise TypeError(f"{type(value).__name__} is not a column value bulk_insert can send")
 
 

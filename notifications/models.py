@@ -99,6 +99,7 @@ class Notification(models.Model):
                     "mail programs show a ticket's mails as one thread."))
     created_at = models.DateTimeField(_("created at"), default=now, editable=False)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # Unique; its LIKE index is dropped by migration 0007 (keys are only matched whole).
     dedupe_key = models.CharField(
         _("deduplication key"), max_length=200, null=True, blank=True, unique=True,
         help_text=_("A notification with the same key is queued only once."))
@@ -126,9 +127,10 @@ class InAppNotification(models.Model):
     """What a person finds under the bell: one row per message the outbox addresses to them
     (written beside the e-mail, in the same transaction), read or not."""
 
+    # inapp_latest (recipient, -created_at) is the index for look-ups by recipient.
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                                   related_name="in_app_notifications",
-                                  verbose_name=_("recipient"))
+                                  verbose_name=_("recipient"), db_index=False)
     event = models.CharField(_("event"), max_length=64,
                              help_text=_("What caused the notification, e.g. ticket.assigned."))
     title = models.CharField(_("title"), max_length=300)
@@ -137,6 +139,7 @@ class InAppNotification(models.Model):
                                        "portal, never another site."))
     created_at = models.DateTimeField(_("created at"), default=now, editable=False)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    # Unique; its LIKE index is dropped by migration 0007 (keys are only matched whole).
     dedupe_key = models.CharField(
         _("deduplication key"), max_length=200, null=True, blank=True, unique=True,
         help_text=_("A notification with the same key lands only once."))

@@ -14,6 +14,7 @@ into the outbox, one bulk update of the clocks and one broker message (bench/REA
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -27,7 +28,14 @@ from notifications.models import Notification
 from notifications.services import notifications_enqueue_many
 from sla.clocks import calendar_for
 from sla.messages import EscalationTexts
-from sla.models import Clock, ContractMember, Escalation, EscalationRule
+from sla.models import (
+    Clock,
+    Contract,
+    ContractMember,
+    Escalation,
+    EscalationRule,
+    ServiceCalendar,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +53,7 @@ def rules_for(contract_id: int, cache: dict) -> list[EscalationRule]:
     return cache[contract_id]
 
 
-def _instant(rule: EscalationRule, clock: Clock) -> datetime | None:
+def _instant(rule: EscalationRule, clock: DueClock) -> datetime | None:
     if rule.trigger == EscalationRule.Trigger.WARNING:
         return clock.warn_at
     if clock.due_at is None:
@@ -57,10 +65,10 @@ def escalations_run(*, now: datetime | None = None, batch: int = 500) -> int:
     """Process every clock whose next check has come; returns how many escalations fired."""
     now = now or clock_now()
     fired = 0
-    cache: dict = {"rules": {}, "people": {}, "texts": EscalationTexts()}
+    cache: dict = {"rules": {}, "people": {}, "claimed": {}, "texts": EscalationTexts()}
     while True:
         with transaction.atomic():
-            due, done = _claim(now, batch)
+            due, done = _claim(now, batch, cache["claimed"])
             owed = []
             for clock in due:
                 owed += [(clock, rule) for rule in _plan(clock, now, cache["rules"],
@@ -71,18 +79,75 @@ def escalations_run(*, now: datetime | None = None, batch: int = 500) -> int:
             return fired
 
 
-def _claim(now: datetime, batch: int) -> tuple[list[Clock], dict[int, set[int]]]:
+@dataclass(slots=True)
+class DueTicket:
+    """What the job reads of a due clock's ticket; contract and assignee are shared objects,
+    read once per run (there are few of them and thousands of clocks)."""
+
+    number: str
+    title: str
+    priority: int
+    status: str
+    contract_id: int
+    assignee_id: int | None
+    contract: Contract
+    assignee: User | None
+
+
+@dataclass(slots=True)
+class DueClock:
+    """A claimed clock: the columns the job reads and the two it writes back (next_check_at,
+    breached_at). Plain objects, not model instances: building six instances per clock (clock,
+    ticket, contract, two people, calendar) was a third of the job's CPU (bench/README.md)."""
+
+    pk: int
+    kind: str
+    due_at: datetime | None
+    warn_at: datetime | None
+    next_check_at: datetime | None
+    breached_at: datetime | None
+    is_running: bool
+    calendar: ServiceCalendar
+    ticket: DueTicket
+
+
+_CLAIMED = ("id", "kind", "due_at", "warn_at", "next_check_at", "breached_at", "stopped_at",
+            "paused_since", "calendar_id", "ticket__number", "ticket__title",
+            "ticket__priority", "ticket__status", "ticket__contract_id", "ticket__assignee_id")
+_CONTRACT, _ASSIGNEE, _CALENDAR = (_CLAIMED.index(name) for name in (
+    "ticket__contract_id", "ticket__assignee_id", "calendar_id"))
+_PERSON = ("name", "first_name", "last_name", "username", "phone", "email", "is_active",
+           "language")
+
+
+def _claim(now: datetime, batch: int, cache: dict) -> tuple[list[DueClock], dict[int, set[int]]]:
     """Lock up to `batch` due clocks that no other run holds, with the rules each has fired.
 
-    The fired rules are a second statement, not a subquery of the claim: with statistics of
-    sla_escalation taken before a catch-up added thousands of rows, PostgreSQL planned that
-    subquery as a sequential scan per clock (seconds per batch), where the separate IN list
-    costs one scan per batch at worst (bench/README.md)."""
-    due = list(Clock.objects.select_for_update(skip_locked=True, of=("self",))
-               .select_related("ticket", "ticket__contract", "ticket__assignee",
-                               "ticket__contract__project_manager", "calendar")
-               .only(*_claimed_fields())
-               .filter(next_check_at__lte=now).order_by("next_check_at")[:batch])
+    The claim joins only the ticket and reads tuples; contracts (with their project manager),
+    assignees and calendars come from the run's cache, each read once, by id, in the first
+    batch that names it. The fired rules are a second statement, not a subquery of the claim:
+    with statistics of sla_escalation taken before a catch-up added thousands of rows,
+    PostgreSQL planned that subquery as a sequential scan per clock (seconds per batch), where
+    the separate IN list costs one scan per batch at worst (bench/README.md)."""
+    rows = list(Clock.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(next_check_at__lte=now).order_by("next_check_at")
+                .values_list(*_CLAIMED)[:batch])
+    contracts = _known(cache, "contracts", {row[_CONTRACT] for row in rows}, lambda ids: (
+        Contract.objects.select_related("project_manager")
+        .only("code", *(f"project_manager__{name}" for name in _PERSON)).in_bulk(ids)))
+    people = _known(cache, "assignees", {row[_ASSIGNEE] for row in rows
+                                                if row[_ASSIGNEE] is not None},
+                    lambda ids: User.objects.only(*_PERSON).in_bulk(ids))
+    calendars = _known(cache, "calendars", {row[_CALENDAR] for row in rows}, lambda ids: (
+        ServiceCalendar.objects.only("hours", "holidays", "time_zone").in_bulk(ids)))
+    due = [DueClock(pk, kind, due_at, warn_at, next_check_at, breached_at,
+                    stopped_at is None and paused_since is None, calendars[calendar_id],
+                    DueTicket(number, title, priority, status, contract_id, assignee_id,
+                              contracts[contract_id],
+                              people[assignee_id] if assignee_id is not None else None))
+           for (pk, kind, due_at, warn_at, next_check_at, breached_at, stopped_at,
+                paused_since, calendar_id, number, title, priority, status, contract_id,
+                assignee_id) in rows]
     done: dict[int, set[int]] = {}
     for clock_id, rule_id in Escalation.objects.filter(
             clock__in=[c.pk for c in due]).values_list("clock_id", "rule_id"):
@@ -90,30 +155,25 @@ def _claim(now: datetime, batch: int) -> tuple[list[Clock], dict[int, set[int]]]
     return due, done
 
 
-def _claimed_fields() -> list[str]:
-    """What the job reads of a claimed clock and its ticket, contract, people and calendar.
-    Building a model instance costs Python time per column, and the ticket and user rows are
-    wide (description, password…): reading only these halves the claim's cost. A field missing
-    here would be read back one query per clock (test_its_queries_do_not_grow_…)."""
-    person = ("name", "first_name", "last_name", "username", "phone", "email", "is_active",
-              "language")
-    return [*(f.name for f in Clock._meta.concrete_fields),
-            "ticket__number", "ticket__title", "ticket__priority", "ticket__status",
-            "ticket__contract", "ticket__assignee", "ticket__contract__code",
-            "ticket__contract__project_manager",
-            *(f"ticket__assignee__{name}" for name in person),
-            *(f"ticket__contract__project_manager__{name}" for name in person),
-            "calendar__hours", "calendar__holidays", "calendar__time_zone"]
+def _known(cache: dict, kind: str, ids: set[int], load) -> dict:
+    """The run's objects of one kind by id, loading (one query) only those not seen yet."""
+    known = cache.setdefault(kind, {})
+    missing = ids - known.keys()
+    if missing:
+        known.update(load(missing))
+    return known
 
 
-def _save_clocks(clocks: list[Clock]) -> None:
+def _save_clocks(clocks: list[DueClock]) -> None:
     """One UPDATE … FROM unnest(…) for the batch, each column one array parameter. Django's
     bulk_update builds a CASE per field and row, which cost more Python time than the rest of
     the job (bench/README.md)."""
     if not clocks:
         return
     if connection.vendor != "postgresql":
-        Clock.objects.bulk_update(clocks, ["next_check_at", "breached_at"])
+        Clock.objects.bulk_update(
+            [Clock(pk=c.pk, next_check_at=c.next_check_at, breached_at=c.breached_at)
+             for c in clocks], ["next_check_at", "breached_at"])
         return
     table = Clock._meta.db_table
     with connection.cursor() as cursor:
@@ -125,7 +185,7 @@ def _save_clocks(clocks: list[Clock]) -> None:
              [c.breached_at for c in clocks]])
 
 
-def _plan(clock: Clock, now: datetime, rules_cache: dict, done: set[int]) -> list:
+def _plan(clock: DueClock, now: datetime, rules_cache: dict, done: set[int]) -> list:
     """The rungs this clock owes now; sets its breach and next check (saved by the caller)."""
     if not clock.is_running or clock.due_at is None:
         clock.next_check_at = None
@@ -150,7 +210,7 @@ def _plan(clock: Clock, now: datetime, rules_cache: dict, done: set[int]) -> lis
     return owed
 
 
-def _fire(owed: list[tuple[Clock, EscalationRule]], now: datetime, cache: dict,
+def _fire(owed: list[tuple[DueClock, EscalationRule]], now: datetime, cache: dict,
           texts: EscalationTexts) -> int:
     """Record the owed escalations in one statement and queue their messages in another."""
     if not owed:

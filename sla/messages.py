@@ -12,6 +12,7 @@ cost more than the rest of the job.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.urls import reverse
@@ -20,6 +21,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from sla.models import Clock, EscalationRule
+
+if TYPE_CHECKING:  # the job's claimed clock (sla.escalation imports this module)
+    from sla.escalation import DueClock
 
 
 class EscalationTexts:
@@ -31,7 +35,7 @@ class EscalationTexts:
         self._bodies: dict[tuple[int, str], str] = {}
         self._url = ""
 
-    def text(self, clock: Clock, rule: EscalationRule, late: int,
+    def text(self, clock: DueClock, rule: EscalationRule, late: int,
              language: str) -> tuple[str, str]:
         """(subject, body) of `rule`'s message about `clock`, `late` business seconds past its
         deadline (0 before it)."""
@@ -50,7 +54,7 @@ class EscalationTexts:
             body = self._bodies[(clock.pk, language)] = self._body(clock, late, phrases, kind)
         return subject, body
 
-    def _body(self, clock: Clock, late: int, phrases: _Phrases, kind: str) -> str:
+    def _body(self, clock: DueClock, late: int, phrases: _Phrases, kind: str) -> str:
         ticket = clock.ticket
         if not self._url:  # reverse() once per run, not once per message
             self._url = settings.SITE_URL + reverse("tickets:detail", args=["NUMBER"])

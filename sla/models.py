@@ -276,8 +276,10 @@ class Clock(models.Model):
     what comes due through a partial index.
     """
 
+    # No index of its own: clock_once_per_kind (ticket, kind) serves every look-up by ticket,
+    # and each index is written again by every clock update of the minute job.
     ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="clocks",
-                               verbose_name=_("ticket"))
+                               verbose_name=_("ticket"), db_index=False)
     kind = models.CharField(_("kind"), max_length=12, choices=ClockKind.choices)
     calendar = models.ForeignKey(ServiceCalendar, on_delete=models.PROTECT, related_name="+",
                                  verbose_name=_("calendar"))
@@ -373,8 +375,9 @@ class EscalationRule(models.Model):
 class Escalation(models.Model):
     """An escalation that fired: one row per (clock, rule) — the database keeps it exactly once."""
 
+    # escalation_once (clock, rule) is the index for look-ups by clock.
     clock = models.ForeignKey(Clock, on_delete=models.CASCADE, related_name="escalations",
-                              verbose_name=_("clock"))
+                              verbose_name=_("clock"), db_index=False)
     rule = models.ForeignKey(EscalationRule, on_delete=models.PROTECT, related_name="+",
                              verbose_name=_("rule"))
     fired_at = models.DateTimeField(_("fired at"))
