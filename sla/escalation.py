@@ -8,12 +8,14 @@ catches up with one message per rung, not one per missed minute.
 
 Work is done per claimed batch, in a handful of statements: one INSERT … ON CONFLICT DO NOTHING
 RETURNING for the batch's escalations (only the rows it returns are announced), one bulk insert
-into the outbox, one bulk update of the clocks and one broker message (bench/README.md).
+into the outbox, one bulk update of the clocks and one broker message (bench/README.md). A
+backlog (a first batch that comes back full) is worked by two connections at once.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -61,22 +63,83 @@ def _instant(rule: EscalationRule, clock: DueClock) -> datetime | None:
     return clock.due_at + timedelta(minutes=rule.offset_minutes)
 
 
-def escalations_run(*, now: datetime | None = None, batch: int = 500) -> int:
-    """Process every clock whose next check has come; returns how many escalations fired."""
+def escalations_run(*, now: datetime | None = None, batch: int = 500,
+                    connections_: int | None = None) -> int:
+    """Process every clock whose next check has come; returns how many escalations fired.
+
+    A backlog (a first batch that came back full: after downtime, or when a contract's clocks
+    fall due together) is worked by `connections_` database connections at once
+    (SLA_CATCH_UP_CONNECTIONS, default 2), this thread and helper threads, each claiming its own
+    batches with SKIP LOCKED. On two cores that overlaps one batch's Python with another's
+    PostgreSQL work: 10,000 due clocks in ~2.5 s instead of ~4.5 s (bench/README.md)."""
     now = now or clock_now()
-    fired = 0
     cache: dict = {"rules": {}, "people": {}, "claimed": {}, "texts": EscalationTexts()}
-    while True:
-        with transaction.atomic():
-            due, done = _claim(now, batch, cache["claimed"])
-            owed = []
-            for clock in due:
-                owed += [(clock, rule) for rule in _plan(clock, now, cache["rules"],
-                                                         done.get(clock.pk, set()))]
-            fired += _fire(owed, now, cache["people"], cache["texts"])
-            _save_clocks(due)
-        if len(due) < batch:
-            return fired
+    fired, full = _run_batch(now, batch, cache)
+    if not full:
+        return fired  # the usual minute: one batch or nothing
+    helpers = [_Helper(now, batch, cache) for _ in range(_helper_count(connections_))]
+    for helper in helpers:
+        helper.start()
+    try:
+        fired += _drain(now, batch, cache)
+    finally:
+        for helper in helpers:
+            helper.join()
+    for helper in helpers:
+        if helper.error is not None:
+            raise helper.error
+        fired += helper.fired
+    return fired
+
+
+def _helper_count(wanted: int | None) -> int:
+    """Helper threads for a backlog: none on SQLite (one writer at a time) or inside a caller's
+    transaction, whose uncommitted rows another connection could not see."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return 0
+    wanted = settings.SLA_CATCH_UP_CONNECTIONS if wanted is None else wanted
+    return max(0, wanted - 1)
+
+
+def _run_batch(now: datetime, batch: int, cache: dict) -> tuple[int, bool]:
+    """Claim, plan, fire and save one batch in one transaction: (escalations fired, whether
+    the batch was full, so more may be due)."""
+    with transaction.atomic():
+        due, done = _claim(now, batch, cache["claimed"])
+        owed = []
+        for clock in due:
+            owed += [(clock, rule) for rule in _plan(clock, now, cache["rules"],
+                                                     done.get(clock.pk, set()))]
+        fired = _fire(owed, now, cache["people"], cache["texts"])
+        _save_clocks(due)
+    return fired, len(due) == batch
+
+
+def _drain(now: datetime, batch: int, cache: dict) -> int:
+    fired, full = 0, True
+    while full:
+        more, full = _run_batch(now, batch, cache)
+        fired += more
+    return fired
+
+
+class _Helper(threading.Thread):
+    """Another connection working the same backlog. The run's caches are shared: they hold
+    read-only rows and texts, and two threads filling the same key store equal values.
+    Translations are activated per thread (translation.override), so texts stay right."""
+
+    def __init__(self, now: datetime, batch: int, cache: dict):
+        super().__init__(name="sla-catch-up", daemon=True)
+        self.now, self.batch, self.cache = now, batch, cache
+        self.fired, self.error = 0, None
+
+    def run(self) -> None:
+        try:
+            self.fired = _drain(self.now, self.batch, self.cache)
+        except BaseException as exc:  # noqa: BLE001 - re-raised by escalations_run
+            self.error = exc
+        finally:
+            connection.close()  # this thread's own connection
 
 
 @dataclass(slots=True)

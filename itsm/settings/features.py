@@ -58,6 +58,8 @@ SITE_URL = (env_str("SITE_URL") or local_url(env_str("HOST", "127.0.0.1"),
                                              env_int("PORT", 8000, minimum=1))).rstrip("/")
 # The SLA minute job; shorter only for tests that watch several runs (tests/faults/).
 SLA_EVALUATE_SECONDS = env_int("SLA_EVALUATE_SECONDS", 60, minimum=1)
+# Database connections (threads) that work a backlog of due clocks together; 1 = one at a time.
+SLA_CATCH_UP_CONNECTIONS = env_int("SLA_CATCH_UP_CONNECTIONS", 2, minimum=1)
 CELERY_BEAT_SCHEDULE["sla-evaluate"] = {
     "task": "sla.tasks.evaluate",
     "schedule": timedelta(seconds=SLA_EVALUATE_SECONDS),

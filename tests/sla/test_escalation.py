@@ -215,3 +215,76 @@ def test_its_queries_do_not_grow_with_the_clocks_due(demo):
     many_queries, many_messages = run(50, T0 + timedelta(hours=6))
     assert many_messages == 10 * few_messages > 0
     assert many_queries == few_queries
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backlog_is_worked_by_two_connections_each_rung_once(demo, settings):
+    """More clocks due than one batch: a helper thread with its own connection claims batches
+    too (SKIP LOCKED); together they fire every rung once and count each one."""
+    from django.db import connections
+
+    import sla.escalation as escalation
+
+    if connection.vendor != "postgresql":
+        pytest.skip("helpers need PostgreSQL (SKIP LOCKED, concurrent writers)")
+    with time_machine.travel(T0, tick=False):
+        tickets = [ticket_create(actor=demo["desk"], requester=demo["ht-hanmei"],
+                                 contract=Contract.objects.get(code="DEMO-SERVER"),
+                                 service_type=ServiceType.objects.get(code="hardware"),
+                                 title=f"积压 {i}", priority=Priority.P1, channel="phone")
+                   for i in range(24)]
+    threads = []
+    original = escalation._drain
+
+    def drain(*args):  # which threads worked batches
+        import threading
+        threads.append(threading.current_thread().name)
+        return original(*args)
+
+    escalation._drain = drain
+    try:
+        fired = escalations_run(now=T0 + timedelta(hours=5), batch=4, connections_=2)
+    finally:
+        escalation._drain = original
+        connections.close_all()
+    assert sorted(threads) == ["MainThread", "sla-catch-up"]
+    assert fired == Escalation.objects.count() > 0
+    for ticket in tickets:
+        assert levels(ticket, "response") == [1, 2, 3, 4]
+    assert escalations_run(now=T0 + timedelta(hours=5)) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_helpers_failure_is_not_swallowed(demo, monkeypatch):
+    import sla.escalation as escalation
+
+    if connection.vendor != "postgresql":
+        pytest.skip("helpers need PostgreSQL")
+    with time_machine.travel(T0, tick=False):
+        for i in range(6):
+            ticket_create(actor=demo["desk"], requester=demo["ht-hanmei"],
+                          contract=Contract.objects.get(code="DEMO-SERVER"),
+                          service_type=ServiceType.objects.get(code="hardware"),
+                          title=f"失败 {i}", priority=Priority.P1, channel="phone")
+    original = escalation._drain
+
+    def drain(*args):
+        import threading
+        if threading.current_thread().name == "sla-catch-up":
+            raise RuntimeError("helper broke")
+        return original(*args)
+
+    monkeypatch.setattr(escalation, "_drain", drain)
+    with pytest.raises(RuntimeError, match="helper broke"):
+        escalations_run(now=T0 + timedelta(hours=5), batch=2, connections_=2)
+    # The main thread's work stands and nothing is left due: the helper claimed nothing.
+    assert escalations_run(now=T0 + timedelta(hours=5)) == 0
+    assert Escalation.objects.exists()
+
+
+def test_inside_a_transaction_no_helper_is_started(demo, p2_server_ticket):
+    """A caller's uncommitted rows are invisible to another connection: one thread only."""
+    from sla.escalation import _helper_count
+
+    assert connection.in_atomic_block
+    assert _helper_count(4) == 0
