@@ -22,7 +22,11 @@ Measure:
   b. one run at T over the --due clocks: time, escalations and notifications made, and a second
      run that must fire nothing;
      b2. the queries per due clock, on a further batch of --profile-due clocks (counted with a
-     light execute wrapper, with time spent in SQL, in rendering and in publishing);
+     light execute wrapper, with time spent in SQL, in rendering and in publishing), and a
+     cProfile of that run (results/sla_job-b2.prof);
+     b3. one run over a further --due clocks with the wall and CPU seconds inside the job's
+     main functions (wrapped for the run, no profiler); with two connections at work (a
+     backlog) the phases of both threads add up and CPU is the whole process's;
   c. two processes running the job at once over a fresh batch of --due clocks: each
      (clock, rule) exactly once, nothing missing, and the total time;
   d. 100,000 deadlines (`add_minutes`) on the DEMO-DESKTOP calendar via `calendar_for`.
