@@ -75,13 +75,23 @@ def _at_most(value, target) -> bool | None:
     return None if value is None else value <= figures.percent(target)
 
 
-def complaints_by_quarter(scope: figures.Scope, start: date, end: date) -> list[dict]:
-    """Complaints and major complaints per quarter covering start..end: one grouped query."""
+def complaints_by_quarter(scope: figures.Scope, start: date, end: date,
+                          months: list[dict] | None = None) -> list[dict]:
+    """Complaints and major complaints per quarter covering start..end: one grouped query, or
+    none when `months` (the period's monthly trend points, figures.trend) already cover those
+    quarters exactly, as on a quarter's or a year's dashboard."""
     first, last = quarters_covering(start, end)
-    rows = (DailyRollup.objects.filter(scope.q(), day__gte=first, day__lte=last)
-            .annotate(q=TruncQuarter("day")).values("q")
-            .annotate(n=Sum("complaints"), major=Sum("major_complaints")))
-    by_quarter = {quarter_of(figures._as_date(row["q"])): row for row in rows}
+    if months is not None and (first, last) == (start, end):
+        by_quarter: dict = {}
+        for point in months:
+            row = by_quarter.setdefault(quarter_of(point["period"]), {"n": 0, "major": 0})
+            row["n"] += point["complaints"]
+            row["major"] += point["major_complaints"]
+    else:
+        rows = (DailyRollup.objects.filter(scope.q(), day__gte=first, day__lte=last)
+                .annotate(q=TruncQuarter("day")).values("q")
+                .annotate(n=Sum("complaints"), major=Sum("major_complaints")))
+        by_quarter = {quarter_of(figures._as_date(row["q"])): row for row in rows}
     result = []
     year, quarter = quarter_of(first)
     while (year, quarter) <= quarter_of(last):
@@ -257,7 +267,10 @@ def build(params: DashboardParams) -> dict:
         detail=[_link(_("sent"), t["surveys_sent"], drill_url(params, "surveys_sent")),
                 _link(_("answered"), t["surveys_answered"],
                       drill_url(params, "surveys_answered"))]))
-    quarters = complaints_by_quarter(scope, period.start, period.end)
+    monthly = period.days > 62
+    points = figures.trend(scope, period.start, period.end, monthly=monthly)
+    quarters = complaints_by_quarter(scope, period.start, period.end,
+                                     months=points if monthly else None)
     for q in quarters:
         q["ok"] = (q["complaints"] <= policy.complaint_limit
                    and q["major"] <= policy.major_complaint_limit)
@@ -303,8 +316,6 @@ def build(params: DashboardParams) -> dict:
             "url": drill_url(params, "asset_faults", asset_type=row["asset_type_id"]),
         })
 
-    monthly = period.days > 62
-    points = figures.trend(scope, period.start, period.end, monthly=monthly)
     label_format = "%Y-%m" if monthly else "%m-%d"
     backlog_points = _filled_backlog(
         figures.backlog_trend(scope, period.start, backlog_day), period.start, backlog_day,

@@ -411,3 +411,47 @@ def test_dashboard_reads_no_raw_tickets(demo, data, login):
     for table in ('"tickets_ticket"', '"sla_clock"', '"surveys_ticketsurvey"',
                   '"surveys_complaint"'):
         assert table not in sql
+
+
+@pytest.mark.parametrize("start,end", [(date(2026, 4, 1), date(2026, 6, 30)),
+                                       (date(2026, 1, 1), date(2026, 12, 31)),
+                                       (date(2026, 4, 1), date(2026, 9, 30))])
+def test_complaints_per_quarter_from_the_monthly_trend_equal_the_grouped_query(demo, data, start,
+                                                                                 end):
+    """A quarter-aligned period's monthly trend already holds its quarters' complaints: the
+    dashboard sums them instead of scanning the rollup once more, with the same answer."""
+    from kpi.dashboard import complaints_by_quarter
+
+    scope = scope_for(Contract.objects.get(code="DEMO-DESKTOP"))
+    months = figures.trend(scope, start, end, monthly=True)
+    queried = complaints_by_quarter(scope, start, end)
+    assert complaints_by_quarter(scope, start, end, months=months) == queried
+    assert sum(q["complaints"] for q in queried) > 0  # the data has complaints to count
+
+
+def test_a_month_still_counts_its_whole_quarter(demo, data):
+    """June's dashboard judges the quarter April–June: months of June alone cannot say."""
+    from kpi.dashboard import complaints_by_quarter
+
+    scope = scope_for(Contract.objects.get(code="DEMO-DESKTOP"))
+    june = figures.trend(scope, date(2026, 6, 1), date(2026, 6, 30), monthly=True)
+    whole = complaints_by_quarter(scope, date(2026, 6, 1), date(2026, 6, 30))
+    assert complaints_by_quarter(scope, date(2026, 6, 1), date(2026, 6, 30),
+                                 months=june) == whole
+
+
+def test_a_quarters_dashboard_reads_the_rollup_for_complaints_no_second_time(demo, data, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(demo["pm"])
+    with CaptureQueriesContext(connection) as month:
+        client.get(f"/kpi/?{JUNE}")
+    with CaptureQueriesContext(connection) as quarter:
+        client.get("/kpi/?contract=DEMO-DESKTOP&period=quarter&quarter=2026-Q2")
+    def by_quarter(queries):  # PostgreSQL's DATE_TRUNC('quarter', …), SQLite's django_date_trunc
+        return [q for q in queries.captured_queries if "trunc('quarter'" in q["sql"].lower()]
+
+    assert by_quarter(month)
+    assert not by_quarter(quarter)
+    assert len(quarter.captured_queries) == len(month.captured_queries) - 1
