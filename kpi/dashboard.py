@@ -102,34 +102,30 @@ def complaints_by_quarter(scope: figures.Scope, start: date, end: date,
     return result
 
 
-def engineer_rows(params: DashboardParams, scope: figures.Scope) -> list[dict]:
+def engineer_rows(params: DashboardParams, sums: figures.PeriodSums) -> list[dict]:
     """Per engineer of the contract: resolved, on-time rate over all clocks, satisfaction,
-    reopen rate, complaints — one grouped query on the rollup."""
-    measures = ("resolved", "resolved_reopened", "response_met", "response_breached",
-                "arrival_met", "arrival_breached", "resolution_met", "resolution_breached",
-                "surveys_answered", "surveys_satisfied", "complaints", "opened")
-    rows = (DailyRollup.objects.filter(scope.q(), day__gte=params.period.start,
-                                       day__lte=params.period.end, engineer__isnull=False)
-            .values("engineer_id", "engineer__name", "engineer__username")
-            .annotate(**{m: Sum(m) for m in measures})
-            .order_by("engineer__name", "engineer_id"))
+    reopen rate, complaints — from the period's sums per engineer, in the order of their names
+    as the database sorts them (figures.PeriodSums)."""
+    by_engineer = sums.by_engineer()
+    people = sums.engineers
     result = []
-    for row in rows:
-        met = sum(row[f"{k}_met"] or 0 for k in figures.CLOCKS)
-        breached = sum(row[f"{k}_breached"] or 0 for k in figures.CLOCKS)
+    for engineer_id, name, username in people:
+        row = by_engineer[engineer_id]
+        met = sum(row[f"{k}_met"] for k in figures.CLOCKS)
+        breached = sum(row[f"{k}_breached"] for k in figures.CLOCKS)
         result.append({
-            "engineer_id": row["engineer_id"],
-            "name": row["engineer__name"] or row["engineer__username"],
-            "opened": row["opened"] or 0,
-            "resolved": row["resolved"] or 0,
+            "engineer_id": engineer_id,
+            "name": name or username,
+            "opened": row["opened"],
+            "resolved": row["resolved"],
             "attainment": pct(figures.ratio(met, met + breached)),
             "clocks": met + breached,
-            "satisfaction": pct(figures.ratio(row["surveys_satisfied"] or 0,
-                                              row["surveys_answered"] or 0)),
-            "reopen": pct(figures.ratio(row["resolved_reopened"] or 0, row["resolved"] or 0)),
-            "complaints": row["complaints"] or 0,
+            "satisfaction": pct(figures.ratio(row["surveys_satisfied"],
+                                              row["surveys_answered"])),
+            "reopen": pct(figures.ratio(row["resolved_reopened"], row["resolved"])),
+            "complaints": row["complaints"],
             "url": f"{reverse('kpi:dashboard')}?"
-                   f"{params.query(engineer=row['engineer_id'], team=None)}",
+                   f"{params.query(engineer=engineer_id, team=None)}",
         })
     return result
 
@@ -191,7 +187,9 @@ def build(params: DashboardParams) -> dict:
     scope = scope_of(params)
     period = params.period
     current = today()
-    sums = figures.totals(scope, period.start, period.end)
+    monthly = period.days > 62
+    period_sums = figures.PeriodSums(scope, period.start, period.end, monthly=monthly)
+    sums = period_sums.totals()  # = figures.totals
     summary = figures.from_totals(sums)  # = figures.summary, keeping the raw sums
     targets = figures.targets_of(params.contract)
     policy = SurveyPolicy.for_contract(params.contract)
@@ -267,8 +265,7 @@ def build(params: DashboardParams) -> dict:
         detail=[_link(_("sent"), t["surveys_sent"], drill_url(params, "surveys_sent")),
                 _link(_("answered"), t["surveys_answered"],
                       drill_url(params, "surveys_answered"))]))
-    monthly = period.days > 62
-    points = figures.trend(scope, period.start, period.end, monthly=monthly)
+    points = period_sums.trend()  # = figures.trend
     quarters = complaints_by_quarter(scope, period.start, period.end,
                                      months=points if monthly else None)
     for q in quarters:
@@ -345,9 +342,10 @@ def build(params: DashboardParams) -> dict:
                     for label, row in zip(backlog_labels, backlog_points, strict=True)]
     return {
         "summary": summary, "targets": targets, "policy": policy, "cards": cards,
-        "quarters": quarters, "assets": assets, "engineers": engineer_rows(params, scope),
+        "quarters": quarters, "assets": assets,
+        "engineers": engineer_rows(params, period_sums),
         "chart": chart, "chart_labels": chart_labels, "trend_rows": trend_rows,
         "backlog_rows": backlog_rows, "monthly": monthly, "arrival_proof": proof,
-        # The newest rollup row of the period (figures.totals), else the backlog snapshot's.
+        # The newest rollup row of the period (its totals), else the backlog snapshot's.
         "refreshed_at": sums.get("refreshed_at") or at_end.get("taken_at"),
     }

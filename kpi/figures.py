@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, F, Max, Q, Sum
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncMonth
 
+from accounts.models import User
 from assets.models import Asset, AssetStatus, AssetType
 from kpi.models import AssetFaultRollup, BacklogSnapshot, DailyRollup, KpiTargets
 from kpi.models.rollup import MEASURES
@@ -99,13 +100,69 @@ def trend(scope: Scope, start: date, end: date, *, monthly: bool | None = None) 
     rows = DailyRollup.objects.filter(scope.q(), day__gte=start, day__lte=end)
     rows = rows.annotate(bucket=TruncMonth("day") if monthly else F("day"))
     grouped = rows.values("bucket").annotate(**{m: Sum(m) for m in MEASURES}).order_by("bucket")
-    by_bucket = {_as_date(row["bucket"]): row for row in grouped}
-    points = []
-    for bucket in _buckets(start, end, monthly):
-        row = by_bucket.get(bucket)
-        t = {m: (row[m] or 0) if row else 0 for m in MEASURES}
-        points.append({"period": bucket, **from_totals(t)})
-    return points
+    by_bucket = {_as_date(row["bucket"]): {m: row[m] or 0 for m in MEASURES} for row in grouped}
+    return _points(by_bucket, start, end, monthly)
+
+
+def _points(by_bucket: dict, start: date, end: date, monthly: bool) -> list[dict]:
+    """One point per bucket of the period, zeros where the rollup has no rows."""
+    empty = dict.fromkeys(MEASURES, 0)
+    return [{"period": bucket, **from_totals(by_bucket.get(bucket, empty))}
+            for bucket in _buckets(start, end, monthly)]
+
+
+class PeriodSums:
+    """A dashboard's read of the rollup in one pass: every measure summed per (bucket, engineer)
+    over the scope and days start..end, from which the period's totals (`totals`), its trend
+    (`trend`) and its engineers' sums (`by_engineer`) are added up in Python. Reading them as
+    three grouped queries scanned the same rollup rows three times: at 1,000,000 tickets a
+    contract's quarter is ~6,000 rows on ~1,100 pages, ~5 ms a scan (bench/README.md).
+    tests/kpi/test_dashboard.py checks each against its own query."""
+
+    def __init__(self, scope: Scope, start: date, end: date, *, monthly: bool):
+        self.start, self.end, self.monthly = start, end, monthly
+        person = User.objects.filter(pk=OuterRef("engineer_id"))
+        rows = (DailyRollup.objects.filter(scope.q(), day__gte=start, day__lte=end)
+                .annotate(bucket=TruncMonth("day") if monthly else F("day"))
+                .values("bucket", "engineer_id")
+                .annotate(refreshed_at=Max("refreshed_at"), **{m: Sum(m) for m in MEASURES})
+                # Looked up per group, after the sums; the database's collation orders them.
+                .annotate(engineer_name=Subquery(person.values("name")[:1]),
+                          engineer_username=Subquery(person.values("username")[:1]))
+                .order_by("engineer_name", "engineer_id", "bucket"))
+        self.rows = [(_as_date(row["bucket"]), row["engineer_id"], row["refreshed_at"],
+                      [row[m] or 0 for m in MEASURES]) for row in rows]
+        # Engineers in the order of their names: (id, name, username).
+        self.engineers = list({row["engineer_id"]: (row["engineer_id"], row["engineer_name"],
+                                                     row["engineer_username"])
+                               for row in rows if row["engineer_id"] is not None}.values())
+
+    def totals(self) -> dict:
+        """As figures.totals over the same scope and days."""
+        sums = [0] * len(MEASURES)
+        for _bucket, _engineer, _refreshed, values in self.rows:
+            sums = [a + b for a, b in zip(sums, values, strict=True)]
+        refreshed = [row[2] for row in self.rows if row[2] is not None]
+        return {"refreshed_at": max(refreshed) if refreshed else None,
+                **dict(zip(MEASURES, sums, strict=True))}
+
+    def trend(self) -> list[dict]:
+        """As figures.trend over the same scope, days and buckets."""
+        return _points(self._summed(0), self.start, self.end, self.monthly)
+
+    def by_engineer(self) -> dict[int, dict]:
+        """The measures summed per engineer (rows without an engineer left out), in the order
+        of `engineers`."""
+        return {engineer: t for engineer, t in self._summed(1).items() if engineer is not None}
+
+    def _summed(self, column: int) -> dict:
+        grouped: dict = {}
+        for row in self.rows:
+            key, values = row[column], row[3]
+            known = grouped.get(key)
+            grouped[key] = values if known is None else [
+                a + b for a, b in zip(known, values, strict=True)]
+        return {key: dict(zip(MEASURES, values, strict=True)) for key, values in grouped.items()}
 
 
 def _as_date(value) -> date:

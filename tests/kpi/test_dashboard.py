@@ -455,3 +455,42 @@ def test_a_quarters_dashboard_reads_the_rollup_for_complaints_no_second_time(dem
     assert by_quarter(month)
     assert not by_quarter(quarter)
     assert len(quarter.captured_queries) == len(month.captured_queries) - 1
+
+
+@pytest.mark.parametrize("start,end,monthly", [(date(2026, 6, 1), date(2026, 6, 30), False),
+                                               (date(2026, 4, 1), date(2026, 6, 30), True),
+                                               (date(2026, 1, 1), date(2026, 12, 31), True)])
+@pytest.mark.parametrize("by_engineer", [False, True])
+def test_one_pass_over_the_rollup_adds_up_to_each_figures_own_query(demo, data, start, end,
+                                                                     monthly, by_engineer):
+    """The dashboard reads the rollup once (figures.PeriodSums) and adds up totals, trend and
+    per-engineer sums in Python: each equals what its own grouped query answers."""
+    from django.db.models import Max, Sum
+
+    from kpi.models import DailyRollup
+    from kpi.models.rollup import MEASURES
+
+    contract = Contract.objects.get(code="DEMO-DESKTOP")
+    scope = (scope_for(contract, engineer=demo["engineer"]) if by_engineer
+             else scope_for(contract))
+    sums = figures.PeriodSums(scope, start, end, monthly=monthly)
+    assert sums.totals() == figures.totals(scope, start, end)
+    assert sums.trend() == figures.trend(scope, start, end, monthly=monthly)
+    grouped = (DailyRollup.objects.filter(scope.q(), day__gte=start, day__lte=end,
+                                          engineer__isnull=False)
+               .values("engineer_id").annotate(**{m: Sum(m) for m in MEASURES},
+                                               refreshed_at=Max("refreshed_at")))
+    expected = {row["engineer_id"]: {m: row[m] or 0 for m in MEASURES} for row in grouped}
+    assert sums.by_engineer() == expected
+    assert sums.totals()["opened"] > 0 or start.month != 6  # June has the fixture's tickets
+
+
+def test_the_engineer_table_is_in_name_order_with_its_figures(demo, data, login):
+    client = login(demo["pm"])
+    response = client.get("/kpi/?contract=DEMO-DESKTOP&period=quarter&quarter=2026-Q2")
+    engineers = response.context["engineers"]
+    assert engineers, "the fixture's engineer did work in the quarter"
+    names = [row["name"] for row in engineers]
+    assert names == sorted(names) or len(names) == 1
+    mine = next(row for row in engineers if row["engineer_id"] == demo["engineer"].pk)
+    assert mine["resolved"] >= 1 and mine["clocks"] >= 1
