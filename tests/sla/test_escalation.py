@@ -26,6 +26,16 @@ def file_p2(demo, **fields):
                              title="交换机宕机", priority=Priority.P2, channel="phone", **fields)
 
 
+def file_p1s(demo, count: int, title: str) -> list:
+    """`count` P1 server tickets filed at T0 (response, arrival and resolution clocks)."""
+    with time_machine.travel(T0, tick=False):
+        return [ticket_create(actor=demo["desk"], requester=demo["ht-hanmei"],
+                              contract=Contract.objects.get(code="DEMO-SERVER"),
+                              service_type=ServiceType.objects.get(code="hardware"),
+                              title=f"{title} {i}", priority=Priority.P1, channel="phone")
+                for i in range(count)]
+
+
 @pytest.fixture
 def p2_server_ticket(demo):
     """Remote work: a response and a resolution clock (24 h), no arrival clock."""
@@ -147,12 +157,7 @@ def test_two_concurrent_runs_fire_each_rung_exactly_once(demo):
 
     if connection.vendor != "postgresql":
         pytest.skip("SKIP LOCKED needs PostgreSQL")
-    with time_machine.travel(T0, tick=False):
-        tickets = [ticket_create(actor=demo["desk"], requester=demo["ht-hanmei"],
-                                 contract=Contract.objects.get(code="DEMO-SERVER"),
-                                 service_type=ServiceType.objects.get(code="hardware"),
-                                 title=f"并发 {i}", priority=Priority.P1, channel="phone")
-                   for i in range(30)]
+    tickets = file_p1s(demo, 30, "并发")
     barrier = threading.Barrier(2)
     errors = []
 
@@ -227,12 +232,7 @@ def test_a_backlog_is_worked_by_two_connections_each_rung_once(demo, settings):
 
     if connection.vendor != "postgresql":
         pytest.skip("helpers need PostgreSQL (SKIP LOCKED, concurrent writers)")
-    with time_machine.travel(T0, tick=False):
-        tickets = [ticket_create(actor=demo["desk"], requester=demo["ht-hanmei"],
-                                 contract=Contract.objects.get(code="DEMO-SERVER"),
-                                 service_type=ServiceType.objects.get(code="hardware"),
-                                 title=f"积压 {i}", priority=Priority.P1, channel="phone")
-                   for i in range(24)]
+    tickets = file_p1s(demo, 24, "积压")
     threads = []
     original = escalation._drain
 
@@ -260,12 +260,7 @@ def test_a_helpers_failure_is_not_swallowed(demo, monkeypatch):
 
     if connection.vendor != "postgresql":
         pytest.skip("helpers need PostgreSQL")
-    with time_machine.travel(T0, tick=False):
-        for i in range(6):
-            ticket_create(actor=demo["desk"], requester=demo["ht-hanmei"],
-                          contract=Contract.objects.get(code="DEMO-SERVER"),
-                          service_type=ServiceType.objects.get(code="hardware"),
-                          title=f"失败 {i}", priority=Priority.P1, channel="phone")
+    file_p1s(demo, 6, "失败")
     original = escalation._drain
 
     def drain(*args):
