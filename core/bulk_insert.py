@@ -67,8 +67,7 @@ def _as_json(given: list, rows: list[dict]) -> str:
     for row in rows:
         obj = {column: row.get(key, default) for column, key, default in plain}
         for column, key, default in related:
-            value = row.get(key, default)
-            obj[column] = value.pk if isinstance(value, models.Model) else value
+            obj[column] = _pk_of(row.get(key, default))
         objects.append(obj)
     return orjson.dumps(objects, default=_json_value).decode()
 
@@ -98,10 +97,9 @@ def _default(field):
     return field.get_db_prep_save(field.get_default(), connection)
 
 
-def _value(relation: bool, value):
-    if relation and isinstance(value, models.Model):
-        return value.pk
-    return value
+def _pk_of(value):
+    """A foreign key's value given as its model instance or as its id."""
+    return value.pk if isinstance(value, models.Model) else value
 
 
 def _insert_new_portably(model, rows: list[dict], *, unique: Sequence[str],
@@ -123,9 +121,10 @@ def _insert_new_portably(model, rows: list[dict], *, unique: Sequence[str],
         part = rows[start:start + per_statement]
         params = []
         for row in part:
-            params += [field.get_db_prep_save(
-                _value(field.is_relation, row[key] if key in row else field.get_default()),
-                connection) for field, key in given]
+            for field, key in given:
+                value = row[key] if key in row else field.get_default()
+                params.append(field.get_db_prep_save(
+                    _pk_of(value) if field.is_relation else value, connection))
             params += [value for _field, value in constant]
         with connection.cursor() as cursor:
             cursor.execute(f"INSERT INTO {quote(model._meta.db_table)} "  # noqa: S608

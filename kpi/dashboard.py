@@ -106,16 +106,13 @@ def engineer_rows(params: DashboardParams, sums: figures.PeriodSums) -> list[dic
     """Per engineer of the contract: resolved, on-time rate over all clocks, satisfaction,
     reopen rate, complaints — from the period's sums per engineer, in the order of their names
     as the database sorts them (figures.PeriodSums)."""
-    by_engineer = sums.by_engineer()
-    people = sums.engineers
     result = []
-    for engineer_id, name, username in people:
-        row = by_engineer[engineer_id]
+    for engineer_id, row in sums.by_engineer().items():
         met = sum(row[f"{k}_met"] for k in figures.CLOCKS)
         breached = sum(row[f"{k}_breached"] for k in figures.CLOCKS)
         result.append({
             "engineer_id": engineer_id,
-            "name": name or username,
+            "name": sums.names[engineer_id],
             "opened": row["opened"],
             "resolved": row["resolved"],
             "attainment": pct(figures.ratio(met, met + breached)),

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncMonth
@@ -111,6 +112,15 @@ def _points(by_bucket: dict, start: date, end: date, monthly: bool) -> list[dict
             for bucket in _buckets(start, end, monthly)]
 
 
+class _Group(NamedTuple):
+    """One row of PeriodSums' query: a bucket's and an engineer's summed measures."""
+
+    bucket: date
+    engineer_id: int | None
+    refreshed_at: object
+    values: list[int]  # in the order of MEASURES
+
+
 class PeriodSums:
     """A dashboard's read of the rollup in one pass: every measure summed per (bucket, engineer)
     over the scope and days start..end, from which the period's totals (`totals`), its trend
@@ -126,43 +136,41 @@ class PeriodSums:
                 .annotate(bucket=TruncMonth("day") if monthly else F("day"))
                 .values("bucket", "engineer_id")
                 .annotate(refreshed_at=Max("refreshed_at"), **{m: Sum(m) for m in MEASURES})
-                # Looked up per group, after the sums; the database's collation orders them.
+                # Looked up per group, after the sums; the database's collation orders them,
+                # so by_engineer comes in the order of the engineers' names.
                 .annotate(engineer_name=Subquery(person.values("name")[:1]),
                           engineer_username=Subquery(person.values("username")[:1]))
                 .order_by("engineer_name", "engineer_id", "bucket"))
-        self.rows = [(_as_date(row["bucket"]), row["engineer_id"], row["refreshed_at"],
-                      [row[m] or 0 for m in MEASURES]) for row in rows]
-        # Engineers in the order of their names: (id, name, username).
-        self.engineers = list({row["engineer_id"]: (row["engineer_id"], row["engineer_name"],
-                                                     row["engineer_username"])
-                               for row in rows if row["engineer_id"] is not None}.values())
+        self.groups = [_Group(_as_date(row["bucket"]), row["engineer_id"], row["refreshed_at"],
+                              [row[m] or 0 for m in MEASURES]) for row in rows]
+        # What the engineer table shows as each engineer's name.
+        self.names = {row["engineer_id"]: row["engineer_name"] or row["engineer_username"]
+                      for row in rows if row["engineer_id"] is not None}
 
     def totals(self) -> dict:
         """As figures.totals over the same scope and days."""
-        sums = [0] * len(MEASURES)
-        for _bucket, _engineer, _refreshed, values in self.rows:
-            sums = [a + b for a, b in zip(sums, values, strict=True)]
-        refreshed = [row[2] for row in self.rows if row[2] is not None]
+        refreshed = [g.refreshed_at for g in self.groups if g.refreshed_at is not None]
         return {"refreshed_at": max(refreshed) if refreshed else None,
-                **dict(zip(MEASURES, sums, strict=True))}
+                **self._summed(lambda g: None).get(None, dict.fromkeys(MEASURES, 0))}
 
     def trend(self) -> list[dict]:
         """As figures.trend over the same scope, days and buckets."""
-        return _points(self._summed(0), self.start, self.end, self.monthly)
+        return _points(self._summed(lambda g: g.bucket), self.start, self.end, self.monthly)
 
     def by_engineer(self) -> dict[int, dict]:
-        """The measures summed per engineer (rows without an engineer left out), in the order
-        of `engineers`."""
-        return {engineer: t for engineer, t in self._summed(1).items() if engineer is not None}
+        """The measures summed per engineer, in the order of their names (rows without an
+        engineer left out)."""
+        return {engineer: t for engineer, t in self._summed(lambda g: g.engineer_id).items()
+                if engineer is not None}
 
-    def _summed(self, column: int) -> dict:
-        grouped: dict = {}
-        for row in self.rows:
-            key, values = row[column], row[3]
-            known = grouped.get(key)
-            grouped[key] = values if known is None else [
-                a + b for a, b in zip(known, values, strict=True)]
-        return {key: dict(zip(MEASURES, values, strict=True)) for key, values in grouped.items()}
+    def _summed(self, key) -> dict:
+        """The measures summed over the groups with the same key(group), in first-seen order."""
+        sums: dict = {}
+        for group in self.groups:
+            known = sums.get(key(group))
+            sums[key(group)] = group.values if known is None else [
+                a + b for a, b in zip(known, group.values, strict=True)]
+        return {k: dict(zip(MEASURES, values, strict=True)) for k, values in sums.items()}
 
 
 def _as_date(value) -> date:
