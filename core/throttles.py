@@ -7,9 +7,9 @@ but start at an offset per client, so the desk's integrations do not all roll ov
 second. Past the rate the answer is 429 with Retry-After: the seconds until the window ends.
 
 DRF's own throttles keep a list of every request's time in the window and rewrite it on each
-request: at the default 1,200/min a busy client's list is 1,200 floats (~11 kB) read, unpickled,
-repickled and written back per call (~1.5 ms measured on Redis), and two workers rewriting it at
-once lose each other's requests. Why not django-ratelimit, which counts the same way: see
+request: two workers rewriting it at once lose each other's requests (so under load the limit
+barely held), and a busy client's list (1,200 floats at the default 1,200/min) is read,
+unpickled, repickled and written back on every call. Why not django-ratelimit, which counts the same way: see
 docs/adr/0007-api-rate-counter.md.
 
 When the cache (Redis) cannot be reached the request is let through and a warning logged: a rate

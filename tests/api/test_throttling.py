@@ -1,7 +1,7 @@
 """API rates per client address and per user (core/throttles.py, issue 14.8): 429 with
 Retry-After past the rate, and no refusal when the cache (Redis) is down. The counter is one
-atomic integer per client and window (issue 19: DRF's list of request times cost ~1.5 ms a call
-at the default rate and lost requests counted at once)."""
+atomic integer per client and window (issue 19: DRF's list of request times was rewritten on
+every call and lost requests counted at once)."""
 
 import logging
 import uuid
