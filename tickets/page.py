@@ -8,6 +8,7 @@ from django.db.models import BooleanField, Prefetch
 from django.db.models.expressions import RawSQL
 from django.utils.functional import cached_property
 
+from core.planner import joins_as_written
 from sla.models import Clock
 from tickets import forms, hooks
 from tickets.models import Ticket
@@ -31,15 +32,21 @@ RESOLUTION_TEMPLATE_SQL = (
 def ticket_page_get(*, user, number: str) -> Ticket:
     """The ticket the user may see, for its page: what the page shows joined, its clocks with
     their calendars, the panels' flags (tickets.hooks.panel_flags: links, files and the other
-    apps' panels) and whether its category has a resolution template. Two queries."""
-    return (tickets_visible_to(user)
-            .select_related(*PAGE_RELATED)
-            .prefetch_related(Prefetch("clocks", queryset=Clock.objects.select_related(
-                "calendar").order_by("pk")))
-            .annotate(**hooks.panel_flags.annotations(),
-                      has_resolution_template=RawSQL(  # noqa: S611 - a constant
-                          RESOLUTION_TEMPLATE_SQL, (), output_field=BooleanField()))
-            .get(number=number))
+    apps' panels) and whether its category has a resolution template. Two queries, planned
+    with the joins in the order written (core.planner: found by its number, the ticket is one
+    row, and searching join orders cost 14 ms of a 15 ms query)."""
+    tickets = (tickets_visible_to(user)
+               .select_related(*PAGE_RELATED)
+               .prefetch_related(Prefetch("clocks", queryset=Clock.objects.select_related(
+                   "calendar").order_by("pk")))
+               .annotate(**hooks.panel_flags.annotations(),
+                         has_resolution_template=RawSQL(  # noqa: S611 - a constant
+                             RESOLUTION_TEMPLATE_SQL, (), output_field=BooleanField())))
+    with joins_as_written():
+        found = list(tickets.filter(number=number))  # numbers are unique: one row or none
+    if not found:
+        raise Ticket.DoesNotExist(number)
+    return found[0]
 
 
 ACTION_FORMS = {
