@@ -23,13 +23,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import setup_django, subjects  # noqa: E402
 from queries import CASES  # noqa: E402
 
+# Pages queries.py does not time: the open ticket page's poll (every few seconds per open page).
+EXTRA_CASES = {"live": ("ticket page poll", "desk", "GET",
+                        "/tickets/{number}/changes/?version=0&after=0"),
+               "api-detail": ("API ticket", "token", "GET", "/api/tickets/{ticket_id}/")}
 PLANNING = re.compile(r"Planning Time: ([\d.]+)")
 EXECUTION = re.compile(r"Execution Time: ([\d.]+)")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--cases", default="a,c,d,g", help="keys of queries.py's CASES (GET only)")
+    parser.add_argument("--cases", default="a,c,d,g", help="keys of queries.py's CASES (GET only), or live")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--hint", action="store_true",
                         help="EXPLAIN with join_collapse_limit = 1 (core.planner's hint)")
@@ -47,10 +51,13 @@ def main() -> None:
     people = {"desk": desk, "desk-htmx": desk, "user2": User.objects.get(username="user2"),
               "enduser": User.objects.get(pk=subj["enduser"]["id"]),
               "gm": User.objects.get(username="gm"), "user": User.objects.get(username="user")}
-    fill = {"number": subj["detail"]["number"], "kpi_contract": subj["kpi"]["contract"],
+    from tickets.models import Ticket
+
+    fill = {"number": subj["detail"]["number"],
+            "ticket_id": Ticket.objects.get(number=subj["detail"]["number"]).pk, "kpi_contract": subj["kpi"]["contract"],
             "kpi_quarter": subj["kpi"]["quarter"]}
     for key in args.cases.split(","):
-        name, who, method, path = CASES[key]
+        name, who, method, path = {**CASES, **EXTRA_CASES}[key]
         if method != "GET":
             print(f"({key}) {name}: skipped, not a GET")
             continue

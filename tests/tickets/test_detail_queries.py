@@ -97,3 +97,31 @@ def test_the_ticket_is_read_with_the_joins_as_written(demo, file_ticket):
     inside = statements[hint + 1:restore]
     assert any('FROM "tickets_ticket"' in sql for sql in inside)
     assert any('FROM "sla_clock"' in sql for sql in inside)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL planner setting")
+def test_the_api_reads_one_ticket_with_the_joins_as_written(demo, file_ticket):
+    """TicketViewSet.get_object: the hint around the read, and 404 as DRF's for an id that is
+    malformed, unknown or out of scope."""
+    from rest_framework.test import APIClient
+
+    ticket = file_ticket()
+    client = APIClient()
+    client.force_authenticate(demo["desk"])
+    statements = []
+
+    def record(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        assert client.get(f"/api/tickets/{ticket.pk}/").json()["number"] == ticket.number
+    hint = next(i for i, sql in enumerate(statements)
+                if "set_config('join_collapse_limit', '1'" in sql)
+    assert 'FROM "tickets_ticket"' in statements[hint + 1]
+    for bad in ("abc", "99999999", "1.5"):
+        assert client.get(f"/api/tickets/{bad}/").status_code == 404
+    outsider = APIClient()
+    outsider.force_authenticate(demo["user2"])
+    assert outsider.get(f"/api/tickets/{ticket.pk}/").status_code == 404
+    assert client.get(f"/api/tickets/{ticket.pk}/").status_code == 200  # the transaction is fine

@@ -3,6 +3,8 @@ attachments. Same selectors and services as the pages (X4)."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -16,6 +18,7 @@ from rest_framework.reverse import reverse
 
 from core.api import IF_MATCH
 from core.errors import PermissionRefused
+from core.planner import joins_as_written
 from core.renderers import FastJSONRenderer
 from core.versions import if_match, with_etag
 from tickets import replies
@@ -78,6 +81,22 @@ class TicketViewSet(TicketRelationsMixin, TicketBulkMixin,  # links, merge, bulk
         if self.action == "list":  # read as values() rows by list()
             return tickets
         return tickets.select_related(*LIST_RELATED, "logged_by")
+
+    def get_object(self):
+        """GenericAPIView's, with the one ticket read with its joins planned in the order written
+        (core.planner: seven relations to one row, 5.3 ms of planning against 1.2 ms at
+        1,000,000 tickets). A malformed or unknown id answers 404, as there."""
+        queryset = self.filter_queryset(self.get_queryset())
+        try:
+            queryset = queryset.filter(pk=self.kwargs[self.lookup_url_kwarg or self.lookup_field])
+        except (TypeError, ValueError, DjangoValidationError):
+            raise Http404 from None
+        with joins_as_written():
+            found = list(queryset[:1])
+        if not found:
+            raise Http404
+        self.check_object_permissions(self.request, found[0])
+        return found[0]
 
     def get_renderers(self):
         renderers = super().get_renderers()
