@@ -9,8 +9,8 @@ second. Past the rate the answer is 429 with Retry-After: the seconds until the 
 DRF's own throttles keep a list of every request's time in the window and rewrite it on each
 request: two workers rewriting it at once lose each other's requests (so under load the limit
 barely held), and a busy client's list (1,200 floats at the default 1,200/min) is read,
-unpickled, repickled and written back on every call. Why not django-ratelimit, which counts the same way: see
-docs/adr/0007-api-rate-counter.md.
+unpickled, repickled and written back on every call. Why not django-ratelimit, which counts
+the same way: see docs/adr/0007-api-rate-counter.md.
 
 When the cache (Redis) cannot be reached the request is let through and a warning logged: a rate
 limit is a guard against abuse, not worth refusing every API call while Redis restarts. Rates are
