@@ -35,13 +35,17 @@ logger = logging.getLogger(__name__)
 CACHE_ERRORS = (RedisError, OSError)
 
 
+def _clock() -> float:
+    return time.time()  # a function of its own, so tests can hold a window still
+
+
 def count_request(client_key: str, period: int, now: float | None = None) -> tuple[int, int]:
     """Count one request of `client_key` in its current window of `period` seconds.
 
     Returns (requests in this window including this one, seconds until the window ends).
     Raises RedisError/OSError when the cache cannot be reached.
     """
-    now = time.time() if now is None else now
+    now = _clock() if now is None else now
     # The offset spreads window ends over the period, the same for a client every time.
     shifted = int(now) + zlib.crc32(client_key.encode()) % period
     window, into = divmod(shifted, period)
