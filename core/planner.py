@@ -42,3 +42,11 @@ def joins_as_written(using: str = "default"):
         if enclosed:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT set_config('join_collapse_limit', %s, true)", [before])
+
+
+def one_row_as_written(queryset):
+    """The first row of `queryset` (one found by a unique key), or None, read with its joins
+    planned as written. Read with list(), so no exception leaves the block."""
+    with joins_as_written(queryset.db):
+        found = list(queryset[:1])
+    return found[0] if found else None

@@ -8,7 +8,7 @@ from django.db.models import BooleanField, Prefetch
 from django.db.models.expressions import RawSQL
 from django.utils.functional import cached_property
 
-from core.planner import joins_as_written
+from core.planner import one_row_as_written
 from sla.models import Clock
 from tickets import forms, hooks
 from tickets.models import Ticket
@@ -42,11 +42,10 @@ def ticket_page_get(*, user, number: str) -> Ticket:
                .annotate(**hooks.panel_flags.annotations(),
                          has_resolution_template=RawSQL(  # noqa: S611 - a constant
                              RESOLUTION_TEMPLATE_SQL, (), output_field=BooleanField())))
-    with joins_as_written():
-        found = list(tickets.filter(number=number))  # numbers are unique: one row or none
-    if not found:
+    ticket = one_row_as_written(tickets.filter(number=number))
+    if ticket is None:
         raise Ticket.DoesNotExist(number)
-    return found[0]
+    return ticket
 
 
 ACTION_FORMS = {

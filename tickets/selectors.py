@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.roles import Capability, Role, can
 from core import batch
-from core.planner import joins_as_written
+from core.planner import one_row_as_written
 from sla.models import Clock, Contract, ContractMember
 from sla.selectors import contracts_visible_to
 from tickets import hooks
@@ -110,11 +110,10 @@ def ticket_get(*, user, pk: int | None = None, number: str | None = None) -> Tic
                                "category__parent", "asset")
                .prefetch_related(Prefetch("clocks", queryset=Clock.objects.order_by("pk")))
                .filter(**lookup))
-    with joins_as_written():
-        found = list(tickets)  # pk and number are unique: one row or none
-    if not found:
+    ticket = one_row_as_written(tickets)
+    if ticket is None:
         raise Ticket.DoesNotExist(pk if pk is not None else number)
-    return found[0]
+    return ticket
 
 
 def merged_survivor(user, ticket: Ticket) -> Ticket | None:

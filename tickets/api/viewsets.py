@@ -18,7 +18,7 @@ from rest_framework.reverse import reverse
 
 from core.api import IF_MATCH
 from core.errors import PermissionRefused
-from core.planner import joins_as_written
+from core.planner import one_row_as_written
 from core.renderers import FastJSONRenderer
 from core.versions import if_match, with_etag
 from tickets import replies
@@ -91,12 +91,11 @@ class TicketViewSet(TicketRelationsMixin, TicketBulkMixin,  # links, merge, bulk
             queryset = queryset.filter(pk=self.kwargs[self.lookup_url_kwarg or self.lookup_field])
         except (TypeError, ValueError, DjangoValidationError):
             raise Http404 from None
-        with joins_as_written():
-            found = list(queryset[:1])
-        if not found:
+        ticket = one_row_as_written(queryset)
+        if ticket is None:
             raise Http404
-        self.check_object_permissions(self.request, found[0])
-        return found[0]
+        self.check_object_permissions(self.request, ticket)
+        return ticket
 
     def get_renderers(self):
         renderers = super().get_renderers()
