@@ -127,7 +127,12 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
-        return self.name or self.get_full_name() or self.username
+        return self.name_shown(self.name, self.first_name, self.last_name, self.username)
+
+    @staticmethod
+    def name_shown(name: str, first_name: str, last_name: str, username: str) -> str:
+        """display_name from the four columns, for lists read as values() rows."""
+        return name or f"{first_name} {last_name}".strip() or username
 
     @property
     def is_client_side(self) -> bool:

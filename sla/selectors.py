@@ -4,6 +4,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.models import User
 from accounts.roles import Capability, Role, can
+from core import batch
 from sla.clocks import calendar_for
 from sla.holiday_notice import missing_festivals
 from sla.models import Clock, Contract, ContractMember, HolidayDay, HolidayYear
@@ -26,6 +27,14 @@ def contracts_visible_to(user) -> QuerySet[Contract]:
         Q(project_manager=user)
         | Q(pk__in=ContractMember.objects.filter(user=user).values("contract_id"))
     )
+
+
+def visible_contract_codes(user) -> list[tuple[int, str]]:
+    """(id, code) of contracts_visible_to(user), by code. Read once within a core.batch scope
+    (one request): the queue page needs them for the tickets in scope and for two lists of
+    codes, and read them twice, with a query built four times (bench/README.md, issue 19)."""
+    return batch.remember(("sla.visible_contract_codes", user.pk), lambda: list(
+        contracts_visible_to(user).order_by("code").values_list("pk", "code")))
 
 
 def contract_visible_to(user, contract: Contract) -> bool:

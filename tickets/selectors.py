@@ -29,7 +29,7 @@ from accounts.roles import Capability, Role, can
 from core import batch
 from core.planner import one_row_as_written
 from sla.models import Clock, Contract, ContractMember
-from sla.selectors import contracts_visible_to
+from sla.selectors import contracts_visible_to, visible_contract_codes
 from tickets import hooks
 from tickets.models import (
     OPEN_STATUSES,
@@ -96,8 +96,7 @@ def tickets_visible_to(user) -> QuerySet[Ticket]:
         return tickets.filter(Q(requester_id=user.pk, contract_id__in=list(contracts))
                               | Q(requester_id__in=colleagues, contract_id__in=shared))
     # A plain list of ids plans far faster than the nested visibility subquery.
-    return tickets.filter(contract_id__in=list(
-        contracts_visible_to(user).values_list("pk", flat=True)))
+    return tickets.filter(contract_id__in=[pk for pk, _code in visible_contract_codes(user)])
 
 
 def ticket_get(*, user, pk: int | None = None, number: str | None = None) -> Ticket:

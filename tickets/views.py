@@ -22,7 +22,7 @@ from core.clock import now
 from core.errors import ActionRefused
 from core.forms import add_service_error
 from core.paging import page_of, query_without_page
-from sla.selectors import clock_states, contracts_visible_to
+from sla.selectors import clock_states, visible_contract_codes
 from tickets import forms, hooks
 from tickets.bulk import bulk_context
 from tickets.filter_labels import queue_filter_labels
@@ -185,6 +185,12 @@ def mine(request):
 @login_required
 def queue(request):
     """The dispatch queue; with htmx (every 30 s) only the table is sent."""
+    # One scope for the request: the contracts in scope are read once (sla.selectors).
+    with batch.scope():
+        return _queue(request)
+
+
+def _queue(request):
     user = request.user
     if not may_see_queue(user):
         raise PermissionDenied
@@ -218,7 +224,7 @@ def queue(request):
         context.update(bulk_context(user, filterset.qs, page))
     context.update(saved_views_context(request))  # saved views with their counts (issue 15.2)
     context.update(
-        contracts=contracts_visible_to(user).order_by("code").only("code"),  # the codes listed
+        contracts=[{"code": code} for _pk, code in visible_contract_codes(user)],
         service_types=ServiceType.objects.filter(active=True),
         statuses=Status.choices,
         workload=engineer_workload(user=user) if can(user, Capability.DISPATCH) else None,

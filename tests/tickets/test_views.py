@@ -200,6 +200,22 @@ def test_the_queue_and_my_tickets_cost_constant_queries(demo, login, file_ticket
     assert len(detail) <= 7 + PLANNER_HINT
 
 
+def test_the_queue_reads_the_contracts_in_scope_once_and_lists_engineers_without_a_cursor(
+        demo, login):
+    """The desk's contracts serve the ticket scope and both contract lists (one query, not
+    two), and the bulk bar's engineers are read as rows, not through ModelChoiceIterator's
+    server-side cursor (DECLARE, FETCH, CLOSE on PostgreSQL; issue 19)."""
+    desk = login(demo["desk"])
+    with CaptureQueriesContext(connection) as queries:  # as sent: a cursor's DECLARE shows
+        body = desk.get("/tickets/queue/").content.decode()
+    statements = [query["sql"] for query in queries.captured_queries]
+    assert sum(sql.startswith('SELECT "sla_contract"') and '"project_manager_id" = ' in sql
+               for sql in statements) == 1  # the rule read on its own, once
+    assert not any(sql.lstrip().upper().startswith("DECLARE") for sql in statements)
+    assert '<option value="DEMO-DESKTOP">DEMO-DESKTOP</option>' in body  # the saved-view form
+    assert f'<option value="{demo["engineer"].pk}">{demo["engineer"].display_name}</option>' in body
+
+
 def test_end_users_cannot_open_the_queue_or_the_call_form(demo, login):
     client = login(demo["user"])
     assert client.get("/tickets/queue/").status_code == 403

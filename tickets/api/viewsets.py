@@ -4,6 +4,7 @@ attachments. Same selectors and services as the pages (X4)."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -21,6 +22,7 @@ from core.errors import PermissionRefused
 from core.planner import one_row_as_written
 from core.renderers import FastJSONRenderer
 from core.versions import if_match, with_etag
+from sla.models import Clock
 from tickets import replies
 from tickets.api.attachments import AttachmentSerializer, AttachmentUploadSerializer
 from tickets.api.serializers import (
@@ -80,7 +82,11 @@ class TicketViewSet(TicketRelationsMixin, TicketBulkMixin,  # links, merge, bulk
         tickets = tickets_visible_to(self.request.user)
         if self.action == "list":  # read as values() rows by list()
             return tickets
-        return tickets.select_related(*LIST_RELATED, "logged_by")
+        tickets = tickets.select_related(*LIST_RELATED, "logged_by")
+        if self.action == "retrieve":  # the answer shows the clocks, each on its calendar
+            tickets = tickets.prefetch_related(
+                Prefetch("clocks", queryset=Clock.objects.select_related("calendar")))
+        return tickets
 
     def get_object(self):
         """GenericAPIView's, with the one ticket read with its joins planned in the order written
