@@ -1,6 +1,9 @@
 """The menu bar: each entry shown to the people who may open it (the portal reads every app)."""
 
-from django.urls import reverse
+import functools
+
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -59,11 +62,31 @@ _NAV = [
 
 
 def navigation(request):
+    """The menu's entries (``nav_items``, worked out only when a page shows the menu: an htmx
+    fragment does not) and the capabilities the templates test."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    return {"nav_items": MenuEntries(user), "capabilities": capabilities_of(user)}
+
+
+class MenuEntries:
+    """The entries shown to `user`, built on first use (the menu of base.html; a callable,
+    which the template language calls when it resolves the variable) and kept for the request."""
+
+    def __init__(self, user):
+        self.user = user
+        self.items: list[dict] | None = None
+
+    def __call__(self) -> list[dict]:
+        if self.items is None:
+            self.items = menu_entries(self.user)
+        return self.items
+
+
+def menu_entries(user) -> list[dict]:
     held = capabilities_of(user)
-    items = [{"label": _("Home"), "url": reverse(home_url_name(user)), "name": "home"}]
+    items = [{"label": _("Home"), "url": url_of(home_url_name(user)), "name": "home"}]
     special = {"client_side": user.is_client_side, "queue": may_see_queue(user),
                "levels": Capability.READ_DASHBOARDS in held or Capability.DISPATCH in held,
                "inspections": may_see_inspections(user),
@@ -83,10 +106,22 @@ def navigation(request):
 
     for label, target, *rest in _NAV:
         if isinstance(target, list):
-            children = [{"label": child, "url": reverse(name), "name": name}
+            children = [{"label": child, "url": url_of(name), "name": name}
                         for child, name, capability in target if shown(capability)]
             if children:
                 items.append({"label": label, "children": children, "name": str(label)})
         elif shown(rest[0]):
-            items.append({"label": label, "url": reverse(target), "name": target})
-    return {"nav_items": items, "capabilities": held}
+            items.append({"label": label, "url": url_of(target), "name": target})
+    return items
+
+
+def url_of(name: str) -> str:
+    """reverse(name) for the menu's fixed URLs, worked out once per process (per script prefix
+    and URL configuration): the menu's 20-odd reverse() calls were a fifth of a small page's
+    CPU (bench/README.md, issue 19)."""
+    return _url_of(name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+
+
+@functools.cache
+def _url_of(name: str, _prefix: str, urlconf: str) -> str:
+    return reverse(name, urlconf=urlconf)
