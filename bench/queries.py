@@ -12,7 +12,9 @@ wall time on a shared machine: PostgreSQL's work is not in it), SQL time, and te
 (the outermost template render, minus the SQL run inside it; and its CPU time); Python = wall -
 SQL - template.
 --profile writes a cProfile of the runs per case (results/profile-<key>.txt, by own time and
-by cumulative time, and the raw results/profile-<key>.prof). Writes results/queries.json (run.sh copies it into its run folder).
+by cumulative time, and the raw results/profile-<key>.prof) and prints the Python function
+calls per request, a figure that does not move with the machine's load.
+Writes results/queries.json (run.sh copies it into its run folder).
 
 The POST cases (e, h) file one real ticket per run, titled 压测工单 like run.sh's, which run.sh
 deletes at its end: run them on a copy of the bench database (--cases without e,h otherwise).
@@ -45,6 +47,7 @@ CASES = {
     "b": ("my tickets", "enduser", "GET", "/tickets/mine/"),
     "b2": ("my tickets (few)", "user2", "GET", "/tickets/mine/"),
     "c": ("ticket detail", "desk", "GET", "/tickets/{number}/"),
+    "c2": ("API ticket", "token", "GET", "/api/tickets/{ticket_id}/"),  # queries.py only
     "d": ("API list open", "token", "GET", "/api/tickets/?open=true"),
     "e": ("API create", "token", "POST", "/api/tickets/"),
     "f": ("API search 卡纸", "token", "GET", "/api/tickets/?q=" + quote("卡纸")),
@@ -143,7 +146,11 @@ def measure(key: str, client, path: str, subj: dict, runs: int, profile: bool) -
         for q, ms in zip(ctx.captured_queries, times, strict=True):
             if ms > slowest[1]:
                 slowest = (q["sql"][:300], ms)
+    calls = None
     if profiler:
+        # Function calls per request: the same from run to run, so a change's effect on the
+        # Python work shows on a machine too noisy for a few per cent of CPU time.
+        calls = pstats.Stats(profiler).total_calls // runs
         out = io.StringIO()
         for order in ("tottime", "cumulative"):
             pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(40)
@@ -156,7 +163,7 @@ def measure(key: str, client, path: str, subj: dict, runs: int, profile: bool) -
             "template_cpu_ms": round(statistics.median(template_cpus), 2),
             "python_ms": round(wall - sql - template, 2),
             "slowest_sql_ms": round(slowest[1], 2), "slowest_sql": slowest[0],
-            "bytes": len(response.content)}
+            "bytes": len(response.content), "calls_per_request": calls}
 
 
 def main() -> None:
@@ -179,6 +186,7 @@ def main() -> None:
     from rest_framework.authtoken.models import Token
 
     from accounts.models import User
+    from tickets.models import Ticket
 
     if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():  # DEBUG off: manifest
         call_command("collectstatic", interactive=False, verbosity=0)
@@ -190,6 +198,7 @@ def main() -> None:
               "gm": User.objects.get(username="gm"), "user": User.objects.get(username="user")}
     token, _ = Token.objects.get_or_create(user=desk)
     fill = {"number": subj["detail"]["number"], "kpi_contract": subj["kpi"]["contract"],
+            "ticket_id": Ticket.objects.get(number=subj["detail"]["number"]).pk,
             "kpi_quarter": subj["kpi"]["quarter"]}
     results = []
     for key in keys:
@@ -208,7 +217,9 @@ def main() -> None:
               f"CPU {row['cpu_ms']:6.1f}  SQL {row['sql_ms']:6.1f}  "
               f"template {row['template_ms']:6.1f} (CPU {row['template_cpu_ms']:5.1f})  "
               f"Python {row['python_ms']:6.1f}  "
-              f"slowest SQL {row['slowest_sql_ms']:.1f}", flush=True)
+              f"slowest SQL {row['slowest_sql_ms']:.1f}"
+              + (f"  calls {row['calls_per_request']:,}" if row["calls_per_request"] else ""),
+              flush=True)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps({"subjects": subj, "runs": args.runs,
                                           "requests": results}, indent=2, ensure_ascii=False))
