@@ -10,11 +10,11 @@ character; change it here and in the header of _table.html together."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Iterable
 
 from django import template
 from django.urls import reverse
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext
@@ -43,8 +43,16 @@ def ticket_rows(tickets: Iterable[Ticket], columns: list[Column], selectable=Fal
 
 
 def _text(value) -> str:
-    """A value as {{ value }} renders it: text, HTML-escaped unless already safe."""
-    return conditional_escape("" if value is None else value)
+    """A value as {{ value }} renders it: text, HTML-escaped unless already safe.
+
+    conditional_escape without its wrappers (keep_lazy's check of every argument, a SafeString
+    per cell): the same characters (Django's escape is html.escape), for the ~700 cells of a
+    page; the row is marked safe as a whole (issue 19)."""
+    if value is None:
+        return ""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
 
 
 def _day_and_time(moment) -> str:
@@ -66,7 +74,7 @@ class TicketRows:
         self.select_label = gettext("Select %(number)s")
         self.cells: list[tuple[Callable[[Ticket, str], str], str]] = [
             (getattr(self, f"_{column.key}"), _text(column.label)) for column in columns]
-        self.choices = {name: {value: str(label)
+        self.choices = {name: {value: _text(str(label))
                                for value, label in Ticket._meta.get_field(name).flatchoices}
                         for name in ("priority", "status", "channel")}
         placeholder = "0000-000000"
@@ -87,7 +95,9 @@ class TicketRows:
             yield "\n    </tr>\n  "
 
     def _choice(self, name: str, value) -> str:
-        return _text(self.choices[name].get(value, value))
+        """The choice's label (escaped once per table), or the stored value when unknown."""
+        label = self.choices[name].get(value)
+        return label if label is not None else _text(value)
 
     def _detail_url(self, number: str) -> str:
         if TICKET_NUMBER.fullmatch(number):  # digits and a dash: nothing to quote
