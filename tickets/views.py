@@ -204,9 +204,7 @@ def _queue(request):
     accepted = filterset.form.cleaned_data
     filters = QueueFilters(**{f.name: accepted[f.name] for f in fields(QueueFilters)
                               if accepted.get(f.name) not in (None, "")})
-    filter_form = forms.QueueFilterForm(request.GET or None)  # renders the choices, as before
-    context = {"page": page, "filters": filters, "filter_form": filter_form,
-               "query": query_without_page(request)}
+    context = {"page": page, "filters": filters, "query": query_without_page(request)}
     # An empty queue names the filters that emptied it, with a link clearing them (issue 15).
     if not page.object_list:
         context["empty_filters"] = queue_filter_labels(filters)
@@ -217,6 +215,8 @@ def _queue(request):
     context["columns"] = columns_for(chosen)
     if request.htmx:
         return render(request, "tickets/queue.html#table", context)
+    # The filter bar renders the choices, as before (not in the table's htmx refresh).
+    context["filter_form"] = forms.QueueFilterForm(request.GET or None)
     context["column_choices"] = column_choices(chosen)
     context["column_keep"] = [(key, value) for key, values in request.GET.lists()
                               if key not in ("page", "columns") for value in values[:20]]
