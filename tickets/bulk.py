@@ -43,7 +43,8 @@ def bulk_context(user, matching, page) -> dict:
         count = matching.order_by()[:BULK_MAX + 1].count()
     else:
         count = len(page.object_list)
-    form = BulkForm(initial={"key": uuid.uuid4().hex}, engineers=bulk_assignees(user=user))
+    engineers = bulk_assignees(user=user)
+    form = BulkForm(initial={"key": uuid.uuid4().hex}, engineers=engineers)
     # The list only names the engineers: read as values() rows, not as 60-odd model instances
     # through ModelChoiceIterator's server-side cursor (DECLARE, FETCH, CLOSE: three round trips;
     # ~1 ms of the queue page, bench/README.md issue 19). Posting still validates against the
@@ -51,7 +52,7 @@ def bulk_context(user, matching, page) -> dict:
     field = form.fields["assignee"]
     field.choices = [("", field.empty_label), *(
         (pk, User.name_shown(*names))
-        for pk, *names in bulk_assignees(user=user).values_list("pk", *PERSON_NAME_FIELDS))]
+        for pk, *names in engineers.values_list("pk", *PERSON_NAME_FIELDS))]
     return {"bulk_form": form,
             "matching_count": min(count, BULK_MAX), "matching_over": count > BULK_MAX,
             "bulk_max": BULK_MAX}

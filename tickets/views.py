@@ -224,7 +224,7 @@ def _queue(request):
         context.update(bulk_context(user, filterset.qs, page))
     context.update(saved_views_context(request))  # saved views with their counts (issue 15.2)
     context.update(
-        contracts=[{"code": code} for _pk, code in visible_contract_codes(user)],
+        contract_codes=[code for _pk, code in visible_contract_codes(user)],
         service_types=ServiceType.objects.filter(active=True),
         statuses=Status.choices,
         workload=engineer_workload(user=user) if can(user, Capability.DISPATCH) else None,
