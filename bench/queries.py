@@ -163,7 +163,8 @@ def measure(key: str, client, path: str, subj: dict, runs: int, profile: bool) -
             "template_cpu_ms": round(statistics.median(template_cpus), 2),
             "python_ms": round(wall - sql - template, 2),
             "slowest_sql_ms": round(slowest[1], 2), "slowest_sql": slowest[0],
-            "bytes": len(response.content), "calls_per_request": calls}
+            "bytes": len(response.content), "calls_per_request": calls,
+            "statements": [q["sql"] for q in ctx.captured_queries]}
 
 
 def main() -> None:
@@ -173,6 +174,8 @@ def main() -> None:
                         help=f"comma-separated keys of {', '.join(CASES)} (default: all)")
     parser.add_argument("--profile", action="store_true",
                         help="write results/profile-<key>.txt (cProfile of the runs)")
+    parser.add_argument("--sql", action="store_true",
+                        help="print the statements of each case's last run")
     parser.add_argument("--out", default=str(RESULTS / "queries.json"))
     args = parser.parse_args()
     keys = [k for k in args.cases.split(",") if k]
@@ -220,6 +223,9 @@ def main() -> None:
               f"slowest SQL {row['slowest_sql_ms']:.1f}"
               + (f"  calls {row['calls_per_request']:,}" if row["calls_per_request"] else ""),
               flush=True)
+        if args.sql:
+            for number, statement in enumerate(row["statements"], 1):
+                print(f"    {number:2}. {statement[:400]}")
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps({"subjects": subj, "runs": args.runs,
                                           "requests": results}, indent=2, ensure_ascii=False))

@@ -20,6 +20,7 @@ from kpi.glance import month_glance
 from mailin.selectors import mailbox_health, message_list
 from sla.selectors import contract_list
 from tickets.selectors import QueueFilters, my_tickets, ticket_queue
+from tickets.selectors_table import for_table
 
 
 @login_required
@@ -60,7 +61,7 @@ def _glance(contracts) -> list[dict]:
 def home_portal(request):
     return render(request, "portal/home_portal.html", {
         "contracts": _contracts_with_status(request.user),
-        "tickets": my_tickets(user=request.user).filter(requester=request.user)[:5],
+        "tickets": for_table(my_tickets(user=request.user).filter(requester=request.user))[:5],
     })
 
 
@@ -76,8 +77,8 @@ def home_desk(request):
     form = PeopleSearchForm(request.GET or None)
     return render(request, "portal/home_desk.html", {
         "contracts": _contracts_with_status(request.user), "form": form,
-        "tickets": ticket_queue(user=request.user,
-                                filters=QueueFilters(view="unassigned"))[:10],
+        "tickets": for_table(ticket_queue(user=request.user,
+                                          filters=QueueFilters(view="unassigned")))[:10],
         # Held mail and pending contributions (capped: a badge, not a report).
         "mail_waiting": message_list(user=request.user)[:100].count(),
     })
@@ -87,7 +88,8 @@ def home_desk(request):
 def home_engineer(request):
     return render(request, "portal/home_engineer.html", {
         "contracts": _contracts_with_status(request.user),
-        "tickets": ticket_queue(user=request.user, filters=QueueFilters(view="mine"))[:20],
+        "tickets": for_table(ticket_queue(user=request.user,
+                                          filters=QueueFilters(view="mine")))[:20],
     })
 
 

@@ -58,20 +58,8 @@ def for_list(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
     return tickets.select_related(*LIST_JOINED).prefetch_related(*LIST_PREFETCHED)
 
 
-# What a row of the ticket table reads (tickets/templatetags/queue_tags.py, every column). A
-# page of 50 rows loads these instead of the ticket's 42 columns and both people's 19: a third
-# of the queue page's Python time was building those rows (bench/README.md, issue 19).
-# What User.display_name reads.
+# What User.display_name reads (lists that read people as values() rows).
 PERSON_NAME_FIELDS = ("name", "first_name", "last_name", "username")
-TABLE_FIELDS = ("number", "title", "priority", "status", "channel", "location", "sla_due_at",
-                "created_at", "updated_at", "contract", "service_type", "category", "site",
-                *(f"{who}__{field}" for who in LIST_JOINED for field in PERSON_NAME_FIELDS))
-
-
-def for_table(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
-    """A list queryset (for_list) reading only what the ticket table shows: for pages that
-    render the rows and nothing else of them."""
-    return tickets.only(*TABLE_FIELDS)
 
 
 def tickets_visible_to(user) -> QuerySet[Ticket]:
@@ -412,8 +400,10 @@ def open_tickets_of(*, user, requester: User, limit: int = 10) -> list[Ticket]:
 
 
 def engineer_workload(*, user) -> list[dict]:
-    """Open tickets per engineer of the contracts the user sees, for dispatching. Cached for
-    30 s: it counts every open ticket of those engineers, too much for each page view."""
+    """Open tickets per engineer of the contracts the user sees, for dispatching: rows of
+    ``name`` and ``open``. Cached for 30 s: it counts every open ticket of those engineers, too
+    much for each page view. Plain values, not User models: the cache pickles what it keeps,
+    and unpickling fifty people on every queue page cost more than showing their names."""
     key = f"workload:{user.pk}"
     rows = cache.get(key)
     if rows is None:
@@ -431,8 +421,10 @@ def _engineer_workload(user) -> list[dict]:
         is_active=True).distinct())
     load = dict(Ticket.objects.filter(status__in=OPEN_STATUSES, assignee__in=engineers)
                 .values_list("assignee").annotate(n=Count("pk")).values_list("assignee", "n"))
-    rows = [{"engineer": e, "open": load.get(e.pk, 0)} for e in engineers.order_by("name")]
-    return sorted(rows, key=lambda row: (row["open"], row["engineer"].name))
+    people = sorted((load.get(pk, 0), names)
+                    for pk, *names in engineers.values_list("pk", *PERSON_NAME_FIELDS))
+    # The least loaded first, then by name (ties in both keep the order of their columns).
+    return [{"name": User.name_shown(*names), "open": count} for count, names in people]
 
 
 def assignable_engineers(*, contract) -> QuerySet[User]:

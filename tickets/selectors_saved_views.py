@@ -9,15 +9,19 @@ from django.db.models import Count, Q, QuerySet
 from django.http import QueryDict
 
 from accounts.models import User
-from sla.selectors import contracts_visible_to
+from sla.selectors import visible_contract_codes
 from tickets.filters import TicketFilterSet
 from tickets.models import SavedView
 from tickets.selectors import tickets_visible_to
 
 
 def saved_views_visible_to(user: User) -> QuerySet[SavedView]:
+    # The contracts as a list of ids (sla.selectors.visible_contract_codes): on the queue page
+    # they are already read, and the query without the nested visibility subquery costs a
+    # third less to build and plan (bench/README.md, issue 19).
+    contracts = [pk for pk, _code in visible_contract_codes(user)]
     return (SavedView.objects
-            .filter(Q(owner=user) | Q(shared=True, contract__in=contracts_visible_to(user)))
+            .filter(Q(owner=user) | Q(shared=True, contract_id__in=contracts))
             .select_related("contract", "owner").order_by("name", "pk"))
 
 

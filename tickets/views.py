@@ -46,7 +46,6 @@ from tickets.selectors import (
     attachment_get,
     canned_replies_for,
     engineer_workload,
-    for_table,
     merged_survivor,
     my_tickets,
     open_tickets_of,
@@ -55,6 +54,7 @@ from tickets.selectors import (
     ticket_list,
     ticket_timeline,
 )
+from tickets.selectors_table import for_table
 from tickets.services import ticket_act, ticket_comment, ticket_create, ticket_log_call
 from tickets.workflow import allowed_actions, done_message
 
@@ -176,7 +176,7 @@ def mine(request):
     tickets = my_tickets(user=request.user, tab=tab, q=q)
     if not request.user.is_client_side:
         tickets = tickets.filter(requester=request.user)
-    page = page_of(tickets, request.GET.get("page"), per_page=25)
+    page = page_of(for_table(tickets), request.GET.get("page"), per_page=25)
     return render(request, "tickets/mine.html", {"page": page, "tab": tab, "q": q,
                                                  "tabs": MY_TAB_LABELS,
                                                  "query": query_without_page(request)})

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.tickets.test_detail_queries import PLANNER_HINT
-from tickets.models import Attachment, Category, Status, Ticket
+from tickets.models import OPEN_STATUSES, Attachment, Category, Status, Ticket
 from tickets.services import ticket_comment, ticket_dispatch
 
 
@@ -229,3 +229,23 @@ def test_the_queue_finds_a_ticket_by_its_exact_number(demo, login, file_ticket):
     assert "按编号查找" in body
     body = login(demo["desk"]).get("/tickets/queue/", {"q": "按编号"}).content.decode()
     assert "按编号查找" in body
+
+
+def test_the_workload_box_names_each_engineer_with_their_open_tickets(demo, login, file_ticket):
+    """Rows of names and counts, the least loaded first (cached as plain values, issue 19)."""
+    from tickets.selectors import engineer_workload
+
+    for _ in range(2):
+        ticket_dispatch(actor=demo["desk"], ticket=file_ticket(), assignee=demo["engineer"])
+    cache.clear()
+    rows = engineer_workload(user=demo["desk"])
+    assert all(set(row) == {"name", "open"} for row in rows)
+    assert [row["open"] for row in rows] == sorted(row["open"] for row in rows)
+    shown = {row["name"]: row["open"] for row in rows}
+    expected = Ticket.objects.filter(assignee=demo["engineer"],
+                                     status__in=OPEN_STATUSES).count()
+    assert shown[demo["engineer"].display_name] == expected >= 2
+    body = login(demo["desk"]).get("/tickets/queue/").content.decode()
+    workload = body[body.index('data-testid="workload"'):]
+    assert f"<td>{demo['engineer'].display_name}</td><td class=\"text-end\">{expected}</td>" \
+        in workload

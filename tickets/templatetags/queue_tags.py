@@ -1,5 +1,5 @@
 """The ticket table (templates/tickets/_table.html): its columns (tickets/queue_columns.py) and
-its rows.
+its rows, from the values() rows of tickets/selectors_table.py.
 
 The rows are built here rather than by a template loop: the queue shows 50 tickets in up to 13
 columns, and a template cell re-resolved the column key, its translated label, the detail URL
@@ -19,7 +19,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext
 
-from tickets.models import Ticket
+from accounts.models import User
+from tickets.models import OPEN_STATUSES, Ticket
 from tickets.queue_columns import Column, columns_for
 from tickets.selectors import TICKET_NUMBER
 from tickets.templatetags.sla_tags import sla_badge
@@ -37,8 +38,9 @@ def table_columns(columns=None):
 
 
 @register.simple_tag
-def ticket_rows(tickets: Iterable[Ticket], columns: list[Column], selectable=False) -> SafeString:
-    """The table's <tr> rows, with the bulk checkbox first when ``selectable``."""
+def ticket_rows(tickets: Iterable[dict], columns: list[Column], selectable=False) -> SafeString:
+    """The table's <tr> rows, with the bulk checkbox first when ``selectable``: ``tickets``
+    are rows of tickets.selectors_table.for_table."""
     return mark_safe("".join(TicketRows(columns, bool(selectable)).render(tickets)))  # noqa: S308 - escaped cell by cell
 
 
@@ -72,7 +74,7 @@ class TicketRows:
     def __init__(self, columns: list[Column], selectable: bool):
         self.selectable = selectable
         self.select_label = gettext("Select %(number)s")
-        self.cells: list[tuple[Callable[[Ticket, str], str], str]] = [
+        self.cells: list[tuple[Callable[[dict, str], str], str]] = [
             (getattr(self, f"_{column.key}"), _text(column.label)) for column in columns]
         self.choices = {name: {value: _text(str(label))
                                for value, label in Ticket._meta.get_field(name).flatchoices}
@@ -81,13 +83,13 @@ class TicketRows:
         self.url_prefix, self.url_suffix = reverse(
             "tickets:detail", args=[placeholder]).split(placeholder)
 
-    def render(self, tickets: Iterable[Ticket]) -> Iterable[str]:
+    def render(self, tickets: Iterable[dict]) -> Iterable[str]:
         for ticket in tickets:
             yield "\n    <tr>\n      "
             if self.selectable:
-                number = _text(ticket.number)
+                number = _text(ticket["number"])
                 yield (f'<td><input class="form-check-input bulk-pick" type="checkbox" '
-                       f'name="ids" value="{ticket.pk}" form="bulk-form" aria-label="'
+                       f'name="ids" value="{ticket["pk"]}" form="bulk-form" aria-label="'
                        f'{self.select_label % {"number": number}}" data-testid="bulk-pick"></td>')
             yield "\n      "
             for cell, label in self.cells:
@@ -104,65 +106,76 @@ class TicketRows:
             return f"{self.url_prefix}{number}{self.url_suffix}"
         return reverse("tickets:detail", args=[number])
 
-    def _number(self, ticket: Ticket, label: str) -> str:
+    def _number(self, ticket: dict, label: str) -> str:
+        number = ticket["number"]
         return (f'<td class="text-nowrap" data-label="{label}"><a href="'
-                f'{_text(self._detail_url(ticket.number))}">{_text(ticket.number)}</a></td>')
+                f'{_text(self._detail_url(number))}">{_text(number)}</a></td>')
 
     @staticmethod
-    def _kind_of_work(ticket: Ticket) -> str:
-        text = _text(ticket.service_type.label)
-        if ticket.category is not None:
-            text += f" › {_text(ticket.category.label)}"
+    def _kind_of_work(ticket: dict) -> str:
+        text = _text(ticket["service_type_label"])
+        if ticket["category_id"] is not None:
+            text += f" › {_text(ticket['category_label'])}"
         return text
 
-    def _title(self, ticket: Ticket, label: str) -> str:
-        site = f" · {_text(ticket.site.name)}" if ticket.site is not None else ""
-        return (f'<td data-label="{label}">{_text(ticket.title)}<div class="small text-muted">'
+    def _title(self, ticket: dict, label: str) -> str:
+        site = f" · {_text(ticket['site_name'])}" if ticket["site_id"] is not None else ""
+        return (f'<td data-label="{label}">{_text(ticket["title"])}<div class="small text-muted">'
                 f'{self._kind_of_work(ticket)}{site}</div></td>')
 
-    def _priority(self, ticket: Ticket, label: str) -> str:
-        return (f'<td data-label="{label}"><span class="badge priority-{_text(ticket.priority)}">'
-                f'{self._choice("priority", ticket.priority)}</span></td>')
+    def _priority(self, ticket: dict, label: str) -> str:
+        priority = ticket["priority"]
+        return (f'<td data-label="{label}"><span class="badge priority-{_text(priority)}">'
+                f'{self._choice("priority", priority)}</span></td>')
 
-    def _status(self, ticket: Ticket, label: str) -> str:
-        return (f'<td data-label="{label}"><span class="badge status-{_text(ticket.status)}" '
-                f'data-testid="status">{self._choice("status", ticket.status)}</span></td>')
-
-    @staticmethod
-    def _sla(ticket: Ticket, label: str) -> str:
-        return f'<td class="text-nowrap" data-label="{label}">{sla_badge(ticket)}</td>'
+    def _status(self, ticket: dict, label: str) -> str:
+        status = ticket["status"]
+        return (f'<td data-label="{label}"><span class="badge status-{_text(status)}" '
+                f'data-testid="status">{self._choice("status", status)}</span></td>')
 
     @staticmethod
-    def _requester(ticket: Ticket, label: str) -> str:
-        name = ticket.requester.display_name if ticket.requester is not None else ""
+    def _sla(ticket: dict, label: str) -> str:
+        badge = sla_badge(ticket["sla_due_at"], ticket["status"] in OPEN_STATUSES)
+        return f'<td class="text-nowrap" data-label="{label}">{badge}</td>'
+
+    @staticmethod
+    def _person(ticket: dict, who: str) -> str:
+        """User.display_name of the requester or assignee; "" for nobody."""
+        if ticket[f"{who}_id"] is None:
+            return ""
+        return User.name_shown(ticket[f"{who}__name"], ticket[f"{who}__first_name"],
+                               ticket[f"{who}__last_name"], ticket[f"{who}__username"])
+
+    def _requester(self, ticket: dict, label: str) -> str:
+        name = self._person(ticket, "requester")
         return f'<td class="text-nowrap" data-label="{label}">{_text(name)}</td>'
 
-    @staticmethod
-    def _assignee(ticket: Ticket, label: str) -> str:
-        name = ticket.assignee.display_name if ticket.assignee is not None else ""
+    def _assignee(self, ticket: dict, label: str) -> str:
+        name = self._person(ticket, "assignee")
         return f'<td class="text-nowrap" data-label="{label}">{_text(name or "—")}</td>'
 
     @staticmethod
-    def _contract(ticket: Ticket, label: str) -> str:
-        return f'<td class="text-nowrap" data-label="{label}">{_text(ticket.contract.code)}</td>'
+    def _contract(ticket: dict, label: str) -> str:
+        return (f'<td class="text-nowrap" data-label="{label}">'
+                f'{_text(ticket["contract_code"])}</td>')
 
     @staticmethod
-    def _created(ticket: Ticket, label: str) -> str:
-        return f'<td data-label="{label}">{_day_and_time(ticket.created_at)}</td>'
+    def _created(ticket: dict, label: str) -> str:
+        return f'<td data-label="{label}">{_day_and_time(ticket["created_at"])}</td>'
 
     @staticmethod
-    def _updated(ticket: Ticket, label: str) -> str:
-        return f'<td data-label="{label}">{_day_and_time(ticket.updated_at)}</td>'
+    def _updated(ticket: dict, label: str) -> str:
+        return f'<td data-label="{label}">{_day_and_time(ticket["updated_at"])}</td>'
 
-    def _service_type(self, ticket: Ticket, label: str) -> str:
+    def _service_type(self, ticket: dict, label: str) -> str:
         return f'<td data-label="{label}">{self._kind_of_work(ticket)}</td>'
 
     @staticmethod
-    def _site(ticket: Ticket, label: str) -> str:
-        site = ticket.site.name if ticket.site is not None else ""
-        location = f" · {_text(ticket.location)}" if ticket.location else ""
+    def _site(ticket: dict, label: str) -> str:
+        site = ticket["site_name"] if ticket["site_id"] is not None else ""
+        location = f" · {_text(ticket['location'])}" if ticket["location"] else ""
         return f'<td data-label="{label}">{_text(site or "—")}{location}</td>'
 
-    def _channel(self, ticket: Ticket, label: str) -> str:
+    def _channel(self, ticket: dict, label: str) -> str:
         return (f'<td class="text-nowrap" data-label="{label}">'
-                f'{self._choice("channel", ticket.channel)}</td>')
+                f'{self._choice("channel", ticket["channel"])}</td>')

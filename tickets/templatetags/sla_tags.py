@@ -23,12 +23,11 @@ def _duration(seconds: int) -> str:
     return _("%(d)d d %(h)d h") % {"d": hours // 24, "h": hours % 24}
 
 
-@register.simple_tag
-def sla_badge(ticket):
-    """The queue's colour and time left for a ticket's next deadline (wall-clock time). A
-    simple tag, not an included template: it runs for every row of the queue."""
-    due = ticket.sla_due_at
-    if due is None or not ticket.is_open:
+def sla_badge(due, is_open: bool) -> str:
+    """The queue's colour and time left for a ticket's next deadline (wall-clock time), from
+    the ticket's sla_due_at and whether it is open: the ticket table renders it for every row,
+    from values() rows (tickets/templatetags/queue_tags.py)."""
+    if due is None or not is_open:
         return mark_safe('<span class="text-muted">—</span>')  # noqa: S308 - constant
     left = (due - now()).total_seconds()
     if left < 0:
