@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Department, Site
 from assets.models import Asset, AssetStatus, AssetType, Criticality, InspectionRound
 from assets.selectors.register import warranty_q
-from core.filters import Flag
+from core.filters import FilterSet, Flag
 from core.forms import BootstrapForm
 from sla.models import Contract
 from sla.selectors import contracts_visible_to
@@ -42,7 +42,7 @@ def _departments(request) -> QuerySet[Department]:
     return Department.objects.filter(organisation_id__in=_clients(request))
 
 
-class AssetFilterSet(django_filters.FilterSet):
+class AssetFilterSet(FilterSet):
     """contract (code), q (tag, serial, name, model), type (code), site, department (ids),
     status (retired ones only when asked for), criticality, warranty (valid / expiring /
     expired / unknown), recurring."""
@@ -107,7 +107,7 @@ class AssetFilterSet(django_filters.FilterSet):
         }
 
 
-class RoundFilterSet(django_filters.FilterSet):
+class RoundFilterSet(FilterSet):
     """The inspection rounds' filters, for the rounds page (its "all rounds" view) and
     ``GET /api/inspection-rounds/``: contract (code), status, kind, due_from / due_to (due on or
     after / on or before; the API's older spellings due_after / due_before too), due_on, plan and

@@ -9,7 +9,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import Flag
+from core.filters import FilterSet, Flag
 from surveys.models import Complaint
 from surveys.quarters import quarter_bounds
 from surveys.selectors.complaints import QUARTER, ComplaintFilters, overdue_q
@@ -29,7 +29,7 @@ class QuarterFilter(django_filters.CharFilter):
     field_class = QuarterField
 
 
-class ComplaintFilterSet(django_filters.FilterSet):
+class ComplaintFilterSet(FilterSet):
     """status, contract (code), quarter (received in, e.g. 2026Q4), overdue; the API also
     channel and major."""
 

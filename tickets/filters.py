@@ -10,6 +10,7 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import FilterSet
 from tickets.models import OPEN_STATUSES, Ticket
 from tickets.selectors import queue_order, queue_view, ticket_search
 
@@ -20,7 +21,7 @@ SORT_CHOICES = [("-created_at", _("Newest first")), ("sla_due_at", _("Next SLA d
                 ("-updated_at", _("Recently changed"))]
 
 
-class TicketFilterSet(django_filters.FilterSet):
+class TicketFilterSet(FilterSet):
     """The page sends view (open by default there), q and sort; the API adds open, kind, channel,
     assignee, requester and the created_after/before window. Both: contract and service_type
     (codes), site, status, priority."""

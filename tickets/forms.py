@@ -12,7 +12,6 @@ from accounts.models import Site, User
 from accounts.selectors import people_visible_to
 from core.clock import now
 from core.forms import BootstrapForm, MultipleFileField, offer
-from core.widgets import FastSelect
 from sla.models import ContractMember
 from sla.selectors import contracts_visible_to
 from tickets import hooks
@@ -315,20 +314,17 @@ class CommentForm(BootstrapForm):
 
 
 class QueueFilterForm(BootstrapForm):
-    """Renders the queue page's filter bar; tickets/filters.py does the filtering. Its selects
-    (and the bulk bar's) are FastSelect: the queue is the desk's most requested page."""
+    """Renders the queue page's filter bar; tickets/filters.py does the filtering."""
 
     view = forms.ChoiceField(required=False, choices=VIEW_CHOICES)
     contract = forms.CharField(required=False)
     site = forms.IntegerField(required=False)
     service_type = forms.CharField(required=False)
     priority = forms.TypedChoiceField(required=False, coerce=int, empty_value=None,
-                                      choices=[("", _("Any priority")), *Priority.choices],
-                                      widget=FastSelect)
+                                      choices=[("", _("Any priority")), *Priority.choices])
     status = forms.CharField(required=False)
     q = forms.CharField(required=False, max_length=100)
-    sort = forms.ChoiceField(required=False, choices=SORT_CHOICES, widget=FastSelect)
-
+    sort = forms.ChoiceField(required=False, choices=SORT_CHOICES)
 
 
 class BulkForm(BootstrapForm):
@@ -340,17 +336,17 @@ class BulkForm(BootstrapForm):
                ("pend", _("Set pending")), ("comment", _("Add a note")),
                ("resolve", _("Resolve as duplicate"))]
 
-    action = forms.ChoiceField(choices=ACTIONS, label=_("Bulk action"), widget=FastSelect)
+    action = forms.ChoiceField(choices=ACTIONS, label=_("Bulk action"))
     all_matching = forms.BooleanField(required=False, label=_("All matching tickets"))
     query = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
     key = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
     assignee = forms.ModelChoiceField(queryset=User.objects.none(), required=False,
-                                      label=_("Engineer"), widget=FastSelect)
+                                      label=_("Engineer"))
     priority = forms.TypedChoiceField(coerce=int, required=False, empty_value=None,
                                       choices=[("", "—"), *Priority.choices],
-                                      label=_("Priority"), widget=FastSelect)
+                                      label=_("Priority"))
     reason = forms.ChoiceField(choices=[("", "—"), *PendingReason.choices], required=False,
-                               label=_("Waiting for"), widget=FastSelect)
+                               label=_("Waiting for"))
     body = forms.CharField(required=False, max_length=20000, label=_("Note"),
                            help_text=_("The note to add, or what was done when resolving."),
                            widget=forms.Textarea(attrs={"rows": 2}))

@@ -20,6 +20,7 @@ from assets.permissions import may_manage_store
 from assets.selectors import store as sel
 from assets.services import store as svc
 from core.clock import now
+from core.filters import FilterSet
 from tickets.models import Ticket
 from tickets.selectors import tickets_visible_to
 
@@ -112,7 +113,7 @@ class MovementCreateSerializer(serializers.Serializer):
         return data
 
 
-class PartFilter(django_filters.FilterSet):
+class PartFilter(FilterSet):
     contract = django_filters.CharFilter(field_name="contract__code")
     below_minimum = django_filters.BooleanFilter(field_name="below_minimum")
     q = django_filters.CharFilter(method="filter_q", label="code, name or compatible model")
@@ -219,7 +220,7 @@ class ReturnSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
 
 
-class LoanFilter(django_filters.FilterSet):
+class LoanFilter(FilterSet):
     open = django_filters.BooleanFilter(field_name="returned_at", lookup_expr="isnull",
                                         label="open")
     contract = django_filters.CharFilter(field_name="asset__contract__code")

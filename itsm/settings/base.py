@@ -141,6 +141,8 @@ TEMPLATES = [
         },
     },
 ]
+# Django's widget templates, the most used built in Python (core/form_renderer.py, issue 19).
+FORM_RENDERER = "core.form_renderer.FastWidgetRenderer"
 
 # --- Database -----------------------------------------------------------------------------
 DATABASES = {

@@ -1,0 +1,68 @@
+"""core.filters.FilterSet copies its filters per instance without a deep copy (issue 19): each
+FilterSet has its own filters, bound to it, with their own form-field arguments."""
+
+import copy
+
+import django_filters
+from django.db.models import QuerySet
+from django.http import QueryDict
+
+from assets.filters import AssetFilterSet
+from core.filters import FilterSet
+from surveys.filters import ComplaintFilterSet
+from tickets.filters import TicketFilterSet
+from tickets.models import Ticket
+
+
+def test_each_filterset_has_its_own_filters_bound_to_itself():
+    first = TicketFilterSet(QueryDict("view=open"), queryset=Ticket.objects.none())
+    second = TicketFilterSet(QueryDict("view=closed"), queryset=Ticket.objects.none())
+    for name, one in first.filters.items():
+        other = second.filters[name]
+        assert one is not other and one is not TicketFilterSet.base_filters[name]
+        assert one.parent is first and other.parent is second
+        assert one.extra == other.extra and one.extra is not other.extra
+        if one.method is not None:  # the method filter calls the FilterSet it belongs to
+            assert one.filter.f is one and other.filter.f is other
+            assert one.filter.method.__self__ is first
+            assert other.filter.method.__self__ is second
+
+
+def _comparable(attributes: dict) -> dict:
+    """A filter's attributes, a queryset as its model and SQL (copies are never the same
+    object), without the bound method filter and extra (compared apart) and the form field a
+    base filter may have cached (the OpenAPI schema builds them): a copy builds its own."""
+    return {key: (value.model, str(value.query)) if isinstance(value, QuerySet) else value
+            for key, value in attributes.items() if key not in ("filter", "extra", "_field")}
+
+
+def test_a_copy_has_what_a_deep_copy_has(db):
+    for filterset in (TicketFilterSet, AssetFilterSet, ComplaintFilterSet):
+        cheap = copy.deepcopy(filterset.base_filters)
+        deep = {name: copy.deepcopy(one) for name, one in filterset.base_filters.items()}
+        assert list(cheap) == list(deep)
+        for name, one in cheap.items():
+            assert _comparable(vars(one)) == _comparable(vars(deep[name])), name
+            assert "_field" not in vars(one)
+            queryset = vars(one).get("queryset")
+            if isinstance(queryset, QuerySet):
+                assert queryset is not filterset.base_filters[name].queryset
+            assert _comparable(one.extra) == _comparable(deep[name].extra)
+
+
+def test_a_model_choice_filter_keeps_its_queryset_to_its_filterset(demo):
+    from sla.models import Contract
+
+    class Contracts(FilterSet):
+        contract = django_filters.ModelChoiceFilter(queryset=Contract.objects.all())
+
+        class Meta:
+            model = Ticket
+            fields = []
+
+    first = Contracts(QueryDict(), queryset=Ticket.objects.none())
+    second = Contracts(QueryDict(), queryset=Ticket.objects.none())
+    first.filters["contract"].extra["queryset"] = Contract.objects.none()
+    assert second.filters["contract"].extra["queryset"].model is Contract
+    assert list(second.filters["contract"].extra["queryset"])  # not the first's empty one
+    assert "queryset" in Contracts.base_filters["contract"].extra
