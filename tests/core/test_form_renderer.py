@@ -6,10 +6,11 @@ import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 
 from core.form_renderer import BUILDERS, FastWidgetRenderer
 
-CHOICES = [("", "—"), ("a", "A & B"), (3, 'say "hi"')]
+CHOICES = [("", "—"), ("a", "A & B"), (3, 'say "hi"'), ("lazy", gettext_lazy("Status"))]
 GROUPED = [("", "none"), ("群组 <1>", [("x", "X"), ("y", "Y")]), ("z", mark_safe("<b>Z</b>"))]
 ATTRS = {"class": "form-control", "data-x": "<&>\"'", "required": True, "disabled": False,
          "maxlength": 20, "placeholder": mark_safe("<i>safe</i>")}
