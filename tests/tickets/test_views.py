@@ -249,3 +249,15 @@ def test_the_workload_box_names_each_engineer_with_their_open_tickets(demo, logi
     workload = body[body.index('data-testid="workload"'):]
     assert f"<td>{demo['engineer'].display_name}</td><td class=\"text-end\">{expected}</td>" \
         in workload
+
+
+def test_the_log_call_outcomes_are_radio_buttons_one_of_them_chosen(demo, login):
+    """Bootstrap's radio class on each outcome: as form-control (BootstrapForm's class for a
+    choice list) the buttons showed as empty boxes, the chosen one not marked."""
+    import re
+
+    body = login(demo["desk"]).get("/tickets/log-call/").content.decode()
+    radios = re.findall(r'<input type="radio" name="outcome"[^>]*>', body)
+    assert len(radios) == 2
+    assert all('class="form-check-input"' in radio for radio in radios)
+    assert sum(" checked" in radio for radio in radios) == 1
