@@ -14,7 +14,9 @@ class BootstrapForm(forms.Form):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
+            # A choice list of radio buttons or check boxes: pages render each input (.tag) in
+            # a form-check; as form-control the call form's outcomes showed as empty boxes.
+            if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
                 css = "form-check-input"
             elif isinstance(widget, forms.Select):
                 css = "form-select"

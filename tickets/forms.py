@@ -174,9 +174,6 @@ class LogCallForm(TicketFormBase):
 
     def __init__(self, *args, user: User, caller: User | None = None, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        # The page renders each outcome as its own radio button (radio.tag): Bootstrap's radio
-        # class, not the form-control BootstrapForm gives a choice list (which hid the dot).
-        self.fields["outcome"].widget.attrs["class"] = "form-check-input"
         self.fields["requester"].queryset = people_visible_to(user)
         if caller is not None and caller.organisation_id:
             # The caller decides the client: only its contracts and sites are offered (a

@@ -253,7 +253,7 @@ def test_the_workload_box_names_each_engineer_with_their_open_tickets(demo, logi
 
 def test_the_log_call_outcomes_are_radio_buttons_one_of_them_chosen(demo, login):
     """Bootstrap's radio class on each outcome: as form-control (BootstrapForm's class for a
-    choice list) the buttons showed as empty boxes, the chosen one not marked."""
+    choice list until now) the buttons showed as empty boxes, the chosen one not marked."""
     import re
 
     body = login(demo["desk"]).get("/tickets/log-call/").content.decode()
