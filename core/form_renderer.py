@@ -15,7 +15,6 @@ Hand-written rather than a library: no maintained package does this for Django's
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
@@ -23,6 +22,8 @@ from pathlib import Path
 import django.forms
 from django.forms.renderers import DjangoTemplates
 from django.utils.safestring import SafeString, mark_safe
+
+from core.escaping import escape_text
 
 WIDGETS = "django/forms/widgets/"
 OPTION_TEMPLATE = f"{WIDGETS}select_option.html"
@@ -33,54 +34,46 @@ INPUT_TEMPLATES = [f"{WIDGETS}{name}.html" for name in (
 DJANGO_TEMPLATES = Path(django.forms.__file__).parent / "templates"
 
 
-def _escape(text) -> str:
-    """{{ text }}: conditional_escape without its per-call wrappers (Django's escape is
-    html.escape), for the ~1,000 values of a page's forms."""
-    if hasattr(text, "__html__"):
-        return text.__html__()
-    return html.escape(str(text))
-
-
 def _format(value) -> str:
     """{{ value|stringformat:'s' }}: "%s" % value, "" when that fails, escaped unless safe."""
     try:
         text = "%s" % value  # noqa: UP031 - the filter's own formatting, for tuples too
     except (TypeError, ValueError):
         return ""
-    return _escape(text)
+    return escape_text(text)
 
 
 def _attrs(attrs: dict) -> str:
     """attrs.html: ` name="value"`, a bare name for True, nothing for False."""
     return "".join(
-        f" {_escape(name)}" if value is True
-        else f' {_escape(name)}="{_format(value)}"'
+        f" {escape_text(name)}" if value is True
+        else f' {escape_text(name)}="{_format(value)}"'
         for name, value in attrs.items() if value is not False)
 
 
 def _input(widget: dict) -> str:
     value = widget["value"]
     shown = f' value="{_format(value)}"' if value is not None else ""
-    return (f'<input type="{_escape(widget["type"])}" '
-            f'name="{_escape(widget["name"])}"{shown}{_attrs(widget["attrs"])}>')
+    return (f'<input type="{escape_text(widget["type"])}" '
+            f'name="{escape_text(widget["name"])}"{shown}{_attrs(widget["attrs"])}>')
 
 
 def _textarea(widget: dict) -> str:
     value = widget["value"]
-    return (f'<textarea name="{_escape(widget["name"])}"{_attrs(widget["attrs"])}>\n'
-            f'{_escape(value) if value else ""}</textarea>')
+    return (f'<textarea name="{escape_text(widget["name"])}"{_attrs(widget["attrs"])}>\n'
+            f'{escape_text(value) if value else ""}</textarea>')
 
 
 def _select(widget: dict) -> str | None:
-    parts = [f'<select name="{_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+    parts = [f'<select name="{escape_text(widget["name"])}"{_attrs(widget["attrs"])}>']
     for group_name, options, _index in widget["optgroups"]:
         if group_name:
-            parts.append(f'\n  <optgroup label="{_escape(group_name)}">')
+            parts.append(f'\n  <optgroup label="{escape_text(group_name)}">')
         for option in options:
             if option["template_name"] != OPTION_TEMPLATE:
                 return None  # a widget with its own option markup: Django renders it
             parts.append(f'\n  <option value="{_format(option["value"])}"'
-                         f'{_attrs(option["attrs"])}>{_escape(option["label"])}'
+                         f'{_attrs(option["attrs"])}>{escape_text(option["label"])}'
                          f"</option>\n")  # select_option.html's last line break
         if group_name:
             parts.append("\n  </optgroup>")
@@ -109,7 +102,7 @@ class FastWidgetRenderer(DjangoTemplates):
 
     def render(self, template_name, context, request=None) -> SafeString | str:
         if template_name in self._built:
-            html = BUILDERS[template_name](context["widget"])
-            if html is not None:
-                return mark_safe(html)  # noqa: S308 - every value escaped above
+            markup = BUILDERS[template_name](context["widget"])
+            if markup is not None:
+                return mark_safe(markup)  # noqa: S308 - every value escaped above
         return super().render(template_name, context, request=request)

@@ -17,13 +17,12 @@ from django.utils import translation
 from accounts.models import Site
 from sla.models import Contract
 from tickets.models import Category, ServiceType, Ticket
-from tickets.selectors import PERSON_NAME_FIELDS
+from tickets.selectors import LIST_JOINED, PERSON_NAME_FIELDS
 
-PEOPLE = ("requester", "assignee")
 TABLE_COLUMNS = ("pk", "number", "title", "priority", "status", "channel", "location",
                  "sla_due_at", "created_at", "updated_at", "category_id", "site_id",
-                 *(f"{who}_id" for who in PEOPLE),
-                 *(f"{who}__{field}" for who in PEOPLE for field in PERSON_NAME_FIELDS))
+                 *(f"{who}_id" for who in LIST_JOINED),  # the people, joined
+                 *(f"{who}__{field}" for who in LIST_JOINED for field in PERSON_NAME_FIELDS))
 
 
 def _name_of(model, key: str, column):

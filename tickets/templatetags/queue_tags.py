@@ -10,7 +10,6 @@ character; change it here and in the header of _table.html together."""
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Iterable
 
 from django import template
@@ -21,6 +20,7 @@ from django.utils.translation import gettext
 
 from accounts.models import User
 from core.clock import now
+from core.escaping import escape_text
 from tickets.models import OPEN_STATUSES, Ticket
 from tickets.queue_columns import REQUIRED_KEY, Column, columns_for
 from tickets.selectors import TICKET_NUMBER
@@ -77,16 +77,10 @@ def column_chooser_items(column_choices: list[tuple[Column, bool]]) -> SafeStrin
 
 
 def _text(value) -> str:
-    """A value as {{ value }} renders it: text, HTML-escaped unless already safe.
-
-    conditional_escape without its wrappers (keep_lazy's check of every argument, a SafeString
-    per cell): the same characters (Django's escape is html.escape), for the ~700 cells of a
-    page; the row is marked safe as a whole (issue 19)."""
+    """A value as {{ value }} renders it (core.escaping.escape_text), None as an empty cell."""
     if value is None:
         return ""
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return html.escape(str(value))
+    return escape_text(value)
 
 
 def _day_and_time(moment) -> str:
