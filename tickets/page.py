@@ -4,15 +4,21 @@ only when the template renders them."""
 
 from __future__ import annotations
 
-from django.db.models import BooleanField, Prefetch
+from django.db.models import BooleanField, Prefetch, prefetch_related_objects
 from django.db.models.expressions import RawSQL
 from django.utils.functional import cached_property
 
-from core.planner import one_row_as_written
+from core.planner import joins_as_written
+from core.prepared import PreparedQuery
 from sla.models import Clock
 from tickets import forms, hooks
 from tickets.models import Ticket
-from tickets.selectors import resolution_template_for, tickets_visible_to
+from tickets.selectors import (
+    resolution_template_for,
+    sees_tickets_by_contract,
+    staff_contract_ids,
+    tickets_visible_to,
+)
 from tickets.workflow import action_help, action_label
 
 # The page shows these with the ticket. One join (people, contract, reference rows), no more:
@@ -29,23 +35,50 @@ RESOLUTION_TEMPLATE_SQL = (
     'WHERE c."id" = "tickets_ticket"."category_id")))')
 
 
+def _page_tickets(tickets, number: str):
+    """The ticket of `tickets` found by its number with what its page shows: the relations it
+    shows joined, the panels' flags (tickets.hooks.panel_flags: links, files and the other
+    apps' panels) and whether its category has a resolution template."""
+    return (tickets.select_related(*PAGE_RELATED)
+            .annotate(**hooks.panel_flags.annotations(),
+                      has_resolution_template=RawSQL(  # noqa: S611 - a constant
+                          RESOLUTION_TEMPLATE_SQL, (), output_field=BooleanField()))
+            .filter(number=number))
+
+
+# Compiled once per process (core.prepared): building and compiling it took 2.8 ms of CPU on
+# each request at 1,000,000 tickets, running it under 1 ms. The marker holds a NUL character,
+# which no ticket number can (PostgreSQL refuses it in text).
+# No visibility filter in it: its shape, and so its SQL, is the same for everyone.
+PAGE_QUERY = PreparedQuery(lambda number: _page_tickets(Ticket.objects.all(), number),
+                           number="\x00ticket-page-number")
+PAGE_CLOCKS = Prefetch("clocks", queryset=Clock.objects.select_related("calendar").order_by("pk"))
+
+
 def ticket_page_get(*, user, number: str) -> Ticket:
-    """The ticket the user may see, for its page: what the page shows joined, its clocks with
-    their calendars, the panels' flags (tickets.hooks.panel_flags: links, files and the other
-    apps' panels) and whether its category has a resolution template. Two queries, planned
-    with the joins in the order written (core.planner: found by its number, the ticket is one
-    row, and searching join orders cost 14 ms of a 15 ms query)."""
-    tickets = (tickets_visible_to(user)
-               .select_related(*PAGE_RELATED)
-               .prefetch_related(Prefetch("clocks", queryset=Clock.objects.select_related(
-                   "calendar").order_by("pk")))
-               .annotate(**hooks.panel_flags.annotations(),
-                         has_resolution_template=RawSQL(  # noqa: S611 - a constant
-                             RESOLUTION_TEMPLATE_SQL, (), output_field=BooleanField())))
-    ticket = one_row_as_written(tickets.filter(number=number))
-    if ticket is None:
+    """The ticket the user may see, for its page: what the page shows (_page_tickets), and its
+    clocks with their calendars. Two queries, planned with the joins in the order written
+    (core.planner: found by its number, the ticket is one row, and searching join orders cost
+    14 ms of a 15 ms query).
+
+    The provider's staff see a ticket by its contract alone, so their ticket is read by number
+    with the prepared query and its contract checked against theirs here
+    (tickets.selectors.staff_contract_ids: the rule of tickets_visible_to). An end user's
+    tickets are read through tickets_visible_to itself."""
+    by_contract = sees_tickets_by_contract(user)
+    contract_ids = staff_contract_ids(user) if by_contract else None
+    with joins_as_written():
+        if by_contract:
+            found = PAGE_QUERY.models(number=number)
+            if contract_ids is not None:
+                found = [ticket for ticket in found if ticket.contract_id in contract_ids]
+        else:
+            found = list(_page_tickets(tickets_visible_to(user), number)[:1])
+        if found:
+            prefetch_related_objects(found, PAGE_CLOCKS)
+    if not found:
         raise Ticket.DoesNotExist(number)
-    return ticket
+    return found[0]
 
 
 ACTION_FORMS = {

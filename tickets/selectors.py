@@ -62,29 +62,46 @@ def for_list(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
 PERSON_NAME_FIELDS = ("name", "first_name", "last_name", "username")
 
 
+def sees_tickets_by_contract(user) -> bool:
+    """Whether the tickets `user` sees are those of some contracts, whoever filed them: true
+    for every signed-in, active person but an end user (whose own tickets, and perhaps their
+    department's, are theirs to see). For them, staff_contract_ids gives the contracts."""
+    return (getattr(user, "is_authenticated", False) and user.is_active
+            and (can(user, Capability.SEE_ALL_CONTRACTS) or user.role != Role.END_USER))
+
+
+def staff_contract_ids(user) -> list[int] | None:
+    """For a person who sees_tickets_by_contract: the ids of the contracts whose tickets they
+    see, or None for every contract. tickets_visible_to's rule for them, shared with the queries
+    that check it apart (the ticket page reads its ticket by number alone, tickets/page.py)."""
+    if can(user, Capability.SEE_ALL_CONTRACTS):
+        return None
+    # A plain list of ids plans far faster than the nested visibility subquery.
+    return [pk for pk, _code in visible_contract_codes(user)]
+
+
 def tickets_visible_to(user) -> QuerySet[Ticket]:
     tickets = Ticket.objects.all()
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return tickets.none()
-    if can(user, Capability.SEE_ALL_CONTRACTS):
-        return tickets
-    if user.role == Role.END_USER:
-        mine = tickets.filter(requester=user, contract__client_id=user.organisation_id)
-        if not user.department_id:
-            return mine
-        contracts = dict(Contract.objects.filter(client_id=user.organisation_id)
-                         .values_list("pk", "department_visibility"))
-        shared = [pk for pk, department_visibility in contracts.items() if department_visibility]
-        if not shared:
-            return mine  # the common case: one index range on (requester, created_at)
-        # Lists of ids, no joins: an OR over a join with the requester made the planner
-        # hash-join every ticket (bench/README.md, search at 1,000,000 tickets).
-        colleagues = list(User.objects.filter(department_id=user.department_id)
-                          .values_list("pk", flat=True))
-        return tickets.filter(Q(requester_id=user.pk, contract_id__in=list(contracts))
-                              | Q(requester_id__in=colleagues, contract_id__in=shared))
-    # A plain list of ids plans far faster than the nested visibility subquery.
-    return tickets.filter(contract_id__in=[pk for pk, _code in visible_contract_codes(user)])
+    if sees_tickets_by_contract(user):
+        contract_ids = staff_contract_ids(user)
+        return tickets if contract_ids is None else tickets.filter(contract_id__in=contract_ids)
+    # An end user: their own tickets, and their department's on contracts that share them.
+    mine = tickets.filter(requester=user, contract__client_id=user.organisation_id)
+    if not user.department_id:
+        return mine
+    contracts = dict(Contract.objects.filter(client_id=user.organisation_id)
+                     .values_list("pk", "department_visibility"))
+    shared = [pk for pk, department_visibility in contracts.items() if department_visibility]
+    if not shared:
+        return mine  # the common case: one index range on (requester, created_at)
+    # Lists of ids, no joins: an OR over a join with the requester made the planner
+    # hash-join every ticket (bench/README.md, search at 1,000,000 tickets).
+    colleagues = list(User.objects.filter(department_id=user.department_id)
+                      .values_list("pk", flat=True))
+    return tickets.filter(Q(requester_id=user.pk, contract_id__in=list(contracts))
+                          | Q(requester_id__in=colleagues, contract_id__in=shared))
 
 
 def ticket_get(*, user, pk: int | None = None, number: str | None = None) -> Ticket:

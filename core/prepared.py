@@ -1,0 +1,107 @@
+"""Queries compiled once per process and then run with new values (issue 19).
+
+Django builds a queryset and compiles its SQL again on every evaluation. For a query with many
+joins and annotations that is most of its cost: the ticket page's query (eight relations, a
+dozen EXISTS flags) took 2.8 ms of CPU to build and compile at 1,000,000 tickets, and well under
+a millisecond to run. A ``PreparedQuery`` builds its queryset once per database, with a marker
+where each value goes, keeps the SQL and what Django needs to turn a row into models, and then
+only runs that SQL with the values of the call.
+
+Only for queries whose shape never changes with their values: the values are parameters of the
+SQL, nothing else. django.db.models.query.ModelIterable is what the rows go through normally;
+``_Compiled.model`` does the same for a query without known related objects (the only kind made
+here), so the models are the ones the queryset would have given (tests/core/test_prepared.py).
+Why hand-written: docs/adr/0009-prepared-queries.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Model, QuerySet
+from django.db.models.query import get_related_populators
+
+
+class _Compiled:
+    """One query's SQL, where its values go, and how a row becomes models."""
+
+    def __init__(self, queryset: QuerySet, markers: dict[str, object]):
+        if queryset._prefetch_related_lookups or queryset._known_related_objects:
+            raise ImproperlyConfigured("A prepared query makes models from its own rows only: "
+                                       "prefetch after it (prefetch_related_objects).")
+        compiler = queryset.query.get_compiler(using=queryset.db)
+        self.sql, params = compiler.as_sql()
+        if compiler.has_extra_select:  # Django trims such rows; not needed so far
+            raise ImproperlyConfigured("A prepared query cannot have extra select columns.")
+        self.params = list(params)
+        self.slots = {}
+        for name, marker in markers.items():
+            found = [i for i, param in enumerate(self.params)
+                     if type(param) is type(marker) and param == marker]
+            if len(found) != 1:
+                raise ImproperlyConfigured(
+                    f"The marker of {name!r} is in the SQL's parameters {len(found)} times, "
+                    "not once: give it as a lookup or RawSQL value that reaches them unchanged.")
+            self.slots[name] = found[0]
+        select, klass_info = compiler.select, compiler.klass_info
+        self.model_class = klass_info["model"]
+        fields = klass_info["select_fields"]
+        self.start, self.end = fields[0], fields[-1] + 1
+        self.init_list = [column[0].target.attname for column in select[self.start:self.end]]
+        self.populators = get_related_populators(klass_info, select, queryset.db)
+        self.annotations = list(compiler.annotation_col_map.items())
+        self.converters = list(compiler.get_converters(
+            [column[0] for column in select[:compiler.col_count]]).items())
+
+    def model(self, row: tuple, using: str) -> Model:
+        if self.converters:
+            connection = connections[using]
+            row = list(row)
+            for position, (converters, expression) in self.converters:
+                value = row[position]
+                for converter in converters:
+                    value = converter(value, expression, connection)
+                row[position] = value
+        obj = self.model_class.from_db(using, self.init_list, row[self.start:self.end])
+        for populator in self.populators:
+            populator.populate(row, obj)
+        for name, position in self.annotations:
+            setattr(obj, name, row[position])
+        return obj
+
+
+class PreparedQuery:
+    """A queryset built by ``build(**markers)``, compiled on first use per database, and run
+    by ``models(**values)`` with each marker's place taken by its value.
+
+    Each marker must reach the SQL's parameters unchanged and exactly once (a string or
+    integer lookup such as ``number=marker``, or a RawSQL parameter); anything else is refused
+    when the query is first compiled. Choose markers no real value could be equal to."""
+
+    def __init__(self, build: Callable[..., QuerySet], **markers):
+        self._build = build
+        self._markers = markers
+        # Shared by a process's threads: a compiled query holds no connection and is only
+        # read once made (two threads compiling it at once both make the same).
+        self._by_alias: dict[str, _Compiled] = {}
+
+    def _compiled(self, using: str) -> _Compiled:
+        compiled = self._by_alias.get(using)
+        if compiled is None:
+            compiled = self._by_alias[using] = _Compiled(
+                self._build(**self._markers).using(using), self._markers)
+        return compiled
+
+    def models(self, using: str = DEFAULT_DB_ALIAS, **values) -> list[Model]:
+        if values.keys() != self._markers.keys():
+            raise TypeError(f"Give exactly {sorted(self._markers)}, not {sorted(values)}.")
+        compiled = self._compiled(using)
+        params = list(compiled.params)
+        for name, value in values.items():
+            params[compiled.slots[name]] = value
+        with connections[using].cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            rows = cursor.fetchall()
+        return [compiled.model(row, using) for row in rows]

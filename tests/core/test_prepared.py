@@ -1,0 +1,134 @@
+"""core.prepared: a query compiled once gives the models its queryset gives, in one query,
+with each call's values, and refuses a shape it cannot run as prepared."""
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+from django.db.models import Count, F
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import SecurityEvent, Site
+from core.prepared import PreparedQuery
+from tests.tickets import conftest as ticket_fixtures
+from tickets.models import Category, Ticket
+from tickets.page import PAGE_RELATED, _page_tickets
+from tickets.services import ticket_dispatch
+
+NUMBER = "\x00test-number"
+# The tickets' fixtures, for tickets filed as the tests of tickets/ file them.
+desktop, file_ticket = ticket_fixtures.desktop, ticket_fixtures.file_ticket
+
+
+def _state(obj) -> dict:
+    return {field.attname: getattr(obj, field.attname) for field in obj._meta.concrete_fields}
+
+
+def _assert_same(prepared: Ticket, expected: Ticket) -> None:
+    assert type(prepared) is Ticket and _state(prepared) == _state(expected)
+    assert prepared._state.adding is False and prepared._state.db == "default"
+    for path in PAGE_RELATED:
+        left, right = prepared, expected
+        for name in path.split("__"):
+            if right is None:
+                break
+            left, right = getattr(left, name), getattr(right, name)
+        assert (left is None) == (right is None), path
+        if right is not None:
+            assert type(left) is type(right) and _state(left) == _state(right), path
+
+
+def test_it_gives_the_models_the_queryset_gives_in_one_query(demo, file_ticket):
+    """The ticket page's query: eight relations (some empty), flags as annotations, the
+    markers' places taken by each call's value."""
+    page = PreparedQuery(lambda number: _page_tickets(Ticket.objects.all(), number),
+                         number=NUMBER)
+    plain = file_ticket()  # no assignee, category, asset or site
+    subcategory = Category.objects.filter(service_type__code="hardware").exclude(
+        parent=None).first()
+    with_more = ticket_dispatch(
+        actor=demo["desk"], assignee=demo["engineer"],
+        ticket=file_ticket(requester="user2", actor="desk", category=subcategory,
+                           site=Site.objects.filter(organisation=demo["user2"].organisation)
+                           .first()))
+    assert with_more.category.parent and with_more.site and with_more.assignee
+    for ticket in (plain, with_more):
+        expected = _page_tickets(Ticket.objects.all(), ticket.number).get()
+        with CaptureQueriesContext(connection) as queries:
+            found = page.models(number=ticket.number)
+        assert len(queries) == 1
+        assert len(found) == 1
+        _assert_same(found[0], expected)
+        flags = [name for name in vars(expected) if name.startswith("panel_has_")]
+        assert flags and all(getattr(found[0], name) == getattr(expected, name)
+                             for name in flags + ["has_resolution_template"])
+        # Nothing more is read for what was joined.
+        with CaptureQueriesContext(connection) as queries:
+            _ = (found[0].contract.code, found[0].requester.display_name,
+                 found[0].service_type.name, getattr(found[0].category, "parent", None))
+        assert len(queries) == 0
+    assert page.models(number="no-such-ticket") == []
+
+
+def test_the_sql_is_compiled_once_and_run_with_each_calls_values(demo, file_ticket):
+    built = []
+
+    def build(number):
+        built.append(number)
+        return Ticket.objects.filter(number=number)
+
+    query = PreparedQuery(build, number=NUMBER)
+    first, second = file_ticket(), file_ticket(title="打印机卡纸")
+    assert [t.pk for t in query.models(number=first.number)] == [first.pk]
+    assert [t.pk for t in query.models(number=second.number)] == [second.pk]
+    assert built == [NUMBER]
+
+
+def test_values_pass_through_converters_and_annotations(demo):
+    """Columns Django converts on the way out (JSON, an IP address, a date and time) and
+    computed ones arrive as the queryset gives them, the joined actor too (or None)."""
+    SecurityEvent.objects.create(kind=SecurityEvent.Kind.EXPORT, actor=demo["desk"],
+                                 ip_address="10.1.2.3", details={"rows": 3, "名": ["甲"]})
+    SecurityEvent.objects.create(kind=SecurityEvent.Kind.EXPORT, actor=None)
+
+    def build(kind):
+        return (SecurityEvent.objects.filter(kind=kind).select_related("actor")
+                .annotate(actor_tickets=Count("actor__requested_tickets"),
+                          shown_target=F("target"))
+                .order_by("pk"))
+
+    def seen(events):
+        return [(_state(e), e.actor_tickets, e.shown_target, e.actor and _state(e.actor))
+                for e in events]
+
+    query = PreparedQuery(build, kind="\x00kind")
+    for kind in (SecurityEvent.Kind.EXPORT, SecurityEvent.Kind.PASSWORD_CHANGED):
+        expected = list(build(kind))
+        assert expected and seen(query.models(kind=kind)) == seen(expected)
+    exported = query.models(kind=SecurityEvent.Kind.EXPORT)
+    assert exported[0].details == {"rows": 3, "名": ["甲"]} and exported[1].actor is None
+
+
+@pytest.mark.django_db
+def test_a_marker_that_does_not_reach_the_parameters_once_is_refused():
+    twice = PreparedQuery(lambda number: Ticket.objects.filter(number=number, title=number),
+                          number=NUMBER)
+    with pytest.raises(ImproperlyConfigured, match="2 times"):
+        twice.models(number="x")
+    changed = PreparedQuery(lambda number: Ticket.objects.filter(title__icontains=number),
+                            number=NUMBER)  # the lookup wraps it in % … %
+    with pytest.raises(ImproperlyConfigured, match="0 times"):
+        changed.models(number="x")
+
+
+@pytest.mark.django_db
+def test_prefetching_inside_and_wrong_values_are_refused():
+    prefetching = PreparedQuery(
+        lambda number: Ticket.objects.filter(number=number).prefetch_related("clocks"),
+        number=NUMBER)
+    with pytest.raises(ImproperlyConfigured, match="prefetch"):
+        prefetching.models(number="x")
+    query = PreparedQuery(lambda number: Ticket.objects.filter(number=number), number=NUMBER)
+    with pytest.raises(TypeError):
+        query.models(title="x")
+    with pytest.raises(TypeError):
+        query.models()
