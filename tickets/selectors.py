@@ -20,6 +20,7 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    prefetch_related_objects,
 )
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
@@ -27,7 +28,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.roles import Capability, Role, can
 from core import batch
-from core.planner import one_row_as_written
+from core.planner import joins_as_written, one_row_as_written
+from core.prepared import PreparedQuery
 from sla.models import Clock, Contract, ContractMember
 from sla.selectors import contracts_visible_to, visible_contract_codes
 from tickets import hooks
@@ -78,6 +80,21 @@ def staff_contract_ids(user) -> list[int] | None:
         return None
     # A plain list of ids plans far faster than the nested visibility subquery.
     return [pk for pk, _code in visible_contract_codes(user)]
+
+
+def staff_ticket_read(query: PreparedQuery, *, user, prefetch: tuple = (),
+                      **values) -> Ticket | None:
+    """The one ticket a prepared query (core.prepared) finds by a unique key, with `prefetch`
+    done, if `user` (who sees_tickets_by_contract) may see it; None otherwise. The query has
+    no visibility filter (its SQL is the same for everyone): the contract is checked here, by
+    the rule tickets_visible_to uses. Read with the joins planned as written (core.planner)."""
+    contract_ids = staff_contract_ids(user)
+    with joins_as_written():
+        found = [ticket for ticket in query.models(**values)
+                 if contract_ids is None or ticket.contract_id in contract_ids]
+        if found and prefetch:
+            prefetch_related_objects(found, *prefetch)
+    return found[0] if found else None
 
 
 def tickets_visible_to(user) -> QuerySet[Ticket]:

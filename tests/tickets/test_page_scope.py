@@ -54,3 +54,29 @@ def test_staff_of_another_contract_do_not_open_the_ticket(demo, file_ticket, use
 def test_an_unknown_number_is_not_found(demo):
     with pytest.raises(Ticket.DoesNotExist):
         ticket_page_get(user=demo["gm"], number="2099-999999")
+
+
+def test_every_person_reads_through_the_api_exactly_the_tickets_visible_to_them(
+        demo, file_ticket):
+    """GET /api/tickets/<id>/ (tickets.api.viewsets.TicketViewSet.get_object): the staff's
+    read by id checks the contract apart too; a filter parameter takes the queryset's way."""
+    from rest_framework.test import APIClient
+
+    file_ticket()
+    tickets = [Ticket.objects.filter(contract=contract).order_by("pk").first()
+               for contract in Contract.objects.all()]
+    client = APIClient()
+    for person in User.objects.filter(is_active=True).order_by("pk"):
+        client.force_authenticate(person)
+        visible = set(tickets_visible_to(person).values_list("pk", flat=True))
+        for ticket in tickets:
+            expected = 200 if ticket.pk in visible else 404
+            assert client.get(f"/api/tickets/{ticket.pk}/").status_code == expected, (
+                person.username, ticket.number)
+    client.force_authenticate(demo["desk"])
+    ticket = tickets[0]
+    assert client.get(f"/api/tickets/{ticket.pk}/").json()["number"] == ticket.number
+    other_status = "closed" if ticket.status != "closed" else "new"
+    assert client.get(f"/api/tickets/{ticket.pk}/?status={other_status}").status_code == 404
+    for bad in ("abc", "1.5", "-3", "99999999999999999999"):
+        assert client.get(f"/api/tickets/{bad}/").status_code == 404, bad

@@ -20,6 +20,7 @@ from rest_framework.reverse import reverse
 from core.api import IF_MATCH
 from core.errors import PermissionRefused
 from core.planner import one_row_as_written
+from core.prepared import PreparedQuery
 from core.renderers import FastJSONRenderer
 from core.versions import if_match, with_etag
 from sla.models import Clock
@@ -38,12 +39,15 @@ from tickets.api.serializers import (
 from tickets.api.ticket_rows import ticket_answer, ticket_list_rows, ticket_list_values
 from tickets.bulk import TicketBulkMixin
 from tickets.filters import TicketFilterSet
+from tickets.models import Ticket
 from tickets.permissions import may_edit_ticket, may_file_tickets, may_use_canned_replies
 from tickets.relations import TicketRelationsMixin
 from tickets.selectors import (
     LIST_RELATED,
     canned_replies_for,
     merged_survivor,
+    sees_tickets_by_contract,
+    staff_ticket_read,
     ticket_attachments,
     ticket_timeline,
     tickets_visible_to,
@@ -61,6 +65,15 @@ class NewestFirst(CursorPagination):
 
 
 
+
+# What one ticket's answer shows: these joined, its clocks on their calendars.
+RETRIEVE_RELATED = [*LIST_RELATED, "logged_by"]
+RETRIEVE_CLOCKS = Prefetch("clocks", queryset=Clock.objects.select_related("calendar"))
+# GET /api/tickets/<id>/ by the provider's staff: compiled once per process (core.prepared),
+# no visibility filter in it. The marker is a negative id (none is), inside int4's range
+# (Django drops a lookup outside its field's range before it reaches the parameters).
+RETRIEVE_QUERY = PreparedQuery(
+    lambda pk: Ticket.objects.select_related(*RETRIEVE_RELATED).filter(pk=pk), pk=-1_987_654_321)
 
 # Answers with no floats in them, asked for often: rendered by orjson.
 FAST_RENDERED_ACTIONS = {"list", "create"}
@@ -82,22 +95,35 @@ class TicketViewSet(TicketRelationsMixin, TicketBulkMixin,  # links, merge, bulk
         tickets = tickets_visible_to(self.request.user)
         if self.action == "list":  # read as values() rows by list()
             return tickets
-        tickets = tickets.select_related(*LIST_RELATED, "logged_by")
+        tickets = tickets.select_related(*RETRIEVE_RELATED)
         if self.action == "retrieve":  # the answer shows the clocks, each on its calendar
-            tickets = tickets.prefetch_related(
-                Prefetch("clocks", queryset=Clock.objects.select_related("calendar")))
+            tickets = tickets.prefetch_related(RETRIEVE_CLOCKS)
         return tickets
 
     def get_object(self):
         """GenericAPIView's, with the one ticket read with its joins planned in the order written
         (core.planner: seven relations to one row, 5.3 ms of planning against 1.2 ms at
-        1,000,000 tickets). A malformed or unknown id answers 404, as there."""
-        queryset = self.filter_queryset(self.get_queryset())
-        try:
-            queryset = queryset.filter(pk=self.kwargs[self.lookup_url_kwarg or self.lookup_field])
-        except (TypeError, ValueError, DjangoValidationError):
-            raise Http404 from None
-        ticket = one_row_as_written(queryset)
+        1,000,000 tickets). A malformed or unknown id answers 404, as there.
+
+        A plain GET by the provider's staff (no filter parameters, which could otherwise
+        exclude the ticket) reads it with a query compiled once (core.prepared, as the ticket
+        page), its contract checked apart by tickets_visible_to's rule."""
+        pk = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
+        if (self.action == "retrieve" and not self.request.query_params
+                and sees_tickets_by_contract(self.request.user)):
+            try:
+                pk = int(pk)  # the id field's own to_python: digits, nothing else
+            except (TypeError, ValueError):
+                raise Http404 from None
+            ticket = staff_ticket_read(RETRIEVE_QUERY, user=self.request.user,
+                                       prefetch=(RETRIEVE_CLOCKS,), pk=pk)
+        else:
+            queryset = self.filter_queryset(self.get_queryset())
+            try:
+                queryset = queryset.filter(pk=pk)
+            except (TypeError, ValueError, DjangoValidationError):
+                raise Http404 from None
+            ticket = one_row_as_written(queryset)
         if ticket is None:
             raise Http404
         self.check_object_permissions(self.request, ticket)
