@@ -36,15 +36,18 @@ class _Compiled:
         if compiler.has_extra_select:  # Django trims such rows; not needed so far
             raise ImproperlyConfigured("A prepared query cannot have extra select columns.")
         self.params = list(params)
-        self.slots = {}
+        self.slots = {}  # name -> (position in the parameters, how Django wrapped the value)
         for name, marker in markers.items():
             found = [i for i, param in enumerate(self.params)
-                     if type(param) is type(marker) and param == marker]
+                     if isinstance(param, type(marker)) and param == marker]
             if len(found) != 1:
                 raise ImproperlyConfigured(
                     f"The marker of {name!r} is in the SQL's parameters {len(found)} times, "
                     "not once: give it as a lookup or RawSQL value that reaches them unchanged.")
-            self.slots[name] = found[0]
+            # PostgreSQL's backend sends a small integer field's value as psycopg's Int2 (an
+            # int): each call's value is wrapped the same way.
+            wrapper = type(self.params[found[0]])
+            self.slots[name] = (found[0], None if wrapper is type(marker) else wrapper)
         select, klass_info = compiler.select, compiler.klass_info
         self.model_class = klass_info["model"]
         fields = klass_info["select_fields"]
@@ -97,10 +100,14 @@ class PreparedQuery:
     def models(self, using: str = DEFAULT_DB_ALIAS, **values) -> list[Model]:
         if values.keys() != self._markers.keys():
             raise TypeError(f"Give exactly {sorted(self._markers)}, not {sorted(values)}.")
+        if any(value is None for value in values.values()):
+            # The queryset would have asked IS NULL, another SQL than "= %s".
+            raise ValueError("A prepared query takes no None: its SQL compares with '='.")
         compiled = self._compiled(using)
         params = list(compiled.params)
         for name, value in values.items():
-            params[compiled.slots[name]] = value
+            position, wrapper = compiled.slots[name]
+            params[position] = value if wrapper is None else wrapper(value)
         with connections[using].cursor() as cursor:
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()

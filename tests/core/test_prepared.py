@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import SecurityEvent, Site
 from core.prepared import PreparedQuery
+from sla.models import Target
 from tests.tickets import conftest as ticket_fixtures
 from tickets.models import Category, Ticket
 from tickets.page import PAGE_RELATED, _page_tickets
@@ -132,3 +133,46 @@ def test_prefetching_inside_and_wrong_values_are_refused():
         query.models(title="x")
     with pytest.raises(TypeError):
         query.models()
+
+
+@pytest.mark.django_db
+def test_none_is_refused_and_a_small_integer_keeps_its_type():
+    """None would be IS NULL in the queryset's SQL, not "= NULL". PostgreSQL's backend sends
+    a small integer field's value typed (psycopg's Int2); a call's value is sent the same."""
+    query = PreparedQuery(lambda priority: Target.objects.filter(priority=priority),
+                          priority=32_001)
+    with pytest.raises(ValueError):
+        query.models(priority=None)
+    sent = []
+
+    def record(execute, sql, params, many, context):
+        sent.append(params)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        query.models(priority=3)
+    expected = Target.objects.filter(priority=3).query.sql_with_params()[1]
+    assert [type(p) for p in sent[0]] == [type(p) for p in expected] and sent[0] == list(expected)
+
+
+def test_the_sla_target_read_is_the_querysets(demo):
+    """sla.clocks.target_for through its prepared query: the target with both calendars, for
+    every target of the demo, and none for a combination without one."""
+    from types import SimpleNamespace
+
+    from sla.clocks import target_for
+
+    for target in Target.objects.select_related("calendar", "contract__calendar"):
+        ticket = SimpleNamespace(contract_id=target.contract_id,
+                                 service_type_id=target.service_type_id,
+                                 priority=target.priority)
+        found = target_for(ticket)
+        assert _state(found) == _state(target)
+        assert _state(found.contract) == _state(target.contract)
+        assert _state(found.contract.calendar) == _state(target.contract.calendar)
+        assert (found.calendar and _state(found.calendar)) == (
+            target.calendar and _state(target.calendar))
+    assert target_for(SimpleNamespace(contract_id=target.contract_id, service_type_id=None,
+                                      priority=1)) is None
+    assert target_for(SimpleNamespace(contract_id=-5, service_type_id=target.service_type_id,
+                                      priority=1)) is None

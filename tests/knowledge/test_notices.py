@@ -142,6 +142,32 @@ def test_tickets_filed_during_the_window_about_the_service_are_tagged(demo, desk
     assert other.notices.count() == 0
 
 
+def test_a_window_for_one_site_tags_that_sites_tickets_and_those_without_a_site(
+        demo, desktop, publish):
+    """knowledge.services.notices.notice_tag_ticket's two prepared queries (issue 19): a ticket
+    at the site, or at none, is tagged; at another site it is not; nor is one filed before the
+    window opens or as it closes, or on another service; a notice for every site tags them all."""
+    network = ServiceType.objects.get(code="network")
+    third, fifth = demo["user"].site, demo["user2"].site
+    assert third and fifth and third != fifth
+    one_site = publish(service_type=network, sites=[third])
+    any_site = publish(service_type=None, hours=48.5, length=3)  # around the other
+
+    def file(site, at, service_type=network):
+        with time_machine.travel(at, tick=False):
+            return ticket_create(actor=demo["desk"], contract=desktop, service_type=service_type,
+                                 title="网络断了", requester=demo["user"], site=site)
+
+    start, end = one_site.starts_at, one_site.ends_at
+    at_site, no_site = file(third, start), file(None, start + timedelta(minutes=5))
+    elsewhere = file(fifth, start + timedelta(minutes=10))
+    too_early, at_close = file(third, start - timedelta(seconds=1)), file(third, end)
+    printer = file(third, start, ServiceType.objects.get(code="hardware"))
+    assert set(one_site.tickets.all()) == {at_site, no_site}
+    assert set(any_site.tickets.all()) == {at_site, no_site, elsewhere, too_early, at_close,
+                                           printer}
+
+
 def test_the_calendar_lists_upcoming_windows_per_contract(demo, publish):
     notice = publish()
     days = upcoming_windows(user=demo["client"], contract="DEMO-DESKTOP")
