@@ -17,11 +17,25 @@ Why hand-written: docs/adr/0009-prepared-queries.md.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, datetime, time
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators
+
+
+def _adapter(marker) -> str | None:
+    """The backend operation that turns a date, time or date and time into a query parameter,
+    as a lookup on such a field does (unchanged on PostgreSQL, text on SQLite); None for the
+    other values, which reach the parameters as given."""
+    if isinstance(marker, datetime):
+        return "adapt_datetimefield_value"
+    if isinstance(marker, date):
+        return "adapt_datefield_value"
+    if isinstance(marker, time):
+        return "adapt_timefield_value"
+    return None
 
 
 class _Compiled:
@@ -36,8 +50,14 @@ class _Compiled:
         if compiler.has_extra_select:  # Django trims such rows; not needed so far
             raise ImproperlyConfigured("A prepared query cannot have extra select columns.")
         self.params = list(params)
+        operations = connections[queryset.db].ops
         self.slots = {}  # name -> (position in the parameters, how Django wrapped the value)
+        self.adapters = {}  # name -> the backend's adapter of a date or time (SQLite: text)
         for name, marker in markers.items():
+            adapter = _adapter(marker)
+            if adapter is not None:
+                self.adapters[name] = adapter
+                marker = getattr(operations, adapter)(marker)
             found = [i for i, param in enumerate(self.params)
                      if isinstance(param, type(marker)) and param == marker]
             if len(found) != 1:
@@ -80,8 +100,9 @@ class PreparedQuery:
     by ``models(**values)`` with each marker's place taken by its value.
 
     Each marker must reach the SQL's parameters unchanged and exactly once (a string or
-    integer lookup such as ``number=marker``, or a RawSQL parameter); anything else is refused
-    when the query is first compiled. Choose markers no real value could be equal to."""
+    integer lookup such as ``number=marker``, or a RawSQL parameter; a date or time as the
+    backend adapts it, core.prepared._adapter); anything else is refused when the query is
+    first compiled. Choose markers no real value could be equal to."""
 
     def __init__(self, build: Callable[..., QuerySet], **markers):
         self._build = build
@@ -104,9 +125,12 @@ class PreparedQuery:
             # The queryset would have asked IS NULL, another SQL than "= %s".
             raise ValueError("A prepared query takes no None: its SQL compares with '='.")
         compiled = self._compiled(using)
+        operations = connections[using].ops
         params = list(compiled.params)
         for name, value in values.items():
             position, wrapper = compiled.slots[name]
+            if name in compiled.adapters:
+                value = getattr(operations, compiled.adapters[name])(value)
             params[position] = value if wrapper is None else wrapper(value)
         with connections[using].cursor() as cursor:
             cursor.execute(compiled.sql, params)

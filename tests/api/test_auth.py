@@ -83,3 +83,44 @@ def test_schema_and_docs_pages_are_served(client, demo):
     assert docs.status_code == 200
     assert b"swagger-ui" in docs.content
     assert b"cdn.jsdelivr" not in docs.content  # self-hosted assets: works offline
+
+
+def test_a_token_is_read_in_one_query_and_refused_once_its_owner_is_inactive(api, demo):
+    """accounts.backends.PreparedTokenAuthentication (issue 19): the token and its user in
+    one query compiled once; an unknown key or an inactive owner is refused as DRF refuses."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.create(user=demo["engineer"])
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    with CaptureQueriesContext(connection) as queries:
+        assert api.get("/api/me/").json()["username"] == "engineer"
+    assert sum('"authtoken_token"' in q["sql"] for q in queries.captured_queries) == 1
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key[:-1]}x")
+    refused = api.get("/api/me/")
+    assert refused.status_code == 401 and refused.json()["detail"]
+    type(demo["engineer"]).objects.filter(pk=demo["engineer"].pk).update(is_active=False)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert api.get("/api/me/").status_code == 401
+
+
+def test_the_signed_in_person_is_read_afresh_on_each_request(demo, client):
+    """accounts.backends.RoleModelBackend.get_user through its prepared query: the person, in
+    one query; none for an unknown id, a malformed one or an inactive person."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.backends import RoleModelBackend
+
+    backend = RoleModelBackend()
+    with CaptureQueriesContext(connection) as queries:
+        assert backend.get_user(demo["desk"].pk) == demo["desk"]
+    assert len(queries) == 1
+    assert backend.get_user(str(demo["desk"].pk)).username == "desk"
+    assert backend.get_user(-4) is None and backend.get_user("abc") is None
+    client.force_login(demo["desk"])
+    assert client.get("/tickets/queue/").status_code == 200
+    type(demo["desk"]).objects.filter(pk=demo["desk"].pk).update(is_active=False)
+    assert backend.get_user(demo["desk"].pk) is None
+    assert client.get("/tickets/queue/").status_code == 302  # to the login page
