@@ -29,6 +29,7 @@ from tickets.selectors import (
     assignable_engineer_rows,
     assignable_engineers,
     categories,
+    second_line_engineer_rows,
     second_line_engineers,
 )
 
@@ -292,6 +293,8 @@ class EscalateForm(BootstrapForm):
     def __init__(self, *args, ticket, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to"].queryset = second_line_engineers(contract=ticket.contract)
+        if not self.is_bound:
+            offer(self.fields["to"], second_line_engineer_rows(contract=ticket.contract_id))
 
 
 class ReasonForm(BootstrapForm):

@@ -6,6 +6,7 @@ import json
 import math
 import re
 from dataclasses import dataclass
+from functools import partial
 
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
@@ -145,17 +146,29 @@ def merged_survivor(user, ticket: Ticket) -> Ticket | None:
     return tickets_visible_to(user).filter(pk=ticket.merged_into_id).only("pk", "number").first()
 
 
+def _timeline(ticket, *, client_side: bool) -> QuerySet[Entry]:
+    entries = Entry.objects.filter(ticket_id=ticket).select_related("author")
+    return entries.filter(internal=False) if client_side else entries
+
+
+# Read on every ticket page, compiled once per process (core.prepared): one for the staff, one
+# for the client's side (no internal notes). A negative id is no ticket's.
+TIMELINE = {client_side: PreparedQuery(partial(_timeline, client_side=client_side),
+                                       ticket=-1_987_654_321)
+            for client_side in (False, True)}
+
+
 def ticket_timeline(*, user, ticket: Ticket) -> list[Entry]:
     """The work log as this user may read it: internal notes only for the provider's staff."""
+    entries = TIMELINE[bool(user.is_client_side)].models(ticket=ticket.pk)
+    for entry in entries:  # what ticket.entries would have given them
+        entry.ticket = ticket
     # A ticket read for its page knows whether it has files at all (tickets.page): without
     # any, the entries' attachments are not asked for.
     attachments = (_attachments_for(user) if hooks.panel_flags.has(ticket, "attachments")
                    else Attachment.objects.none())
-    entries = ticket.entries.select_related("author").prefetch_related(
-        Prefetch("attachments", queryset=attachments))
-    if user.is_client_side:
-        entries = entries.filter(internal=False)
-    return list(entries)
+    prefetch_related_objects(entries, Prefetch("attachments", queryset=attachments))
+    return entries
 
 
 def ticket_attachments(*, user, ticket: Ticket) -> QuerySet[Attachment]:
@@ -471,11 +484,25 @@ def assignable_engineers(*, contract) -> QuerySet[User]:
             .order_by("name"))
 
 
+# The people the ticket page's forms offer, read on every ticket page: compiled once per
+# process (core.prepared). A negative id is no contract's.
+ASSIGNABLE_ENGINEERS = PreparedQuery(lambda contract: assignable_engineers(contract=contract),
+                                     contract=-1_987_654_321)
+SECOND_LINE_ENGINEERS = PreparedQuery(lambda contract: second_line_engineers(contract=contract),
+                                      contract=-1_987_654_321)
+
+
 def assignable_engineer_rows(*, contract) -> list[User]:
     """assignable_engineers as rows, read once per request scope (core.batch): the ticket
     page's dispatch and visit forms offer the same people."""
-    return batch.remember(("tickets.assignable_engineers", getattr(contract, "pk", contract)),
-                          lambda: list(assignable_engineers(contract=contract)))
+    pk = getattr(contract, "pk", contract)
+    return batch.remember(("tickets.assignable_engineers", pk),
+                          lambda: ASSIGNABLE_ENGINEERS.models(contract=pk))
+
+
+def second_line_engineer_rows(*, contract) -> list[User]:
+    """second_line_engineers as rows: what the escalation form offers."""
+    return SECOND_LINE_ENGINEERS.models(contract=getattr(contract, "pk", contract))
 
 
 def bulk_assignees(*, user) -> QuerySet[User]:

@@ -145,3 +145,37 @@ def test_the_api_reads_a_tickets_clocks_with_their_calendars(demo, file_ticket):
                       if 'FROM "sla_servicecalendar"' in q["sql"]]
     assert calendar_reads == []  # joined in the clocks' query (INNER JOIN)
     assert sum('FROM "sla_clock"' in q["sql"] for q in queries.captured_queries) == 1
+
+
+def test_the_timeline_and_the_forms_people_are_the_querysets(demo, file_ticket):
+    """ticket_timeline and the people the dispatch and escalation forms offer, read through
+    prepared queries (issue 19): the same rows as their querysets, in the same order; the
+    entries know their ticket and their files without another query."""
+    from tickets.forms import DispatchForm, EscalateForm
+    from tickets.selectors import assignable_engineers, second_line_engineers, ticket_timeline
+    from tickets.services import ticket_comment
+
+    ticket = file_ticket()
+    ticket_comment(actor=demo["desk"], ticket=ticket, body="内部：先查线缆", internal=True)
+    ticket_comment(actor=demo["engineer"], ticket=ticket, body="已联系用户",
+                   uploads=[_png("现场.png")])
+    ticket = ticket_page_get(user=demo["desk"], number=ticket.number)
+    for who, internal_too in (("desk", True), ("user", False), ("client", False)):
+        expected = list(ticket.entries.filter(**({} if internal_too else {"internal": False}))
+                        .order_by("created_at", "pk"))
+        with CaptureQueriesContext(connection) as queries:
+            entries = ticket_timeline(user=demo[who], ticket=ticket)
+            seen = [(e.pk, e.author.username if e.author else None, e.ticket is ticket,
+                     [a.original_name for a in e.attachments.all()]) for e in entries]
+        assert [pk for pk, *_rest in seen] == [e.pk for e in expected], who
+        assert all(same for _pk, _author, same, _files in seen)
+        assert any(files == ["现场.png"] for *_rest, files in seen)
+        assert len(queries) == 2  # the entries with their authors, their files
+    offered = [value for value, _label in DispatchForm(ticket=ticket).fields["assignee"].choices
+               if value]
+    assert [str(v) for v in offered] == [
+        str(p.pk) for p in assignable_engineers(contract=ticket.contract)]
+    escalation = [value for value, _label in EscalateForm(ticket=ticket).fields["to"].choices
+                  if value]
+    assert [str(v) for v in escalation] == [
+        str(p.pk) for p in second_line_engineers(contract=ticket.contract)] and escalation
