@@ -22,7 +22,7 @@ from datetime import date, datetime, time
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
-from django.db.models.query import get_related_populators
+from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
 
 
 def _adapter(marker) -> str | None:
@@ -39,7 +39,7 @@ def _adapter(marker) -> str | None:
 
 
 class _Compiled:
-    """One query's SQL, where its values go, and how a row becomes models."""
+    """One query's SQL, where its values go, and how a row becomes models (or a tuple)."""
 
     def __init__(self, queryset: QuerySet, markers: dict[str, object]):
         if queryset._prefetch_related_lookups or queryset._known_related_objects:
@@ -69,24 +69,37 @@ class _Compiled:
             wrapper = type(self.params[found[0]])
             self.slots[name] = (found[0], None if wrapper is type(marker) else wrapper)
         select, klass_info = compiler.select, compiler.klass_info
+        self.converters = list(compiler.get_converters(
+            [column[0] for column in select[:compiler.col_count]]).items())
+        # A values_list() query gives its rows as tuples (django.db.models.query's
+        # ValuesListIterable); any other kind of values query is not made here.
+        self.gives_models = queryset._iterable_class is ModelIterable
+        if not self.gives_models:
+            if queryset._iterable_class is not ValuesListIterable:
+                raise ImproperlyConfigured("A prepared query gives models or values_list() "
+                                           "tuples (not values() dicts, flat or named lists).")
+            return
         self.model_class = klass_info["model"]
         fields = klass_info["select_fields"]
         self.start, self.end = fields[0], fields[-1] + 1
         self.init_list = [column[0].target.attname for column in select[self.start:self.end]]
         self.populators = get_related_populators(klass_info, select, queryset.db)
         self.annotations = list(compiler.annotation_col_map.items())
-        self.converters = list(compiler.get_converters(
-            [column[0] for column in select[:compiler.col_count]]).items())
+
+    def converted(self, row: tuple, using: str) -> tuple:
+        if not self.converters:
+            return row
+        connection = connections[using]
+        row = list(row)
+        for position, (converters, expression) in self.converters:
+            value = row[position]
+            for converter in converters:
+                value = converter(value, expression, connection)
+            row[position] = value
+        return tuple(row)
 
     def model(self, row: tuple, using: str) -> Model:
-        if self.converters:
-            connection = connections[using]
-            row = list(row)
-            for position, (converters, expression) in self.converters:
-                value = row[position]
-                for converter in converters:
-                    value = converter(value, expression, connection)
-                row[position] = value
+        row = self.converted(row, using)
         obj = self.model_class.from_db(using, self.init_list, row[self.start:self.end])
         for populator in self.populators:
             populator.populate(row, obj)
@@ -97,7 +110,8 @@ class _Compiled:
 
 class PreparedQuery:
     """A queryset built by ``build(**markers)``, compiled on first use per database, and run
-    by ``models(**values)`` with each marker's place taken by its value.
+    by ``models(**values)`` (or ``rows(**values)`` for a values_list() query) with each
+    marker's place taken by its value.
 
     Each marker must reach the SQL's parameters unchanged and exactly once (a string or
     integer lookup such as ``number=marker``, or a RawSQL parameter; a date or time as the
@@ -119,6 +133,20 @@ class PreparedQuery:
         return compiled
 
     def models(self, using: str = DEFAULT_DB_ALIAS, **values) -> list[Model]:
+        """The models of a query of models, for these values."""
+        compiled, rows = self._run(using, values)
+        if not compiled.gives_models:
+            raise TypeError("A values_list() query: read its rows().")
+        return [compiled.model(row, using) for row in rows]
+
+    def rows(self, using: str = DEFAULT_DB_ALIAS, **values) -> list[tuple]:
+        """The tuples of a values_list() query, for these values."""
+        compiled, rows = self._run(using, values)
+        if compiled.gives_models:
+            raise TypeError("A query of models: read its models().")
+        return [compiled.converted(row, using) for row in rows]
+
+    def _run(self, using: str, values: dict) -> tuple[_Compiled, list[tuple]]:
         if values.keys() != self._markers.keys():
             raise TypeError(f"Give exactly {sorted(self._markers)}, not {sorted(values)}.")
         if any(value is None for value in values.values()):
@@ -134,5 +162,4 @@ class PreparedQuery:
             params[position] = value if wrapper is None else wrapper(value)
         with connections[using].cursor() as cursor:
             cursor.execute(compiled.sql, params)
-            rows = cursor.fetchall()
-        return [compiled.model(row, using) for row in rows]
+            return compiled, cursor.fetchall()

@@ -5,36 +5,72 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from accounts.models import User
 from accounts.roles import Capability, Role, can
 from core import batch
+from core.prepared import PreparedQuery
 from sla.clocks import calendar_for
 from sla.holiday_notice import missing_festivals
 from sla.models import Clock, Contract, ContractMember, HolidayDay, HolidayYear
 
 
-def contracts_visible_to(user) -> QuerySet[Contract]:
-    """The contracts a person may see: theirs, and for the management roles all of them."""
-    contracts = Contract.objects.all()
+def _contract_scope(user) -> tuple[str, dict]:
+    """Which rule of contracts_visible_to applies to `user`, and its values."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return contracts.none()
+        return "none", {}
     if can(user, Capability.SEE_ALL_CONTRACTS):
-        return contracts
+        return "all", {}
     if user.role == Role.CLIENT_CONTACT:
-        return contracts.filter(client_contacts=user)
+        return "contact", {"person": user.pk}
     if user.role == Role.END_USER:
         if not user.organisation_id:
-            return contracts.none()
-        return contracts.filter(client_id=user.organisation_id)
+            return "none", {}
+        return "client", {"organisation": user.organisation_id}
+    return "team", {"person": user.pk, "person_again": user.pk}
+
+
+def _contracts_in_scope(scope: str, **values) -> QuerySet[Contract]:
+    contracts = Contract.objects.all()
+    if scope == "none":
+        return contracts.none()
+    if scope == "all":
+        return contracts
+    if scope == "contact":
+        return contracts.filter(client_contacts=values["person"])
+    if scope == "client":
+        return contracts.filter(client_id=values["organisation"])
+    # Their project's manager, or on its team.
     return contracts.filter(
-        Q(project_manager=user)
-        | Q(pk__in=ContractMember.objects.filter(user=user).values("contract_id"))
-    )
+        Q(project_manager=values["person"])
+        | Q(pk__in=ContractMember.objects.filter(user=values["person_again"])
+            .values("contract_id")))
+
+
+def contracts_visible_to(user) -> QuerySet[Contract]:
+    """The contracts a person may see: theirs, and for the management roles all of them."""
+    scope, values = _contract_scope(user)
+    return _contracts_in_scope(scope, **values)
+
+
+# The (id, code) of the contracts a person sees: asked on nearly every page and API call of
+# the provider's staff, so compiled once per process for each rule (core.prepared). Negative
+# ids are no person's or organisation's.
+_CODES_MARKERS = {"contact": {"person": -1_987_654_321},
+                  "client": {"organisation": -1_987_654_321},
+                  "team": {"person": -1_987_654_321, "person_again": -1_987_654_322},
+                  "all": {}}
+VISIBLE_CONTRACT_CODES = {
+    scope: PreparedQuery(lambda scope=scope, **values: _contracts_in_scope(scope, **values)
+                         .order_by("code").values_list("pk", "code"), **markers)
+    for scope, markers in _CODES_MARKERS.items()}
 
 
 def visible_contract_codes(user) -> list[tuple[int, str]]:
     """(id, code) of contracts_visible_to(user), by code. Read once within a core.batch scope
     (one request): the queue page needs them for the tickets in scope and for two lists of
     codes, and read them twice, with a query built four times (bench/README.md, issue 19)."""
-    return batch.remember(("sla.visible_contract_codes", user.pk), lambda: list(
-        contracts_visible_to(user).order_by("code").values_list("pk", "code")))
+    scope, values = _contract_scope(user)
+    if scope == "none":
+        return []
+    return batch.remember(("sla.visible_contract_codes", user.pk),
+                          lambda: VISIBLE_CONTRACT_CODES[scope].rows(**values))
 
 
 def contract_visible_to(user, contract: Contract) -> bool:

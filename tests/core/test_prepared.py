@@ -176,3 +176,22 @@ def test_the_sla_target_read_is_the_querysets(demo):
                                       priority=1)) is None
     assert target_for(SimpleNamespace(contract_id=-5, service_type_id=target.service_type_id,
                                       priority=1)) is None
+
+
+def test_a_values_list_query_gives_its_tuples_and_other_kinds_are_refused(demo):
+    query = PreparedQuery(lambda kind: SecurityEvent.objects.filter(kind=kind)
+                          .order_by("pk").values_list("pk", "details", "at"), kind="\x00kind")
+    kind = SecurityEvent.Kind.PASSWORD_CHANGED
+    expected = list(SecurityEvent.objects.filter(kind=kind).order_by("pk")
+                    .values_list("pk", "details", "at"))
+    assert expected and query.rows(kind=kind) == expected
+    with pytest.raises(TypeError):
+        query.models(kind=kind)
+    models = PreparedQuery(lambda kind: SecurityEvent.objects.filter(kind=kind), kind="\x00k")
+    with pytest.raises(TypeError):
+        models.rows(kind=kind)
+    for build in (lambda kind: SecurityEvent.objects.filter(kind=kind).values("pk"),
+                  lambda kind: SecurityEvent.objects.filter(kind=kind).values_list("pk",
+                                                                                   flat=True)):
+        with pytest.raises(ImproperlyConfigured, match="values_list"):
+            PreparedQuery(build, kind="\x00k").rows(kind=kind)

@@ -110,3 +110,29 @@ def test_one_contracts_visibility_is_the_lists(demo):
         for contract in contracts:
             assert contract_visible_to(person, contract) == (contract in visible), (
                 person, contract)
+
+
+def test_the_prepared_codes_are_the_visible_contracts_for_every_person(demo):
+    """visible_contract_codes reads (id, code) through a query compiled once per rule
+    (issue 19): for every demo person, one on a project as its manager only, an inactive one
+    and an end user without an organisation, the rows of contracts_visible_to, by code."""
+    from accounts.models import User
+    from core import batch
+    from sla.models import Contract
+    from sla.selectors import visible_contract_codes
+
+    manager_only = User.objects.create(username="pm-only", role="project_manager",
+                                       organisation=demo["pm"].organisation)
+    Contract.objects.filter(code="DEMO-SERVER").update(project_manager=manager_only)
+    User.objects.create(username="no-org", role="end_user")
+    User.objects.filter(username="gaojie").update(is_active=False)
+    people = list(User.objects.order_by("pk"))
+    seen = set()
+    for person in people:
+        with batch.scope():
+            codes = visible_contract_codes(person)
+        expected = list(contracts_visible_to(person).order_by("code").values_list("pk", "code"))
+        assert codes == expected, person.username
+        seen.add(len(codes))
+    assert seen >= {0, 1, 2}
+    assert [code for _pk, code in visible_contract_codes(manager_only)] == ["DEMO-SERVER"]
