@@ -11,8 +11,10 @@ from sla.holiday_notice import missing_festivals
 from sla.models import Clock, Contract, ContractMember, HolidayDay, HolidayYear
 
 
-def _contract_scope(user) -> tuple[str, dict]:
-    """Which rule of contracts_visible_to applies to `user`, and its values."""
+def contract_scope(user) -> tuple[str, dict]:
+    """Which rule of contracts_visible_to applies to `user`, and its values: "none", "all"
+    (the management roles), "contact" (a client contact's contracts), "client" (an end user's
+    organisation's) or "team" (the projects they manage or are on)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return "none", {}
     if can(user, Capability.SEE_ALL_CONTRACTS):
@@ -45,7 +47,7 @@ def _contracts_in_scope(scope: str, **values) -> QuerySet[Contract]:
 
 def contracts_visible_to(user) -> QuerySet[Contract]:
     """The contracts a person may see: theirs, and for the management roles all of them."""
-    scope, values = _contract_scope(user)
+    scope, values = contract_scope(user)
     return _contracts_in_scope(scope, **values)
 
 
@@ -66,7 +68,7 @@ def visible_contract_codes(user) -> list[tuple[int, str]]:
     """(id, code) of contracts_visible_to(user), by code. Read once within a core.batch scope
     (one request): the queue page needs them for the tickets in scope and for two lists of
     codes, and read them twice, with a query built four times (bench/README.md, issue 19)."""
-    scope, values = _contract_scope(user)
+    scope, values = contract_scope(user)
     if scope == "none":
         return []
     return batch.remember(("sla.visible_contract_codes", user.pk),

@@ -27,12 +27,11 @@ from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.roles import Capability, Role, can
 from core import batch
 from core.planner import joins_as_written, one_row_as_written
 from core.prepared import PreparedQuery
 from sla.models import Clock, Contract, ContractMember
-from sla.selectors import contracts_visible_to, visible_contract_codes
+from sla.selectors import contract_scope, contracts_visible_to, visible_contract_codes
 from tickets import hooks
 from tickets.models import (
     OPEN_STATUSES,
@@ -65,19 +64,23 @@ def for_list(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
 PERSON_NAME_FIELDS = ("name", "first_name", "last_name", "username")
 
 
+# The rules of sla.selectors.contract_scope under which a person sees every ticket of the
+# contracts they see, whoever filed it (an end user sees their own, and perhaps their
+# department's).
+BY_CONTRACT_SCOPES = {"all", "contact", "team"}
+
+
 def sees_tickets_by_contract(user) -> bool:
-    """Whether the tickets `user` sees are those of some contracts, whoever filed them: true
-    for every signed-in, active person but an end user (whose own tickets, and perhaps their
-    department's, are theirs to see). For them, staff_contract_ids gives the contracts."""
-    return (getattr(user, "is_authenticated", False) and user.is_active
-            and (can(user, Capability.SEE_ALL_CONTRACTS) or user.role != Role.END_USER))
+    """Whether the tickets `user` sees are those of some contracts, whoever filed them: every
+    signed-in, active person but an end user. For them, staff_contract_ids gives the contracts."""
+    return contract_scope(user)[0] in BY_CONTRACT_SCOPES
 
 
 def staff_contract_ids(user) -> list[int] | None:
     """For a person who sees_tickets_by_contract: the ids of the contracts whose tickets they
     see, or None for every contract. tickets_visible_to's rule for them, shared with the queries
     that check it apart (the ticket page reads its ticket by number alone, tickets/page.py)."""
-    if can(user, Capability.SEE_ALL_CONTRACTS):
+    if contract_scope(user)[0] == "all":
         return None
     # A plain list of ids plans far faster than the nested visibility subquery.
     return [pk for pk, _code in visible_contract_codes(user)]
