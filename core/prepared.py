@@ -24,17 +24,21 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
 from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
 
+from core.lookups import id_list_param
 
-def _adapter(marker) -> str | None:
-    """The backend operation that turns a date, time or date and time into a query parameter,
-    as a lookup on such a field does (unchanged on PostgreSQL, text on SQLite); None for the
+
+def _adapter(marker) -> Callable | None:
+    """How a value of this marker's kind becomes the query parameter, as the lookup that
+    placed it does: a date, time or date and time by the backend's operation (unchanged on
+    PostgreSQL, text on SQLite), a list of ids as core.lookups.InIdList sends it; None for the
     other values, which reach the parameters as given."""
-    if isinstance(marker, datetime):
-        return "adapt_datetimefield_value"
-    if isinstance(marker, date):
-        return "adapt_datefield_value"
-    if isinstance(marker, time):
-        return "adapt_timefield_value"
+    if isinstance(marker, list):
+        return id_list_param
+    for kind, operation in ((datetime, "adapt_datetimefield_value"),
+                            (date, "adapt_datefield_value"), (time, "adapt_timefield_value")):
+        if isinstance(marker, kind):
+            return lambda value, connection, operation=operation: getattr(
+                connection.ops, operation)(value)
     return None
 
 
@@ -50,14 +54,14 @@ class _Compiled:
         if compiler.has_extra_select:  # Django trims such rows; not needed so far
             raise ImproperlyConfigured("A prepared query cannot have extra select columns.")
         self.params = list(params)
-        operations = connections[queryset.db].ops
+        connection = connections[queryset.db]
         self.slots = {}  # name -> (position in the parameters, how Django wrapped the value)
-        self.adapters = {}  # name -> the backend's adapter of a date or time (SQLite: text)
+        self.adapters = {}  # name -> how its value becomes the parameter (_adapter)
         for name, marker in markers.items():
             adapter = _adapter(marker)
             if adapter is not None:
                 self.adapters[name] = adapter
-                marker = getattr(operations, adapter)(marker)
+                marker = adapter(marker, connection)
             found = [i for i, param in enumerate(self.params)
                      if isinstance(param, type(marker)) and param == marker]
             if len(found) != 1:
@@ -78,6 +82,10 @@ class _Compiled:
             if queryset._iterable_class is not ValuesListIterable:
                 raise ImproperlyConfigured("A prepared query gives models or values_list() "
                                            "tuples (not values() dicts, flat or named lists).")
+            # The columns in the SQL's order (values_list() reorders its tuples to the order
+            # it was given; rows() keeps the SQL's, dicts() names each value).
+            query = queryset.query
+            self.names = [*query.extra_select, *query.values_select, *query.annotation_select]
             return
         self.model_class = klass_info["model"]
         fields = klass_info["select_fields"]
@@ -115,8 +123,9 @@ class PreparedQuery:
 
     Each marker must reach the SQL's parameters unchanged and exactly once (a string or
     integer lookup such as ``number=marker``, or a RawSQL parameter; a date or time as the
-    backend adapts it, core.prepared._adapter); anything else is refused when the query is
-    first compiled. Choose markers no real value could be equal to."""
+    backend adapts it, a list of ids through core.lookups.InIdList: core.prepared._adapter);
+    anything else is refused when the query is first compiled. Choose markers no real value
+    could be equal to."""
 
     def __init__(self, build: Callable[..., QuerySet], **markers):
         self._build = build
@@ -140,11 +149,21 @@ class PreparedQuery:
         return [compiled.model(row, using) for row in rows]
 
     def rows(self, using: str = DEFAULT_DB_ALIAS, **values) -> list[tuple]:
-        """The tuples of a values_list() query, for these values."""
+        """The tuples of a values_list() query, for these values, in the SQL's column order
+        (its fields, then its annotations; values_list() would reorder them as it was given)."""
         compiled, rows = self._run(using, values)
         if compiled.gives_models:
             raise TypeError("A query of models: read its models().")
         return [compiled.converted(row, using) for row in rows]
+
+    def dicts(self, using: str = DEFAULT_DB_ALIAS, **values) -> list[dict]:
+        """The rows of a values_list() query as dicts, each value under its column's name
+        (as values() would give them)."""
+        compiled, rows = self._run(using, values)
+        if compiled.gives_models:
+            raise TypeError("A query of models: read its models().")
+        names = compiled.names
+        return [dict(zip(names, compiled.converted(row, using), strict=True)) for row in rows]
 
     def _run(self, using: str, values: dict) -> tuple[_Compiled, list[tuple]]:
         if values.keys() != self._markers.keys():
@@ -153,13 +172,13 @@ class PreparedQuery:
             # The queryset would have asked IS NULL, another SQL than "= %s".
             raise ValueError("A prepared query takes no None: its SQL compares with '='.")
         compiled = self._compiled(using)
-        operations = connections[using].ops
+        connection = connections[using]
         params = list(compiled.params)
         for name, value in values.items():
             position, wrapper = compiled.slots[name]
             if name in compiled.adapters:
-                value = getattr(operations, compiled.adapters[name])(value)
+                value = compiled.adapters[name](value, connection)
             params[position] = value if wrapper is None else wrapper(value)
-        with connections[using].cursor() as cursor:
+        with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             return compiled, cursor.fetchall()

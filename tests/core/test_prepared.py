@@ -8,6 +8,7 @@ from django.db.models import Count, F
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import SecurityEvent, Site
+from core.lookups import InIdList
 from core.prepared import PreparedQuery
 from sla.models import Target
 from tests.tickets import conftest as ticket_fixtures
@@ -195,3 +196,30 @@ def test_a_values_list_query_gives_its_tuples_and_other_kinds_are_refused(demo):
                                                                                    flat=True)):
         with pytest.raises(ImproperlyConfigured, match="values_list"):
             PreparedQuery(build, kind="\x00k").rows(kind=kind)
+
+
+def test_a_list_of_ids_is_one_value_and_rows_can_be_read_as_dicts(demo, file_ticket):
+    """core.lookups.InIdList: the SQL is the same for any number of ids (compiled once); each
+    dict holds what values() gives, annotations under their names."""
+    built = []
+
+    def build(ids):
+        built.append(ids)
+        return (Ticket.objects.filter(InIdList(F("pk"), ids)).order_by("pk")
+                .annotate(code=F("contract__code")).values_list("pk", "title", "code"))
+
+    query = PreparedQuery(build, ids=[-1])
+    tickets = [file_ticket(title=f"票 {n}") for n in range(4)]
+    for ids in ([tickets[2].pk], [t.pk for t in tickets], [tickets[3].pk, 999_999_999]):
+        expected = list(Ticket.objects.filter(pk__in=ids).order_by("pk").annotate(
+            code=F("contract__code")).values("pk", "title", "code"))
+        with CaptureQueriesContext(connection) as queries:
+            assert query.dicts(ids=ids) == expected
+        assert len(queries) == 1
+    assert built == [[-1]]
+    assert query.dicts(ids=[]) == []
+    with pytest.raises(ValueError):
+        query.dicts(ids=["1; DROP TABLE tickets_ticket"])
+    with pytest.raises(TypeError):
+        PreparedQuery(lambda number: Ticket.objects.filter(number=number),
+                      number=NUMBER).dicts(number="x")

@@ -25,12 +25,14 @@ settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import translation  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from sla.models import Contract  # noqa: E402
 from tickets.models import ServiceType, Ticket  # noqa: E402
 from tickets.search_fts import ensure_fts  # noqa: E402
 from tickets.selectors import ticket_search, tickets_visible_to  # noqa: E402
+from tickets.selectors_table import TABLE_COLUMNS, _table_values, for_table  # noqa: E402
 from tickets.services import ticket_comment, ticket_create  # noqa: E402
 
 
@@ -82,6 +84,19 @@ def main() -> None:
     report["rebuilt"] = ensure_fts(connection)
     file("扫描仪卡住", "")
     report["after_rebuild"] = found(user, "扫描仪")[0]
+    # The ticket table's rows (the ids as one JSON parameter here, core.lookups.InIdList) are
+    # what values() gives over the same queryset, in its order, in either language.
+    report["table_rows_same"] = {}
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            tickets = Ticket.objects.order_by("-created_at", "-pk")
+            expected = list(_table_values(tickets, english=language == "en").values(
+                *TABLE_COLUMNS, "contract_code", "service_type_label", "category_label",
+                "site_name")[1:4])
+            with CaptureQueriesContext(connection) as queries:
+                rows = for_table(tickets)[1:4]
+            report["table_rows_same"][language] = len(rows) == 3 and rows == expected
+            report["table_sql"] = queries.captured_queries[-1]["sql"]
     Ticket.objects.filter(pk=power.pk).delete()
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM tickets_ticket_fts WHERE tickets_ticket_fts "

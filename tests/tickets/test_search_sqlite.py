@@ -77,3 +77,9 @@ def test_the_index_follows_edits_deletions_and_rebuilt_triggers(report):
     assert report["rebuilt"] == ["tickets_ticket_fts"]
     assert report["after_rebuild"] == ["扫描仪卡住"]
     assert report["deleted_in_index"] == 0
+
+
+def test_the_ticket_tables_rows_are_read_by_an_id_list_on_sqlite(report):
+    """The table's prepared query takes the page's ids as one JSON array (json_each)."""
+    assert report["table_rows_same"] == {"zh-hans": True, "en": True}
+    assert "json_each" in report["table_sql"]

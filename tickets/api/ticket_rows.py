@@ -20,9 +20,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
+from core.lookups import InIdList
+from core.prepared import PreparedQuery
 from sla.models import Contract
 from tickets.api.serializers import TicketSerializer
 from tickets.models import ServiceType, Ticket
@@ -71,15 +73,36 @@ _CODE_SUBQUERIES = {  # order_by(): no sort of the models' default ordering in e
 }
 
 
-def ticket_list_values(tickets: QuerySet[Ticket]) -> QuerySet:
-    """The list's query: the scoped, filtered tickets as values() rows (dicts), which the cursor
-    pagination pages as it does model instances.
+def _list_values(tickets: QuerySet[Ticket]) -> QuerySet:
+    """The list's columns of these tickets as values_list() rows, for the prepared query.
 
     The people are joined (three joins of accounts_user); the two codes are scalar subqueries,
     a lookup in a small table per row of the page. At 1,000,000 tickets, joining the contract
     and the service type too made PostgreSQL plan for 3.5 ms (five joins and the ticket table's
     30 indexes) against 1.0 ms this way, for the same 0.5-0.7 ms of execution."""
-    return tickets.values(*COLUMNS, **_CODE_SUBQUERIES)
+    return tickets.annotate(**_CODE_SUBQUERIES).values_list(*COLUMNS, *_CODE_SUBQUERIES)
+
+
+NO_IDS = [-4_000_000_002]  # the marker of the ids (no ticket has a negative id)
+_LIST_BY_ID = PreparedQuery(
+    lambda ids: _list_values(Ticket.objects.filter(InIdList(F("pk"), ids)).order_by()),
+    ids=NO_IDS)
+# What the cursor pagination pages: the id, and the column of its cursor (NewestFirst).
+PAGED_COLUMNS = ("pk", "created_at")
+
+
+def ticket_list_values_by_id(ids: list[int]) -> list[dict]:
+    """The list's values() rows of these tickets in the order of the ids (a ticket deleted
+    since its id was read is left out).
+
+    The page is read in two steps: its ids by the scoped, filtered queryset (cursor-paginated
+    over PAGED_COLUMNS, whatever the filters' shape), then the rows here, by one query compiled
+    once (core.prepared; the ids are one array parameter, core.lookups.InIdList). Building and
+    compiling the rows' query with the filters cost ~1.7 ms of CPU per page (issue 19)."""
+    if not ids:
+        return []
+    found = {row["id"]: row for row in _LIST_BY_ID.dicts(ids=ids)}
+    return [found[pk] for pk in ids if pk in found]
 
 
 # Keys of the answer in the serializer's order, then what goes under each, by kind.

@@ -36,7 +36,12 @@ from tickets.api.serializers import (
     TicketSerializer,
     TicketUpdateSerializer,
 )
-from tickets.api.ticket_rows import ticket_answer, ticket_list_rows, ticket_list_values
+from tickets.api.ticket_rows import (
+    PAGED_COLUMNS,
+    ticket_answer,
+    ticket_list_rows,
+    ticket_list_values_by_id,
+)
 from tickets.bulk import TicketBulkMixin
 from tickets.filters import TicketFilterSet
 from tickets.models import Ticket
@@ -139,8 +144,10 @@ class TicketViewSet(TicketRelationsMixin, TicketBulkMixin,  # links, merge, bulk
         # TicketSerializer's answer, built from values() rows (tickets/api/ticket_rows.py); the
         # OpenAPI document describes it with TicketSerializer (get_serializer_class). No
         # docstring here: it would replace the class's in that document.
-        rows = self.paginate_queryset(ticket_list_values(self.filter_queryset(
-            self.get_queryset())))
+        # The page's ids by the filtered queryset, then their rows by a query compiled once.
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset())
+                                      .values(*PAGED_COLUMNS))
+        rows = ticket_list_values_by_id([row["pk"] for row in page])
         return self.get_paginated_response(ticket_list_rows(rows, user=request.user))
 
     def get_serializer_class(self):
