@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 
 
 class CoreConfig(AppConfig):
@@ -7,4 +8,8 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         # Celery signal receivers: request ids across the broker, job timings for /metrics.
-        from core import jobstats, requestid  # noqa: F401 - importing connects the receivers
+        from core import jobstats, pg_timestamps, requestid  # noqa: F401 - connects receivers
+
+        # Timestamps parsed in C on PostgreSQL connections (core/pg_timestamps.py, issue 19).
+        connection_created.connect(pg_timestamps.install,
+                                   dispatch_uid="core.pg_timestamps.install")
