@@ -75,6 +75,24 @@ def visible_contract_codes(user) -> list[tuple[int, str]]:
                           lambda: VISIBLE_CONTRACT_CODES[scope].rows(**values))
 
 
+# One contract by its code among those a person sees (filing through the API names it so), by
+# the same rules, compiled once per rule.
+CODE_MARKER = "\x00contract-code"  # no code holds a NUL character
+VISIBLE_CONTRACT_BY_CODE = {
+    scope: PreparedQuery(lambda code, scope=scope, **values: _contracts_in_scope(
+        scope, **values).filter(code=code), code=CODE_MARKER, **markers)
+    for scope, markers in _CODES_MARKERS.items()}
+
+
+def visible_contract_by_code(user, code: str) -> Contract | None:
+    """contracts_visible_to(user).get(code=code), or None: one query compiled once."""
+    scope, values = contract_scope(user)
+    if scope == "none":
+        return None
+    found = VISIBLE_CONTRACT_BY_CODE[scope].models(code=code, **values)
+    return found[0] if found else None
+
+
 def contract_visible_to(user, contract: Contract) -> bool:
     """Whether `contract` is one of contracts_visible_to(user): from the rows in hand for the
     roles whose rule is about the contract row alone (management: every contract; an end user:

@@ -136,3 +136,43 @@ def test_the_prepared_codes_are_the_visible_contracts_for_every_person(demo):
         seen.add(len(codes))
     assert seen >= {0, 1, 2}
     assert [code for _pk, code in visible_contract_codes(manager_only)] == ["DEMO-SERVER"]
+
+
+def test_a_contract_by_code_is_found_only_among_the_visible_ones(demo):
+    """visible_contract_by_code (filing through the API names the contract by code): for every
+    demo person, a manager-only project, an inactive person and an end user without an
+    organisation, each code gives the contract exactly when contracts_visible_to holds it;
+    the API answers an unseen code as an unknown one."""
+    from rest_framework.test import APIClient
+
+    from accounts.models import User
+    from sla.models import Contract
+    from sla.selectors import visible_contract_by_code
+
+    manager_only = User.objects.create(username="pm-only", role="project_manager",
+                                       organisation=demo["pm"].organisation)
+    Contract.objects.filter(code="DEMO-SERVER").update(project_manager=manager_only)
+    User.objects.create(username="no-org", role="end_user")
+    User.objects.filter(username="gaojie").update(is_active=False)
+    codes = [*Contract.objects.values_list("code", flat=True), "NO-SUCH-CODE", "demo-desktop"]
+    found_some = missing_some = False
+    for person in User.objects.order_by("pk"):
+        for code in codes:
+            expected = contracts_visible_to(person).filter(code=code).first()
+            found = visible_contract_by_code(person, code)
+            assert found == expected, (person.username, code)
+            found_some |= found is not None
+            missing_some |= found is None and code.startswith("DEMO")
+    assert found_some and missing_some
+    client = APIClient()
+    client.force_authenticate(demo["user"])  # an end user of DEMO-DESKTOP's client
+    body = {"service_type": "hardware", "title": "标题"}
+    unseen = client.post("/api/tickets/", {**body, "contract": "DEMO-SERVER"}, format="json")
+    unknown = client.post("/api/tickets/", {**body, "contract": "NO-SUCH"}, format="json")
+    assert unseen.status_code == unknown.status_code == 400
+    said = unknown.json()["errors"]["contract"]
+    assert "NO-SUCH" in said[0]
+    assert unseen.json()["errors"]["contract"] == [said[0].replace("NO-SUCH", "DEMO-SERVER")]
+    for odd in (12, ["DEMO-DESKTOP"], "DEMO\x00DESKTOP"):
+        assert client.post("/api/tickets/", {**body, "contract": odd},
+                           format="json").status_code == 400

@@ -13,7 +13,7 @@ from accounts.roles import Capability, can
 from accounts.selectors import people_visible_to
 from core.clock import now
 from sla.models import Contract
-from sla.selectors import clock_states, contracts_visible_to
+from sla.selectors import clock_states, contracts_visible_to, visible_contract_by_code
 from tickets import hooks
 from tickets.models import (
     Category,
@@ -75,6 +75,22 @@ class ScopedPrimaryKeyRelatedField(_ScopedRelation, serializers.PrimaryKeyRelate
     pass
 
 
+class VisibleContractField(ScopedSlugRelatedField):
+    """A contract by its code among those the caller sees, read by a query compiled once
+    (sla.selectors.visible_contract_by_code); an unknown or unseen code answers as
+    SlugRelatedField does ("does not exist"). A value that is not plain text takes
+    SlugRelatedField's own way."""
+
+    def to_internal_value(self, data):
+        request = self.context.get("request")
+        if request is None or not isinstance(data, str) or "\x00" in data:
+            return super().to_internal_value(data)
+        contract = visible_contract_by_code(request.user, data)
+        if contract is None:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+        return contract
+
+
 def _sites_visible_to(user):
     return Site.objects.filter(organisation_id__in=contracts_visible_to(user).values("client_id"))
 
@@ -84,8 +100,8 @@ class TicketCreateSerializer(serializers.Serializer):
 
     DESK_ONLY = {"requester", "channel", "priority", "needs_on_site"}
 
-    contract = ScopedSlugRelatedField(slug_field="code", queryset=Contract.objects.none(),
-                                      scope=contracts_visible_to)
+    contract = VisibleContractField(slug_field="code", queryset=Contract.objects.none(),
+                                    scope=contracts_visible_to)
     service_type = serializers.SlugRelatedField(slug_field="code",
                                                 queryset=ServiceType.objects.filter(active=True))
     category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.filter(active=True),
