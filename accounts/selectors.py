@@ -9,7 +9,8 @@ from django.db.models import Q, QuerySet
 
 from accounts.models import Organisation, Site, User
 from accounts.roles import CLIENT_ROLES, Capability, Role, can
-from sla.selectors import contract_team_q, contracts_visible_to
+from core.prepared import PreparedQuery
+from sla.selectors import contract_scope, contract_team_q, contracts_in_scope, contracts_visible_to
 
 
 def people_visible_to(user) -> QuerySet[User]:
@@ -27,6 +28,45 @@ def people_visible_to(user) -> QuerySet[User]:
     return people.filter(
         Q(organisation_id=user.organisation_id) | Q(organisation_id__in=client_orgs)
     )
+
+
+# One person by id among those a person sees (filing for a caller names the requester so),
+# compiled once per rule (core.prepared): everyone (the management roles), and the provider's
+# staff on their projects' team (their organisation's people and their clients'). The other
+# rules take people_visible_to's queryset. Negative ids are no one's.
+_PERSON_MARKERS = {"all": {"pk": -2_000_000_001},
+                   "team": {"pk": -2_000_000_001, "organisation": -2_000_000_002,
+                            "person": -2_000_000_003, "person_again": -2_000_000_004}}
+
+
+def _team_person(pk, organisation, **contract_values):
+    contracts = contracts_in_scope("team", **contract_values)
+    return User.objects.filter(
+        Q(organisation_id=organisation) | Q(organisation_id__in=contracts.values("client_id")),
+        pk=pk)
+
+
+PERSON_BY_ID = {
+    "all": PreparedQuery(lambda pk: User.objects.filter(pk=pk), **_PERSON_MARKERS["all"]),
+    "team": PreparedQuery(_team_person, **_PERSON_MARKERS["team"]),
+}
+
+
+def person_visible_to(user, pk: int) -> User | None:
+    """people_visible_to(user).filter(pk=pk).first(), by a query compiled once where the
+    rule allows it."""
+    if (getattr(user, "is_authenticated", False) and user.is_active
+            and not (user.role == Role.END_USER or not user.organisation_id)
+            and user.role != Role.CLIENT_CONTACT):
+        scope, values = contract_scope(user)
+        if scope == "all":
+            found = PERSON_BY_ID["all"].models(pk=pk)
+            return found[0] if found else None
+        if scope == "team":
+            found = PERSON_BY_ID["team"].models(pk=pk, organisation=user.organisation_id,
+                                                **values)
+            return found[0] if found else None
+    return people_visible_to(user).filter(pk=pk).first()
 
 
 def people_search(*, user, query: str = "", limit: int | None = None) -> QuerySet[User]:

@@ -28,7 +28,8 @@ def contract_scope(user) -> tuple[str, dict]:
     return "team", {"person": user.pk, "person_again": user.pk}
 
 
-def _contracts_in_scope(scope: str, **values) -> QuerySet[Contract]:
+def contracts_in_scope(scope: str, **values) -> QuerySet[Contract]:
+    """The contracts of one of contract_scope's rules, with its values."""
     contracts = Contract.objects.all()
     if scope == "none":
         return contracts.none()
@@ -48,7 +49,7 @@ def _contracts_in_scope(scope: str, **values) -> QuerySet[Contract]:
 def contracts_visible_to(user) -> QuerySet[Contract]:
     """The contracts a person may see: theirs, and for the management roles all of them."""
     scope, values = contract_scope(user)
-    return _contracts_in_scope(scope, **values)
+    return contracts_in_scope(scope, **values)
 
 
 # The (id, code) of the contracts a person sees: asked on nearly every page and API call of
@@ -59,7 +60,7 @@ _CODES_MARKERS = {"contact": {"person": -1_987_654_321},
                   "team": {"person": -1_987_654_321, "person_again": -1_987_654_322},
                   "all": {}}
 VISIBLE_CONTRACT_CODES = {
-    scope: PreparedQuery(lambda scope=scope, **values: _contracts_in_scope(scope, **values)
+    scope: PreparedQuery(lambda scope=scope, **values: contracts_in_scope(scope, **values)
                          .order_by("code").values_list("pk", "code"), **markers)
     for scope, markers in _CODES_MARKERS.items()}
 
@@ -79,7 +80,7 @@ def visible_contract_codes(user) -> list[tuple[int, str]]:
 # the same rules, compiled once per rule.
 CODE_MARKER = "\x00contract-code"  # no code holds a NUL character
 VISIBLE_CONTRACT_BY_CODE = {
-    scope: PreparedQuery(lambda code, scope=scope, **values: _contracts_in_scope(
+    scope: PreparedQuery(lambda code, scope=scope, **values: contracts_in_scope(
         scope, **values).filter(code=code), code=CODE_MARKER, **markers)
     for scope, markers in _CODES_MARKERS.items()}
 

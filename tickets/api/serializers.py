@@ -10,7 +10,7 @@ from rest_framework import serializers
 from accounts.api import PersonRefSerializer
 from accounts.models import Site, User
 from accounts.roles import Capability, can
-from accounts.selectors import people_visible_to
+from accounts.selectors import people_visible_to, person_visible_to
 from core.clock import now
 from sla.models import Contract
 from sla.selectors import clock_states, contracts_visible_to, visible_contract_by_code
@@ -26,6 +26,7 @@ from tickets.models import (
     ServiceType,
     Ticket,
 )
+from tickets.selectors import ID_MAX
 from tickets.workflow import allowed_actions
 
 
@@ -91,6 +92,24 @@ class VisibleContractField(ScopedSlugRelatedField):
         return contract
 
 
+class VisiblePersonField(ScopedPrimaryKeyRelatedField):
+    """A person by id among those the caller sees, read by a query compiled once where the
+    caller's rule allows it (accounts.selectors.person_visible_to); an unknown or unseen id
+    answers as PrimaryKeyRelatedField does. Any value but a whole number in the id column's
+    range takes PrimaryKeyRelatedField's own way."""
+
+    def to_internal_value(self, data):
+        request = self.context.get("request")
+        if (request is None or isinstance(data, bool) or not isinstance(data, int | str)
+                or not str(data).isascii() or not str(data).isdigit()
+                or not 0 < int(data) <= ID_MAX):
+            return super().to_internal_value(data)
+        person = person_visible_to(request.user, int(data))
+        if person is None:
+            self.fail("does_not_exist", pk_value=data)
+        return person
+
+
 def _sites_visible_to(user):
     return Site.objects.filter(organisation_id__in=contracts_visible_to(user).values("client_id"))
 
@@ -116,8 +135,8 @@ class TicketCreateSerializer(serializers.Serializer):
     location = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     submission_key = serializers.UUIDField(required=False, allow_null=True, help_text=(
         "Send the same key again and the first ticket comes back instead of a second one."))
-    requester = ScopedPrimaryKeyRelatedField(queryset=User.objects.none(), required=False,
-                                             scope=people_visible_to)
+    requester = VisiblePersonField(queryset=User.objects.none(), required=False,
+                                   scope=people_visible_to)
     channel = serializers.ChoiceField(choices=Channel.choices, required=False)
     priority = serializers.ChoiceField(choices=Priority.choices, required=False)
     needs_on_site = serializers.BooleanField(required=False)
