@@ -167,3 +167,35 @@ def test_a_filed_ticket_is_answered_as_the_serializer_answered(demo, desktop):
 def test_its_columns_are_the_serializers_fields():
     assert [key for key, _, _ in LAYOUT] == TicketSerializer.Meta.fields
     assert len(COLUMNS) == len(set(COLUMNS))
+
+
+@pytest.mark.parametrize("zone", ["Asia/Shanghai", "UTC"])
+def test_one_ticket_is_answered_as_the_detail_serializer_answered(demo, varied, zone,
+                                                                  time_machine):
+    """GET /api/tickets/<id>/ (tickets/api/ticket_rows.py ticket_detail_answer): byte for byte
+    TicketDetailSerializer's answer, clocks, survey link and visits included, for every role
+    and every ticket it sees."""
+    from tickets.api.serializers import TicketDetailSerializer
+    from tickets.api.viewsets import RETRIEVE_CLOCKS, RETRIEVE_RELATED
+    from tickets.selectors import tickets_visible_to
+
+    resolved = varied["resolved"]
+    time_machine.move_to(timezone.now(), tick=False)  # the clocks' time left, the same twice
+    checked = with_visits = 0
+    with timezone.override(zone):
+        for username in ROLES:
+            user = demo[username]
+            client = _client(user)
+            for ticket in tickets_visible_to(user).select_related(*RETRIEVE_RELATED) \
+                    .prefetch_related(RETRIEVE_CLOCKS).order_by("pk"):
+                response = client.get(f"/api/tickets/{ticket.pk}/")
+                assert response.status_code == 200, (username, ticket.number)
+                expected = TicketDetailSerializer(ticket, context={
+                    "request": SimpleNamespace(user=user)}).data
+                assert response.content == JSONRenderer().render(expected), (
+                    username, ticket.number)
+                checked += 1
+                with_visits += bool(expected["visits"])
+    assert checked > 20 and with_visits
+    body = _client(demo["user2"]).get(f"/api/tickets/{resolved.pk}/").json()
+    assert body["clocks"] and body["status"] == Status.RESOLVED

@@ -336,6 +336,22 @@ class ClockSerializer(serializers.Serializer):
     provisional = serializers.BooleanField()
 
 
+def clocks_shown(ticket) -> list[dict]:
+    """The clocks a ticket's API answer shows (its clocks prefetched with their calendars)."""
+    return ClockSerializer(clock_states(ticket.clocks.all(), at=now()), many=True).data
+
+
+def visits_shown(ticket, context) -> list[dict]:
+    """The on-site visits a ticket's API answer shows, as the caller may see them."""
+    return TicketVisitSerializer(hooks.ticket_visits(user=context["request"].user, ticket=ticket),
+                                 many=True, context=context).data
+
+
+def survey_url_shown(user, ticket) -> str | None:
+    """The open satisfaction survey's link, for the requester only (surveys app, V1)."""
+    return hooks.survey_prompt(user=user, ticket=ticket)
+
+
 class TicketDetailSerializer(TicketSerializer):
     clocks = serializers.SerializerMethodField()
     survey_url = serializers.SerializerMethodField()
@@ -347,15 +363,13 @@ class TicketDetailSerializer(TicketSerializer):
 
     @extend_schema_field(TicketVisitSerializer(many=True))
     def get_visits(self, ticket) -> list[dict]:
-        request = self.context["request"]
-        return TicketVisitSerializer(hooks.ticket_visits(user=request.user, ticket=ticket),
-                                     many=True, context=self.context).data
+        return visits_shown(ticket, self.context)
 
     @extend_schema_field(ClockSerializer(many=True))
     def get_clocks(self, ticket) -> list[dict]:
-        return ClockSerializer(clock_states(ticket.clocks.all(), at=now()), many=True).data
+        return clocks_shown(ticket)
 
     def get_survey_url(self, ticket) -> str | None:
         """The open satisfaction survey's link, for the requester only (surveys app, V1)."""
         request = self.context.get("request")
-        return hooks.survey_prompt(user=getattr(request, "user", None), ticket=ticket)
+        return survey_url_shown(getattr(request, "user", None), ticket)

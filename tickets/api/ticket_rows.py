@@ -26,7 +26,12 @@ from django.utils import timezone
 from core.lookups import InIdList
 from core.prepared import PreparedQuery
 from sla.models import Contract
-from tickets.api.serializers import TicketSerializer
+from tickets.api.serializers import (
+    TicketSerializer,
+    clocks_shown,
+    survey_url_shown,
+    visits_shown,
+)
 from tickets.models import ServiceType, Ticket
 from tickets.workflow import allowed_actions
 
@@ -183,3 +188,15 @@ def ticket_answer(ticket: Ticket, *, user) -> dict:
         for column in PERSON_COLUMNS:
             row[f"{person}__{column}"] = getattr(someone, column, None)
     return ticket_list_rows([row], user=user)[0]
+
+
+def ticket_detail_answer(ticket: Ticket, *, context: dict) -> dict:
+    """TicketDetailSerializer(ticket).data (GET /api/tickets/<id>/): the row above, then the
+    clocks, the survey link and the visits, as its methods give them. A ModelSerializer builds
+    its fields from the model on every instance: ~2 ms of CPU per answer (issue 19)."""
+    user = context["request"].user
+    answer = ticket_answer(ticket, user=user)
+    answer["clocks"] = clocks_shown(ticket)
+    answer["survey_url"] = survey_url_shown(user, ticket)
+    answer["visits"] = visits_shown(ticket, context)
+    return answer

@@ -39,6 +39,7 @@ from tickets.api.serializers import (
 from tickets.api.ticket_rows import (
     PAGED_COLUMNS,
     ticket_answer,
+    ticket_detail_answer,
     ticket_list_rows,
     ticket_list_values_by_id,
 )
@@ -171,7 +172,8 @@ class TicketViewSet(TicketRelationsMixin, TicketBulkMixin,  # links, merge, bulk
         survivor = merged_survivor(request.user, ticket)
         if survivor is not None:  # a merged ticket's id leads to the one it lives on in
             return redirect(reverse("ticket-detail", args=[survivor.pk], request=request))
-        return with_etag(Response(self.get_serializer(ticket).data), ticket)
+        return with_etag(Response(ticket_detail_answer(
+            ticket, context=self.get_serializer_context())), ticket)
 
     @extend_schema(request=TicketUpdateSerializer, responses=TicketSerializer,
                    parameters=[IF_MATCH])
