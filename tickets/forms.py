@@ -243,8 +243,11 @@ class DispatchForm(NoteForm):
 
     def __init__(self, *args, ticket, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = assignable_engineers(contract=ticket.contract)
-        if not self.is_bound:
+        # Posted: the queryset validates the choice. Shown (unbound): only the options, from
+        # rows read once per request; no queryset is built for a form that is never cleaned.
+        if self.is_bound:
+            self.fields["assignee"].queryset = assignable_engineers(contract=ticket.contract)
+        else:
             offer(self.fields["assignee"], assignable_engineer_rows(contract=ticket.contract))
 
 
@@ -292,8 +295,9 @@ class EscalateForm(BootstrapForm):
 
     def __init__(self, *args, ticket, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to"].queryset = second_line_engineers(contract=ticket.contract)
-        if not self.is_bound:
+        if self.is_bound:  # as DispatchForm: the queryset only where it validates
+            self.fields["to"].queryset = second_line_engineers(contract=ticket.contract)
+        else:
             offer(self.fields["to"], second_line_engineer_rows(contract=ticket.contract_id))
 
 
