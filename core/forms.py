@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.choices import BaseChoiceIterator
 
 from core.errors import ActionRefused
 
@@ -33,6 +34,54 @@ def offer(field: forms.ModelChoiceField, rows) -> None:
     iterator = field.iterator(field)
     options = [("", field.empty_label)] if field.empty_label is not None else []
     field.choices = options + [iterator.choice(obj) for obj in rows]
+
+
+class _QuerysetLater:
+    """ModelChoiceField's queryset, built by a function the first time something reads it."""
+
+    def _get_queryset(self):
+        make = self.__dict__.pop("_make_queryset", None)
+        if make is not None:
+            forms.ModelChoiceField._set_queryset(self, make())
+        return self._queryset
+
+    def _set_queryset(self, queryset):
+        self.__dict__.pop("_make_queryset", None)  # a queryset set now wins over a pending one
+        forms.ModelChoiceField._set_queryset(self, queryset)
+
+    queryset = property(_get_queryset, _set_queryset)
+
+
+class _ChoicesLater(BaseChoiceIterator):
+    """The widget's options of such a field: its own choice iterator, made when iterated (a
+    ModelChoiceIterator reads the field's queryset as soon as it is made)."""
+
+    def __init__(self, field):
+        self.field = field
+
+    def __iter__(self):
+        return iter(self.field.iterator(self.field))
+
+    def __len__(self):
+        return len(self.field.iterator(self.field))
+
+
+_LATER_CLASSES: dict[type, type] = {}
+
+
+def offer_later(field: forms.ModelChoiceField, make) -> None:
+    """Give a model choice field the queryset ``make()`` builds, built only when something
+    reads it: cleaning a posted value (an empty one is not looked up) or rendering the options.
+    A filing form posted with its optional relations left empty builds none of their querysets
+    (issue 19: the portal's form built four per POST for one lookup)."""
+    cls = type(field)
+    if not issubclass(cls, _QuerysetLater):
+        later = _LATER_CLASSES.get(cls)
+        if later is None:
+            later = _LATER_CLASSES[cls] = type(f"{cls.__name__}Later", (_QuerysetLater, cls), {})
+        field.__class__ = later
+    field._make_queryset = make
+    field.widget.choices = _ChoicesLater(field)
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Site, User
 from accounts.selectors import people_visible_to
 from core.clock import now
-from core.forms import BootstrapForm, MultipleFileField, offer
+from core.forms import BootstrapForm, MultipleFileField, offer, offer_later
 from sla.models import ContractMember
 from sla.selectors import contracts_visible_to
 from tickets import hooks
@@ -76,10 +76,12 @@ class TicketFormBase(BootstrapForm):
         today = now().date()
         contracts = contracts_visible_to(user).filter(starts_on__lte=today, ends_on__gte=today)
         self.fields["contract"].queryset = contracts.select_related("client").order_by("code")
-        self.fields["category"].queryset = categories().order_by(
-            "service_type__ordering", "parent__name", "name")
-        self.fields["site"].queryset = Site.objects.filter(
-            organisation_id__in=contracts.values("client_id")).order_by("name")
+        # Optional relations: their querysets are built when read (core.forms.offer_later), so
+        # a filing posted without a category or a site builds neither.
+        offer_later(self.fields["category"], lambda: categories().order_by(
+            "service_type__ordering", "parent__name", "name"))
+        offer_later(self.fields["site"], lambda: Site.objects.filter(
+            organisation_id__in=contracts.values("client_id")).order_by("name"))
         if not self.is_bound:
             self.initial.setdefault("submission_key", uuid.uuid4())
             first = self.fields["contract"].queryset.first()
@@ -119,11 +121,14 @@ class PortalTicketForm(TicketFormBase):
 
     def __init__(self, *args, user: User, scanned=None, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        choices = hooks.assets_held_by(user)
-        if scanned is not None:
-            choices = hooks.assets_reportable_by(user).filter(
-                Q(pk__in=choices.values("pk")) | Q(pk=scanned.pk))
-        self.fields["asset"].queryset = choices.order_by("tag", "pk")
+        def assets():
+            choices = hooks.assets_held_by(user)
+            if scanned is not None:
+                choices = hooks.assets_reportable_by(user).filter(
+                    Q(pk__in=choices.values("pk")) | Q(pk=scanned.pk))
+            return choices.order_by("tag", "pk")
+
+        offer_later(self.fields["asset"], assets)
         self.scanned = scanned
         if not self.is_bound:
             self.initial.setdefault("contact_phone", user.phone)
