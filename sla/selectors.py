@@ -54,15 +54,16 @@ def contracts_visible_to(user) -> QuerySet[Contract]:
 
 # The (id, code) of the contracts a person sees: asked on nearly every page and API call of
 # the provider's staff, so compiled once per process for each rule (core.prepared). Negative
-# ids are no person's or organisation's.
-_CODES_MARKERS = {"contact": {"person": -1_987_654_321},
+# ids are no person's or organisation's; other prepared queries over contracts_in_scope use
+# the same markers.
+CONTRACT_SCOPE_MARKERS = {"contact": {"person": -1_987_654_321},
                   "client": {"organisation": -1_987_654_321},
                   "team": {"person": -1_987_654_321, "person_again": -1_987_654_322},
                   "all": {}}
 VISIBLE_CONTRACT_CODES = {
     scope: PreparedQuery(lambda scope=scope, **values: contracts_in_scope(scope, **values)
                          .order_by("code").values_list("pk", "code"), **markers)
-    for scope, markers in _CODES_MARKERS.items()}
+    for scope, markers in CONTRACT_SCOPE_MARKERS.items()}
 
 
 def visible_contract_codes(user) -> list[tuple[int, str]]:
@@ -82,7 +83,7 @@ CODE_MARKER = "\x00contract-code"  # no code holds a NUL character
 VISIBLE_CONTRACT_BY_CODE = {
     scope: PreparedQuery(lambda code, scope=scope, **values: contracts_in_scope(
         scope, **values).filter(code=code), code=CODE_MARKER, **markers)
-    for scope, markers in _CODES_MARKERS.items()}
+    for scope, markers in CONTRACT_SCOPE_MARKERS.items()}
 
 
 def visible_contract_by_code(user, code: str) -> Contract | None:

@@ -28,7 +28,7 @@ from tickets.filters import TicketFilterSet
 from tickets.forms import BulkForm
 from tickets.models import PendingReason, Priority, ResolutionCode
 from tickets.permissions import may_act_in_bulk
-from tickets.selectors import ID_MAX, PERSON_NAME_FIELDS, bulk_assignees, ticket_list
+from tickets.selectors import ID_MAX, bulk_assignee_rows, bulk_assignees, ticket_list
 from tickets.services import BULK_ACTIONS, BULK_MAX, bulk_summary, tickets_bulk
 
 # What each action needs besides the ids.
@@ -43,16 +43,15 @@ def bulk_context(user, matching, page) -> dict:
         count = matching.order_by()[:BULK_MAX + 1].count()
     else:
         count = len(page.object_list)
-    engineers = bulk_assignees(user=user)
-    form = BulkForm(initial={"key": uuid.uuid4().hex}, engineers=engineers)
-    # The list only names the engineers: read as values() rows, not as 60-odd model instances
-    # through ModelChoiceIterator's server-side cursor (DECLARE, FETCH, CLOSE: three round trips;
-    # ~1 ms of the queue page, bench/README.md issue 19). Posting still validates against the
-    # queryset.
+    form = BulkForm(initial={"key": uuid.uuid4().hex}, engineers=User.objects.none())
+    # The list only names the engineers: read as rows by a query compiled once per visibility
+    # rule (bulk_assignee_rows), not as 60-odd model instances through ModelChoiceIterator's
+    # server-side cursor (DECLARE, FETCH, CLOSE: three round trips) nor by a queryset built on
+    # every page (1-2 ms of the queue page, bench/README.md issue 19). The form shown is never
+    # cleaned; a posted one validates against bulk_assignees.
     field = form.fields["assignee"]
     field.choices = [("", field.empty_label), *(
-        (pk, User.name_shown(*names))
-        for pk, *names in engineers.values_list("pk", *PERSON_NAME_FIELDS))]
+        (pk, User.name_shown(*names)) for pk, *names in bulk_assignee_rows(user=user))]
     return {"bulk_form": form,
             "matching_count": min(count, BULK_MAX), "matching_over": count > BULK_MAX,
             "bulk_max": BULK_MAX}

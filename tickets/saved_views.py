@@ -27,7 +27,11 @@ from tickets.models import SavedView
 from tickets.permissions import may_see_queue
 from tickets.queue_columns import COLUMN_KEYS
 from tickets.selectors import ID_MAX
-from tickets.selectors_saved_views import saved_view_counts, saved_views_visible_to
+from tickets.selectors_saved_views import (
+    saved_view_counts,
+    saved_views_list,
+    saved_views_visible_to,
+)
 from tickets.services.saved_views import (
     NAME_MAX,
     may_change_saved_view,
@@ -41,7 +45,7 @@ def saved_views_context(request) -> dict:
     """The queue page's saved views: each with its count (one query for all) and whether the
     person may rename or delete it."""
     user = request.user
-    views = list(saved_views_visible_to(user))
+    views = saved_views_list(user)
     counts = saved_view_counts(user, views, request=request)
     for view in views:
         view.count = counts[view.pk]

@@ -31,7 +31,13 @@ from core import batch
 from core.planner import joins_as_written, one_row_as_written
 from core.prepared import PreparedQuery
 from sla.models import Clock, Contract, ContractMember
-from sla.selectors import contract_scope, contracts_visible_to, visible_contract_codes
+from sla.selectors import (
+    CONTRACT_SCOPE_MARKERS,
+    contract_scope,
+    contracts_in_scope,
+    contracts_visible_to,
+    visible_contract_codes,
+)
 from tickets import hooks
 from tickets.models import (
     OPEN_STATUSES,
@@ -508,16 +514,33 @@ def second_line_engineer_rows(*, contract) -> list[User]:
     return SECOND_LINE_ENGINEERS.models(contract=getattr(contract, "pk", contract))
 
 
-def bulk_assignees(*, user) -> QuerySet[User]:
-    """Whom the queue's bulk bar offers: the team of every contract the user sees (each row
-    still checks its own contract's team)."""
-    return (User.objects.filter(contract_memberships__contract__in=contracts_visible_to(user),
-                                is_active=True,
+def _bulk_assignees_of(contracts) -> QuerySet[User]:
+    return (User.objects.filter(contract_memberships__contract__in=contracts, is_active=True,
                                 contract_memberships__duty__in=[
                                     ContractMember.Duty.ENGINEER,
                                     ContractMember.Duty.SECOND_LINE,
                                     ContractMember.Duty.AGENT])
             .distinct().order_by("name"))
+
+
+def bulk_assignees(*, user) -> QuerySet[User]:
+    """Whom the queue's bulk bar offers: the team of every contract the user sees (each row
+    still checks its own contract's team)."""
+    return _bulk_assignees_of(contracts_visible_to(user))
+
+
+# The bar's options (id and name columns) on every queue page: compiled once per rule of
+# contract_scope (core.prepared), with the same markers as the contracts' codes.
+BULK_ASSIGNEE_ROWS = {
+    scope: PreparedQuery(lambda scope=scope, **values: _bulk_assignees_of(
+        contracts_in_scope(scope, **values)).values_list("pk", *PERSON_NAME_FIELDS), **markers)
+    for scope, markers in CONTRACT_SCOPE_MARKERS.items()}
+
+
+def bulk_assignee_rows(*, user) -> list[tuple]:
+    """bulk_assignees(user=user) as (id, *PERSON_NAME_FIELDS) rows, by name."""
+    scope, values = contract_scope(user)
+    return BULK_ASSIGNEE_ROWS[scope].rows(**values) if scope != "none" else []
 
 
 def second_line_engineers(*, contract) -> QuerySet[User]:

@@ -29,9 +29,10 @@ from django.utils import translation  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from sla.models import Contract  # noqa: E402
-from tickets.models import ServiceType, Ticket  # noqa: E402
+from tickets.models import SavedView, ServiceType, Ticket  # noqa: E402
 from tickets.search_fts import ensure_fts  # noqa: E402
 from tickets.selectors import ticket_search, tickets_visible_to  # noqa: E402
+from tickets.selectors_saved_views import saved_views_list, saved_views_visible_to  # noqa: E402
 from tickets.selectors_table import TABLE_COLUMNS, _table_values, for_table  # noqa: E402
 from tickets.services import ticket_comment, ticket_create  # noqa: E402
 
@@ -97,6 +98,15 @@ def main() -> None:
                 rows = for_table(tickets)[1:4]
             report["table_rows_same"][language] = len(rows) == 3 and rows == expected
             report["table_sql"] = queries.captured_queries[-1]["sql"]
+    # The queue's saved views: the contracts as one JSON parameter here too.
+    SavedView.objects.create(owner=desk, name="共享", query="view=open", shared=True,
+                             contract=contract, created_at=power.created_at)
+    SavedView.objects.create(owner=user, name="别人的", query="view=open",
+                             created_at=power.created_at)
+    report["saved_views"] = [[view.name for view in saved_views_list(person)]
+                             == [view.name for view in saved_views_visible_to(person)]
+                             for person in (desk, user)] + [
+        [view.name for view in saved_views_list(desk)]]
     Ticket.objects.filter(pk=power.pk).delete()
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM tickets_ticket_fts WHERE tickets_ticket_fts "

@@ -80,3 +80,18 @@ def test_every_person_reads_through_the_api_exactly_the_tickets_visible_to_them(
     assert client.get(f"/api/tickets/{ticket.pk}/?status={other_status}").status_code == 404
     for bad in ("abc", "1.5", "-3", "99999999999999999999"):
         assert client.get(f"/api/tickets/{bad}/").status_code == 404, bad
+
+
+def test_the_bulk_bars_engineers_are_bulk_assignees_for_every_person(demo):
+    """bulk_assignee_rows (the queue's bulk bar, a query compiled once per rule) gives the
+    people bulk_assignees gives, by name, for every demo person, an inactive one too."""
+    from accounts.models import User
+    from tickets.selectors import PERSON_NAME_FIELDS, bulk_assignee_rows, bulk_assignees
+
+    User.objects.filter(username="gaojie").update(is_active=False)
+    offered = 0
+    for person in User.objects.order_by("pk"):
+        expected = list(bulk_assignees(user=person).values_list("pk", *PERSON_NAME_FIELDS))
+        assert bulk_assignee_rows(user=person) == expected, person.username
+        offered += bool(expected)
+    assert offered >= 3

@@ -231,3 +231,31 @@ def test_a_views_name_is_rendered_escaped(demo, client):
     client.force_login(demo["desk"])
     html = client.get(QUEUE).content.decode()
     assert "<script>x</script>" not in html and "&lt;script&gt;x&lt;/script&gt;" in html
+
+
+def test_the_queue_pages_list_is_saved_views_visible_to_for_every_person(demo):
+    """saved_views_list (a query compiled once, the contracts as one parameter) lists what
+    saved_views_visible_to does, in its order: own views, views shared on a contract the
+    person sees, not those of other contracts or others' private ones."""
+    from django.utils import timezone
+
+    from accounts.models import User
+    from sla.models import Contract
+    from tickets.models import SavedView
+    from tickets.selectors_saved_views import saved_views_list, saved_views_visible_to
+
+    desktop, server = (Contract.objects.get(code=c) for c in ("DEMO-DESKTOP", "DEMO-SERVER"))
+    moment = timezone.now()
+    for owner in ("desk", "engineer", "pm", "gm"):
+        SavedView.objects.create(owner=demo[owner], name=f"{owner} 私有", query="view=open",
+                                 created_at=moment)
+        for contract in (desktop, server):
+            SavedView.objects.create(owner=demo[owner], name=f"{owner} {contract.code}",
+                                     query="view=open", shared=True, contract=contract,
+                                     created_at=moment)
+    listed = set()
+    for person in User.objects.order_by("pk"):
+        expected = list(saved_views_visible_to(person))
+        assert saved_views_list(person) == expected, person.username
+        listed.add(len(expected))
+    assert len(listed) >= 3

@@ -83,3 +83,7 @@ def test_the_ticket_tables_rows_are_read_by_an_id_list_on_sqlite(report):
     """The table's prepared query takes the page's ids as one JSON array (json_each)."""
     assert report["table_rows_same"] == {"zh-hans": True, "en": True}
     assert "json_each" in report["table_sql"]
+
+
+def test_the_queues_saved_views_are_listed_on_sqlite(report):
+    assert report["saved_views"] == [True, True, ["共享"]]
