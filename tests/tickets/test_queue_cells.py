@@ -94,3 +94,17 @@ def test_the_column_chooser_is_the_former_loop(language, chosen):
         former = Template(FORMER_CHOOSER).render(Context({"column_choices": choices}))
         assert squeezed(column_chooser_items(choices)) == squeezed(former)
         assert ("上移" if language == "zh-hans" else "Move") in column_chooser_items(choices)
+
+
+def test_the_workload_rows_are_the_former_loop():
+    """{% workload_rows %} makes what the template loop made, names escaped."""
+    from django.template import Context, Template
+
+    from tickets.templatetags.queue_tags import workload_rows
+
+    workload = [{"name": "张三", "open": 0}, {"name": '<b>"李四"</b> & 王五', "open": 12},
+                {"name": "engineer2", "open": 3}]
+    former = Template('{% for row in workload %}<tr><td>{{ row.name }}</td>'
+                      '<td class="text-end">{{ row.open }}</td></tr>{% endfor %}')
+    assert workload_rows(workload) == former.render(Context({"workload": workload}))
+    assert workload_rows([]) == ""

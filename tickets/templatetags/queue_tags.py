@@ -46,6 +46,16 @@ def ticket_rows(tickets: Iterable[dict], columns: list[Column], selectable=False
 
 
 @register.simple_tag
+def workload_rows(workload: Iterable[dict]) -> SafeString:
+    """The queue's "open tickets per engineer" rows (``name``, ``open``; tickets.selectors.
+    engineer_workload): fifty-odd rows of two cells, built here rather than by a template
+    loop resolving two variables a row (~0.7 ms of every queue page, issue 19)."""
+    return mark_safe("".join(  # noqa: S308 - the name is escaped, the count is an int
+        f'<tr><td>{_text(row["name"])}</td><td class="text-end">{int(row["open"])}</td></tr>'
+        for row in workload))
+
+
+@register.simple_tag
 def column_chooser_items(column_choices: list[tuple[Column, bool]]) -> SafeString:
     """The column chooser's list items (templates/tickets/queue.html): each column with its
     checkbox, label and move buttons, the shown ones ticked. The number column is always shown
