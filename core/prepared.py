@@ -21,10 +21,10 @@ from datetime import date, datetime, time
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Model, QuerySet
+from django.db.models import F, Model, Prefetch, QuerySet
 from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
 
-from core.lookups import id_list_param
+from core.lookups import InIdList, id_list_param
 
 
 def _adapter(marker) -> Callable | None:
@@ -182,3 +182,47 @@ class PreparedQuery:
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             return compiled, cursor.fetchall()
+
+
+class PreparedPrefetch:
+    """``prefetch_related_objects(instances, Prefetch(related_name, queryset))`` for a reverse
+    foreign key, the related rows read by a query compiled once: the parents' ids are one list
+    parameter (core.lookups.InIdList). Each instance's manager then answers from the rows, and
+    each row knows its parent, as after Django's prefetch. Building and compiling the ticket
+    page's clocks prefetch was two thirds of reading its ticket (issue 19).
+
+    ``queryset_of()`` gives the Prefetch's queryset (select_related, order), without the filter
+    on the parent; ``as_prefetch()`` the Prefetch itself, for querysets read the usual way."""
+
+    MARKER = [-1_987_654_399]  # no parent has a negative id
+
+    def __init__(self, related_name: str, queryset_of: Callable[[], QuerySet]):
+        self.related_name = related_name
+        self.queryset_of = queryset_of
+        self._query: PreparedQuery | None = None
+
+    def as_prefetch(self) -> Prefetch:
+        return Prefetch(self.related_name, queryset=self.queryset_of())
+
+    def __call__(self, instances: list[Model]) -> None:
+        if not instances:
+            return
+        field = getattr(instances[0], self.related_name).field  # the child's foreign key
+        if self._query is None:  # the foreign key is known once a manager is in hand
+            self._query = PreparedQuery(lambda parents: self.queryset_of().filter(
+                InIdList(F(field.attname), parents)), parents=self.MARKER)
+        children: dict[object, list[Model]] = {}
+        for child in self._query.models(parents=[instance.pk for instance in instances]):
+            children.setdefault(getattr(child, field.attname), []).append(child)
+        for instance in instances:
+            rows = children.get(instance.pk, [])
+            for child in rows:
+                field.set_cached_value(child, instance)
+            # What prefetch_one_level leaves: the manager's own queryset holding the rows.
+            queryset = getattr(instance, self.related_name)._apply_rel_filters(
+                self.queryset_of())
+            queryset._result_cache = rows
+            queryset._prefetch_done = True
+            if not hasattr(instance, "_prefetched_objects_cache"):
+                instance._prefetched_objects_cache = {}
+            instance._prefetched_objects_cache[field.remote_field.cache_name] = queryset

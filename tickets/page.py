@@ -4,12 +4,12 @@ only when the template renders them."""
 
 from __future__ import annotations
 
-from django.db.models import BooleanField, Prefetch
+from django.db.models import BooleanField
 from django.db.models.expressions import RawSQL
 from django.utils.functional import cached_property
 
 from core.planner import one_row_as_written
-from core.prepared import PreparedQuery
+from core.prepared import PreparedPrefetch, PreparedQuery
 from sla.models import Clock
 from tickets import forms, hooks
 from tickets.models import Ticket
@@ -52,7 +52,8 @@ def _page_tickets(tickets, number: str):
 # No visibility filter in it: its shape, and so its SQL, is the same for everyone.
 PAGE_QUERY = PreparedQuery(lambda number: _page_tickets(Ticket.objects.all(), number),
                            number="\x00ticket-page-number")
-PAGE_CLOCKS = Prefetch("clocks", queryset=Clock.objects.select_related("calendar").order_by("pk"))
+PAGE_CLOCKS = PreparedPrefetch(
+    "clocks", lambda: Clock.objects.select_related("calendar").order_by("pk"))
 
 
 def ticket_page_get(*, user, number: str) -> Ticket:
@@ -69,7 +70,7 @@ def ticket_page_get(*, user, number: str) -> Ticket:
         ticket = staff_ticket_read(PAGE_QUERY, user=user, prefetch=(PAGE_CLOCKS,), number=number)
     else:
         ticket = one_row_as_written(_page_tickets(tickets_visible_to(user), number)
-                                    .prefetch_related(PAGE_CLOCKS))
+                                    .prefetch_related(PAGE_CLOCKS.as_prefetch()))
     if ticket is None:
         raise Ticket.DoesNotExist(number)
     return ticket

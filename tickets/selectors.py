@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from core import batch
 from core.planner import joins_as_written, one_row_as_written
-from core.prepared import PreparedQuery
+from core.prepared import PreparedPrefetch, PreparedQuery
 from sla.models import Clock, Contract, ContractMember
 from sla.selectors import (
     CONTRACT_SCOPE_MARKERS,
@@ -102,8 +102,11 @@ def staff_ticket_read(query: PreparedQuery, *, user, prefetch: tuple = (),
     with joins_as_written():
         found = [ticket for ticket in query.models(**values)
                  if contract_ids is None or ticket.contract_id in contract_ids]
-        if found and prefetch:
-            prefetch_related_objects(found, *prefetch)
+        for lookup in prefetch if found else ():
+            if isinstance(lookup, PreparedPrefetch):
+                lookup(found)
+            else:
+                prefetch_related_objects(found, lookup)
     return found[0] if found else None
 
 

@@ -223,3 +223,36 @@ def test_a_list_of_ids_is_one_value_and_rows_can_be_read_as_dicts(demo, file_tic
     with pytest.raises(TypeError):
         PreparedQuery(lambda number: Ticket.objects.filter(number=number),
                       number=NUMBER).dicts(number="x")
+
+
+def test_a_prepared_prefetch_leaves_what_djangos_prefetch_leaves(demo, file_ticket):
+    """core.prepared.PreparedPrefetch: each instance's related manager answers with the rows
+    Django's prefetch gives, in their order, without a query; each row knows its parent; a
+    further filter on the manager still reads the database."""
+    from django.db.models import prefetch_related_objects
+
+    from core.prepared import PreparedPrefetch
+    from sla.models import Clock
+
+    clocks = PreparedPrefetch("clocks", lambda: Clock.objects.select_related("calendar")
+                              .order_by("-kind"))
+    tickets = [file_ticket(), file_ticket(title="打印机卡纸")]
+    bare = file_ticket(title="无时钟")
+    Clock.objects.filter(ticket=bare).delete()
+    mine = list(Ticket.objects.filter(pk__in=[t.pk for t in [*tickets, bare]]).order_by("pk"))
+    theirs = list(Ticket.objects.filter(pk__in=[t.pk for t in [*tickets, bare]]).order_by("pk"))
+    with CaptureQueriesContext(connection) as queries:
+        clocks(mine)
+    assert len(queries) == 1
+    prefetch_related_objects(theirs, clocks.as_prefetch())
+    with CaptureQueriesContext(connection) as queries:
+        for left, right in zip(mine, theirs, strict=True):
+            assert [_state(c) for c in left.clocks.all()] == [_state(c) for c in
+                                                             right.clocks.all()]
+            for clock in left.clocks.all():
+                assert clock.ticket is left and clock.calendar.pk == clock.calendar_id
+    assert len(queries) == 0
+    assert mine[0].clocks.all() and not mine[2].clocks.all()
+    kind = mine[0].clocks.all()[0].kind
+    assert [c.kind for c in mine[0].clocks.filter(kind=kind)] == [kind]
+    clocks([])  # nothing to do

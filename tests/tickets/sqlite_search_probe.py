@@ -28,8 +28,9 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import translation  # noqa: E402
 
 from accounts.models import User  # noqa: E402
-from sla.models import Contract  # noqa: E402
+from sla.models import Clock, Contract  # noqa: E402
 from tickets.models import SavedView, ServiceType, Ticket  # noqa: E402
+from tickets.page import ticket_page_get  # noqa: E402
 from tickets.search_fts import ensure_fts  # noqa: E402
 from tickets.selectors import ticket_search, tickets_visible_to  # noqa: E402
 from tickets.selectors_saved_views import saved_views_list, saved_views_visible_to  # noqa: E402
@@ -98,6 +99,11 @@ def main() -> None:
                 rows = for_table(tickets)[1:4]
             report["table_rows_same"][language] = len(rows) == 3 and rows == expected
             report["table_sql"] = queries.captured_queries[-1]["sql"]
+    # The ticket page's clocks (core.prepared.PreparedPrefetch): the ids as JSON here too.
+    page_ticket = ticket_page_get(user=desk, number=noted.number)
+    report["page_clocks"] = [[clock.kind for clock in page_ticket.clocks.all()],
+                             [clock.kind for clock in Clock.objects.filter(ticket=noted)
+                              .order_by("pk")]]
     # The queue's saved views: the contracts as one JSON parameter here too.
     SavedView.objects.create(owner=desk, name="共享", query="view=open", shared=True,
                              contract=contract, created_at=power.created_at)

@@ -187,7 +187,7 @@ def test_one_ticket_is_answered_as_the_detail_serializer_answered(demo, varied, 
             user = demo[username]
             client = _client(user)
             for ticket in tickets_visible_to(user).select_related(*RETRIEVE_RELATED) \
-                    .prefetch_related(RETRIEVE_CLOCKS).order_by("pk"):
+                    .prefetch_related(RETRIEVE_CLOCKS.as_prefetch()).order_by("pk"):
                 response = client.get(f"/api/tickets/{ticket.pk}/")
                 assert response.status_code == 200, (username, ticket.number)
                 expected = TicketDetailSerializer(ticket, context={

@@ -87,3 +87,8 @@ def test_the_ticket_tables_rows_are_read_by_an_id_list_on_sqlite(report):
 
 def test_the_queues_saved_views_are_listed_on_sqlite(report):
     assert report["saved_views"] == [True, True, ["共享"]]
+
+
+def test_the_ticket_pages_clocks_are_prefetched_on_sqlite(report):
+    shown, stored = report["page_clocks"]
+    assert shown and shown == stored

@@ -4,7 +4,6 @@ attachments. Same selectors and services as the pages (X4)."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -20,7 +19,7 @@ from rest_framework.reverse import reverse
 from core.api import IF_MATCH
 from core.errors import PermissionRefused
 from core.planner import one_row_as_written
-from core.prepared import PreparedQuery
+from core.prepared import PreparedPrefetch, PreparedQuery
 from core.renderers import FastJSONRenderer
 from core.versions import if_match, with_etag
 from sla.models import Clock
@@ -74,7 +73,7 @@ class NewestFirst(CursorPagination):
 
 # What one ticket's answer shows: these joined, its clocks on their calendars.
 RETRIEVE_RELATED = [*LIST_RELATED, "logged_by"]
-RETRIEVE_CLOCKS = Prefetch("clocks", queryset=Clock.objects.select_related("calendar"))
+RETRIEVE_CLOCKS = PreparedPrefetch("clocks", lambda: Clock.objects.select_related("calendar"))
 # GET /api/tickets/<id>/ by the provider's staff: compiled once per process (core.prepared),
 # no visibility filter in it. The marker is a negative id (none is), inside int4's range
 # (Django drops a lookup outside its field's range before it reaches the parameters).
@@ -103,7 +102,7 @@ class TicketViewSet(TicketRelationsMixin, TicketBulkMixin,  # links, merge, bulk
             return tickets
         tickets = tickets.select_related(*RETRIEVE_RELATED)
         if self.action == "retrieve":  # the answer shows the clocks, each on its calendar
-            tickets = tickets.prefetch_related(RETRIEVE_CLOCKS)
+            tickets = tickets.prefetch_related(RETRIEVE_CLOCKS.as_prefetch())
         return tickets
 
     def get_object(self):
