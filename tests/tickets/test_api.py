@@ -208,3 +208,24 @@ def test_the_api_shows_the_status_a_dispatch_left(demo, api, file_ticket):
     assert body["status"] == Status.DISPATCHED
     assert body["assignee"]["username"] == "engineer"
     assert set(body["actions"]) >= {"check_in", "resolve", "pend", "escalate"}
+
+
+def test_a_service_type_is_taken_by_code_only_while_active(demo, api):
+    """ActiveServiceTypeField (a query compiled once): an active type by its code; an unknown,
+    inactive or odd value answers as SlugRelatedField does."""
+    from tickets.models import ServiceType
+
+    client = api(demo["desk"])
+    body = {"contract": "DEMO-DESKTOP", "title": "代报", "requester": demo["user"].pk}
+    filed = client.post("/api/tickets/", {**body, "service_type": "network"}, format="json")
+    assert filed.status_code == 201 and filed.json()["service_type"] == "network"
+    ServiceType.objects.filter(code="network").update(active=False)
+    inactive = client.post("/api/tickets/", {**body, "service_type": "network"}, format="json")
+    unknown = client.post("/api/tickets/", {**body, "service_type": "NO-SUCH"}, format="json")
+    assert inactive.status_code == unknown.status_code == 400
+    said = unknown.json()["errors"]["service_type"][0]
+    assert "NO-SUCH" in said
+    assert inactive.json()["errors"]["service_type"] == [said.replace("NO-SUCH", "network")]
+    for odd in (7, ["hardware"], "hard\x00ware", ""):
+        assert client.post("/api/tickets/", {**body, "service_type": odd},
+                           format="json").status_code == 400, odd

@@ -12,6 +12,7 @@ from accounts.models import Site, User
 from accounts.roles import Capability, can
 from accounts.selectors import people_visible_to, person_visible_to
 from core.clock import now
+from core.prepared import PreparedQuery
 from sla.models import Contract
 from sla.selectors import clock_states, contracts_visible_to, visible_contract_by_code
 from tickets import hooks
@@ -92,6 +93,24 @@ class VisibleContractField(ScopedSlugRelatedField):
         return contract
 
 
+SERVICE_TYPE_BY_CODE = PreparedQuery(
+    lambda code: ServiceType.objects.filter(active=True, code=code), code="\x00service-type")
+
+
+class ActiveServiceTypeField(serializers.SlugRelatedField):
+    """An active service type by its code, read by a query compiled once; an unknown or
+    inactive code answers as SlugRelatedField does. A value that is not plain text takes
+    SlugRelatedField's own way."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or "\x00" in data:
+            return super().to_internal_value(data)
+        found = SERVICE_TYPE_BY_CODE.models(code=data)
+        if not found:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+        return found[0]
+
+
 class VisiblePersonField(ScopedPrimaryKeyRelatedField):
     """A person by id among those the caller sees, read by a query compiled once where the
     caller's rule allows it (accounts.selectors.person_visible_to); an unknown or unseen id
@@ -121,8 +140,8 @@ class TicketCreateSerializer(serializers.Serializer):
 
     contract = VisibleContractField(slug_field="code", queryset=Contract.objects.none(),
                                     scope=contracts_visible_to)
-    service_type = serializers.SlugRelatedField(slug_field="code",
-                                                queryset=ServiceType.objects.filter(active=True))
+    service_type = ActiveServiceTypeField(slug_field="code",
+                                          queryset=ServiceType.objects.filter(active=True))
     category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.filter(active=True),
                                                   required=False, allow_null=True)
     kind = serializers.ChoiceField(choices=Kind.choices, default=Kind.FAULT)
