@@ -138,8 +138,8 @@ def test_the_list_costs_the_same_queries_for_more_tickets(demo, api, file_ticket
     with CaptureQueriesContext(connection) as many:
         response = client.get("/api/tickets/")
     assert len(response.json()["results"]) >= 20
-    # The desk's contracts, the page's ids, their rows (tickets/api/ticket_rows.py).
-    assert len(many) == len(few) == 3
+    # The desk's contracts, the page's ids, their rows, their people (ticket_rows.py).
+    assert len(many) == len(few) == 4
 
 
 def test_patch_is_limited_to_what_the_caller_may_change(demo, api, file_ticket):

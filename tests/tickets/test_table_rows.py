@@ -1,7 +1,7 @@
 """The ticket table's rows read as values() rows (tickets/selectors_table.py) show what the
 tickets' models show: codes, labels in the active language, names, and nothing for an empty
-relation; in two queries for any number of rows (the page's ids, then their rows by a query
-compiled once: issue 19)."""
+relation; in three queries for any number of rows (the page's ids, then their rows and their
+people by queries compiled once: issue 19)."""
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -71,8 +71,10 @@ def test_rows_show_what_the_models_show_in_either_language(demo, file_ticket, de
                 assert rows[tickets[1].pk]["category_label"] == "打印机 <卡纸>"
 
 
-def test_the_rows_are_two_queries_for_any_number_and_one_for_none(demo, file_ticket, desktop):
-    """The page's ids by the list's queryset, then their rows by the prepared query."""
+def test_the_rows_are_three_queries_for_any_number_and_one_for_none(demo, file_ticket,
+                                                                   desktop):
+    """The page's ids by the list's queryset, then their rows and their people by prepared
+    queries."""
     tickets = _tickets(demo, file_ticket, desktop)
     with CaptureQueriesContext(connection) as few:
         list(for_table(Ticket.objects.filter(pk=tickets[0].pk)))
@@ -81,7 +83,7 @@ def test_the_rows_are_two_queries_for_any_number_and_one_for_none(demo, file_tic
     with CaptureQueriesContext(connection) as many:
         rows = list(for_table(Ticket.objects.all()))
     assert len(rows) >= 10
-    assert len(few) == len(many) == 2
+    assert len(few) == len(many) == 3
     with CaptureQueriesContext(connection) as none:
         assert for_table(Ticket.objects.filter(pk=-1))[0:50] == []
     assert len(none) == 1
