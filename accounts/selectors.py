@@ -10,63 +10,73 @@ from django.db.models import Q, QuerySet
 from accounts.models import Organisation, Site, User
 from accounts.roles import CLIENT_ROLES, Capability, Role, can
 from core.prepared import PreparedQuery
-from sla.selectors import contract_scope, contract_team_q, contracts_in_scope, contracts_visible_to
+from sla.selectors import (
+    CONTRACT_SCOPE_MARKERS,
+    contract_scope,
+    contract_team_q,
+    contracts_in_scope,
+    contracts_visible_to,
+)
+
+
+def _people_rule(user) -> str:
+    """Which rule of people_visible_to applies: "none", "all" (the management roles), "self"
+    (an end user, or anyone without an organisation), "contact" (a client contact) or "staff"
+    (the provider's people: their contract scope is contract_scope's "team")."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return "none"
+    if can(user, Capability.SEE_ALL_CONTRACTS):
+        return "all"
+    if user.role == Role.END_USER or not user.organisation_id:
+        return "self"
+    return "contact" if user.role == Role.CLIENT_CONTACT else "staff"
+
+
+def _staff_people(organisation, **contract_values) -> QuerySet[User]:
+    """The staff rule: their organisation's people and their projects' clients'."""
+    clients = contracts_in_scope("team", **contract_values).values("client_id")
+    return User.objects.filter(Q(organisation_id=organisation) | Q(organisation_id__in=clients))
 
 
 def people_visible_to(user) -> QuerySet[User]:
+    rule = _people_rule(user)
     people = User.objects.all()
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if rule == "none":
         return people.none()
-    if can(user, Capability.SEE_ALL_CONTRACTS):
+    if rule == "all":
         return people
-    if user.role == Role.END_USER or not user.organisation_id:
+    if rule == "self":
         return people.filter(pk=user.pk)
-    contracts = contracts_visible_to(user)
-    if user.role == Role.CLIENT_CONTACT:
-        return people.filter(Q(organisation_id=user.organisation_id) | contract_team_q(contracts))
-    client_orgs = contracts.values("client_id")
-    return people.filter(
-        Q(organisation_id=user.organisation_id) | Q(organisation_id__in=client_orgs)
-    )
+    if rule == "contact":
+        return people.filter(Q(organisation_id=user.organisation_id)
+                             | contract_team_q(contracts_visible_to(user)))
+    return _staff_people(user.organisation_id, **contract_scope(user)[1])
 
 
 # One person by id among those a person sees (filing for a caller names the requester so),
-# compiled once per rule (core.prepared): everyone (the management roles), and the provider's
-# staff on their projects' team (their organisation's people and their clients'). The other
-# rules take people_visible_to's queryset. Negative ids are no one's.
-_PERSON_MARKERS = {"all": {"pk": -2_000_000_001},
-                   "team": {"pk": -2_000_000_001, "organisation": -2_000_000_002,
-                            "person": -2_000_000_003, "person_again": -2_000_000_004}}
-
-
-def _team_person(pk, organisation, **contract_values):
-    contracts = contracts_in_scope("team", **contract_values)
-    return User.objects.filter(
-        Q(organisation_id=organisation) | Q(organisation_id__in=contracts.values("client_id")),
-        pk=pk)
-
-
+# compiled once per rule (core.prepared) for the management roles and the provider's staff; the
+# other rules take people_visible_to's queryset. Negative ids are no one's.
 PERSON_BY_ID = {
-    "all": PreparedQuery(lambda pk: User.objects.filter(pk=pk), **_PERSON_MARKERS["all"]),
-    "team": PreparedQuery(_team_person, **_PERSON_MARKERS["team"]),
+    "all": PreparedQuery(lambda pk: User.objects.filter(pk=pk), pk=-2_000_000_001),
+    "staff": PreparedQuery(
+        lambda pk, organisation, **contract_values: _staff_people(
+            organisation, **contract_values).filter(pk=pk),
+        pk=-2_000_000_001, organisation=-2_000_000_002, **CONTRACT_SCOPE_MARKERS["team"]),
 }
 
 
 def person_visible_to(user, pk: int) -> User | None:
     """people_visible_to(user).filter(pk=pk).first(), by a query compiled once where the
     rule allows it."""
-    if (getattr(user, "is_authenticated", False) and user.is_active
-            and not (user.role == Role.END_USER or not user.organisation_id)
-            and user.role != Role.CLIENT_CONTACT):
-        scope, values = contract_scope(user)
-        if scope == "all":
-            found = PERSON_BY_ID["all"].models(pk=pk)
-            return found[0] if found else None
-        if scope == "team":
-            found = PERSON_BY_ID["team"].models(pk=pk, organisation=user.organisation_id,
-                                                **values)
-            return found[0] if found else None
-    return people_visible_to(user).filter(pk=pk).first()
+    rule = _people_rule(user)
+    if rule == "all":
+        found = PERSON_BY_ID["all"].models(pk=pk)
+    elif rule == "staff":
+        found = PERSON_BY_ID["staff"].models(pk=pk, organisation=user.organisation_id,
+                                             **contract_scope(user)[1])
+    else:
+        return people_visible_to(user).filter(pk=pk).first()
+    return found[0] if found else None
 
 
 def people_search(*, user, query: str = "", limit: int | None = None) -> QuerySet[User]:

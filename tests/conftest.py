@@ -103,3 +103,18 @@ def pytest_collection_modifyitems(config, items):
     """Browser tests run last: Playwright keeps an event loop in the main thread until the end
     of the session, which Django's async-safety check would see in every later test."""
     items.sort(key=lambda item: "/e2e/" in str(item.path).replace("\\", "/"))
+
+
+@pytest.fixture
+def scope_edge_people(demo):
+    """The demo with the people at the edges of the visibility rules: a project manager of
+    DEMO-SERVER only (returned), an end user without an organisation, an inactive person."""
+    from accounts.models import User
+    from sla.models import Contract
+
+    manager_only = User.objects.create(username="pm-only", role="project_manager",
+                                       organisation=demo["pm"].organisation)
+    Contract.objects.filter(code="DEMO-SERVER").update(project_manager=manager_only)
+    User.objects.create(username="no-org", role="end_user")
+    User.objects.filter(username="gaojie").update(is_active=False)
+    return manager_only

@@ -92,7 +92,8 @@ def staff_contract_ids(user) -> list[int] | None:
     return [pk for pk, _code in visible_contract_codes(user)]
 
 
-def staff_ticket_read(query: PreparedQuery, *, user, prefetch: tuple = (),
+def staff_ticket_read(query: PreparedQuery, *, user,
+                      prefetch: tuple[PreparedPrefetch, ...] = (),
                       **values) -> Ticket | None:
     """The one ticket a prepared query (core.prepared) finds by a unique key, with `prefetch`
     done, if `user` (who sees_tickets_by_contract) may see it; None otherwise. The query has
@@ -102,11 +103,8 @@ def staff_ticket_read(query: PreparedQuery, *, user, prefetch: tuple = (),
     with joins_as_written():
         found = [ticket for ticket in query.models(**values)
                  if contract_ids is None or ticket.contract_id in contract_ids]
-        for lookup in prefetch if found else ():
-            if isinstance(lookup, PreparedPrefetch):
-                lookup(found)
-            else:
-                prefetch_related_objects(found, lookup)
+        for prefetch_into in prefetch if found else ():
+            prefetch_into(found)
     return found[0] if found else None
 
 

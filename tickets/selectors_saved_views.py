@@ -17,24 +17,25 @@ from tickets.models import SavedView
 from tickets.selectors import tickets_visible_to
 
 
+def _saved_views_of(owner, shared_contracts: Q) -> QuerySet[SavedView]:
+    """The owner's views and the views shared on the contracts `shared_contracts` picks."""
+    return (SavedView.objects.filter(Q(owner=owner) | (Q(shared=True) & shared_contracts))
+            .select_related("contract", "owner").order_by("name", "pk"))
+
+
 def saved_views_visible_to(user: User) -> QuerySet[SavedView]:
     # The contracts as a list of ids (sla.selectors.visible_contract_codes): on the queue page
     # they are already read, and the query without the nested visibility subquery costs a
     # third less to build and plan (bench/README.md, issue 19).
     contracts = [pk for pk, _code in visible_contract_codes(user)]
-    return (SavedView.objects
-            .filter(Q(owner=user) | Q(shared=True, contract_id__in=contracts))
-            .select_related("contract", "owner").order_by("name", "pk"))
+    return _saved_views_of(user, Q(contract_id__in=contracts))
 
 
 # The queue page's list: the same rows by a query compiled once (core.prepared), the contracts
 # as one list parameter (core.lookups.InIdList), so its shape does not follow their number.
-_NO_ONE, _NO_CONTRACTS = -2_100_000_001, [-2_100_000_002]
 SAVED_VIEWS_LIST = PreparedQuery(
-    lambda owner, contracts: SavedView.objects.filter(
-        Q(owner=owner) | Q(Q(shared=True), InIdList(F("contract_id"), contracts)))
-    .select_related("contract", "owner").order_by("name", "pk"),
-    owner=_NO_ONE, contracts=_NO_CONTRACTS)
+    lambda owner, contracts: _saved_views_of(owner, Q(InIdList(F("contract_id"), contracts))),
+    owner=-2_100_000_001, contracts=[-2_100_000_002])
 
 
 def saved_views_list(user: User) -> list[SavedView]:

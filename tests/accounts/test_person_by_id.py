@@ -7,15 +7,9 @@ from rest_framework.test import APIClient
 from accounts.models import User
 from accounts.selectors import people_visible_to, person_visible_to
 from core.prepared import PreparedQuery
-from sla.models import Contract
 
 
-def test_it_finds_exactly_whom_people_visible_to_holds(demo):
-    manager_only = User.objects.create(username="pm-only", role="project_manager",
-                                       organisation=demo["pm"].organisation)
-    Contract.objects.filter(code="DEMO-SERVER").update(project_manager=manager_only)
-    User.objects.create(username="no-org", role="end_user")
-    User.objects.filter(username="gaojie").update(is_active=False)
+def test_it_finds_exactly_whom_people_visible_to_holds(demo, scope_edge_people):
     people = list(User.objects.order_by("pk"))
     ids = [p.pk for p in people] + [999_999_999]
     prepared_runs = []

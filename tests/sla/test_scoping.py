@@ -112,20 +112,16 @@ def test_one_contracts_visibility_is_the_lists(demo):
                 person, contract)
 
 
-def test_the_prepared_codes_are_the_visible_contracts_for_every_person(demo):
+def test_the_prepared_codes_are_the_visible_contracts_for_every_person(
+        demo, scope_edge_people):
     """visible_contract_codes reads (id, code) through a query compiled once per rule
     (issue 19): for every demo person, one on a project as its manager only, an inactive one
     and an end user without an organisation, the rows of contracts_visible_to, by code."""
     from accounts.models import User
     from core import batch
-    from sla.models import Contract
     from sla.selectors import visible_contract_codes
 
-    manager_only = User.objects.create(username="pm-only", role="project_manager",
-                                       organisation=demo["pm"].organisation)
-    Contract.objects.filter(code="DEMO-SERVER").update(project_manager=manager_only)
-    User.objects.create(username="no-org", role="end_user")
-    User.objects.filter(username="gaojie").update(is_active=False)
+    manager_only = scope_edge_people
     people = list(User.objects.order_by("pk"))
     seen = set()
     for person in people:
@@ -138,7 +134,7 @@ def test_the_prepared_codes_are_the_visible_contracts_for_every_person(demo):
     assert [code for _pk, code in visible_contract_codes(manager_only)] == ["DEMO-SERVER"]
 
 
-def test_a_contract_by_code_is_found_only_among_the_visible_ones(demo):
+def test_a_contract_by_code_is_found_only_among_the_visible_ones(demo, scope_edge_people):
     """visible_contract_by_code (filing through the API names the contract by code): for every
     demo person, a manager-only project, an inactive person and an end user without an
     organisation, each code gives the contract exactly when contracts_visible_to holds it;
@@ -149,11 +145,6 @@ def test_a_contract_by_code_is_found_only_among_the_visible_ones(demo):
     from sla.models import Contract
     from sla.selectors import visible_contract_by_code
 
-    manager_only = User.objects.create(username="pm-only", role="project_manager",
-                                       organisation=demo["pm"].organisation)
-    Contract.objects.filter(code="DEMO-SERVER").update(project_manager=manager_only)
-    User.objects.create(username="no-org", role="end_user")
-    User.objects.filter(username="gaojie").update(is_active=False)
     codes = [*Contract.objects.values_list("code", flat=True), "NO-SUCH-CODE", "demo-desktop"]
     found_some = missing_some = False
     for person in User.objects.order_by("pk"):
