@@ -17,12 +17,13 @@ Why hand-written: docs/adr/0009-prepared-queries.md.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import F, Model, Prefetch, QuerySet
+from django.db.models import F, Model, Prefetch, QuerySet, Value
 from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
+from django.utils.duration import duration_microseconds
 
 from core.lookups import InIdList, id_list_param
 
@@ -30,10 +31,15 @@ from core.lookups import InIdList, id_list_param
 def _adapter(marker) -> Callable | None:
     """How a value of this marker's kind becomes the query parameter, as the lookup that
     placed it does: a date, time or date and time by the backend's operation (unchanged on
-    PostgreSQL, text on SQLite), a list of ids as core.lookups.InIdList sends it; None for the
-    other values, which reach the parameters as given."""
+    PostgreSQL, text on SQLite), a duration as a DurationField sends it (unchanged on
+    PostgreSQL, microseconds on SQLite), a list of ids as core.lookups.InIdList sends it; None
+    for the other values, which reach the parameters as given."""
     if isinstance(marker, list):
         return id_list_param
+    if isinstance(marker, timedelta):  # as DurationField.get_db_prep_value sends it
+        return lambda value, connection: (
+            value if connection.features.has_native_duration_field
+            else duration_microseconds(value))
     for kind, operation in ((datetime, "adapt_datetimefield_value"),
                             (date, "adapt_datefield_value"), (time, "adapt_timefield_value")):
         if isinstance(marker, kind):
@@ -83,9 +89,12 @@ class _Compiled:
                 raise ImproperlyConfigured("A prepared query gives models or values_list() "
                                            "tuples (not values() dicts, flat or named lists).")
             # The columns in the SQL's order (values_list() reorders its tuples to the order
-            # it was given; rows() keeps the SQL's, dicts() names each value).
+            # it was given; rows() keeps the SQL's, dicts() names each value): Django's own
+            # list of them where it keeps one (an annotation named in values_list() comes in
+            # its place there, not after the fields).
             query = queryset.query
-            self.names = [*query.extra_select, *query.values_select, *query.annotation_select]
+            self.names = (list(query.selected) if query.selected is not None else
+                          [*query.extra_select, *query.values_select, *query.annotation_select])
             return
         self.model_class = klass_info["model"]
         fields = klass_info["select_fields"]
@@ -182,6 +191,15 @@ class PreparedQuery:
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             return compiled, cursor.fetchall()
+
+
+def one_row(queryset: QuerySet, **aggregates) -> QuerySet:
+    """``queryset.aggregate(**aggregates)`` as a values_list() query a PreparedQuery can run:
+    its one row holds the aggregates in the order given (a constant grouped on adds no GROUP
+    BY, so a query matching nothing still gives one row, as aggregate() does; no ORDER BY,
+    as aggregate() drops the model's ordering)."""
+    return (queryset.order_by().annotate(_one_row=Value(1)).values("_one_row")
+            .annotate(**aggregates).values_list(*aggregates))
 
 
 class PreparedPrefetch:

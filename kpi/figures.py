@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import partial
 from typing import NamedTuple
 
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum
@@ -16,8 +17,12 @@ from django.db.models.functions import TruncMonth
 
 from accounts.models import User
 from assets.models import Asset, AssetStatus, AssetType
+from core.lookups import InIdList
+from core.prepared import PreparedQuery, one_row
+from kpi import prepared
 from kpi.models import AssetFaultRollup, BacklogSnapshot, DailyRollup, KpiTargets
 from kpi.models.rollup import MEASURES
+from kpi.prepared import ScopedQuery
 
 CLOCKS = ("response", "arrival", "resolution")
 
@@ -121,6 +126,24 @@ class _Group(NamedTuple):
     values: list[int]  # in the order of MEASURES
 
 
+def _period_sums(where, *, start, end, monthly: bool):
+    person = User.objects.filter(pk=OuterRef("engineer_id"))
+    return (DailyRollup.objects.filter(*where, day__gte=start, day__lte=end)
+            .annotate(bucket=TruncMonth("day") if monthly else F("day"))
+            .values_list("bucket", "engineer_id")
+            .annotate(refreshed_at=Max("refreshed_at"), **{m: Sum(m) for m in MEASURES})
+            # Looked up per group, after the sums; the database's collation orders them, so
+            # by_engineer comes in the order of the engineers' names.
+            .annotate(engineer_name=Subquery(person.values("name")[:1]),
+                      engineer_username=Subquery(person.values("username")[:1]))
+            .order_by("engineer_name", "engineer_id", "bucket"))
+
+
+_PERIOD_SUMS = {monthly: ScopedQuery(partial(_period_sums, monthly=monthly),
+                                     start=prepared.START, end=prepared.END)
+                for monthly in (False, True)}
+
+
 class PeriodSums:
     """A dashboard's read of the rollup in one pass: every measure summed per (bucket, engineer)
     over the scope and days start..end, from which the period's totals (`totals`), its trend
@@ -131,16 +154,7 @@ class PeriodSums:
 
     def __init__(self, scope: Scope, start: date, end: date, *, monthly: bool):
         self.start, self.end, self.monthly = start, end, monthly
-        person = User.objects.filter(pk=OuterRef("engineer_id"))
-        rows = (DailyRollup.objects.filter(scope.q(), day__gte=start, day__lte=end)
-                .annotate(bucket=TruncMonth("day") if monthly else F("day"))
-                .values("bucket", "engineer_id")
-                .annotate(refreshed_at=Max("refreshed_at"), **{m: Sum(m) for m in MEASURES})
-                # Looked up per group, after the sums; the database's collation orders them,
-                # so by_engineer comes in the order of the engineers' names.
-                .annotate(engineer_name=Subquery(person.values("name")[:1]),
-                          engineer_username=Subquery(person.values("username")[:1]))
-                .order_by("engineer_name", "engineer_id", "bucket"))
+        rows = _PERIOD_SUMS[monthly].dicts(scope, start=start, end=end)
         self.groups = [_Group(_as_date(row["bucket"]), row["engineer_id"], row["refreshed_at"],
                               [row[m] or 0 for m in MEASURES]) for row in rows]
         # What the engineer table shows as each engineer's name.
@@ -187,18 +201,26 @@ def _buckets(start: date, end: date, monthly: bool) -> list[date]:
     return buckets
 
 
+_BACKLOG = ScopedQuery(
+    lambda where, day: one_row(BacklogSnapshot.objects.filter(*where, day=day),
+                               open=Sum("open"), over_1d=Sum("over_1d"), over_3d=Sum("over_3d"),
+                               over_7d=Sum("over_7d"), taken_at=Max("taken_at")),
+    day=prepared.DAY)
+_BACKLOG_TREND = ScopedQuery(
+    lambda where, start, end: (
+        BacklogSnapshot.objects.filter(*where, day__gte=start, day__lte=end)
+        .values_list("day").annotate(open=Sum("open"), over_7d=Sum("over_7d")).order_by("day")),
+    start=prepared.START, end=prepared.END)
+
+
 def backlog(scope: Scope, day: date) -> dict:
     """The backlog snapshot of `day` (end of day; today: the latest taken): open, and ageing."""
-    rows = BacklogSnapshot.objects.filter(scope.q(), day=day)
-    agg = rows.aggregate(open=Sum("open"), over_1d=Sum("over_1d"), over_3d=Sum("over_3d"),
-                         over_7d=Sum("over_7d"), taken_at=Max("taken_at"))
+    [agg] = _BACKLOG.dicts(scope, day=day)
     return {key: (value or 0) if key != "taken_at" else value for key, value in agg.items()}
 
 
 def backlog_trend(scope: Scope, start: date, end: date) -> list[dict]:
-    rows = (BacklogSnapshot.objects.filter(scope.q(), day__gte=start, day__lte=end)
-            .values("day").annotate(open=Sum("open"), over_7d=Sum("over_7d")).order_by("day"))
-    return list(rows)
+    return _BACKLOG_TREND.dicts(scope, start=start, end=end)
 
 
 def asset_figures(contract_ids, start: date, end: date) -> list[dict]:
@@ -207,18 +229,11 @@ def asset_figures(contract_ids, start: date, end: date) -> list[dict]:
     per fault) and availability (1 − the hours from creation to resolution of those faults ÷
     the device-hours; faults overlapping on one device count twice, so it errs low)."""
     hours = ((end - start).days + 1) * 24
-    devices = dict(
-        Asset.objects.filter(contract_id__in=contract_ids)
-        .exclude(status=AssetStatus.RETIRED)
-        .values_list("asset_type_id").annotate(n=Count("pk")).values_list("asset_type_id", "n"))
-    faults = {
-        row["asset_type_id"]: row for row in
-        AssetFaultRollup.objects.filter(contract_id__in=contract_ids, day__gte=start,
-                                        day__lte=end)
-        .values("asset_type_id")
-        .annotate(n=Sum("faults"), failed=Count("asset_id", distinct=True),
-                  down=Sum("downtime_seconds"))}
-    types = {t.pk: t for t in AssetType.objects.filter(pk__in=set(devices) | set(faults))}
+    contracts = list(contract_ids)
+    devices = dict(_DEVICES_PER_TYPE.rows(contracts=contracts))
+    faults = {row["asset_type_id"]: row
+              for row in _FAULTS_PER_TYPE.dicts(contracts=contracts, start=start, end=end)}
+    types = {t.pk: t for t in _ASSET_TYPES.models(ids=sorted(set(devices) | set(faults)))}
     result = []
     for type_id, asset_type in sorted(types.items(), key=lambda item: item[1].ordering):
         n_devices = devices.get(type_id, 0)
@@ -236,6 +251,23 @@ def asset_figures(contract_ids, start: date, end: date) -> list[dict]:
             "is_server": asset_type.code in SERVER_TYPE_CODES,
         })
     return result
+
+
+_DEVICES_PER_TYPE = PreparedQuery(
+    lambda contracts: (Asset.objects.filter(InIdList(F("contract_id"), contracts))
+                       .exclude(status=AssetStatus.RETIRED)
+                       .values_list("asset_type_id").annotate(n=Count("pk")).order_by()),
+    contracts=prepared.CONTRACTS)
+_FAULTS_PER_TYPE = PreparedQuery(
+    lambda contracts, start, end: (
+        AssetFaultRollup.objects.filter(InIdList(F("contract_id"), contracts),
+                                        day__gte=start, day__lte=end)
+        .values_list("asset_type_id")
+        .annotate(n=Sum("faults"), failed=Count("asset_id", distinct=True),
+                  down=Sum("downtime_seconds")).order_by()),
+    contracts=prepared.CONTRACTS, start=prepared.START, end=prepared.END)
+_ASSET_TYPES = PreparedQuery(lambda ids: AssetType.objects.filter(InIdList(F("pk"), ids)),
+                             ids=prepared.IDS)
 
 
 # Asset types the server targets (failure rate < 1 %, MTBF ≥ 5000 h; seed 004) apply to.

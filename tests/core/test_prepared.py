@@ -256,3 +256,31 @@ def test_a_prepared_prefetch_leaves_what_djangos_prefetch_leaves(demo, file_tick
     kind = mine[0].clocks.all()[0].kind
     assert [c.kind for c in mine[0].clocks.filter(kind=kind)] == [kind]
     clocks([])  # nothing to do
+
+
+def test_dicts_name_an_annotation_given_first_and_one_row_is_aggregate(demo, file_ticket):
+    """An annotation named before a field in values_list() comes first in the SQL too: dicts()
+    names each value by Django's own order. one_row() answers as aggregate() does, one row
+    also when nothing matches."""
+    from django.db.models import Count, Max
+    from django.db.models.functions import Upper
+
+    from core.prepared import one_row
+
+    tickets = [file_ticket(title=f"票 {n}") for n in range(3)]
+    grouped = PreparedQuery(
+        lambda ids: (Ticket.objects.filter(InIdList(F("pk"), ids))
+                     .annotate(big=Upper("title")).values_list("big", "status")
+                     .annotate(n=Count("pk")).order_by("big")), ids=[-1])
+    ids = [t.pk for t in tickets]
+    expected = list(Ticket.objects.filter(pk__in=ids).annotate(big=Upper("title"))
+                    .values("big", "status").annotate(n=Count("pk")).order_by("big"))
+    assert grouped.dicts(ids=ids) == expected
+    assert list(grouped.dicts(ids=ids)[0]) == ["big", "status", "n"]
+
+    totals = PreparedQuery(
+        lambda ids: one_row(Ticket.objects.filter(InIdList(F("pk"), ids)),
+                            n=Count("pk"), newest=Max("created_at")), ids=[-1])
+    for chosen in (ids, [], [999_999_999]):
+        assert totals.dicts(ids=chosen) == [Ticket.objects.filter(pk__in=chosen).aggregate(
+            n=Count("pk"), newest=Max("created_at"))]

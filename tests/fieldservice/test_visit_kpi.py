@@ -35,3 +35,24 @@ def test_the_dashboard_card_and_its_drill_down(demo, login, dispatched):
     assert page.status_code == 200 and dispatched.number in page.content.decode()
     with_proof = client.get(f"/kpi/tickets/?{query}&measure=arrivals").content.decode()
     assert dispatched.number in with_proof
+
+
+def test_arrival_proof_counts_what_checked_in_visits_holds(demo, dispatched):
+    """fieldservice.selectors.visits.arrival_proof, compiled once per shape (issue 19): the
+    same counts as the visits' own aggregate, with and without engineers, and for none."""
+    from django.db.models import Count
+
+    from fieldservice.selectors.visits import PROOF_Q, arrival_proof, checked_in_visits
+
+    ticket_check_in(actor=demo["engineer"], ticket=dispatched, photo=png_upload())
+    day = timezone.localdate(now())
+    counted = {}
+    for engineer_ids in (None, (demo["engineer"].pk,), (demo["desk"].pk,), ()):
+        visits = checked_in_visits(contract_ids=(dispatched.contract_id,), start=day, end=day,
+                                   engineer_ids=engineer_ids)
+        row = visits.aggregate(checked_in=Count("pk"), with_proof=Count("pk", filter=PROOF_Q))
+        got = arrival_proof(contract_ids=(dispatched.contract_id,), start=day, end=day,
+                            engineer_ids=engineer_ids)
+        assert (got["checked_in"], got["with_proof"]) == (row["checked_in"], row["with_proof"])
+        counted[engineer_ids] = got["with_proof"]
+    assert counted[None] >= 1 and counted[(demo["engineer"].pk,)] >= 1 and counted[()] == 0

@@ -46,6 +46,38 @@ def found(user, term: str) -> tuple[list[str], str]:
     return titles, "\n".join(q["sql"] for q in queries.captured_queries)
 
 
+def kpi_on_sqlite(contract) -> dict:
+    """The KPI dashboard's queries compiled once (kpi.prepared, fieldservice.figures): on
+    SQLite too, the same figures as the querysets, and the whole dashboard of a year built."""
+    from datetime import timedelta
+
+    from django.db.models import Sum
+    from django.http import QueryDict
+
+    from core.periods import today
+    from kpi import dashboard, figures
+    from kpi.models import BacklogSnapshot
+    from kpi.services.rollup import refresh
+
+    end = today()
+    start = end - timedelta(days=60)
+    refresh(start, end)  # the rollup and the backlog snapshots
+    scope = figures.Scope((contract.pk,))
+    sums = figures.PeriodSums(scope, start, end, monthly=False)
+    trend = list(BacklogSnapshot.objects.filter(scope.q(), day__gte=start, day__lte=end)
+                 .values("day").annotate(open=Sum("open"), over_7d=Sum("over_7d"))
+                 .order_by("day"))
+    gm = User.objects.get(username="gm")
+    board = dashboard.build(dashboard.resolve_params(
+        gm, QueryDict(f"contract={contract.code}&period=year&year={end.year}")))
+    return {"totals_same": sums.totals() == figures.totals(scope, start, end),
+            "trend_same": sums.trend() == figures.trend(scope, start, end, monthly=False),
+            "opened": sums.totals()["opened"],
+            "backlog_trend_same": figures.backlog_trend(scope, start, end) == trend,
+            "backlog_days": len(trend),
+            "cards": sorted(card["key"] for card in board["cards"])}
+
+
 def main() -> None:
     assert connection.vendor == "sqlite", connection.vendor
     call_command("migrate", verbosity=0)
@@ -113,6 +145,7 @@ def main() -> None:
                              == [view.name for view in saved_views_visible_to(person)]
                              for person in (desk, user)] + [
         [view.name for view in saved_views_list(desk)]]
+    report["kpi"] = kpi_on_sqlite(contract)
     Ticket.objects.filter(pk=power.pk).delete()
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM tickets_ticket_fts WHERE tickets_ticket_fts "

@@ -92,3 +92,12 @@ def test_the_queues_saved_views_are_listed_on_sqlite(report):
 def test_the_ticket_pages_clocks_are_prefetched_on_sqlite(report):
     shown, stored = report["page_clocks"]
     assert shown and shown == stored
+
+
+def test_the_kpi_dashboards_compiled_queries_run_on_sqlite(report):
+    """kpi.prepared and fieldservice.figures: dates, durations and id lists as SQLite takes
+    them; the same figures as the querysets; the whole dashboard builds."""
+    kpi = report["kpi"]
+    assert kpi["totals_same"] and kpi["trend_same"] and kpi["backlog_trend_same"]
+    assert kpi["opened"] > 0 and kpi["backlog_days"] > 0
+    assert {"loaner", "part_requests", "restock", "arrival_proof", "backlog"} <= set(kpi["cards"])

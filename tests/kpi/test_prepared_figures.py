@@ -1,0 +1,84 @@
+"""The dashboard's rollup reads compiled once (kpi.prepared.ScopedQuery, issue 19) answer what
+the same querysets answer, for every shape of scope: all of a contract's rows, one engineer's,
+one service type's, both, several contracts, and scopes that match nothing."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+import pytest
+from django.db.models import Max, Sum
+
+from core.clock import now
+from core.periods import today
+from kpi import figures
+from kpi.figures import Scope
+from kpi.models import BacklogSnapshot, DailyRollup
+from kpi.models.rollup import MEASURES
+from sla.models import Contract
+from tickets.models import ServiceType
+
+
+@pytest.fixture
+def rollup(demo):
+    """Rollup rows and backlog snapshots over 40 days for two contracts, several engineers
+    and service types (and rows without either), written straight to the tables."""
+    rng = random.Random(19)
+    contracts = list(Contract.objects.order_by("pk")[:2])
+    engineers = [demo["engineer"], demo["desk"], None]
+    service_types = [*ServiceType.objects.order_by("pk")[:2], None]
+    first = today() - timedelta(days=40)
+    moment = now()
+    rollups, snapshots = [], []
+    for offset in range(40):
+        day = first + timedelta(days=offset)
+        for contract in contracts:
+            for engineer in engineers:
+                for service_type in service_types:
+                    if rng.random() < 0.3:
+                        continue
+                    dims = {"contract": contract, "day": day, "engineer": engineer,
+                            "service_type": service_type, "priority": rng.randint(1, 4)}
+                    rollups.append(DailyRollup(
+                        **dims, refreshed_at=moment - timedelta(minutes=rng.randint(0, 999)),
+                        **{m: rng.randint(0, 9) for m in MEASURES}))
+                    snapshots.append(BacklogSnapshot(
+                        **dims, open=rng.randint(0, 20), over_1d=rng.randint(0, 9),
+                        over_3d=rng.randint(0, 5), over_7d=rng.randint(0, 3),
+                        taken_at=moment - timedelta(minutes=rng.randint(0, 999))))
+    DailyRollup.objects.bulk_create(rollups)
+    BacklogSnapshot.objects.bulk_create(snapshots)
+    return {"contracts": contracts, "engineers": engineers, "service_types": service_types,
+            "first": first}
+
+
+def _scopes(rollup):
+    one, two = (c.pk for c in rollup["contracts"])
+    engineer = rollup["engineers"][0].pk
+    service_type = rollup["service_types"][0].pk
+    return [Scope((one,)), Scope((one, two)), Scope((one,), engineer_ids=(engineer,)),
+            Scope((one,), service_type_id=service_type),
+            Scope((one, two), engineer_ids=(engineer, rollup["engineers"][1].pk),
+                  service_type_id=service_type),
+            Scope((one,), engineer_ids=()), Scope((-5,))]
+
+
+def test_period_sums_backlog_and_its_trend_match_their_querysets(rollup):
+    start, end = rollup["first"] + timedelta(days=3), rollup["first"] + timedelta(days=33)
+    for scope in _scopes(rollup):
+        for monthly in (False, True):
+            sums = figures.PeriodSums(scope, start, end, monthly=monthly)
+            assert sums.totals() == figures.totals(scope, start, end), scope
+            assert sums.trend() == figures.trend(scope, start, end, monthly=monthly), scope
+        for day in (start, end, rollup["first"] - timedelta(days=9)):
+            agg = BacklogSnapshot.objects.filter(scope.q(), day=day).aggregate(
+                open=Sum("open"), over_1d=Sum("over_1d"), over_3d=Sum("over_3d"),
+                over_7d=Sum("over_7d"), taken_at=Max("taken_at"))
+            assert figures.backlog(scope, day) == {
+                k: (v or 0) if k != "taken_at" else v for k, v in agg.items()}, (scope, day)
+        trend = list(BacklogSnapshot.objects.filter(scope.q(), day__gte=start, day__lte=end)
+                     .values("day").annotate(open=Sum("open"), over_7d=Sum("over_7d"))
+                     .order_by("day"))
+        assert figures.backlog_trend(scope, start, end) == trend, scope
+        assert (trend != []) == (scope.contract_ids != (-5,) and scope.engineer_ids != ())
