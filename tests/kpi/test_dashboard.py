@@ -494,3 +494,27 @@ def test_the_engineer_table_is_in_name_order_with_its_figures(demo, data, login)
     assert names == sorted(names) or len(names) == 1
     mine = next(row for row in engineers if row["engineer_id"] == demo["engineer"].pk)
     assert mine["resolved"] >= 1 and mine["clocks"] >= 1
+
+
+@pytest.mark.parametrize("query", [JUNE, f"{JUNE}&team=engineer", f"{JUNE}&service_type=1",
+                                   "contract=DEMO-DESKTOP&period=custom&from=2026-05-03"
+                                   "&to=2026-06-09", "contract=DEMO-DESKTOP&period=year&year=2026"])
+def test_every_drill_down_link_is_the_dashboards_query_with_its_measure(demo, data, login, query):
+    """kpi.dashboard.DrillLinks builds the links' shared part once: each link is exactly
+    the dashboard's own query with the measure (and asset type) added."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from django.urls import reverse
+
+    response = login(demo["pm"]).get(f"/kpi/?{query}")
+    params = response.context["params"]
+    urls = [url for card in response.context["cards"]
+            for url in [card["url"], *(d["url"] for d in card["detail"])]]
+    urls += [a["url"] for a in response.context["assets"]]
+    drill = [url for url in urls if url.startswith(reverse("kpi:drilldown"))]
+    assert len(drill) >= 30
+    for url in drill:
+        given = {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
+        extra = {"asset_type": given["asset_type"]} if "asset_type" in given else {}
+        assert url == (f"{reverse('kpi:drilldown')}?"
+                       f"{params.query(measure=given['measure'], **extra)}")

@@ -82,3 +82,47 @@ def test_period_sums_backlog_and_its_trend_match_their_querysets(rollup):
                      .order_by("day"))
         assert figures.backlog_trend(scope, start, end) == trend, scope
         assert (trend != []) == (scope.contract_ids != (-5,) and scope.engineer_ids != ())
+
+
+def _related_state(contract):
+    """What the dashboard reads from a contract's relations without a query."""
+    from django.core.exceptions import ObjectDoesNotExist
+
+    state = [contract.pk, contract.code, contract.client.pk, contract.project_manager_id]
+    for name in ("kpi_targets", "survey_policy", "repair_policy"):
+        try:
+            state.append(getattr(contract, name).pk)
+        except ObjectDoesNotExist:
+            state.append(None)
+    return state
+
+
+def test_the_dashboards_contract_and_engineers_as_their_querysets(demo, scope_edge_people):
+    """kpi.selectors.dashboard.board_contract (compiled once per visibility rule) finds what
+    dashboard_contracts() finds, for every person and code, its relations read along (none
+    missing: no query when they are read), and CONTRACT_ENGINEERS lists contract_engineers."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import User
+    from fieldservice.models import RepairPolicy
+    from kpi.models import KpiTargets
+    from kpi.selectors import dashboard as selectors
+
+    contracts = list(Contract.objects.order_by("pk"))
+    KpiTargets.objects.get_or_create(contract=contracts[0])
+    RepairPolicy.objects.filter(contract=contracts[-1]).delete()
+    codes = [c.code for c in contracts] + ["NO-SUCH", "demo-desktop", ""]
+    for person in User.objects.order_by("pk"):
+        for code in codes:
+            expected = (selectors.dashboard_contracts(person)
+                        .select_related(*selectors.BOARD_RELATIONS).filter(code=code).first())
+            with CaptureQueriesContext(connection) as queries:
+                got = selectors.board_contract(person, code)
+                state = None if got is None else _related_state(got)
+            assert state == (None if expected is None else _related_state(expected)), (
+                person.username, code)
+            assert len(queries) <= 1
+    for contract in contracts:
+        assert ([u.pk for u in selectors.CONTRACT_ENGINEERS.models(contract=contract.pk)]
+                == [u.pk for u in selectors.contract_engineers(contract)])
