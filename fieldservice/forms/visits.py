@@ -19,8 +19,12 @@ class VisitPlanForm(BootstrapForm):
     def __init__(self, *args, ticket, **kwargs):
         kwargs.setdefault("auto_id", "id_visit_%s")
         super().__init__(*args, **kwargs)
-        self.fields["engineer"].queryset = assignable_engineers(contract=ticket.contract)
-        if not self.is_bound:  # the ticket page's dispatch form offers the same people
+        # As the ticket page's dispatch form (tickets.forms.DispatchForm), which offers the same
+        # people: posted, the queryset validates the choice; shown, only the options, from
+        # rows read once per request (no queryset built for a form never cleaned, issue 19).
+        if self.is_bound:
+            self.fields["engineer"].queryset = assignable_engineers(contract=ticket.contract)
+        else:
             offer(self.fields["engineer"], assignable_engineer_rows(contract=ticket.contract))
         if ticket.assignee_id and not self.is_bound:
             self.initial.setdefault("engineer", ticket.assignee_id)
