@@ -20,7 +20,13 @@ from assets.models import Asset, AssetStatus, AssetType
 from core.lookups import InIdList
 from core.prepared import PreparedQuery, one_row
 from kpi import prepared
-from kpi.models import AssetFaultRollup, BacklogSnapshot, DailyRollup, KpiTargets
+from kpi.models import (
+    AssetFaultRollup,
+    BacklogSnapshot,
+    DailyRollup,
+    KpiTargets,
+    MonthlyRollup,
+)
 from kpi.models.rollup import MEASURES
 from kpi.prepared import ScopedQuery
 
@@ -139,9 +145,27 @@ def _period_sums(where, *, start, end, monthly: bool):
             .order_by("engineer_name", "engineer_id", "bucket"))
 
 
+def _whole_month_sums(where, *, start, end):
+    """_period_sums(monthly=True) over whole months, from MonthlyRollup: its rows are the
+    daily rows of each month summed per contract, service type and engineer."""
+    person = User.objects.filter(pk=OuterRef("engineer_id"))
+    return (MonthlyRollup.objects.filter(*where, month__gte=start, month__lte=end)
+            .annotate(bucket=F("month"))
+            .values_list("bucket", "engineer_id")
+            .annotate(refreshed_at=Max("refreshed_at"), **{m: Sum(m) for m in MEASURES})
+            .annotate(engineer_name=Subquery(person.values("name")[:1]),
+                      engineer_username=Subquery(person.values("username")[:1]))
+            .order_by("engineer_name", "engineer_id", "bucket"))
+
+
 _PERIOD_SUMS = {monthly: ScopedQuery(partial(_period_sums, monthly=monthly),
                                      start=prepared.START, end=prepared.END)
                 for monthly in (False, True)}
+_WHOLE_MONTH_SUMS = ScopedQuery(_whole_month_sums, start=prepared.START, end=prepared.END)
+
+
+def _whole_months(start: date, end: date) -> bool:
+    return start.day == 1 and (end + timedelta(days=1)).day == 1
 
 
 class PeriodSums:
@@ -150,11 +174,15 @@ class PeriodSums:
     (`trend`) and its engineers' sums (`by_engineer`) are added up in Python. Reading them as
     three grouped queries scanned the same rollup rows three times: at 1,000,000 tickets a
     contract's quarter is ~6,000 rows on ~1,100 pages, ~5 ms a scan (bench/README.md).
-    tests/kpi/test_dashboard.py checks each against its own query."""
+    A monthly trend over whole months (a quarter's, a year's dashboard) reads MonthlyRollup
+    instead: the same sums, from a few hundred rows. tests/kpi/test_dashboard.py and
+    test_prepared_figures.py check each against its own query over the daily rows."""
 
     def __init__(self, scope: Scope, start: date, end: date, *, monthly: bool):
         self.start, self.end, self.monthly = start, end, monthly
-        rows = _PERIOD_SUMS[monthly].dicts(scope, start=start, end=end)
+        query = (_WHOLE_MONTH_SUMS if monthly and _whole_months(start, end)
+                 else _PERIOD_SUMS[monthly])
+        rows = query.dicts(scope, start=start, end=end)
         self.groups = [_Group(_as_date(row["bucket"]), row["engineer_id"], row["refreshed_at"],
                               [row[m] or 0 for m in MEASURES]) for row in rows]
         # What the engineer table shows as each engineer's name.

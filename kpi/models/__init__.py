@@ -2,7 +2,12 @@
 archived service reports."""
 
 from kpi.models.reports import ServiceReport  # noqa: F401
-from kpi.models.rollup import AssetFaultRollup, BacklogSnapshot, DailyRollup  # noqa: F401
+from kpi.models.rollup import (  # noqa: F401
+    AssetFaultRollup,
+    BacklogSnapshot,
+    DailyRollup,
+    MonthlyRollup,
+)
 from kpi.models.scorecards import (  # noqa: F401
     RATING_ITEMS,
     Scorecard,

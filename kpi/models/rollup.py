@@ -41,7 +41,9 @@ class _Dimensions(models.Model):
         abstract = True
 
 
-class DailyRollup(_Dimensions):
+class _Measures(models.Model):
+    """What happened, summed: the MEASURES, and when the row was rebuilt."""
+
     opened = models.PositiveIntegerField(_("tickets opened"), default=0)
     resolved = models.PositiveIntegerField(_("tickets resolved"), default=0)
     resolved_first_line = models.PositiveIntegerField(_("resolved at the desk"), default=0)
@@ -65,6 +67,11 @@ class DailyRollup(_Dimensions):
     refreshed_at = models.DateTimeField(_("refreshed at"))
 
     class Meta:
+        abstract = True
+
+
+class DailyRollup(_Dimensions, _Measures):
+    class Meta:
         verbose_name = _("daily KPI rollup")
         verbose_name_plural = _("daily KPI rollups")
         indexes = [models.Index(fields=["contract", "day"], name="rollup_contract_day"),
@@ -72,6 +79,31 @@ class DailyRollup(_Dimensions):
 
     def __str__(self) -> str:
         return f"{self.contract_id} {self.day}"
+
+
+class MonthlyRollup(_Measures):
+    """The daily rollup summed per contract × month × service type × engineer (priority
+    dropped): what the quarter's and the year's dashboards read. A contract's quarter is ~6,000
+    daily rows at 1,000,000 tickets, and summing them was most of the dashboard's database time
+    (bench/README.md, issue 19); here it is a few hundred. kpi/services/rollup.py rebuilds the
+    months a refresh touches from the daily rows, in the same transaction, so the two agree."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="+",
+                                 verbose_name=_("contract"))
+    month = models.DateField(_("month"), help_text=_("Its first day."))
+    service_type = models.ForeignKey("tickets.ServiceType", on_delete=models.CASCADE, null=True,
+                                     blank=True, related_name="+",
+                                     verbose_name=_("service type"))
+    engineer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True,
+                                 blank=True, related_name="+", verbose_name=_("engineer"))
+
+    class Meta:
+        verbose_name = _("monthly KPI rollup")
+        verbose_name_plural = _("monthly KPI rollups")
+        indexes = [models.Index(fields=["contract", "month"], name="monthly_contract_month")]
+
+    def __str__(self) -> str:
+        return f"{self.contract_id} {self.month}"
 
 
 class BacklogSnapshot(_Dimensions):

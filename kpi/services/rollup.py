@@ -23,13 +23,13 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Q, Sum
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 
 from core.clock import now
-from core.periods import day_bounds, day_start, zone
+from core.periods import day_bounds, day_start, month_bounds, month_start, zone
 from core.periods import today as local_today
-from kpi.models import AssetFaultRollup, BacklogSnapshot, DailyRollup
+from kpi.models import AssetFaultRollup, BacklogSnapshot, DailyRollup, MonthlyRollup
 from kpi.models.rollup import MEASURES
 from sla.models import Clock, ClockKind
 from surveys.models import Complaint, TicketSurvey
@@ -246,6 +246,7 @@ def refresh(start: date, end: date, *, contract_ids=None, backlog: bool = True) 
     snapshots = _backlogs(start, end, contract_ids, current) if take_backlog else []
     with _locked():
         _replace(DailyRollup, start, end, contract_ids, rollups)
+        rebuild_months(start, end, contract_ids)
         _replace(AssetFaultRollup, start, end, contract_ids, faults)
         if take_backlog:
             _replace(BacklogSnapshot, start, min(end, today), contract_ids, snapshots)
@@ -288,6 +289,29 @@ def refresh_backlog(start: date, end: date, contract_ids=None) -> int:
     with _locked():
         _replace(BacklogSnapshot, start, end, contract_ids, snapshots)
     return len(snapshots)
+
+
+def rebuild_months(start: date, end: date, contract_ids) -> int:
+    """MonthlyRollup of every month days start..end fall in (of the given contracts), summed
+    again from the daily rows of those whole months: called with the daily rows just replaced,
+    in the same transaction. Returns how many rows were written."""
+    first, last = month_start(start), month_bounds(end.year, end.month)[1]
+    daily = _scoped(DailyRollup.objects.filter(day__gte=first, day__lte=last), contract_ids)
+    rows = (daily.annotate(month=TruncMonth("day"))
+            .values("contract_id", "month", "service_type_id", "engineer_id")
+            .annotate(last=Max("refreshed_at"), **{m: Sum(m) for m in MEASURES}).order_by())
+    months = [MonthlyRollup(contract_id=row["contract_id"], month=_as_date(row["month"]),
+                            service_type_id=row["service_type_id"],
+                            engineer_id=row["engineer_id"], refreshed_at=row["last"],
+                            **{m: row[m] or 0 for m in MEASURES}) for row in rows]
+    _scoped(MonthlyRollup.objects.filter(month__gte=first, month__lte=last),
+            contract_ids).delete()
+    MonthlyRollup.objects.bulk_create(months, batch_size=2000)
+    return len(months)
+
+
+def _as_date(value) -> date:
+    return value.date() if isinstance(value, datetime) else value
 
 
 @contextmanager

@@ -8,14 +8,15 @@ import random
 from datetime import timedelta
 
 import pytest
-from django.db.models import Max, Sum
+from django.db.models import F, Max, Sum
 
 from core.clock import now
-from core.periods import today
+from core.periods import month_bounds, today
 from kpi import figures
 from kpi.figures import Scope
 from kpi.models import BacklogSnapshot, DailyRollup
-from kpi.models.rollup import MEASURES
+from kpi.models.rollup import MEASURES, MonthlyRollup
+from kpi.services.rollup import rebuild_months
 from sla.models import Contract
 from tickets.models import ServiceType
 
@@ -49,6 +50,7 @@ def rollup(demo):
                         taken_at=moment - timedelta(minutes=rng.randint(0, 999))))
     DailyRollup.objects.bulk_create(rollups)
     BacklogSnapshot.objects.bulk_create(snapshots)
+    rebuild_months(first, first + timedelta(days=39), None)  # as refresh() does
     return {"contracts": contracts, "engineers": engineers, "service_types": service_types,
             "first": first}
 
@@ -64,13 +66,25 @@ def _scopes(rollup):
             Scope((one,), engineer_ids=()), Scope((-5,))]
 
 
+def _whole_months(rollup):
+    """The months the fixture's days fall in, first day to last day."""
+    last = rollup["first"] + timedelta(days=39)
+    return rollup["first"].replace(day=1), month_bounds(last.year, last.month)[1]
+
+
 def test_period_sums_backlog_and_its_trend_match_their_querysets(rollup):
     start, end = rollup["first"] + timedelta(days=3), rollup["first"] + timedelta(days=33)
+    months = _whole_months(rollup)
     for scope in _scopes(rollup):
-        for monthly in (False, True):
-            sums = figures.PeriodSums(scope, start, end, monthly=monthly)
-            assert sums.totals() == figures.totals(scope, start, end), scope
-            assert sums.trend() == figures.trend(scope, start, end, monthly=monthly), scope
+        for first, last, monthly in ((start, end, False), (start, end, True),
+                                     (*months, True), (*months, False)):
+            # Whole months by month: read from MonthlyRollup, checked against the daily rows.
+            sums = figures.PeriodSums(scope, first, last, monthly=monthly)
+            assert sums.totals() == figures.totals(scope, first, last), scope
+            assert sums.trend() == figures.trend(scope, first, last, monthly=monthly), scope
+            by_engineer = {k: {m: v[m] for m in MEASURES} for k, v in figures.totals_by(
+                scope, first, last, "engineer_id").items() if k is not None}
+            assert sums.by_engineer() == by_engineer, scope
         for day in (start, end, rollup["first"] - timedelta(days=9)):
             agg = BacklogSnapshot.objects.filter(scope.q(), day=day).aggregate(
                 open=Sum("open"), over_1d=Sum("over_1d"), over_3d=Sum("over_3d"),
@@ -126,3 +140,39 @@ def test_the_dashboards_contract_and_engineers_as_their_querysets(demo, scope_ed
     for contract in contracts:
         assert ([u.pk for u in selectors.CONTRACT_ENGINEERS.models(contract=contract.pk)]
                 == [u.pk for u in selectors.contract_engineers(contract)])
+
+
+def _monthly_as_daily_sums(contract_ids=None):
+    """MonthlyRollup's rows, and the daily rows summed per month the same way, keyed alike."""
+    from django.db.models.functions import TruncMonth
+
+    dims = ("contract_id", "service_type_id", "engineer_id")
+    daily, monthly = DailyRollup.objects.all(), MonthlyRollup.objects.all()
+    if contract_ids is not None:
+        daily = daily.filter(contract_id__in=contract_ids)
+        monthly = monthly.filter(contract_id__in=contract_ids)
+    summed = (daily.annotate(month=TruncMonth("day")).values("month", *dims)
+              .annotate(last=Max("refreshed_at"), **{m: Sum(m) for m in MEASURES}).order_by())
+    stored = monthly.values("month", *dims, *MEASURES, last=F("refreshed_at"))
+
+    def keyed(rows):
+        return {(row["contract_id"], row["month"], row["service_type_id"], row["engineer_id"]):
+                {m: row[m] for m in (*MEASURES, "last")} for row in rows}
+
+    return keyed(stored), keyed(summed)
+
+
+def test_the_months_are_rebuilt_from_the_daily_rows_of_whole_months(rollup):
+    """rebuild_months (refresh() calls it with the days it replaced): one day refreshed
+    sums its whole month again; another contract's months stay as they were."""
+    stored, expected = _monthly_as_daily_sums()
+    assert stored == expected and len(stored) > 10
+    one, two = (c.pk for c in rollup["contracts"])
+    day = rollup["first"] + timedelta(days=5)
+    DailyRollup.objects.filter(contract_id=one, day=day).update(opened=F("opened") + 100)
+    DailyRollup.objects.filter(contract_id=two, day=day).update(opened=F("opened") + 100)
+    rebuild_months(day, day, [one])
+    stored, expected = _monthly_as_daily_sums([one])
+    assert stored == expected
+    stored_two, expected_two = _monthly_as_daily_sums([two])
+    assert stored_two != expected_two  # not rebuilt: still the old sums

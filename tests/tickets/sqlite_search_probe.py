@@ -54,7 +54,7 @@ def kpi_on_sqlite(contract) -> dict:
     from django.db.models import Sum
     from django.http import QueryDict
 
-    from core.periods import today
+    from core.periods import month_bounds, today
     from kpi import dashboard, figures
     from kpi.models import BacklogSnapshot
     from kpi.services.rollup import refresh
@@ -64,6 +64,9 @@ def kpi_on_sqlite(contract) -> dict:
     refresh(start, end)  # the rollup and the backlog snapshots
     scope = figures.Scope((contract.pk,))
     sums = figures.PeriodSums(scope, start, end, monthly=False)
+    # Whole months by month: from MonthlyRollup, which refresh() rebuilt.
+    months_start, months_end = start.replace(day=1), month_bounds(end.year, end.month)[1]
+    months = figures.PeriodSums(scope, months_start, months_end, monthly=True)
     trend = list(BacklogSnapshot.objects.filter(scope.q(), day__gte=start, day__lte=end)
                  .values("day").annotate(open=Sum("open"), over_7d=Sum("over_7d"))
                  .order_by("day"))
@@ -72,6 +75,9 @@ def kpi_on_sqlite(contract) -> dict:
         gm, QueryDict(f"contract={contract.code}&period=year&year={end.year}")))
     return {"totals_same": sums.totals() == figures.totals(scope, start, end),
             "trend_same": sums.trend() == figures.trend(scope, start, end, monthly=False),
+            "months_same": (months.totals() == figures.totals(scope, months_start, months_end)
+                            and months.trend() == figures.trend(scope, months_start,
+                                                                months_end, monthly=True)),
             "opened": sums.totals()["opened"],
             "backlog_trend_same": figures.backlog_trend(scope, start, end) == trend,
             "backlog_days": len(trend),
