@@ -4,12 +4,14 @@ Django's ``pk__in=[…]`` writes one placeholder per id, so the SQL changes with
 ids and a query compiled once (core.prepared) cannot take the list. Here the list is one
 value: a PostgreSQL array (``id = ANY(%s)``), or on SQLite (the embedded default of
 ``make run``) a JSON array read by ``json_each``. Used as a filter expression:
-``Ticket.objects.filter(InIdList(F("pk"), ids))``.
+``Ticket.objects.filter(InIdList(F("pk"), ids))``. ``InDateList`` is the same for a list of
+dates (the KPI charts' month ends).
 """
 
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
 
 from django.db.models import Lookup
 
@@ -36,3 +38,22 @@ class InIdList(Lookup):
         # lhs and rhs are compiled SQL with placeholders; the ids are parameters.
         sql = f"{lhs} IN (SELECT value FROM json_each({rhs}))"  # noqa: S608
         return sql, (*lhs_params, *rhs_params)
+
+
+def date_list_param(days, connection) -> list[date] | str:
+    """The parameter InDateList sends: dates only (a date and time is not one), as a
+    PostgreSQL date[] or a JSON array of ISO dates, which is how SQLite stores a DateField."""
+    if not all(isinstance(day, date) and not isinstance(day, datetime) for day in days):
+        raise TypeError("InDateList takes dates only.")
+    days = list(days)
+    return days if connection.vendor == "postgresql" else json.dumps(
+        [day.isoformat() for day in days])
+
+
+class InDateList(InIdList):
+    """A date column among a list of dates given as one SQL parameter, as InIdList for ids."""
+
+    lookup_name = "in_date_list"
+
+    def get_db_prep_lookup(self, value, connection):
+        return "%s", [date_list_param(value, connection)]

@@ -25,17 +25,17 @@ from django.db.models import F, Model, Prefetch, QuerySet, Value
 from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
 from django.utils.duration import duration_microseconds
 
-from core.lookups import InIdList, id_list_param
+from core.lookups import InIdList, date_list_param, id_list_param
 
 
 def _adapter(marker) -> Callable | None:
     """How a value of this marker's kind becomes the query parameter, as the lookup that
     placed it does: a date, time or date and time by the backend's operation (unchanged on
     PostgreSQL, text on SQLite), a duration as a DurationField sends it (unchanged on
-    PostgreSQL, microseconds on SQLite), a list of ids as core.lookups.InIdList sends it; None
-    for the other values, which reach the parameters as given."""
-    if isinstance(marker, list):
-        return id_list_param
+    PostgreSQL, microseconds on SQLite), a list of ids or of dates as core.lookups.InIdList
+    and InDateList send it; None for the other values, which reach the parameters as given."""
+    if isinstance(marker, list):  # of dates (InDateList) or of ids (InIdList)
+        return date_list_param if marker and isinstance(marker[0], date) else id_list_param
     if isinstance(marker, timedelta):  # as DurationField.get_db_prep_value sends it
         return lambda value, connection: (
             value if connection.features.has_native_duration_field

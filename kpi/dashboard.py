@@ -141,13 +141,18 @@ def engineer_rows(params: DashboardParams, sums: figures.PeriodSums) -> list[dic
     return result
 
 
-def _filled_backlog(rows: list[dict], start: date, end: date, *, monthly: bool) -> list[dict]:
-    """One point per day, or the last day of each month: a day without a snapshot row had
-    nothing open."""
-    by_day = {row["day"]: row for row in rows}
+def _backlog_days(start: date, end: date, *, monthly: bool) -> list[date]:
+    """The days a backlog chart shows: every day, or the last day of each month (the period's
+    end in its last month)."""
     days = [start + timedelta(days=i) for i in range(max((end - start).days + 1, 0))]
     if monthly:
         days = list({day.strftime("%Y-%m"): day for day in days}.values())
+    return days
+
+
+def _filled_backlog(rows: list[dict], days: list[date]) -> list[dict]:
+    """One point per day shown: a day without a snapshot row had nothing open."""
+    by_day = {row["day"]: row for row in rows}
     return [by_day.get(day, {"day": day, "open": 0, "over_7d": 0}) for day in days]
 
 
@@ -326,9 +331,10 @@ def build(params: DashboardParams) -> dict:
         })
 
     label_format = "%Y-%m" if monthly else "%m-%d"
+    shown_days = _backlog_days(period.start, backlog_day, monthly=monthly)
     backlog_points = _filled_backlog(
-        figures.backlog_trend(scope, period.start, backlog_day), period.start, backlog_day,
-        monthly=monthly)
+        figures.backlog_on_days(scope, shown_days) if monthly
+        else figures.backlog_trend(scope, period.start, backlog_day), shown_days)
     backlog_labels = [row["day"].strftime(label_format) for row in backlog_points]
 
     def _pc(value):

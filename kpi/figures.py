@@ -17,7 +17,7 @@ from django.db.models.functions import TruncMonth
 
 from accounts.models import User
 from assets.models import Asset, AssetStatus, AssetType
-from core.lookups import InIdList
+from core.lookups import InDateList, InIdList
 from core.prepared import PreparedQuery, one_row
 from kpi import prepared
 from kpi.models import (
@@ -241,6 +241,13 @@ _BACKLOG_TREND = ScopedQuery(
     start=prepared.START, end=prepared.END)
 
 
+_BACKLOG_ON_DAYS = ScopedQuery(
+    lambda where, days: (
+        BacklogSnapshot.objects.filter(*where, InDateList(F("day"), days))
+        .values_list("day").annotate(open=Sum("open"), over_7d=Sum("over_7d")).order_by("day")),
+    days=prepared.DAYS)
+
+
 def backlog(scope: Scope, day: date) -> dict:
     """The backlog snapshot of `day` (end of day; today: the latest taken): open, and ageing."""
     [agg] = _BACKLOG.dicts(scope, day=day)
@@ -249,6 +256,12 @@ def backlog(scope: Scope, day: date) -> dict:
 
 def backlog_trend(scope: Scope, start: date, end: date) -> list[dict]:
     return _BACKLOG_TREND.dicts(scope, start=start, end=end)
+
+
+def backlog_on_days(scope: Scope, days: list[date]) -> list[dict]:
+    """backlog_trend's rows of these days only (a monthly chart's month ends: a quarter's
+    three days, not its ninety-two)."""
+    return _BACKLOG_ON_DAYS.dicts(scope, days=days)
 
 
 def asset_figures(contract_ids, start: date, end: date) -> list[dict]:

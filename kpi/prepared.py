@@ -24,6 +24,7 @@ ENGINEERS = [-1_987_650_002]
 SERVICE_TYPE = -1_987_650_003
 START, END, DAY = date(1901, 1, 2), date(1901, 2, 3), date(1901, 3, 4)
 IDS = [-1_987_650_004]  # any other list of ids
+DAYS = [date(1901, 4, 5)]  # a list of days
 
 
 class ScopedQuery:

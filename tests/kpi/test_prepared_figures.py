@@ -5,7 +5,7 @@ one service type's, both, several contracts, and scopes that match nothing."""
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.db.models import F, Max, Sum
@@ -96,6 +96,11 @@ def test_period_sums_backlog_and_its_trend_match_their_querysets(rollup):
                      .order_by("day"))
         assert figures.backlog_trend(scope, start, end) == trend, scope
         assert (trend != []) == (scope.contract_ids != (-5,) and scope.engineer_ids != ())
+        for days in ([start], [start, end, start + timedelta(days=7)], [], [date(1999, 1, 1)]):
+            on_days = list(BacklogSnapshot.objects.filter(scope.q(), day__in=days)
+                           .values("day").annotate(open=Sum("open"), over_7d=Sum("over_7d"))
+                           .order_by("day"))
+            assert figures.backlog_on_days(scope, days) == on_days, (scope, days)
 
 
 def _related_state(contract):
@@ -176,3 +181,14 @@ def test_the_months_are_rebuilt_from_the_daily_rows_of_whole_months(rollup):
     assert stored == expected
     stored_two, expected_two = _monthly_as_daily_sums([two])
     assert stored_two != expected_two  # not rebuilt: still the old sums
+
+
+def test_a_list_of_days_takes_dates_only():
+    from core.lookups import date_list_param
+
+    with pytest.raises(TypeError):
+        figures.backlog_on_days(Scope((1,)), [datetime(2026, 1, 1)])  # noqa: DTZ001
+    with pytest.raises(TypeError):
+        figures.backlog_on_days(Scope((1,)), ["2026-01-01"])
+    assert date_list_param([date(2026, 1, 31)], type("C", (), {"vendor": "sqlite"})()) == (
+        '["2026-01-31"]')

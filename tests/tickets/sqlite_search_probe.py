@@ -70,6 +70,9 @@ def kpi_on_sqlite(contract) -> dict:
     trend = list(BacklogSnapshot.objects.filter(scope.q(), day__gte=start, day__lte=end)
                  .values("day").annotate(open=Sum("open"), over_7d=Sum("over_7d"))
                  .order_by("day"))
+    days = [start, start + timedelta(days=30), end]
+    on_days = list(BacklogSnapshot.objects.filter(scope.q(), day__in=days).values("day")
+                   .annotate(open=Sum("open"), over_7d=Sum("over_7d")).order_by("day"))
     gm = User.objects.get(username="gm")
     board = dashboard.build(dashboard.resolve_params(
         gm, QueryDict(f"contract={contract.code}&period=year&year={end.year}")))
@@ -81,6 +84,7 @@ def kpi_on_sqlite(contract) -> dict:
             "opened": sums.totals()["opened"],
             "backlog_trend_same": figures.backlog_trend(scope, start, end) == trend,
             "backlog_days": len(trend),
+            "backlog_on_days_same": figures.backlog_on_days(scope, days) == on_days != [],
             "cards": sorted(card["key"] for card in board["cards"])}
 
 

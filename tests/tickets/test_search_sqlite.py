@@ -100,5 +100,6 @@ def test_the_kpi_dashboards_compiled_queries_run_on_sqlite(report):
     kpi = report["kpi"]
     assert kpi["totals_same"] and kpi["trend_same"] and kpi["backlog_trend_same"]
     assert kpi["months_same"]  # kpi.models.MonthlyRollup, rebuilt by refresh()
+    assert kpi["backlog_on_days_same"]  # core.lookups.InDateList: ISO dates in json_each
     assert kpi["opened"] > 0 and kpi["backlog_days"] > 0
     assert {"loaner", "part_requests", "restock", "arrival_proof", "backlog"} <= set(kpi["cards"])
