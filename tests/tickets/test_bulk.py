@@ -193,3 +193,22 @@ def test_end_users_cannot_post_the_bulk_bar(demo, client, tickets):
     response = client.post("/tickets/queue/bulk/", {"action": "comment", "body": "x",
                                                     "ids": [tickets[0].pk]})
     assert response.status_code == 403
+
+
+def test_the_bars_count_of_all_matching_spans_the_pages(demo, tickets, monkeypatch):
+    """bulk_context counts "all N matching" in the page's own order (issue 19, ninth pass),
+    up to one past BULK_MAX: the same number whatever the order, and "more than" past it."""
+    from django.core.paginator import Paginator
+
+    from tickets import bulk
+
+    matching = Ticket.objects.filter(pk__in=[t.pk for t in tickets])
+    for order in (("-created_at", "-pk"), ("priority", "pk"), ("title",)):
+        ordered = matching.order_by(*order)
+        page = Paginator(ordered, 2).page(1)
+        context = bulk.bulk_context(demo["desk"], ordered, page)
+        assert (context["matching_count"], context["matching_over"]) == (len(tickets), False)
+    monkeypatch.setattr(bulk, "BULK_MAX", len(tickets) - 2)
+    context = bulk.bulk_context(demo["desk"], matching.order_by("-created_at"),
+                                Paginator(matching.order_by("-created_at"), 2).page(2))
+    assert (context["matching_count"], context["matching_over"]) == (len(tickets) - 2, True)
