@@ -132,11 +132,10 @@ class _Group(NamedTuple):
     values: list[int]  # in the order of MEASURES
 
 
-def _period_sums(where, *, start, end, monthly: bool):
+def _sums_per_bucket_and_engineer(rows):
+    """Every measure summed per (bucket, engineer) of rows annotated with their `bucket`."""
     person = User.objects.filter(pk=OuterRef("engineer_id"))
-    return (DailyRollup.objects.filter(*where, day__gte=start, day__lte=end)
-            .annotate(bucket=TruncMonth("day") if monthly else F("day"))
-            .values_list("bucket", "engineer_id")
+    return (rows.values_list("bucket", "engineer_id")
             .annotate(refreshed_at=Max("refreshed_at"), **{m: Sum(m) for m in MEASURES})
             # Looked up per group, after the sums; the database's collation orders them, so
             # by_engineer comes in the order of the engineers' names.
@@ -145,17 +144,18 @@ def _period_sums(where, *, start, end, monthly: bool):
             .order_by("engineer_name", "engineer_id", "bucket"))
 
 
+def _period_sums(where, *, start, end, monthly: bool):
+    return _sums_per_bucket_and_engineer(
+        DailyRollup.objects.filter(*where, day__gte=start, day__lte=end)
+        .annotate(bucket=TruncMonth("day") if monthly else F("day")))
+
+
 def _whole_month_sums(where, *, start, end):
     """_period_sums(monthly=True) over whole months, from MonthlyRollup: its rows are the
     daily rows of each month summed per contract, service type and engineer."""
-    person = User.objects.filter(pk=OuterRef("engineer_id"))
-    return (MonthlyRollup.objects.filter(*where, month__gte=start, month__lte=end)
-            .annotate(bucket=F("month"))
-            .values_list("bucket", "engineer_id")
-            .annotate(refreshed_at=Max("refreshed_at"), **{m: Sum(m) for m in MEASURES})
-            .annotate(engineer_name=Subquery(person.values("name")[:1]),
-                      engineer_username=Subquery(person.values("username")[:1]))
-            .order_by("engineer_name", "engineer_id", "bucket"))
+    return _sums_per_bucket_and_engineer(
+        MonthlyRollup.objects.filter(*where, month__gte=start, month__lte=end)
+        .annotate(bucket=F("month")))
 
 
 _PERIOD_SUMS = {monthly: ScopedQuery(partial(_period_sums, monthly=monthly),
