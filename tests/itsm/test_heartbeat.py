@@ -82,8 +82,16 @@ def test_it_runs_the_heartbeat_through_a_real_worker_and_beat(tmp_path, client, 
         worker.terminate()
         worker.wait(timeout=30)
         _forget_queue(queue)
-    body = _wait(lambda: (response := client.get("/healthz/ready")).status_code == 503
-                 and response.json())
+    # Ready answers 503 as soon as one heartbeat is older than its limit; the other (written
+    # up to a second later) goes stale a moment after: wait for both, as a probe would see.
+    def both_stale():
+        response = client.get("/healthz/ready")
+        body = response.json()
+        stale = not body["worker"]["ok"] and not body["beat"]["ok"]
+        return body if response.status_code == 503 and stale else None
+
+    body = _wait(both_stale)
+    assert body is not None, client.get("/healthz/ready").json()
     assert body["worker"]["ok"] is False and body["beat"]["ok"] is False, body
 
 
