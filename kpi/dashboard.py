@@ -105,7 +105,7 @@ def complaints_by_quarter(scope: figures.Scope, start: date, end: date,
         rows = (DailyRollup.objects.filter(scope.q(), day__gte=first, day__lte=last)
                 .annotate(q=TruncQuarter("day")).values("q")
                 .annotate(n=Sum("complaints"), major=Sum("major_complaints")))
-        by_quarter = {quarter_of(figures._as_date(row["q"])): row for row in rows}
+        by_quarter = {quarter_of(figures.as_date(row["q"])): row for row in rows}
     result = []
     year, quarter = quarter_of(first)
     while (year, quarter) <= quarter_of(last):

@@ -112,7 +112,7 @@ def trend(scope: Scope, start: date, end: date, *, monthly: bool | None = None) 
     rows = DailyRollup.objects.filter(scope.q(), day__gte=start, day__lte=end)
     rows = rows.annotate(bucket=TruncMonth("day") if monthly else F("day"))
     grouped = rows.values("bucket").annotate(**{m: Sum(m) for m in MEASURES}).order_by("bucket")
-    by_bucket = {_as_date(row["bucket"]): {m: row[m] or 0 for m in MEASURES} for row in grouped}
+    by_bucket = {as_date(row["bucket"]): {m: row[m] or 0 for m in MEASURES} for row in grouped}
     return _points(by_bucket, start, end, monthly)
 
 
@@ -183,7 +183,7 @@ class PeriodSums:
         query = (_WHOLE_MONTH_SUMS if monthly and _whole_months(start, end)
                  else _PERIOD_SUMS[monthly])
         rows = query.dicts(scope, start=start, end=end)
-        self.groups = [_Group(_as_date(row["bucket"]), row["engineer_id"], row["refreshed_at"],
+        self.groups = [_Group(as_date(row["bucket"]), row["engineer_id"], row["refreshed_at"],
                               [row[m] or 0 for m in MEASURES]) for row in rows]
         # What the engineer table shows as each engineer's name.
         self.names = {row["engineer_id"]: row["engineer_name"] or row["engineer_username"]
@@ -215,7 +215,8 @@ class PeriodSums:
         return {k: dict(zip(MEASURES, values, strict=True)) for k, values in sums.items()}
 
 
-def _as_date(value) -> date:
+def as_date(value) -> date:
+    """A truncated date as a date (a backend may give it as a date and time)."""
     return value.date() if hasattr(value, "date") and callable(value.date) else value
 
 

@@ -29,6 +29,7 @@ from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from core.clock import now
 from core.periods import day_bounds, day_start, month_bounds, month_start, zone
 from core.periods import today as local_today
+from kpi.figures import as_date
 from kpi.models import AssetFaultRollup, BacklogSnapshot, DailyRollup, MonthlyRollup
 from kpi.models.rollup import MEASURES
 from sla.models import Clock, ClockKind
@@ -300,7 +301,7 @@ def rebuild_months(start: date, end: date, contract_ids) -> int:
     rows = (daily.annotate(month=TruncMonth("day"))
             .values("contract_id", "month", "service_type_id", "engineer_id")
             .annotate(last=Max("refreshed_at"), **{m: Sum(m) for m in MEASURES}).order_by())
-    months = [MonthlyRollup(contract_id=row["contract_id"], month=_as_date(row["month"]),
+    months = [MonthlyRollup(contract_id=row["contract_id"], month=as_date(row["month"]),
                             service_type_id=row["service_type_id"],
                             engineer_id=row["engineer_id"], refreshed_at=row["last"],
                             **{m: row[m] or 0 for m in MEASURES}) for row in rows]
@@ -308,10 +309,6 @@ def rebuild_months(start: date, end: date, contract_ids) -> int:
             contract_ids).delete()
     MonthlyRollup.objects.bulk_create(months, batch_size=2000)
     return len(months)
-
-
-def _as_date(value) -> date:
-    return value.date() if isinstance(value, datetime) else value
 
 
 @contextmanager
