@@ -11,11 +11,12 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import QueryDict
+from django.http import JsonResponse, QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.decorators import action
@@ -36,17 +37,16 @@ REQUIRED = {"dispatch": ["assignee"], "priority": ["priority"], "pend": ["reason
             "comment": ["body"], "resolve": ["notes"]}
 
 
-def bulk_context(user, matching, page) -> dict:
+def bulk_context(user, page, query: str) -> dict:
     """The queue page's bulk bar: its form with a fresh submission key, and how many tickets
-    "all matching" would touch (counted up to one past the limit, never over all rows)."""
+    "all matching" would touch. One page's tickets are counted as they are; over several pages
+    the count is asked for only when "all matching" is ticked (queue_bulk_count), so no view
+    of the queue pays for a count its reader rarely wants (issue 19, tenth pass)."""
     if page.has_next or page.has_previous:
-        # Counted in the page's own order: PostgreSQL then walks the index the page was read
-        # by and stops at the limit. Unordered, it chose a bitmap over every open ticket in
-        # scope: for a queue search (打印机 at 1,000,000 tickets) 15.9 ms and 8,088 pages
-        # against 9.7 ms and 1,000 (bench/README.md, issue 19, ninth pass).
-        count = matching[:BULK_MAX + 1].count()
+        counted = {"matching_count": None,
+                   "matching_count_url": f"{reverse('tickets:queue_bulk_count')}?{query}"}
     else:
-        count = len(page.object_list)
+        counted = {"matching_count": len(page.object_list)}
     form = BulkForm(initial={"key": uuid.uuid4().hex}, engineers=User.objects.none())
     # The list only names the engineers: read as rows by a query compiled once per visibility
     # rule (bulk_assignee_rows), not as 60-odd model instances through ModelChoiceIterator's
@@ -56,9 +56,39 @@ def bulk_context(user, matching, page) -> dict:
     field = form.fields["assignee"]
     field.choices = [("", field.empty_label), *(
         (pk, User.name_shown(*names)) for pk, *names in bulk_assignee_rows(user=user))]
-    return {"bulk_form": form,
-            "matching_count": min(count, BULK_MAX), "matching_over": count > BULK_MAX,
-            "bulk_max": BULK_MAX}
+    return {"bulk_form": form, "bulk_max": BULK_MAX, **counted}
+
+
+def _matching(request, filters: QueryDict):
+    """The tickets the queue shows for these filters, in its order: what "all matching" means."""
+    filters = filters.copy()
+    filters.setdefault("view", "open")
+    return TicketFilterSet(filters, queryset=ticket_list(user=request.user), request=request).qs
+
+
+def count_matching(matching) -> tuple[int, bool]:
+    """How many tickets match, up to BULK_MAX, and whether more do. Counted in the queue's own
+    order: PostgreSQL then walks the index the page was read by and stops at the limit.
+    Unordered, it chose a bitmap over every open ticket in scope: for a queue search (打印机 at
+    1,000,000 tickets) 15.9 ms and 8,088 pages against 9.7 ms and 1,000 (bench/README.md,
+    issue 19, ninth pass)."""
+    count = matching[:BULK_MAX + 1].count()
+    return min(count, BULK_MAX), count > BULK_MAX
+
+
+@login_required
+@require_GET
+def queue_bulk_count(request):
+    """The bulk bar's "all matching", counted when ticked: JSON with the count (at most
+    BULK_MAX), whether more match, and the label to show, for the queue's filters."""
+    if not may_act_in_bulk(request.user):
+        raise PermissionDenied
+    count, over = count_matching(_matching(request, request.GET))
+    if over:
+        label = _("more than %(max)s match") % {"max": BULK_MAX}
+    else:
+        label = ngettext("all %(n)s matching", "all %(n)s matching", count) % {"n": count}
+    return JsonResponse({"count": count, "over": over, "max": BULK_MAX, "label": label})
 
 
 class BulkInputSerializer(serializers.Serializer):
@@ -138,9 +168,7 @@ def queue_bulk(request):
         return redirect(back)
     data = form.cleaned_data
     if data["all_matching"]:
-        filters = QueryDict(query, mutable=True)
-        filters.setdefault("view", "open")
-        matching = TicketFilterSet(filters, queryset=ticket_list(user=user), request=request).qs
+        matching = _matching(request, QueryDict(query))
         ids = list(matching.values_list("pk", flat=True)[:BULK_MAX + 1])
         if len(ids) > BULK_MAX:
             messages.error(request, _("More than %(max)s tickets match: narrow the filters.")

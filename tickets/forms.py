@@ -366,5 +366,8 @@ class BulkForm(BootstrapForm):
                                   label=_("Internal note (not shown to the user)"))
 
     def __init__(self, *args, engineers, **kwargs):
+        # Its own ids: the queue's filter bar above it has a priority field too (id_priority
+        # twice sent labels and scripts to the filter's select).
+        kwargs.setdefault("auto_id", "bulk_%s")
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = engineers

@@ -13,6 +13,7 @@ urlpatterns = [
     path("tickets/mine/", views.mine, name="mine"),
     path("tickets/queue/", views.queue, name="queue"),
     path("tickets/queue/bulk/", bulk.queue_bulk, name="queue_bulk"),
+    path("tickets/queue/bulk/count/", bulk.queue_bulk_count, name="queue_bulk_count"),
     # Saved views of the queue (issue 15.2): POST-only, back to the queue.
     path("tickets/queue/views/", saved_views.save, name="saved_view_save"),
     path("tickets/queue/views/<int:pk>/rename/", saved_views.rename, name="saved_view_rename"),

@@ -221,7 +221,7 @@ def _queue(request):
     context["column_keep"] = [(key, value) for key, values in request.GET.lists()
                               if key not in ("page", "columns") for value in values[:20]]
     if context["selectable"]:  # the bulk bar (issue 15)
-        context.update(bulk_context(user, filterset.qs, page))
+        context.update(bulk_context(user, page, context["query"]))
     context.update(saved_views_context(request))  # saved views with their counts (issue 15.2)
     context.update(
         contract_codes=[code for _pk, code in visible_contract_codes(user)],

@@ -29,14 +29,38 @@ def test_the_desk_assigns_twenty_tickets_at_once(page, demo_site, screenshot):
     assert page.locator("[data-testid=bulk-pick]").count() == 20
     page.check("[data-testid=bulk-pick-all]")
     assert page.locator("#bulk-count").inner_text() == "20"
-    page.select_option("#id_action", "dispatch")
-    page.select_option("#id_assignee", label="刘强")
+    page.select_option("#bulk_action", "dispatch")
+    page.select_option("#bulk_assignee", label="刘强")
     screenshot(page, "bulk-assign")
     page.click("[data-testid=bulk-apply]")
     page.wait_for_selector(".alert")
     assert "20 张已完成，0 张被拒绝" in page.locator(".alert").first.inner_text()
     assert Ticket.objects.filter(pk__in=[t.pk for t in tickets], status="dispatched",
                                  assignee__username="engineer").count() == 20
+
+
+def test_all_matching_over_two_pages_is_counted_when_ticked(page, demo_site, screenshot):
+    """Over several pages the bar counts "all matching" only when it is ticked (issue 19):
+    the label then names all 55, and applying touches every one, not only the first page."""
+    from tickets.models import Ticket
+
+    tickets = _file(55, "跨页批量")
+    log_in(page, demo_site, "desk")
+    page.goto(f"{demo_site}/tickets/queue/?view=open&q=跨页批量")
+    assert page.locator("[data-testid=bulk-pick]").count() == 50
+    assert page.locator("#bulk-all-label").inner_text() == "全部符合条件的工单"
+    page.check("[data-testid=bulk-all]")
+    page.wait_for_function(
+        "document.getElementById('bulk-all-label').textContent.includes('55')")
+    assert page.locator("#bulk-all-label").inner_text() == "全部 55 张符合条件的工单"
+    assert page.locator("#bulk-count").inner_text() == "55"
+    page.select_option("#bulk_action", "priority")
+    page.select_option("#bulk_priority", "1")
+    screenshot(page, "bulk-all-matching")
+    page.click("[data-testid=bulk-apply]")
+    page.wait_for_selector(".alert")
+    assert "55 张已完成，0 张被拒绝" in page.locator(".alert").first.inner_text()
+    assert Ticket.objects.filter(pk__in=[t.pk for t in tickets], priority=1).count() == 55
 
 
 def test_the_desk_merges_a_duplicate(page, demo_site, screenshot):
