@@ -15,7 +15,6 @@ from core.forms import BootstrapForm, MultipleFileField, offer, offer_later
 from sla.models import ContractMember
 from sla.selectors import contracts_visible_to
 from tickets import hooks
-from tickets.filters import SORT_CHOICES, VIEW_CHOICES
 from tickets.models import (
     Channel,
     EscalationTarget,
@@ -323,20 +322,6 @@ class CommentForm(BootstrapForm):
     time_spent_minutes = forms.IntegerField(min_value=0, max_value=1440, required=False,
                                             label=_("Time spent (minutes)"))
     uploads = MultipleFileField(label=_("Attach files"))
-
-
-class QueueFilterForm(BootstrapForm):
-    """Renders the queue page's filter bar; tickets/filters.py does the filtering."""
-
-    view = forms.ChoiceField(required=False, choices=VIEW_CHOICES)
-    contract = forms.CharField(required=False)
-    site = forms.IntegerField(required=False)
-    service_type = forms.CharField(required=False)
-    priority = forms.TypedChoiceField(required=False, coerce=int, empty_value=None,
-                                      choices=[("", _("Any priority")), *Priority.choices])
-    status = forms.CharField(required=False)
-    q = forms.CharField(required=False, max_length=100)
-    sort = forms.ChoiceField(required=False, choices=SORT_CHOICES)
 
 
 class BulkForm(BootstrapForm):

@@ -1,5 +1,7 @@
 """The ticket list's one FilterSet (tickets/filters.py), as the queue page and the API use it."""
 
+import re
+
 import pytest
 
 pytestmark = pytest.mark.django_db
@@ -63,3 +65,22 @@ def test_its_form_is_built_once_yet_follows_each_request():
     label, data = form({}, "en")
     assert label == "Contract" and data["priority"] == "" and data["contract"] == ""
     assert TicketFilterSet({}).get_form_class() is TicketFilterSet({}).get_form_class()
+
+
+def test_the_filter_bar_shows_the_filters_it_took(demo, client):
+    """The bar's priority and sort selects are written by the template (issue 19): the
+    values the filters took are selected, a value they refused is not (the queue is then
+    sorted newest first, and says so)."""
+    def selects(query: str) -> tuple[str, str]:
+        body = client.get(f"/tickets/queue/?{query}").content.decode()
+        return (re.search(r'<select name="priority".*?</select>', body, re.S).group(0),
+                re.search(r'<select name="sort".*?</select>', body, re.S).group(0))
+
+    client.force_login(demo["desk"])
+    priority, sort = selects("priority=2&sort=priority")
+    assert priority.count(" selected") == 1 and '<option value="2" selected>' in priority
+    assert sort.count(" selected") == 1 and '<option value="priority" selected>' in sort
+    priority, sort = selects("priority=9&sort=colour")
+    assert " selected" not in priority and 'value="9"' not in priority
+    assert sort.count(" selected") == 1 and '<option value="-created_at" selected>' in sort
+    assert priority.startswith('<select name="priority" class="form-select" id="id_priority">')
