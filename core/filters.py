@@ -7,6 +7,7 @@ import copy
 import django_filters
 from django import forms
 from django.db.models import QuerySet
+from django_filters.fields import ChoiceIterator
 
 
 class Flag(forms.CheckboxInput):
@@ -47,10 +48,46 @@ def _filter_copy(original):
     return clone
 
 
+class _FormFieldsCopiedWithoutChoices(dict):
+    """A filter form class's fields (its ``base_fields``), which every form deep-copies when it
+    is made. Django's copy of a choice field deep-copies its choices too: each (value, label)
+    pair and each lazily translated label rebuilt through copy's generic reconstruction, ~200
+    deepcopy calls for the ticket list's six choice fields, 0.15 ms of a 3 ms API list
+    (issue 19).
+
+    Choices are only ever replaced, never changed in place (Django's ChoiceField assigns a new
+    list through its setter), so the copy here is Django's own for everything but the choices,
+    which it shares: each field, its widget, the widget's attributes, error messages and
+    validators are the form's own as before. django-filter's choice iterator knows its field
+    (for the empty and null labels), so the copy gets an iterator of its own that knows the
+    copy. A model choice field keeps Django's copy (its queryset is the form's own)."""
+
+    def __deepcopy__(self, memo):
+        return {name: _form_field_copy(field, memo) for name, field in self.items()}
+
+
+def _form_field_copy(field, memo):
+    choices = field.__dict__.get("_choices")
+    if choices is None or isinstance(field, forms.ModelChoiceField):
+        return copy.deepcopy(field, memo)
+    clone = forms.Field.__deepcopy__(field, memo)  # Django's copy, bar ChoiceField's own step
+    if isinstance(choices, ChoiceIterator):
+        choices = copy.copy(choices)
+        choices.field = clone
+    clone._choices = choices
+    return clone
+
+
 class FilterSet(django_filters.FilterSet):
     """django-filter's FilterSet with cheap copies of its filters per instance
-    (_FiltersCopiedPerFilter). The apps' FilterSets derive from it."""
+    (_FiltersCopiedPerFilter) and of its form's fields per form
+    (_FormFieldsCopiedWithoutChoices). The apps' FilterSets derive from it."""
 
     @classmethod
     def get_filters(cls):
         return _FiltersCopiedPerFilter(super().get_filters())
+
+    def get_form_class(self):
+        form_class = super().get_form_class()
+        form_class.base_fields = _FormFieldsCopiedWithoutChoices(form_class.base_fields)
+        return form_class
