@@ -227,6 +227,8 @@ AXES_RESET_ON_SUCCESS = True
 # Successes and logouts go to accounts.SecurityEvent; axes' own access log would repeat them.
 AXES_DISABLE_ACCESS_LOG = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 3600, minimum=60)
+# Django's database sessions, read by a query compiled once per process (accounts/sessions.py).
+SESSION_ENGINE = "accounts.sessions"
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
