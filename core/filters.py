@@ -55,12 +55,13 @@ class _FormFieldsCopiedWithoutChoices(dict):
     deepcopy calls for the ticket list's six choice fields, 0.15 ms of a 3 ms API list
     (issue 19).
 
-    Choices are only ever replaced, never changed in place (Django's ChoiceField assigns a new
-    list through its setter), so the copy here is Django's own for everything but the choices,
-    which it shares: each field, its widget, the widget's attributes, error messages and
-    validators are the form's own as before. django-filter's choice iterator knows its field
-    (for the empty and null labels), so the copy gets an iterator of its own that knows the
-    copy. A model choice field keeps Django's copy (its queryset is the form's own)."""
+    The pairs are tuples of a value and a label, neither of which anything changes, so the copy
+    here is Django's own but for them: each field, its widget, the widget's attributes, error
+    messages and validators are the form's own as before, and so is the list of choices (a new
+    list of the same pairs). django-filter's choice iterator knows its field (for the empty
+    and null labels), so the copy gets an iterator of its own that knows the copy, over the
+    same pairs (Django's ChoiceField replaces them through its setter, never in place). A model
+    choice field keeps Django's copy (its queryset is the form's own)."""
 
     def __deepcopy__(self, memo):
         return {name: _form_field_copy(field, memo) for name, field in self.items()}
@@ -74,6 +75,8 @@ def _form_field_copy(field, memo):
     if isinstance(choices, ChoiceIterator):
         choices = copy.copy(choices)
         choices.field = clone
+    elif isinstance(choices, list):
+        choices = list(choices)  # the same pairs, in a list of the copy's own
     clone._choices = choices
     return clone
 

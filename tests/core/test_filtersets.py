@@ -109,6 +109,8 @@ def test_a_filter_forms_fields_are_its_own_as_with_a_deep_copy(db):
             if hasattr(choices, "field"):  # django-filter's iterator reads its own field
                 assert choices.field is field and original._choices.field is original
                 assert choices.choices is original._choices.choices  # shared, not copied
+            elif isinstance(choices, list):
+                assert choices is not original._choices and choices == original._choices
 
 
 def test_a_change_to_one_forms_field_stays_in_that_form():
@@ -124,3 +126,26 @@ def test_a_change_to_one_forms_field_stays_in_that_form():
     assert "class" not in second.fields["view"].widget.attrs
     assert second.fields["sort"].null_label is None
     assert first.is_valid() and second.is_valid()
+
+
+def test_a_plain_choice_fields_list_is_each_forms_own():
+    from django import forms
+
+    class PlainChoiceFilter(django_filters.Filter):
+        field_class = forms.ChoiceField  # Django's, whose choices are a list
+
+    class Plain(FilterSet):
+        colour = PlainChoiceFilter(choices=[("r", "red")])
+
+        class Meta:
+            model = Ticket
+            fields = []
+
+    # Two forms of one form class (as the ticket list's, made once per process).
+    form_class = Plain(QueryDict(), queryset=Ticket.objects.none()).get_form_class()
+    first, second = form_class(QueryDict()), form_class(QueryDict())
+    assert isinstance(first.fields["colour"].choices, list)
+    first.fields["colour"].choices.append(("g", "green"))  # changed in place in one form only
+    assert second.fields["colour"].choices == [("r", "red")]
+    assert Plain(QueryDict("colour=r"), queryset=Ticket.objects.none()).form.is_valid()
+    assert not Plain(QueryDict("colour=g"), queryset=Ticket.objects.none()).form.is_valid()
