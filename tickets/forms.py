@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +14,7 @@ from accounts.selectors import people_visible_to
 from core.clock import now
 from core.forms import BootstrapForm, MultipleFileField, offer, offer_later
 from sla.models import ContractMember
-from sla.selectors import contracts_visible_to
+from sla.selectors import contracts_visible_to, visible_contract_by_code
 from tickets import hooks
 from tickets.models import (
     Channel,
@@ -25,6 +26,7 @@ from tickets.models import (
     ServiceType,
 )
 from tickets.selectors import (
+    active_service_type_by_code,
     assignable_engineer_rows,
     assignable_engineers,
     categories,
@@ -51,12 +53,53 @@ class CategoryChoiceField(forms.ModelChoiceField):
         return obj.path_label
 
 
+def _invalid_choice(field, value) -> ValidationError:
+    return ValidationError(field.error_messages["invalid_choice"], code="invalid_choice",
+                           params={"value": value})
+
+
+def _plain_code(value) -> bool:
+    return isinstance(value, str) and "\x00" not in value
+
+
+class ContractInForceField(forms.ModelChoiceField):
+    """A contract in force today among those the person sees, by its code. A filing's code is
+    read by a query compiled once (sla.selectors.visible_contract_by_code, the rule of
+    contracts_visible_to) and its dates checked here, rather than the choices' queryset built
+    and compiled again for the lookup (issue 19); the same contract or the same error. The
+    queryset still lists the choices; a value that is not plain text takes Django's way."""
+
+    user = None  # set by the form, with the day the contract must be in force
+    today = None
+
+    def to_python(self, value):
+        if value in self.empty_values or self.user is None or not _plain_code(value):
+            return super().to_python(value)
+        contract = visible_contract_by_code(self.user, value)
+        if contract is None or not contract.starts_on <= self.today <= contract.ends_on:
+            raise _invalid_choice(self, value)
+        return contract
+
+
+class ActiveServiceTypeField(forms.ModelChoiceField):
+    """An active service type by its code, read by a query compiled once
+    (tickets.selectors.active_service_type_by_code); the same error as the queryset's."""
+
+    def to_python(self, value):
+        if value in self.empty_values or not _plain_code(value):
+            return super().to_python(value)
+        service_type = active_service_type_by_code(value)
+        if service_type is None:
+            raise _invalid_choice(self, value)
+        return service_type
+
+
 class TicketFormBase(BootstrapForm):
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
-    contract = forms.ModelChoiceField(queryset=None, label=_("Contract"), empty_label=None,
-                                      to_field_name="code")
+    contract = ContractInForceField(queryset=None, label=_("Contract"), empty_label=None,
+                                    to_field_name="code")
     kind = forms.ChoiceField(choices=Kind.choices, label=_("Kind"), initial=Kind.FAULT)
-    service_type = forms.ModelChoiceField(queryset=ServiceType.objects.filter(active=True),
+    service_type = ActiveServiceTypeField(queryset=ServiceType.objects.filter(active=True),
                                           label=_("Service type"), to_field_name="code")
     category = CategoryChoiceField(queryset=None, required=False, label=_("Category"))
     title = forms.CharField(max_length=200, label=_("What is wrong?"),
@@ -75,6 +118,7 @@ class TicketFormBase(BootstrapForm):
         today = now().date()
         contracts = contracts_visible_to(user).filter(starts_on__lte=today, ends_on__gte=today)
         self.fields["contract"].queryset = contracts.select_related("client").order_by("code")
+        self.fields["contract"].user, self.fields["contract"].today = user, today
         # Optional relations: their querysets are built when read (core.forms.offer_later), so
         # a filing posted without a category or a site builds neither.
         offer_later(self.fields["category"], lambda: categories().order_by(

@@ -47,6 +47,7 @@ from tickets.models import (
     Entry,
     PendingReason,
     ResolutionTemplate,
+    ServiceType,
     Status,
     Ticket,
     TicketLink,
@@ -105,6 +106,18 @@ def staff_ticket_read(query: PreparedQuery, *, user,
                  if contract_ids is None or ticket.contract_id in contract_ids]
         for prefetch_into in prefetch if found else ():
             prefetch_into(found)
+    return found[0] if found else None
+
+
+# An active service type by its code (filing names it so, on the pages and through the API),
+# compiled once; no code holds a NUL character.
+SERVICE_TYPE_BY_CODE = PreparedQuery(
+    lambda code: ServiceType.objects.filter(active=True, code=code), code="\x00service-type")
+
+
+def active_service_type_by_code(code: str) -> ServiceType | None:
+    """ServiceType.objects.filter(active=True).get(code=code), or None."""
+    found = SERVICE_TYPE_BY_CODE.models(code=code)
     return found[0] if found else None
 
 

@@ -12,7 +12,6 @@ from accounts.models import Site, User
 from accounts.roles import Capability, can
 from accounts.selectors import people_visible_to, person_visible_to
 from core.clock import now
-from core.prepared import PreparedQuery
 from sla.models import Contract
 from sla.selectors import clock_states, contracts_visible_to, visible_contract_by_code
 from tickets import hooks
@@ -27,7 +26,7 @@ from tickets.models import (
     ServiceType,
     Ticket,
 )
-from tickets.selectors import ID_MAX
+from tickets.selectors import ID_MAX, active_service_type_by_code
 from tickets.workflow import allowed_actions
 
 
@@ -93,10 +92,6 @@ class VisibleContractField(ScopedSlugRelatedField):
         return contract
 
 
-SERVICE_TYPE_BY_CODE = PreparedQuery(
-    lambda code: ServiceType.objects.filter(active=True, code=code), code="\x00service-type")
-
-
 class ActiveServiceTypeField(serializers.SlugRelatedField):
     """An active service type by its code, read by a query compiled once; an unknown or
     inactive code answers as SlugRelatedField does. A value that is not plain text takes
@@ -105,10 +100,10 @@ class ActiveServiceTypeField(serializers.SlugRelatedField):
     def to_internal_value(self, data):
         if not isinstance(data, str) or "\x00" in data:
             return super().to_internal_value(data)
-        found = SERVICE_TYPE_BY_CODE.models(code=data)
-        if not found:
+        found = active_service_type_by_code(data)
+        if found is None:
             self.fail("does_not_exist", slug_name=self.slug_field, value=data)
-        return found[0]
+        return found
 
 
 class VisiblePersonField(ScopedPrimaryKeyRelatedField):
