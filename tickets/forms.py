@@ -76,7 +76,7 @@ class ContractInForceField(forms.ModelChoiceField):
         if value in self.empty_values or self.user is None or not _plain_code(value):
             return super().to_python(value)
         contract = visible_contract_by_code(self.user, value)
-        if contract is None or not contract.starts_on <= self.today <= contract.ends_on:
+        if contract is None or not contract.is_active_on(self.today):
             raise _invalid_choice(self, value)
         return contract
 

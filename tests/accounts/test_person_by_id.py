@@ -6,30 +6,20 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from accounts.selectors import people_visible_to, person_visible_to
-from core.prepared import PreparedQuery
+from tests.prepared_runs import prepared_runs
 
 
 def test_it_finds_exactly_whom_people_visible_to_holds(demo, scope_edge_people):
     people = list(User.objects.order_by("pk"))
     ids = [p.pk for p in people] + [999_999_999]
-    prepared_runs = []
-    original = PreparedQuery.models
-
-    def counting(query, *args, **values):
-        prepared_runs.append(values)
-        return original(query, *args, **values)
-
-    PreparedQuery.models = counting
-    try:
+    with prepared_runs() as runs:
         for person in people:
             seen = set(people_visible_to(person).values_list("pk", flat=True))
             for pk in ids:
                 found = person_visible_to(person, pk)
                 assert (found.pk if found else None) == (pk if pk in seen else None), (
                     person.username, pk)
-    finally:
-        PreparedQuery.models = original
-    assert prepared_runs  # the desk, engineers and managers took the compiled queries
+    assert runs  # the desk, engineers and managers took the compiled queries
 
 
 def test_the_api_answers_an_unseen_requester_as_an_unknown_one(demo):

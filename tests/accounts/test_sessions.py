@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.sessions import SessionStore
-from core.prepared import PreparedQuery
+from tests.prepared_runs import prepared_runs
 
 
 def test_it_is_the_session_engine():
@@ -45,23 +45,19 @@ def test_it_reads_what_djangos_store_reads():
 def test_it_reads_by_the_compiled_query_without_compiling():
     key = _saved({"who": 7}, expires_in=timedelta(hours=1))
     SessionStore(key).load()  # compiles it, if no earlier test did
-    runs, compiled = [], []
-    original_models, original_as_sql = PreparedQuery.models, SQLCompiler.as_sql
-
-    def counting(query, *args, **values):
-        runs.append(values)
-        return original_models(query, *args, **values)
+    compiled = []
+    original_as_sql = SQLCompiler.as_sql
 
     def compiling(compiler, *args, **kwargs):
         compiled.append(compiler.query.model)
         return original_as_sql(compiler, *args, **kwargs)
 
-    PreparedQuery.models, SQLCompiler.as_sql = counting, compiling
+    SQLCompiler.as_sql = compiling
     try:
-        with CaptureQueriesContext(connection) as queries:
+        with prepared_runs() as runs, CaptureQueriesContext(connection) as queries:
             assert SessionStore(key).load()["who"] == 7
     finally:
-        PreparedQuery.models, SQLCompiler.as_sql = original_models, original_as_sql
+        SQLCompiler.as_sql = original_as_sql
     assert len(queries) == 1 and not compiled
     assert runs and runs[0]["key"] == key and runs[0]["now"] <= timezone.now()
 

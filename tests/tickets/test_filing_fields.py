@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 
 from accounts.models import User
 from core.clock import now
-from core.prepared import PreparedQuery
 from sla.models import Contract
+from tests.prepared_runs import prepared_runs
 from tickets.forms import LogCallForm, PortalTicketForm
 from tickets.models import ServiceType
 
@@ -41,15 +41,7 @@ def odd_contracts_and_types(scope_edge_people):
 def test_the_contract_and_service_type_are_what_the_querysets_give(db, odd_contracts_and_types):
     codes = [*Contract.objects.values_list("code", flat=True), "NO-SUCH", "demo-desktop", ""]
     types = [*ServiceType.objects.values_list("code", flat=True), "nothing", ""]
-    runs = []
-    original = PreparedQuery.models
-
-    def counting(query, *args, **values):
-        runs.append(values)
-        return original(query, *args, **values)
-
-    PreparedQuery.models = counting
-    try:
+    with prepared_runs() as runs:
         for person in User.objects.all():
             form = PortalTicketForm(user=person)
             contract, service_type = form.fields["contract"], form.fields["service_type"]
@@ -58,8 +50,6 @@ def test_the_contract_and_service_type_are_what_the_querysets_give(db, odd_contr
                     person.username, code)
             for code in types:
                 assert _cleaned(service_type, code) == _by_queryset(service_type, code), code
-    finally:
-        PreparedQuery.models = original
     assert runs  # the compiled queries answered
 
 
